@@ -1,0 +1,168 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsEmail, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { QueryBoolean, QueryInt } from '../../core/http/query-transforms';
+
+const MAX_QUOTA = Number.MAX_SAFE_INTEGER;
+
+export class ListUsersQueryDto {
+  @ApiPropertyOptional({ description: 'Substring of the username or email' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(254)
+  search?: string;
+
+  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
+  @IsOptional()
+  @QueryInt()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+
+  @ApiPropertyOptional({ default: 0, minimum: 0 })
+  @IsOptional()
+  @QueryInt()
+  @IsInt()
+  @Min(0)
+  offset?: number;
+
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean()
+  include_orgs?: boolean;
+}
+
+export class DeleteUserQueryDto {
+  @ApiPropertyOptional({ default: false, description: 'Also delete the repositories the user owns' })
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean()
+  force?: boolean;
+}
+
+export class EmailVerificationQueryDto {
+  @ApiProperty({ example: true })
+  @QueryBoolean()
+  @IsBoolean()
+  verified: boolean;
+}
+
+export class CreateUserDto {
+  @ApiProperty({ example: 'alice' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(96)
+  username: string;
+
+  @ApiProperty({ example: 'alice@example.com' })
+  @IsEmail({}, { message: 'email must be a valid email address' })
+  @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ example: 'correct horse battery staple', minLength: 8 })
+  @IsString()
+  @MaxLength(1024)
+  password: string;
+
+  @ApiPropertyOptional({ example: 'Alice Liddell' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  fullname?: string;
+
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @IsBoolean()
+  email_verified?: boolean;
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean()
+  is_active?: boolean;
+
+  @ApiPropertyOptional({ nullable: true, type: Number, example: 10737418240, description: 'null: unlimited' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_QUOTA)
+  private_quota_bytes?: number | null;
+
+  @ApiPropertyOptional({ nullable: true, type: Number, example: 53687091200, description: 'null: unlimited' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_QUOTA)
+  public_quota_bytes?: number | null;
+}
+
+export class SetQuotaDto {
+  @ApiProperty({ nullable: true, type: Number, example: 10737418240, description: 'null: unlimited' })
+  @ValidateIf((_, v) => v !== null)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_QUOTA)
+  private_quota_bytes: number | null;
+
+  @ApiProperty({ nullable: true, type: Number, example: null, description: 'null: unlimited' })
+  @ValidateIf((_, v) => v !== null)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_QUOTA)
+  public_quota_bytes: number | null;
+}
+
+export class AdminUserOrgDto {
+  @ApiProperty({ example: 'acme' }) name: string;
+  @ApiProperty({ example: 'admin' }) role: string;
+}
+
+export class AdminUserDto {
+  @ApiProperty({ example: 1 }) id: number;
+  @ApiProperty({ example: 'alice' }) username: string;
+  @ApiProperty({ example: 'alice@example.com' }) email: string;
+  @ApiProperty({ example: 'Alice Liddell' }) fullname: string;
+  @ApiProperty({ example: true }) email_verified: boolean;
+  @ApiProperty({ example: true }) is_active: boolean;
+  @ApiProperty({ example: false }) is_org: boolean;
+  @ApiProperty({ nullable: true, type: Number }) private_quota_bytes: number | null;
+  @ApiProperty({ nullable: true, type: Number }) public_quota_bytes: number | null;
+  @ApiProperty({ example: 0 }) private_used_bytes: number;
+  @ApiProperty({ example: 0 }) public_used_bytes: number;
+  @ApiProperty({ example: '2026-11-23T10:00:00.000Z' }) created_at: string;
+  @ApiPropertyOptional({ type: [AdminUserOrgDto] }) orgs?: AdminUserOrgDto[];
+}
+
+export class AdminUserListDto {
+  @ApiProperty({ type: [AdminUserDto] }) users: AdminUserDto[];
+  @ApiProperty({ example: 3 }) total: number;
+  @ApiProperty({ example: 100 }) limit: number;
+  @ApiProperty({ example: 0 }) offset: number;
+  @ApiProperty({ nullable: true, type: String }) search: string | null;
+}
+
+export class DeleteUserResponseDto {
+  @ApiProperty({ example: 'User deleted: alice' }) message: string;
+  @ApiProperty({ type: [String], example: [] }) deleted_repositories: string[];
+}
+
+export class EmailVerificationResponseDto {
+  @ApiProperty({ example: 'alice' }) username: string;
+  @ApiProperty({ example: 'alice@example.com' }) email: string;
+  @ApiProperty({ example: true }) email_verified: boolean;
+}
+
+export class QuotaResponseDto {
+  @ApiProperty({ example: 'alice' }) username: string;
+  @ApiProperty({ nullable: true, type: Number }) private_quota_bytes: number | null;
+  @ApiProperty({ nullable: true, type: Number }) public_quota_bytes: number | null;
+  @ApiProperty({ example: 0 }) private_used_bytes: number;
+  @ApiProperty({ example: 0 }) public_used_bytes: number;
+}
+
+export class RotateTokenResponseDto {
+  @ApiProperty({ example: 'alice' }) username: string;
+  @ApiProperty({ example: 'hf_AbCdEf0123456789AbCdEf0123456789AbCdE', description: 'Shown once' }) token: string;
+  @ApiProperty({ example: 12 }) token_id: number;
+  @ApiProperty({ example: 'New token issued; every other token and session of the user is revoked.' }) message: string;
+}

@@ -1,0 +1,46 @@
+export interface UserRecord {
+  id: number;
+  name: string;
+  email: string;
+  fullname: string;
+  passwordHash: string;
+  emailVerified: boolean;
+  isActive: boolean;
+  privateQuotaBytes: number | null;
+  publicQuotaBytes: number | null;
+  privateUsedBytes: number;
+  publicUsedBytes: number;
+  createdAt: Date;
+}
+
+export interface OrgRecord {
+  id: number;
+  name: string;
+  description: string | null;
+  createdAt: Date;
+  memberCount: number;
+}
+
+export type OrgRole = 'member' | 'admin' | 'super-admin';
+export const ORG_ROLES: readonly OrgRole[] = ['member', 'admin', 'super-admin'];
+
+export interface MembershipRecord {
+  orgId: number;
+  orgName: string;
+  orgDescription: string | null;
+  userId: number;
+  userName: string;
+  role: OrgRole;
+  createdAt: Date;
+}
+
+export interface NewUser {
+  name: string;
+  email: string;
+  passwordHash: string;
+  fullname?: string;
+  emailVerified: boolean;
+  isActive?: boolean;
+  privateQuotaBytes?: number | null;
+  publicQuotaBytes?: number | null;
+}

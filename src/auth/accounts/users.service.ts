@@ -1,0 +1,110 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { BadRequestError, ConflictError, NotFoundError } from '../../core/errors/domain-error';
+import { isUniqueViolation } from '../../core/database/pg-errors';
+import { hashPassword } from '../../core/crypto/secrets';
+import { assertValidName, nameTakenError } from '../names';
+import { AccountsRepository, UserSearch } from './accounts.repository';
+import { UserRecord } from './account.types';
+import { OWNED_REPOSITORIES, type OwnedRepositories } from './owned-repositories';
+import { EntityManager } from 'typeorm';
+
+export interface CreateUserInput {
+  username: string;
+  email: string;
+  password: string;
+  fullname?: string;
+  emailVerified: boolean;
+  isActive?: boolean;
+  privateQuotaBytes?: number | null;
+  publicQuotaBytes?: number | null;
+}
+
+export const MIN_PASSWORD_LENGTH = 8;
+
+/** The rules for user accounts, shared by self-registration and the admin API. */
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly accounts: AccountsRepository,
+    @Inject(OWNED_REPOSITORIES) private readonly ownedRepos: OwnedRepositories,
+  ) {}
+
+  async create(input: CreateUserInput, afterInsert?: (m: EntityManager, userId: number) => Promise<void>): Promise<UserRecord> {
+    assertValidName(input.username, 'Username');
+    if (input.password.length < MIN_PASSWORD_LENGTH) {
+      throw new BadRequestError(`password must be at least ${MIN_PASSWORD_LENGTH} characters`, 'WeakPassword');
+    }
+    await this.assertAvailable(input.username, input.email);
+    const passwordHash = await hashPassword(input.password);
+    try {
+      const id = await this.accounts.transaction(async (m) => {
+        const userId = await this.accounts.insertUser(m, {
+          name: input.username,
+          email: input.email,
+          passwordHash,
+          fullname: input.fullname,
+          emailVerified: input.emailVerified,
+          isActive: input.isActive,
+          privateQuotaBytes: input.privateQuotaBytes,
+          publicQuotaBytes: input.publicQuotaBytes,
+        });
+        if (afterInsert) await afterInsert(m, userId);
+        return userId;
+      });
+      return (await this.accounts.findUserById(id))!;
+    } catch (err) {
+      // Two registrations racing for one name or email: the unique index decides.
+      if (isUniqueViolation(err, 'namespaces_name_lower_key')) throw nameTakenError(input.username);
+      if (isUniqueViolation(err, 'users_email_lower_key')) throw emailTaken();
+      throw err;
+    }
+  }
+
+  async getByName(username: string): Promise<UserRecord> {
+    const user = await this.accounts.findUserByName(username);
+    if (!user) throw new NotFoundError(`User "${username}" not found`, 'UserNotFound');
+    return user;
+  }
+
+  search(q: UserSearch): Promise<{ users: UserRecord[]; total: number }> {
+    return this.accounts.searchUsers(q);
+  }
+
+  /** Deletes the user; one who owns repositories needs `force`, which deletes those too. */
+  async delete(username: string, force: boolean): Promise<{ deletedRepositories: string[] }> {
+    const user = await this.getByName(username);
+    const owned = await this.ownedRepos.list(user.id);
+    if (owned.length > 0 && !force) {
+      throw new BadRequestError(
+        `User "${user.name}" owns ${owned.length} repositories; delete them first or pass force=true`,
+        'UserOwnsRepositories',
+        { owned_repositories: owned },
+      );
+    }
+    if (owned.length > 0) await this.ownedRepos.deleteAll(user.id);
+    await this.accounts.deleteNamespace(user.id);
+    return { deletedRepositories: owned };
+  }
+
+  async setEmailVerified(username: string, verified: boolean): Promise<UserRecord> {
+    const user = await this.getByName(username);
+    await this.accounts.setEmailVerified(user.id, verified);
+    return { ...user, emailVerified: verified };
+  }
+
+  async setQuota(username: string, privateBytes: number | null, publicBytes: number | null): Promise<UserRecord> {
+    const user = await this.getByName(username);
+    await this.accounts.setQuota(user.id, privateBytes, publicBytes);
+    return { ...user, privateQuotaBytes: privateBytes, publicQuotaBytes: publicBytes };
+  }
+
+  private async assertAvailable(name: string, email: string): Promise<void> {
+    if (await this.accounts.nameTaken(name)) throw nameTakenError(name);
+    if (await this.accounts.emailTaken(email)) throw emailTaken();
+  }
+}
+
+
+function emailTaken(): ConflictError {
+  return new ConflictError('This email address is already registered', 'EmailTaken');
+}

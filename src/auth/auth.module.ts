@@ -1,0 +1,37 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AccountsRepository } from './accounts/accounts.repository';
+import { EmailVerificationsRepository } from './accounts/email-verifications.repository';
+import { NO_REPOSITORIES, OWNED_REPOSITORIES } from './accounts/owned-repositories';
+import { UsersService } from './accounts/users.service';
+import { AuthGuard } from './auth.guard';
+import { AuthService } from './auth.service';
+import { AuthController } from './controllers/auth.controller';
+import { OrgsController } from './controllers/orgs.controller';
+import { WhoAmIController } from './controllers/whoami.controller';
+import { Mailer } from './mailer';
+import { OrgsRepository } from './orgs/orgs.repository';
+import { OrgsService } from './orgs/orgs.service';
+import { SessionsRepository } from './sessions/sessions.repository';
+import { TokensRepository } from './tokens/tokens.repository';
+import { TokensService } from './tokens/tokens.service';
+
+@Module({
+  controllers: [AuthController, WhoAmIController, OrgsController],
+  providers: [
+    AccountsRepository,
+    EmailVerificationsRepository,
+    TokensRepository,
+    SessionsRepository,
+    OrgsRepository,
+    UsersService,
+    AuthService,
+    TokensService,
+    OrgsService,
+    Mailer,
+    { provide: OWNED_REPOSITORIES, useValue: NO_REPOSITORIES },
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [UsersService, AuthService, TokensService, OrgsService],
+})
+export class AuthModule {}

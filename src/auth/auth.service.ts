@@ -1,0 +1,121 @@
+import { Injectable } from '@nestjs/common';
+import type { HangarConfig } from '../core/config/config';
+import { InjectConfig } from '../core/config/config.module';
+import { generateSecret, hashPassword, sha256, verifyPassword } from '../core/crypto/secrets';
+import { BadRequestError, ForbiddenError, UnauthorizedError } from '../core/errors/domain-error';
+import { AccountsRepository } from './accounts/accounts.repository';
+import { UserRecord } from './accounts/account.types';
+import { EmailVerificationsRepository } from './accounts/email-verifications.repository';
+import { UsersService } from './accounts/users.service';
+import { Mailer } from './mailer';
+import { Principal, principalFromSession, principalFromToken } from './principal';
+import { SessionsRepository } from './sessions/sessions.repository';
+import { TokensRepository } from './tokens/tokens.repository';
+
+const VERIFICATION_TTL_MS = 24 * 3600 * 1000;
+
+export interface RegisterInput {
+  username: string;
+  email: string;
+  password: string;
+  fullname?: string;
+  invitationToken?: string;
+}
+
+/** Registration, login, sessions, email verification, and turning credentials into a Principal. */
+@Injectable()
+export class AuthService {
+  /** A real argon2id hash of nothing anyone knows, so that unknown users cost as much as known ones. */
+  private readonly dummyHash = hashPassword(generateSecret('', 32));
+
+  constructor(
+    @InjectConfig() private readonly config: HangarConfig,
+    private readonly users: UsersService,
+    private readonly accounts: AccountsRepository,
+    private readonly tokens: TokensRepository,
+    private readonly sessions: SessionsRepository,
+    private readonly verifications: EmailVerificationsRepository,
+    private readonly mailer: Mailer,
+  ) {}
+
+  async register(input: RegisterInput): Promise<{ user: UserRecord; verificationSent: boolean }> {
+    const mode = this.config.auth.registration;
+    if (mode === 'closed') throw new ForbiddenError('Registration is closed on this hub', 'RegistrationClosed');
+    if (mode === 'invitation') {
+      if (!input.invitationToken) {
+        throw new ForbiddenError('Registration is by invitation only: an invitation_token is required', 'InvitationRequired');
+      }
+      // Registration invitations are issued by the invitations module; none can be valid before it.
+      throw new BadRequestError('Invalid or expired invitation token', 'InvalidInvitation');
+    }
+    const needsVerification = this.config.auth.requireEmailVerification;
+    let verificationToken: string | null = null;
+    const user = await this.users.create(
+      {
+        username: input.username,
+        email: input.email,
+        password: input.password,
+        fullname: input.fullname,
+        emailVerified: !needsVerification,
+      },
+      async (m, userId) => {
+        if (!needsVerification) return;
+        verificationToken = generateSecret('ev_', 40);
+        await this.verifications.insert(userId, sha256(verificationToken), new Date(Date.now() + VERIFICATION_TTL_MS), m);
+      },
+    );
+    if (verificationToken) {
+      const link = `${this.config.baseUrl}/api/auth/verify-email?token=${encodeURIComponent(verificationToken)}`;
+      await this.mailer.sendVerification(user.email, user.name, link);
+    }
+    return { user, verificationSent: verificationToken !== null };
+  }
+
+  /** Checks the password and opens a session; returns the cookie value (shown once). */
+  async login(login: string, password: string): Promise<{ user: UserRecord; sessionSecret: string; expiresAt: Date }> {
+    const user = await this.accounts.findUserByLogin(login);
+    // Verify even for unknown users so that timing does not reveal which names exist.
+    const ok = await verifyPassword(user?.passwordHash ?? (await this.dummyHash), password);
+    if (!user || !ok) throw new UnauthorizedError('Invalid username or password', 'InvalidCredentials');
+    if (!user.isActive) throw new ForbiddenError('This account is disabled', 'AccountDisabled');
+    if (this.config.auth.requireEmailVerification && !user.emailVerified) {
+      throw new ForbiddenError('Please verify your email address first', 'EmailNotVerified');
+    }
+    const sessionSecret = generateSecret('hs_', 43);
+    const expiresAt = new Date(Date.now() + this.config.auth.sessionTtlHours * 3600 * 1000);
+    await this.sessions.insert(user.id, sha256(sessionSecret), expiresAt);
+    return { user, sessionSecret, expiresAt };
+  }
+
+  async logout(sessionSecret: string | null): Promise<void> {
+    if (sessionSecret) await this.sessions.deleteByHash(sha256(sessionSecret));
+  }
+
+  async verifyEmail(token: string): Promise<UserRecord> {
+    const userId = await this.accounts.transaction(async (m) => {
+      const id = await this.verifications.consume(sha256(token), m);
+      if (id !== null) await this.accounts.setEmailVerified(id, true, m);
+      return id;
+    });
+    if (userId === null) throw new BadRequestError('Invalid or expired verification token', 'InvalidToken');
+    return (await this.accounts.findUserById(userId))!;
+  }
+
+  /** The principal behind an API token, or null when the token is unknown, expired or revoked. */
+  async principalForToken(secret: string): Promise<Principal | null> {
+    const token = await this.tokens.findActiveByHash(sha256(secret));
+    if (!token) return null;
+    const user = await this.accounts.findUserById(token.userId);
+    if (!user || !user.isActive) return null;
+    void this.tokens.touch(token.id).catch(() => undefined);
+    return principalFromToken(user, token);
+  }
+
+  async principalForSession(secret: string): Promise<Principal | null> {
+    const userId = await this.sessions.findLiveUserId(sha256(secret));
+    if (userId === null) return null;
+    const user = await this.accounts.findUserById(userId);
+    return user && user.isActive ? principalFromSession(user) : null;
+  }
+}
+

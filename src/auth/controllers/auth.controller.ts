@@ -1,0 +1,124 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { HangarConfig } from '../../core/config/config';
+import { InjectConfig } from '../../core/config/config.module';
+import { Authenticated, type AuthenticatedRequest, CurrentPrincipal, SESSION_COOKIE } from '../auth.decorators';
+import { AuthService } from '../auth.service';
+import type { Principal } from '../principal';
+import { TokensService } from '../tokens/tokens.service';
+import {
+  LoginDto,
+  LoginResponseDto,
+  MeResponseDto,
+  MessageResponseDto,
+  RegisterDto,
+  RegisterQueryDto,
+  RegisterResponseDto,
+  VerifyEmailQueryDto,
+  VerifyEmailResponseDto,
+} from '../dto/auth.dto';
+import { CreateTokenDto, CreateTokenResponseDto, TokenIdParamDto, TokenListResponseDto } from '../dto/tokens.dto';
+import { toMe, toTokenInfo } from './auth.presenters';
+
+@ApiTags('auth')
+@Controller('api/auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly tokens: TokensService,
+    @InjectConfig() private readonly config: HangarConfig,
+  ) {}
+
+  @Post('register')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Create an account (open, invitation-only or closed, by HANGAR_REGISTRATION)' })
+  @ApiOkResponse({ type: RegisterResponseDto })
+  async register(@Body() body: RegisterDto, @Query() query: RegisterQueryDto): Promise<RegisterResponseDto> {
+    const { user, verificationSent } = await this.auth.register({ ...body, invitationToken: query.invitation_token });
+    return {
+      success: true,
+      message: verificationSent ? 'User created. Check your email to verify your account.' : 'User created successfully',
+      username: user.name,
+      email_verified: user.emailVerified,
+    };
+  }
+
+  @Post('login')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Sign in with username (or email) and password; sets the session cookie' })
+  @ApiOkResponse({ type: LoginResponseDto })
+  async login(@Body() body: LoginDto, @Res({ passthrough: true }) res: Response): Promise<LoginResponseDto> {
+    const { user, sessionSecret, expiresAt } = await this.auth.login(body.username, body.password);
+    res.cookie(SESSION_COOKIE, sessionSecret, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: this.config.auth.cookieSecure,
+      path: '/',
+      expires: expiresAt,
+    });
+    return { success: true, message: 'Logged in successfully', username: user.name, expires_at: expiresAt.toISOString() };
+  }
+
+  @Post('logout')
+  @HttpCode(200)
+  @Authenticated()
+  @ApiOperation({ summary: 'End the current session and clear its cookie' })
+  @ApiOkResponse({ type: MessageResponseDto })
+  async logout(@Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<MessageResponseDto> {
+    await this.auth.logout(req.sessionSecret ?? null);
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    return { success: true, message: 'Logged out successfully' };
+  }
+
+  @Get('me')
+  @Authenticated()
+  @ApiOperation({ summary: 'The signed-in user' })
+  @ApiOkResponse({ type: MeResponseDto })
+  me(@CurrentPrincipal() principal: Principal): MeResponseDto {
+    return toMe(principal.user);
+  }
+
+  @Get('verify-email')
+  @ApiOperation({ summary: 'Confirm an email address with the token from the verification link' })
+  @ApiOkResponse({ type: VerifyEmailResponseDto })
+  async verifyEmail(@Query() query: VerifyEmailQueryDto): Promise<VerifyEmailResponseDto> {
+    const user = await this.auth.verifyEmail(query.token);
+    return { success: true, message: 'Email verified', username: user.name };
+  }
+
+  @Get('tokens')
+  @Authenticated()
+  @ApiOperation({ summary: "List the signed-in user's API tokens (never their values)" })
+  @ApiOkResponse({ type: TokenListResponseDto })
+  async listTokens(@CurrentPrincipal() principal: Principal): Promise<TokenListResponseDto> {
+    return { tokens: (await this.tokens.list(principal.user.id)).map(toTokenInfo) };
+  }
+
+  @Post('tokens/create')
+  @HttpCode(200)
+  @Authenticated('write')
+  @ApiOperation({ summary: 'Create an API token; its value is shown once and stored only as a hash' })
+  @ApiOkResponse({ type: CreateTokenResponseDto })
+  async createToken(@CurrentPrincipal() principal: Principal, @Body() body: CreateTokenDto): Promise<CreateTokenResponseDto> {
+    const { secret, record } = await this.tokens.issue(principal.user.id, body.name, body.role ?? 'write', body.expires_in_days);
+    return {
+      success: true,
+      token: secret,
+      token_id: record.id,
+      name: record.name,
+      role: record.role,
+      expires_at: record.expiresAt ? record.expiresAt.toISOString() : null,
+      message: "Token created. Save it now: you won't see it again.",
+    };
+  }
+
+  @Delete('tokens/:id')
+  @Authenticated('write')
+  @ApiOperation({ summary: 'Revoke one of your API tokens' })
+  @ApiOkResponse({ type: MessageResponseDto })
+  async revokeToken(@CurrentPrincipal() principal: Principal, @Param() params: TokenIdParamDto): Promise<MessageResponseDto> {
+    await this.tokens.revoke(principal.user.id, Number(params.id));
+    return { success: true, message: 'Token revoked successfully' };
+  }
+}

@@ -1,0 +1,26 @@
+import type { UserRecord } from '../accounts/account.types';
+import type { TokenRecord } from '../tokens/tokens.repository';
+import type { MeResponseDto } from '../dto/auth.dto';
+import type { TokenInfoDto } from '../dto/tokens.dto';
+
+export function toMe(user: UserRecord): MeResponseDto {
+  return {
+    id: user.id,
+    username: user.name,
+    email: user.email,
+    fullname: user.fullname,
+    email_verified: user.emailVerified,
+    created_at: user.createdAt.toISOString(),
+  };
+}
+
+export function toTokenInfo(t: TokenRecord): TokenInfoDto {
+  return {
+    id: t.id,
+    name: t.name,
+    role: t.role,
+    created_at: t.createdAt.toISOString(),
+    expires_at: t.expiresAt ? t.expiresAt.toISOString() : null,
+    last_used: t.lastUsedAt ? t.lastUsedAt.toISOString() : null,
+  };
+}

@@ -1,0 +1,66 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ORG_ROLES, type OrgRole } from '../accounts/account.types';
+
+export class CreateOrgDto {
+  @ApiProperty({ example: 'acme', description: '2-42 letters, digits, "-", "_" or "."; unique across users and organizations' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(96)
+  name: string;
+
+  @ApiPropertyOptional({ example: 'The Acme research group' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string;
+}
+
+export class CreateOrgResponseDto {
+  @ApiProperty({ example: true }) success: boolean;
+  @ApiProperty({ example: 'acme' }) name: string;
+}
+
+export class OrgInfoDto {
+  @ApiProperty({ example: 'acme' }) name: string;
+  @ApiProperty({ nullable: true, type: String, example: 'The Acme research group' }) description: string | null;
+  @ApiProperty({ example: '2026-11-23T10:00:00.000Z' }) created_at: string;
+  @ApiProperty({ example: 3 }) member_count: number;
+}
+
+export class AddMemberDto {
+  @ApiProperty({ example: 'bob' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(96)
+  username: string;
+
+  @ApiProperty({ enum: ORG_ROLES, example: 'member' })
+  @IsIn(ORG_ROLES)
+  role: OrgRole;
+}
+
+export class UpdateMemberDto {
+  @ApiProperty({ enum: ORG_ROLES, example: 'admin' })
+  @IsIn(ORG_ROLES)
+  role: OrgRole;
+}
+
+export class OrgMemberDto {
+  @ApiProperty({ example: 'bob' }) user: string;
+  @ApiProperty({ enum: ORG_ROLES }) role: string;
+}
+
+export class OrgMembersResponseDto {
+  @ApiProperty({ type: [OrgMemberDto] }) members: OrgMemberDto[];
+}
+
+export class UserOrgDto {
+  @ApiProperty({ example: 'acme' }) name: string;
+  @ApiProperty({ nullable: true, type: String }) description: string | null;
+  @ApiProperty({ enum: ORG_ROLES }) role: string;
+}
+
+export class UserOrgsResponseDto {
+  @ApiProperty({ type: [UserOrgDto] }) organizations: UserOrgDto[];
+}

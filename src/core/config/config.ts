@@ -1,0 +1,198 @@
+import * as path from 'node:path';
+
+/**
+ * Hangar's whole configuration, read once from `HANGAR_*` environment variables at boot.
+ * Every variable is listed in README.md ("Configuration"); keep the two in step.
+ */
+export interface HangarConfig {
+  host: string;
+  port: number;
+  /** URL clients reach Hangar at; used in links Hangar hands out (verification, signed URLs). */
+  baseUrl: string;
+  dataDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  database: {
+    /** Unset: Hangar runs an embedded PostgreSQL under `<dataDir>/pg`. */
+    url: string | null;
+    embeddedPort: number;
+    poolSize: number;
+  };
+  storage: StorageConfig;
+  /** Server secret for HMAC-signed URLs and at-rest encryption keys. Null: generated under dataDir. */
+  secret: string | null;
+  /** Null: the admin API is disabled (403). */
+  adminToken: string | null;
+  auth: {
+    registration: 'open' | 'invitation' | 'closed';
+    requireEmailVerification: boolean;
+    sessionTtlHours: number;
+    cookieSecure: boolean;
+  };
+}
+
+export type StorageConfig =
+  | { driver: 'fs'; root: string; signedUrlTtlSeconds: number }
+  | {
+      driver: 's3';
+      endpoint: string | null;
+      publicEndpoint: string | null;
+      region: string;
+      bucket: string;
+      accessKeyId: string | null;
+      secretAccessKey: string | null;
+      forcePathStyle: boolean;
+      signedUrlTtlSeconds: number;
+    };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const WEAK_ADMIN_TOKENS = new Set(['change-me-in-production']);
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Reads and validates the environment; throws one ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): HangarConfig {
+  const r = new EnvReader(env);
+  const port = r.int('HANGAR_PORT', 3000, 0, 65535);
+  const dataDir = path.resolve(r.str('HANGAR_DATA_DIR', './data'));
+  const driver = r.oneOf('HANGAR_STORAGE_DRIVER', ['fs', 's3'] as const, 'fs');
+  const signedUrlTtlSeconds = r.int('HANGAR_SIGNED_URL_TTL_SECONDS', 86400, 60, 7 * 86400);
+
+  let storage: StorageConfig;
+  if (driver === 's3') {
+    storage = {
+      driver,
+      endpoint: r.url('HANGAR_S3_ENDPOINT'),
+      publicEndpoint: r.url('HANGAR_S3_PUBLIC_ENDPOINT'),
+      region: r.str('HANGAR_S3_REGION', 'us-east-1'),
+      bucket: r.required('HANGAR_S3_BUCKET'),
+      accessKeyId: r.optional('HANGAR_S3_ACCESS_KEY_ID'),
+      secretAccessKey: r.optional('HANGAR_S3_SECRET_ACCESS_KEY'),
+      forcePathStyle: r.bool('HANGAR_S3_FORCE_PATH_STYLE', true),
+      signedUrlTtlSeconds,
+    };
+  } else {
+    storage = {
+      driver,
+      root: path.resolve(r.str('HANGAR_STORAGE_ROOT', path.join(dataDir, 'objects'))),
+      signedUrlTtlSeconds,
+    };
+  }
+
+  const adminToken = r.optional('HANGAR_ADMIN_TOKEN');
+  if (adminToken !== null) {
+    if (WEAK_ADMIN_TOKENS.has(adminToken)) {
+      r.problem('HANGAR_ADMIN_TOKEN must not be the placeholder "change-me-in-production"');
+    } else if (adminToken.length < 32) {
+      r.problem('HANGAR_ADMIN_TOKEN must be at least 32 characters (try `openssl rand -hex 32`)');
+    }
+  }
+  const secret = r.optional('HANGAR_SECRET');
+  if (secret !== null && secret.length < 32) r.problem('HANGAR_SECRET must be at least 32 characters');
+
+  const config: HangarConfig = {
+    host: r.str('HANGAR_HOST', '0.0.0.0'),
+    port,
+    baseUrl: (r.url('HANGAR_BASE_URL') ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    dataDir,
+    logLevel: r.oneOf('HANGAR_LOG_LEVEL', LOG_LEVELS, 'info'),
+    database: {
+      url: r.optional('HANGAR_DATABASE_URL'),
+      embeddedPort: r.int('HANGAR_EMBEDDED_PG_PORT', 54329, 1, 65535),
+      poolSize: r.int('HANGAR_DATABASE_POOL_SIZE', 10, 1, 500),
+    },
+    storage,
+    secret,
+    adminToken,
+    auth: {
+      registration: r.oneOf('HANGAR_REGISTRATION', ['open', 'invitation', 'closed'] as const, 'open'),
+      requireEmailVerification: r.bool('HANGAR_REQUIRE_EMAIL_VERIFICATION', false),
+      sessionTtlHours: r.int('HANGAR_SESSION_TTL_HOURS', 24 * 14, 1, 24 * 365),
+      cookieSecure: r.bool('HANGAR_COOKIE_SECURE', false),
+    },
+  };
+  if (config.database.url !== null && !/^postgres(ql)?:\/\//.test(config.database.url)) {
+    r.problem('HANGAR_DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+  r.throwIfProblems();
+  return config;
+}
+
+/** Collects every problem instead of stopping at the first, so one boot names them all. */
+class EnvReader {
+  private readonly problems: string[] = [];
+  constructor(private readonly env: NodeJS.ProcessEnv) {}
+
+  problem(message: string): void {
+    this.problems.push(message);
+  }
+
+  throwIfProblems(): void {
+    if (this.problems.length > 0) throw new ConfigError(this.problems);
+  }
+
+  optional(name: string): string | null {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? null : value.trim();
+  }
+
+  str(name: string, fallback: string): string {
+    return this.optional(name) ?? fallback;
+  }
+
+  required(name: string): string {
+    const value = this.optional(name);
+    if (value === null) {
+      this.problem(`${name} is required`);
+      return '';
+    }
+    return value;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.optional(name);
+    if (raw === null) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      this.problem(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return Number(raw);
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.optional(name);
+    if (raw === null) return fallback;
+    const lower = raw.toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(lower)) return true;
+    if (['0', 'false', 'no', 'off'].includes(lower)) return false;
+    this.problem(`${name} must be true or false (got "${raw}")`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.optional(name);
+    if (raw === null) return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      this.problem(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
+      return fallback;
+    }
+    return raw as T;
+  }
+
+  url(name: string): string | null {
+    const raw = this.optional(name);
+    if (raw === null) return null;
+    try {
+      const parsed = new URL(raw);
+      if (!['http:', 'https:'].includes(parsed.protocol)) throw new Error('scheme');
+      return raw;
+    } catch {
+      this.problem(`${name} must be an absolute http(s) URL (got "${raw}")`);
+      return null;
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { DomainError } from './domain-error';
+
+interface ErrorShape {
+  status: number;
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+const CODES_BY_STATUS: Record<number, string> = {
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  405: 'MethodNotAllowed',
+  406: 'NotAcceptable',
+  409: 'Conflict',
+  412: 'PreconditionFailed',
+  413: 'PayloadTooLarge',
+  415: 'UnsupportedMediaType',
+  416: 'RangeNotSatisfiable',
+  422: 'UnprocessableEntity',
+  429: 'TooManyRequests',
+};
+
+/**
+ * The one place where an error becomes an HTTP answer in the HF shape. Unknown errors are
+ * logged with the request id and answered with a bare 500 that reveals nothing internal.
+ */
+@Catch()
+export class HfExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HfExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const res = ctx.getResponse<Response>();
+    const req = ctx.getRequest<Request>();
+    const requestId = String((req as { id?: unknown }).id ?? '');
+    const shape = toErrorShape(exception);
+    if (shape.status >= 500) {
+      this.logger.error(
+        { err: exception, requestId, method: req.method, url: req.originalUrl },
+        'unhandled error while serving a request',
+      );
+    }
+    // A streaming answer that already sent its headers can only be cut short.
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.status(shape.status);
+    res.setHeader('X-Error-Code', shape.code);
+    res.setHeader('X-Error-Message', headerSafe(shape.message));
+    if (requestId) res.setHeader('X-Request-Id', requestId);
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    res.json({ ...(shape.details ?? {}), error: shape.message });
+  }
+}
+
+export function toErrorShape(exception: unknown): ErrorShape {
+  if (exception instanceof DomainError) {
+    return { status: exception.status, code: exception.code, message: exception.message, details: exception.details };
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    if (status >= 500) return internal();
+    return { status, code: CODES_BY_STATUS[status] ?? 'HttpError', message: httpExceptionMessage(exception, status) };
+  }
+  // Body parsers (express.json) throw plain errors carrying a status: malformed JSON, too large.
+  const withStatus = exception as { status?: unknown; type?: unknown; expose?: unknown };
+  if (typeof withStatus?.status === 'number' && withStatus.status >= 400 && withStatus.status < 500) {
+    const status = withStatus.status;
+    const message =
+      withStatus.type === 'entity.parse.failed'
+        ? 'Malformed JSON in request body'
+        : withStatus.type === 'entity.too.large'
+          ? 'Request body too large'
+          : (CODES_BY_STATUS[status] ?? 'Bad request');
+    return { status, code: CODES_BY_STATUS[status] ?? 'BadRequest', message };
+  }
+  return internal();
+}
+
+function internal(): ErrorShape {
+  return { status: HttpStatus.INTERNAL_SERVER_ERROR, code: 'InternalError', message: 'Internal server error' };
+}
+
+function httpExceptionMessage(exception: HttpException, status: number): string {
+  if (status === 404 && /^Cannot (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)/.test(exception.message)) {
+    return 'Not found';
+  }
+  const body = exception.getResponse();
+  if (typeof body === 'string') return body;
+  const message = (body as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  if (typeof message === 'string') return message;
+  return exception.message;
+}
+
+/** Header values must be single-line Latin-1; keep them short. */
+function headerSafe(message: string): string {
+  return message
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/[^\x20-\x7e]/g, '?')
+    .slice(0, 1000);
+}

@@ -1,0 +1,62 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Client } from 'pg';
+import request from 'supertest';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/app-setup';
+import { HangarConfig, loadConfig } from '../../src/core/config/config';
+import { createTestDatabase, dropTestDatabase } from './postgres';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef0123456789';
+
+export interface TestApp {
+  app: INestApplication;
+  config: HangarConfig;
+  /** http://127.0.0.1:<port> */
+  baseUrl: string;
+  http: () => ReturnType<typeof request>;
+  /** A client on this test's database, to assert what changed (or did not). */
+  db: Client;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the real AppModule on a fresh database and an ephemeral port, with the production
+ * pipeline (configureApp). `env` overrides HANGAR_* variables.
+ */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hangar-test-data-'));
+  const config = loadConfig({
+    HANGAR_DATA_DIR: dataDir,
+    HANGAR_SECRET: 'test-secret-0123456789abcdef0123456789abcdef',
+    HANGAR_ADMIN_TOKEN: ADMIN_TOKEN,
+    HANGAR_LOG_LEVEL: process.env.HANGAR_TEST_LOG_LEVEL ?? 'silent',
+    HANGAR_DATABASE_POOL_SIZE: '4',
+    ...env,
+  });
+  const app = await NestFactory.create(AppModule.forRoot(config, database.url), { logger: false, bufferLogs: true });
+  configureApp(app);
+  await app.listen(0, '127.0.0.1');
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const db = new Client({ connectionString: database.url });
+  await db.connect();
+  return {
+    app,
+    config: { ...config, baseUrl },
+    baseUrl,
+    http: () => request(app.getHttpServer()),
+    db,
+    async close() {
+      await db.end();
+      await app.close();
+      await dropTestDatabase(database.name);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
