@@ -12,6 +12,7 @@ import { WhoAmIController } from './controllers/whoami.controller';
 import { Mailer } from './mailer';
 import { OrgsRepository } from './orgs/orgs.repository';
 import { OrgsService } from './orgs/orgs.service';
+import { SessionsCleanupJob } from './sessions/sessions-cleanup.job';
 import { SessionsRepository } from './sessions/sessions.repository';
 import { TokensRepository } from './tokens/tokens.repository';
 import { TokensService } from './tokens/tokens.service';
@@ -29,6 +30,7 @@ import { TokensService } from './tokens/tokens.service';
     TokensService,
     OrgsService,
     Mailer,
+    SessionsCleanupJob,
     { provide: OWNED_REPOSITORIES, useValue: NO_REPOSITORIES },
     { provide: APP_GUARD, useClass: AuthGuard },
   ],

@@ -203,3 +203,21 @@ describe('registration modes and email verification', () => {
 });
 
 export { ADMIN_TOKEN };
+
+describe('expired sessions', () => {
+  it('the cleanup job deletes expired sessions only, once per cluster', async () => {
+    const t = await startTestApp();
+    try {
+      const u = await createUserWithToken(t);
+      await t.http().post('/api/auth/login').send({ username: u.username, password: u.password }).expect(200);
+      await t.db.query(`UPDATE sessions SET expires_at = now() - interval '1 minute' WHERE id = (SELECT min(id) FROM sessions)`);
+      const { SessionsCleanupJob } = require('../../src/auth/sessions/sessions-cleanup.job');
+      const job = t.app.get(SessionsCleanupJob);
+      const [a, b] = await Promise.all([job.run(), job.run()]);
+      expect(a + b).toBe(1);
+      expect((await t.db.query('SELECT count(*)::int AS n FROM sessions')).rows[0].n).toBe(1);
+    } finally {
+      await t.close();
+    }
+  });
+});

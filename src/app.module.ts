@@ -1,0 +1,42 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { AdminModule } from './admin/admin.module';
+import { AuthModule } from './auth/auth.module';
+import type { HangarConfig } from './core/config/config';
+import { ConfigModule } from './core/config/config.module';
+import { DatabaseModule } from './core/database/database.module';
+import { HfExceptionFilter } from './core/errors/hf-exception.filter';
+import { createValidationPipe } from './core/errors/validation';
+import { HealthModule } from './core/health/health.module';
+import { LoggingModule } from './core/logging/logging.module';
+import { MetricsModule } from './core/metrics/metrics.module';
+import { SchedulingModule } from './core/scheduling/scheduling.module';
+import { StorageModule } from './core/storage/storage.module';
+
+/**
+ * The whole application. Tests boot exactly this module, so they run the production pipeline
+ * (validation pipe, HF error filter, auth guard, logging, metrics).
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: HangarConfig, databaseUrl: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot(config),
+        DatabaseModule.forRoot(databaseUrl, config.database.poolSize),
+        SchedulingModule,
+        StorageModule,
+        MetricsModule,
+        HealthModule,
+        AuthModule,
+        AdminModule,
+      ],
+      providers: [
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_FILTER, useClass: HfExceptionFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,53 @@
+import * as path from 'node:path';
+import { ConfigError, loadConfig } from '../../src/core/config/config';
+
+describe('loadConfig', () => {
+  it('defaults to the embedded mode', () => {
+    const c = loadConfig({});
+    expect(c.database.url).toBeNull();
+    expect(c.storage).toMatchObject({ driver: 'fs', root: path.resolve('./data/objects') });
+    expect(c.port).toBe(3000);
+    expect(c.adminToken).toBeNull();
+    expect(c.auth.registration).toBe('open');
+  });
+
+  it('names every bad variable in one error', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        HANGAR_PORT: 'abc',
+        HANGAR_REGISTRATION: 'sometimes',
+        HANGAR_COOKIE_SECURE: 'maybe',
+        HANGAR_BASE_URL: 'not a url',
+        HANGAR_DATABASE_URL: 'mysql://x',
+        HANGAR_STORAGE_DRIVER: 's3',
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    for (const name of ['HANGAR_PORT', 'HANGAR_REGISTRATION', 'HANGAR_COOKIE_SECURE', 'HANGAR_BASE_URL', 'HANGAR_DATABASE_URL', 'HANGAR_S3_BUCKET']) {
+      expect(problems).toContain(name);
+    }
+  });
+
+  it.each([
+    ['change-me-in-production', 'placeholder'],
+    ['short-token', 'at least 32'],
+  ])('refuses the admin token %p', (token, message) => {
+    expect(() => loadConfig({ HANGAR_ADMIN_TOKEN: token })).toThrow(message);
+  });
+
+  it('accepts a strong admin token and an s3 store', () => {
+    const c = loadConfig({
+      HANGAR_ADMIN_TOKEN: 'x'.repeat(32),
+      HANGAR_STORAGE_DRIVER: 's3',
+      HANGAR_S3_BUCKET: 'hangar',
+      HANGAR_S3_ENDPOINT: 'http://127.0.0.1:9000',
+      HANGAR_S3_FORCE_PATH_STYLE: 'false',
+    });
+    expect(c.adminToken).toBe('x'.repeat(32));
+    expect(c.storage).toMatchObject({ driver: 's3', bucket: 'hangar', forcePathStyle: false, endpoint: 'http://127.0.0.1:9000' });
+  });
+});
