@@ -1,13 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
-import { AppModule } from '../../src/app.module';
-import { configureApp } from '../../src/app-setup';
+import { createHangarApp } from '../../src/app-setup';
 import { HangarConfig, loadConfig } from '../../src/core/config/config';
 import { createTestDatabase, dropTestDatabase } from './postgres';
 
@@ -39,8 +37,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     HANGAR_DATABASE_POOL_SIZE: '4',
     ...env,
   });
-  const app = await NestFactory.create(AppModule.forRoot(config, database.url), { logger: false, bufferLogs: true });
-  configureApp(app);
+  const app = await createHangarApp(config, database.url, { silent: true });
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -39,6 +39,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ HANGAR_ADMIN_TOKEN: token })).toThrow(message);
   });
 
+  it('refuses half-set S3 credentials and a base URL with a path', () => {
+    expect(() =>
+      loadConfig({ HANGAR_STORAGE_DRIVER: 's3', HANGAR_S3_BUCKET: 'b', HANGAR_S3_ACCESS_KEY_ID: 'only-the-id' }),
+    ).toThrow('HANGAR_S3_SECRET_ACCESS_KEY');
+    expect(() => loadConfig({ HANGAR_BASE_URL: 'https://hub.example.com/hangar' })).toThrow('HANGAR_BASE_URL');
+    expect(loadConfig({ HANGAR_BASE_URL: 'https://hub.example.com/' }).baseUrl).toBe('https://hub.example.com');
+  });
+
   it('accepts a strong admin token and an s3 store', () => {
     const c = loadConfig({
       HANGAR_ADMIN_TOKEN: 'x'.repeat(32),

@@ -57,7 +57,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 /** Reads and validates the environment; throws one ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): HangarConfig {
   const r = new EnvReader(env);
-  const port = r.int('HANGAR_PORT', 3000, 0, 65535);
+  const port = r.int('HANGAR_PORT', 3000, 1, 65535);
   const dataDir = path.resolve(r.str('HANGAR_DATA_DIR', './data'));
   const driver = r.oneOf('HANGAR_STORAGE_DRIVER', ['fs', 's3'] as const, 'fs');
   const signedUrlTtlSeconds = r.int('HANGAR_SIGNED_URL_TTL_SECONDS', 86400, 60, 7 * 86400);
@@ -75,6 +75,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HangarConfig {
       forcePathStyle: r.bool('HANGAR_S3_FORCE_PATH_STYLE', true),
       signedUrlTtlSeconds,
     };
+    if ((storage.accessKeyId === null) !== (storage.secretAccessKey === null)) {
+      r.problem('HANGAR_S3_ACCESS_KEY_ID and HANGAR_S3_SECRET_ACCESS_KEY must be set together (or both left unset for the default AWS credential chain)');
+    }
   } else {
     storage = {
       driver,
@@ -115,6 +118,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HangarConfig {
       cookieSecure: r.bool('HANGAR_COOKIE_SECURE', false),
     },
   };
+  if (!/^https?:\/\/[^/]+\/?$/.test(config.baseUrl + '/')) {
+    r.problem('HANGAR_BASE_URL must be scheme://host[:port] without a path (Hangar serves at the root)');
+  }
   if (config.database.url !== null && !/^postgres(ql)?:\/\//.test(config.database.url)) {
     r.problem('HANGAR_DATABASE_URL must be a postgres:// or postgresql:// URL');
   }

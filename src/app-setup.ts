@@ -1,0 +1,45 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import express, { RequestHandler } from 'express';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import type { HangarConfig } from './core/config/config';
+import { buildOpenApiDocument, setupSwaggerUi } from './core/openapi/openapi';
+
+/** Routes whose request body is file content, streamed by the handler: no body parser may read it. */
+const STREAMED_BODY_PREFIXES = ['/storage/fs/'];
+
+/** Creates the application exactly as production runs it; main.ts and the tests both call this. */
+export async function createHangarApp(
+  config: HangarConfig,
+  databaseUrl: string,
+  options: { silent?: boolean } = {},
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, databaseUrl), {
+    bufferLogs: true,
+    bodyParser: false,
+    ...(options.silent ? { logger: false } : {}),
+  });
+  configureApp(app);
+  return app;
+}
+
+/**
+ * Settings applied to the Nest application after it is created, shared by createHangarApp and
+ * the OpenAPI generator, so that both describe the same application.
+ */
+export function configureApp(app: INestApplication, options: { withLogger?: boolean } = {}): void {
+  const server = app as NestExpressApplication;
+  if (options.withLogger !== false) app.useLogger(app.get(Logger));
+  // Hangar is usually behind one reverse proxy; trust exactly one hop for the client address.
+  server.set('trust proxy', 1);
+  server.disable('x-powered-by');
+  server.use(unlessStreamed(express.json({ limit: '1mb' })));
+  server.use(unlessStreamed(express.urlencoded({ extended: false, limit: '1mb' })));
+  setupSwaggerUi(app, buildOpenApiDocument(app));
+}
+
+function unlessStreamed(parser: RequestHandler): RequestHandler {
+  return (req, res, next) => (STREAMED_BODY_PREFIXES.some((p) => req.path.startsWith(p)) ? next() : parser(req, res, next));
+}
