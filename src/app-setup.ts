@@ -1,10 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import express, { RequestHandler } from 'express';
+import express, { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import type { HangarConfig } from './core/config/config';
+import { requestIdMiddleware } from './core/logging/request-id';
+import { HttpMetricsMiddleware } from './core/metrics/http-metrics.middleware';
 import { buildOpenApiDocument, setupSwaggerUi } from './core/openapi/openapi';
 
 /** Routes whose request body is file content, streamed by the handler: no body parser may read it. */
@@ -31,7 +33,13 @@ export async function createHangarApp(
  */
 export function configureApp(app: INestApplication, options: { withLogger?: boolean } = {}): void {
   const server = app as NestExpressApplication;
-  if (options.withLogger !== false) app.useLogger(app.get(Logger));
+  if (options.withLogger !== false) {
+    app.useLogger(app.get(Logger));
+    // First in line, so that even a request the body parser rejects has an id and is counted.
+    server.use(requestIdMiddleware);
+    const httpMetrics = app.get(HttpMetricsMiddleware);
+    server.use((req: Request, res: Response, next: NextFunction) => httpMetrics.use(req, res, next));
+  }
   // Hangar is usually behind one reverse proxy; trust exactly one hop for the client address.
   server.set('trust proxy', 1);
   server.disable('x-powered-by');

@@ -221,3 +221,18 @@ describe('expired sessions', () => {
     }
   });
 });
+
+describe('request ids', () => {
+  it('a request the JSON parser rejects still carries X-Request-Id, in headers and the HF error', async () => {
+    const t = await startTestApp();
+    try {
+      const res = await t.http().post('/api/auth/login').set('Content-Type', 'application/json').set('X-Request-Id', 'trace-me-42').send('{bad');
+      expectHfError(res, 400, 'BadRequest');
+      expect(res.headers['x-request-id']).toBe('trace-me-42');
+      const metrics = await t.http().get('/metrics').expect(200);
+      expect(metrics.text).toMatch(/hangar_http_requests_total\{[^}]*status="400"[^}]*\} 1/);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
+import { ApiErrorResponses } from '../../core/errors/api-errors.decorator';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminApi } from '../../auth/auth.decorators';
 import { AuditListDto, AuditQueryDto } from '../dto/audit.dto';
@@ -6,6 +7,7 @@ import { AuditRepository } from './audit.repository';
 
 @ApiTags('admin')
 @AdminApi()
+@ApiErrorResponses(400)
 @Controller('admin/api/audit')
 export class AuditController {
   constructor(private readonly audit: AuditRepository) {}

@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiErrorResponses } from '../../core/errors/api-errors.decorator';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminApi } from '../../auth/auth.decorators';
 import { Audited } from '../audit/audit.interceptor';
@@ -20,6 +21,7 @@ import { toAdminUser } from './admin-users.presenter';
 
 @ApiTags('admin')
 @AdminApi()
+@ApiErrorResponses(400, 404, 409)
 @Controller('admin/api/users')
 export class AdminUsersController {
   constructor(private readonly service: AdminUsersService) {}

@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiErrorResponses } from '../../core/errors/api-errors.decorator';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { HangarConfig } from '../../core/config/config';
@@ -22,6 +23,7 @@ import { CreateTokenDto, CreateTokenResponseDto, TokenIdParamDto, TokenListRespo
 import { toMe, toTokenInfo } from './auth.presenters';
 
 @ApiTags('auth')
+@ApiErrorResponses(400, 401, 403, 404, 409)
 @Controller('api/auth')
 export class AuthController {
   constructor(

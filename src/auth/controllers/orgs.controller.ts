@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { ApiErrorResponses } from '../../core/errors/api-errors.decorator';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentPrincipal } from '../auth.decorators';
 import {
@@ -15,6 +16,7 @@ import { OrgsService } from '../orgs/orgs.service';
 import type { Principal } from '../principal';
 
 @ApiTags('organizations')
+@ApiErrorResponses(400, 404, 409)
 @Controller('org')
 export class OrgsController {
   constructor(private readonly orgs: OrgsService) {}

@@ -1,0 +1,45 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class HealthDto {
+  @ApiProperty({ enum: ['ok'], example: 'ok' })
+  status: 'ok';
+}
+
+export class ReadinessChecksDto {
+  @ApiProperty({ enum: ['ok', 'failed'], example: 'ok', description: 'SELECT 1 on the PostgreSQL pool' })
+  database: 'ok' | 'failed';
+
+  @ApiProperty({ enum: ['ok', 'failed'], example: 'ok', description: 'healthCheck() of the object store (fs or S3)' })
+  objectStore: 'ok' | 'failed';
+}
+
+export class ReadinessDto {
+  @ApiProperty({ enum: ['ok'], example: 'ok' })
+  status: 'ok';
+
+  @ApiProperty({ type: ReadinessChecksDto })
+  checks: ReadinessChecksDto;
+}
+
+/** The 503 body: the HF error shape plus which check failed. */
+export class NotReadyDto {
+  @ApiProperty({ enum: ['error'], example: 'error' })
+  status: 'error';
+
+  @ApiProperty({ type: ReadinessChecksDto, example: { database: 'ok', objectStore: 'failed' } })
+  checks: ReadinessChecksDto;
+
+  @ApiProperty({ example: 'objectStore: connect ECONNREFUSED 127.0.0.1:9000', description: 'Failing checks and short reasons (also in X-Error-Message)' })
+  error: string;
+}
+
+export class VersionDto {
+  @ApiProperty({ example: 'hangar' })
+  name: string;
+
+  @ApiProperty({ example: '0.1.0', description: 'Hangar release (package.json version)' })
+  version: string;
+
+  @ApiProperty({ example: 'hangar', description: 'Identifies the API flavour to clients probing the server' })
+  api: string;
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { HealthController } from './health.controller';
+import { ReadinessService } from './readiness.service';
+import { VersionController } from './version.controller';
+
+/**
+ * `/health`, `/health/ready` and `/api/version`. Relies on two globally available providers:
+ * the TypeORM `DataSource` (TypeOrmModule.forRoot) and `OBJECT_STORE` (the global StorageModule).
+ */
+@Module({
+  controllers: [HealthController, VersionController],
+  providers: [ReadinessService],
+})
+export class HealthModule {}

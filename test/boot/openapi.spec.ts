@@ -1,0 +1,56 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../..');
+type Operation = { operationId?: string; security?: Record<string, string[]>[]; responses: Record<string, { content?: unknown }>; summary?: string };
+
+describe('openapi/openapi.json', () => {
+  it('is not stale: regenerating it from the built app gives the committed bytes', () => {
+    const out = spawnSync(process.execPath, [path.join(ROOT, 'dist/src/cli/openapi.js'), '--check'], { encoding: 'utf8', cwd: ROOT });
+    expect({ status: out.status, stderr: out.stderr }).toEqual({ status: 0, stderr: '' });
+  });
+
+  const spec = JSON.parse(readFileSync(path.join(ROOT, 'openapi/openapi.json'), 'utf8')) as {
+    paths: Record<string, Record<string, Operation>>;
+    components: { securitySchemes: Record<string, unknown> };
+  };
+  const operations = Object.entries(spec.paths).flatMap(([p, ops]) => Object.entries(ops).map(([m, op]) => ({ route: `${m.toUpperCase()} ${p}`, op })));
+
+  it('documents every operation with an id, a summary and a success schema', () => {
+    const ids = new Set<string>();
+    for (const { route, op } of operations) {
+      expect({ route, id: typeof op.operationId, summary: typeof op.summary }).toEqual({ route, id: 'string', summary: 'string' });
+      ids.add(op.operationId!);
+      const ok = op.responses['200'] ?? op.responses['201'];
+      expect({ route, hasSchema: Boolean(ok?.content) || route.includes(' /storage/fs/') || route === 'GET /metrics' }).toEqual({ route, hasSchema: true });
+    }
+    expect(ids.size).toBe(operations.length);
+  });
+
+  it('declares auth: admin routes need X-Admin-Token, signed-in routes a bearer token or session', () => {
+    expect(Object.keys(spec.components.securitySchemes).sort()).toEqual(['adminToken', 'basic', 'bearer', 'session']);
+    for (const { route, op } of operations.filter((o) => o.route.includes(' /admin/api/'))) {
+      expect({ route, security: op.security }).toEqual({ route, security: [{ adminToken: [] }] });
+    }
+    for (const route of ['GET /api/whoami-v2', 'POST /api/auth/tokens/create', 'POST /org/create']) {
+      expect(spec.paths[route.split(' ')[1]][route.split(' ')[0].toLowerCase()].security).toEqual([{ bearer: [] }, { session: [] }]);
+    }
+  });
+
+  it('lists every route of the foundation', () => {
+    const routes = operations.map((o) => o.route);
+    for (const r of [
+      'POST /api/auth/register', 'POST /api/auth/login', 'POST /api/auth/logout', 'GET /api/auth/me', 'GET /api/auth/verify-email',
+      'GET /api/auth/tokens', 'POST /api/auth/tokens/create', 'DELETE /api/auth/tokens/{id}', 'GET /api/whoami-v2',
+      'POST /org/create', 'GET /org/{name}', 'GET /org/{name}/members', 'POST /org/{name}/members',
+      'PUT /org/{name}/members/{username}', 'DELETE /org/{name}/members/{username}', 'GET /org/users/{username}/orgs',
+      'GET /admin/api/users', 'POST /admin/api/users', 'GET /admin/api/users/{username}', 'DELETE /admin/api/users/{username}',
+      'PATCH /admin/api/users/{username}/email-verification', 'PUT /admin/api/users/{username}/quota',
+      'POST /admin/api/users/{username}/rotate-token', 'GET /admin/api/audit',
+      'GET /health', 'GET /health/ready', 'GET /api/version', 'GET /metrics',
+    ]) {
+      expect(routes).toContain(r);
+    }
+  });
+});
