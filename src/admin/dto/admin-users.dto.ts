@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsEmail, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { QueryBoolean, QueryInt } from '../../core/http/query-transforms';
+import { RegisterDto } from '../../auth/dto/auth.dto';
 
 const MAX_QUOTA = Number.MAX_SAFE_INTEGER;
 
@@ -48,29 +49,8 @@ export class EmailVerificationQueryDto {
   verified: boolean;
 }
 
-export class CreateUserDto {
-  @ApiProperty({ example: 'alice' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(96)
-  username: string;
-
-  @ApiProperty({ example: 'alice@example.com' })
-  @IsEmail({}, { message: 'email must be a valid email address' })
-  @MaxLength(254)
-  email: string;
-
-  @ApiProperty({ example: 'correct horse battery staple', minLength: 8 })
-  @IsString()
-  @MaxLength(1024)
-  password: string;
-
-  @ApiPropertyOptional({ example: 'Alice Liddell' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(128)
-  fullname?: string;
-
+/** The admin creates a user with the fields of self-registration plus flags and quotas. */
+export class CreateUserDto extends RegisterDto {
   @ApiPropertyOptional({ default: false })
   @IsOptional()
   @IsBoolean()
