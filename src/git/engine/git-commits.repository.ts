@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { Oid } from '../codec/object-types';
+import type { CommitInfo } from './engine.types';
+
+const COLUMNS = `oid, tree_oid AS "treeOid", parents, author_name AS "authorName", author_email AS "authorEmail",
+  authored_at AS "authoredAt", committed_at AS "committedAt", title, message`;
+
+/** The commit index: one row per commit object, derived when the commit is stored. */
+@Injectable()
+export class GitCommitsRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async insert(m: EntityManager, repoId: number, c: CommitInfo): Promise<void> {
+    await m.query(
+      `INSERT INTO git_commits (repo_id, oid, tree_oid, parents, generation, author_name, author_email, authored_at, committed_at, title, message)
+       VALUES ($1, $2, $3, $4::varchar(40)[],
+               1 + COALESCE((SELECT max(generation) FROM git_commits WHERE repo_id = $1 AND oid = ANY($4::varchar(40)[])), 0),
+               $5, $6, $7, $8, $9, $10)
+       ON CONFLICT (repo_id, oid) DO NOTHING`,
+      [repoId, c.oid, c.treeOid, c.parents, c.authorName, c.authorEmail, c.authoredAt, c.committedAt, c.title, c.message],
+    );
+  }
+
+  async find(repoId: number, oid: Oid, m: EntityManager = this.db.manager): Promise<CommitInfo | null> {
+    const rows = await m.query(`SELECT ${COLUMNS} FROM git_commits WHERE repo_id = $1 AND oid = $2`, [repoId, oid]);
+    return rows[0] ? normalise(rows[0]) : null;
+  }
+
+  /** Commits whose id starts with `prefix` (at most 2: enough to tell unique from ambiguous). */
+  async findByPrefix(repoId: number, prefix: string): Promise<Oid[]> {
+    const rows: { oid: string }[] = await this.db.query(
+      `SELECT oid FROM git_commits WHERE repo_id = $1 AND oid LIKE $2 ORDER BY oid LIMIT 2`,
+      [repoId, `${prefix}%`],
+    );
+    return rows.map((r) => r.oid);
+  }
+
+  /**
+   * History reachable from `head`, newest first (by generation, then commit time), paged. A recursive
+   * walk over the parents array; histories here are the size of a model repo's, not the kernel's.
+   */
+  async history(repoId: number, head: Oid, offset: number, limit: number): Promise<{ commits: CommitInfo[]; total: number }> {
+    const rows = await this.db.query(
+      `WITH RECURSIVE walk(oid) AS (
+         SELECT $2::varchar(40)
+         UNION
+         SELECT unnest(c.parents) FROM git_commits c JOIN walk w ON c.repo_id = $1 AND c.oid = w.oid
+       )
+       SELECT ${COLUMNS}, count(*) OVER () AS total
+         FROM git_commits WHERE repo_id = $1 AND oid IN (SELECT oid FROM walk)
+         ORDER BY generation DESC, committed_at DESC, oid DESC OFFSET $3 LIMIT $4`,
+      [repoId, head, offset, limit],
+    );
+    const total = rows.length ? Number(rows[0].total) : offset > 0 ? await this.count(repoId, head) : 0;
+    return { commits: rows.map(normalise), total };
+  }
+
+  private async count(repoId: number, head: Oid): Promise<number> {
+    const [{ n }] = await this.db.query(
+      `WITH RECURSIVE walk(oid) AS (
+         SELECT $2::varchar(40) UNION SELECT unnest(c.parents) FROM git_commits c JOIN walk w ON c.repo_id = $1 AND c.oid = w.oid
+       ) SELECT count(*)::int AS n FROM git_commits WHERE repo_id = $1 AND oid IN (SELECT oid FROM walk)`,
+      [repoId, head],
+    );
+    return n;
+  }
+}
+
+function normalise(r: CommitInfo & { parents: string[] | string }): CommitInfo {
+  const parents = Array.isArray(r.parents) ? r.parents : parsePgArray(r.parents);
+  return { oid: r.oid, treeOid: r.treeOid, parents, authorName: r.authorName, authorEmail: r.authorEmail, authoredAt: r.authoredAt, committedAt: r.committedAt, title: r.title, message: r.message };
+}
+
+/** Arrays normally arrive parsed; this also accepts the text form `{a,b}`. */
+function parsePgArray(text: string): string[] {
+  const inner = text.replace(/^\{|\}$/g, '');
+  return inner ? inner.split(',') : [];
+}

@@ -1,0 +1,106 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Readable, Transform } from 'node:stream';
+import { createInflate } from 'node:zlib';
+import type { EntityManager } from 'typeorm';
+import { OBJECT_STORE, type ObjectStore } from '../../core/storage/object-store';
+import { decodeTree, type TreeEntry } from '../codec/tree';
+import { deflateBody, hashObject, inflateBody } from '../codec/hash';
+import type { GitObjectType, Oid } from '../codec/object-types';
+import { GitObjectsRepository, type StoredObjectRow } from './git-objects.repository';
+import { LruCache } from './lru-cache';
+
+/** Deflated bodies up to this size live in the database row; larger ones in the object store. */
+const INLINE_MAX_BYTES = 256 * 1024;
+
+export class MissingObjectError extends Error {
+  constructor(readonly oid: Oid) {
+    super(`git object ${oid} not found`);
+  }
+}
+
+/**
+ * Git objects of a repository: prepared (hashed, deflated, large bodies put in the object store
+ * under a content-addressed key) outside any transaction, then recorded in the caller's
+ * transaction. Reads are scoped to the repository; trees are cached (immutable by their id).
+ */
+@Injectable()
+export class ObjectDatabase {
+  private readonly trees = new LruCache<string, TreeEntry[]>(4096);
+
+  constructor(
+    private readonly objects: GitObjectsRepository,
+    @Inject(OBJECT_STORE) private readonly store: ObjectStore,
+  ) {}
+
+  /** Hashes and deflates a body; a large one is written to the object store now (idempotent). */
+  async prepare(type: GitObjectType, body: Buffer): Promise<StoredObjectRow> {
+    const oid = hashObject(type, body);
+    const deflated = deflateBody(body);
+    if (deflated.length <= INLINE_MAX_BYTES) return { oid, type, size: body.length, body: deflated, storageKey: null };
+    const storageKey = `git/objects/${oid.slice(0, 2)}/${oid}`;
+    if (!(await this.store.head(storageKey))) await this.store.put(storageKey, deflated, { contentLength: deflated.length });
+    return { oid, type, size: body.length, body: null, storageKey };
+  }
+
+  record(m: EntityManager, repoId: number, rows: StoredObjectRow[]): Promise<void> {
+    return this.objects.insertMany(m, repoId, rows);
+  }
+
+  existing(repoId: number, oids: Oid[], m?: EntityManager): Promise<Set<Oid>> {
+    return this.objects.existing(repoId, oids, m);
+  }
+
+  sizes(repoId: number, oids: Oid[]): Promise<Map<Oid, number>> {
+    return this.objects.sizes(repoId, oids);
+  }
+
+  async info(repoId: number, oid: Oid, m?: EntityManager): Promise<{ type: GitObjectType; size: number } | null> {
+    const row = await this.objects.find(repoId, oid, m);
+    return row ? { type: row.type, size: row.size } : null;
+  }
+
+  /** The whole inflated body (trees, commits, tags and small blobs). */
+  async read(repoId: number, oid: Oid, m?: EntityManager): Promise<{ type: GitObjectType; body: Buffer }> {
+    const row = await this.objects.find(repoId, oid, m);
+    if (!row) throw new MissingObjectError(oid);
+    if (row.body) return { type: row.type, body: inflateBody(row.body) };
+    const { body } = await this.store.get(row.storageKey!);
+    const chunks: Buffer[] = [];
+    for await (const chunk of body.pipe(createInflate())) chunks.push(chunk as Buffer);
+    return { type: row.type, body: Buffer.concat(chunks) };
+  }
+
+  async readTree(repoId: number, oid: Oid, m?: EntityManager): Promise<TreeEntry[]> {
+    const key = `${repoId}:${oid}`;
+    const cached = this.trees.get(key);
+    if (cached) return cached;
+    const { type, body } = await this.read(repoId, oid, m);
+    if (type !== 'tree') throw new MissingObjectError(oid);
+    const entries = decodeTree(body);
+    this.trees.set(key, entries);
+    return entries;
+  }
+
+  /** Streams a blob, or the inclusive byte range of it, inflating as it goes. */
+  async openBlob(repoId: number, oid: Oid, range?: { start: number; end: number }): Promise<{ stream: Readable; size: number }> {
+    const row = await this.objects.find(repoId, oid);
+    if (!row || row.type !== 'blob') throw new MissingObjectError(oid);
+    const source = row.body ? Readable.from([row.body]) : (await this.store.get(row.storageKey!)).body;
+    const inflated = source.pipe(createInflate());
+    return { stream: range ? inflated.pipe(sliceBytes(range.start, range.end)) : inflated, size: row.size };
+  }
+}
+
+/** Passes through bytes [start, end] (inclusive) of a stream and drops the rest. */
+function sliceBytes(start: number, end: number): Transform {
+  let offset = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      const from = Math.max(start - offset, 0);
+      const to = Math.min(end + 1 - offset, chunk.length);
+      offset += chunk.length;
+      if (to > from) this.push(chunk.subarray(from, to));
+      done();
+    },
+  });
+}

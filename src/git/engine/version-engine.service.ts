@@ -1,0 +1,301 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Readable } from 'node:stream';
+import { DataSource, EntityManager } from 'typeorm';
+import { BadRequestError, ConflictError, NotFoundError } from '../../core/errors/domain-error';
+import { decodeCommit, decodeTag, encodeCommit, encodeTag, type Signature } from '../codec/commit';
+import { OID_PATTERN, type Oid } from '../codec/object-types';
+import type { TreeEntry } from '../codec/tree';
+import type { StoredObjectRow } from './git-objects.repository';
+import { GitCommitsRepository } from './git-commits.repository';
+import { GitRefsRepository } from './git-refs.repository';
+import { entryNotFound, parentCommitMismatch, pathConflict, revisionNotFound } from './engine-errors';
+import type { Author, CommitInfo, CommitInput, CommitResult, RefInfo, RepoEntry, ResolvedRevision } from './engine.types';
+import { ObjectDatabase } from './object-database';
+import { normaliseRepoPath } from './paths';
+import { assertValidRefName } from './ref-names';
+import { PathConflictError, PathMissingError, TreeEditor } from './tree-editor';
+
+/**
+ * The version engine: every change is a real git commit stored in PostgreSQL (+ object store),
+ * and every read resolves a revision to a commit and walks its trees. A branch moves under a
+ * row lock on its ref, in the same transaction as the objects and the commit index, so
+ * concurrent commits serialise: each is applied on the head it finds under the lock.
+ */
+@Injectable()
+export class VersionEngine {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly objects: ObjectDatabase,
+    private readonly refs: GitRefsRepository,
+    private readonly commits: GitCommitsRepository,
+  ) {}
+
+  /** Creates `refs/heads/<branch>` with a first commit holding `files`. */
+  async initRepository(m: EntityManager, repoId: number, branch: string, author: Author, message: string, files: { path: string; content: Buffer }[]): Promise<Oid> {
+    const editor = new TreeEditor(async () => [], null);
+    const rows: StoredObjectRow[] = [];
+    for (const f of files) {
+      const blob = await this.objects.prepare('blob', f.content);
+      rows.push(blob);
+      await editor.put(normaliseRepoPath(f.path), '100644', blob.oid);
+    }
+    const { commitOid } = await this.writeCommit(m, repoId, editor, rows, [], author, message);
+    await this.refs.create(m, repoId, `refs/heads/${branch}`, commitOid);
+    return commitOid;
+  }
+
+  async commit(input: CommitInput): Promise<CommitResult> {
+    // Blobs are hashed, deflated and (when large) stored before any lock is taken.
+    const prepared = new Map<string, StoredObjectRow>();
+    for (const op of input.operations) {
+      if (op.kind === 'put') prepared.set(op.path, await this.objects.prepare('blob', op.content));
+    }
+    const targetRef = input.revision.startsWith('refs/') ? input.revision : `refs/heads/${input.revision}`;
+    return this.db.transaction(async (m) => {
+      const head = await this.refs.lock(m, input.repoId, targetRef);
+      if (!head) throw revisionNotFound(input.revision);
+      if (input.parentCommit && !sameCommit(input.parentCommit, head)) throw parentCommitMismatch(input.parentCommit, head);
+      const base = await this.commitInfo(input.repoId, head, m);
+      const editor = new TreeEditor((oid) => this.objects.readTree(input.repoId, oid, m), base.treeOid);
+      const rows = [...prepared.values()];
+      await this.applyOperations(m, input, editor, prepared, head);
+      const message = input.description ? `${input.summary}\n\n${input.description}\n` : `${input.summary}\n`;
+      const { commitOid } = await this.writeCommit(m, input.repoId, editor, rows, [head], input.author, message);
+      if (input.createPr) {
+        const n = await this.refs.nextPrNumber(m, input.repoId);
+        await this.refs.create(m, input.repoId, `refs/pr/${n}`, commitOid);
+        return { commitOid, ref: `refs/pr/${n}`, prNumber: n };
+      }
+      await this.refs.compareAndSwap(m, input.repoId, targetRef, head, commitOid);
+      return { commitOid, ref: targetRef, prNumber: null };
+    });
+  }
+
+  private async applyOperations(m: EntityManager, input: CommitInput, editor: TreeEditor, prepared: Map<string, StoredObjectRow>, head: Oid): Promise<void> {
+    for (const op of input.operations) {
+      try {
+        if (op.kind === 'put') {
+          await editor.put(op.path, op.executable ? '100755' : '100644', prepared.get(op.path)!.oid);
+        } else if (op.kind === 'put-blob') {
+          if (!(await this.objects.existing(input.repoId, [op.oid], m)).has(op.oid)) {
+            throw new BadRequestError(`Object ${op.oid} for "${op.path}" is not in this repository`, 'ObjectNotFound');
+          }
+          await editor.put(op.path, '100644', op.oid);
+        } else if (op.kind === 'delete-file' || op.kind === 'delete-folder') {
+          await editor.remove(op.path, op.kind === 'delete-folder');
+        } else {
+          const srcCommit = op.srcRevision ? (await this.resolveRevision(input.repoId, op.srcRevision)).commitOid : head;
+          const src = await this.entryAt(input.repoId, srcCommit, op.srcPath, m);
+          if (!src || src.type !== 'file') throw entryNotFound(op.srcPath, op.srcRevision ?? input.revision);
+          await editor.put(op.path, src.mode, src.oid);
+        }
+      } catch (err) {
+        if (err instanceof PathConflictError) throw pathConflict(err.message);
+        if (err instanceof PathMissingError) throw entryNotFound(err.message, input.revision);
+        throw err;
+      }
+    }
+  }
+
+  private async writeCommit(m: EntityManager, repoId: number, editor: TreeEditor, blobs: StoredObjectRow[], parents: Oid[], author: Author, message: string) {
+    const { rootOid, trees } = await editor.write();
+    const now = new Date();
+    const sig: Signature = { name: author.name, email: author.email, timestamp: Math.floor(now.getTime() / 1000), timezone: '+0000' };
+    const body = encodeCommit({ tree: rootOid, parents, author: sig, committer: sig, message });
+    const commit = await this.objects.prepare('commit', body);
+    const treeRows = await Promise.all(trees.map((t) => this.objects.prepare('tree', t.body)));
+    await this.objects.record(m, repoId, [...blobs, ...treeRows, commit]);
+    await this.commits.insert(m, repoId, toCommitInfo(commit.oid, body));
+    return { commitOid: commit.oid };
+  }
+
+  /** Branch, tag (peeled), `refs/...`, full commit id or a unique prefix of ≥ 7 hex. */
+  async resolveRevision(repoId: number, revision: string): Promise<ResolvedRevision> {
+    const candidates = revision.startsWith('refs/') ? [revision] : [`refs/heads/${revision}`, `refs/tags/${revision}`];
+    for (const ref of candidates) {
+      const oid = await this.refs.get(repoId, ref);
+      if (oid) return { commitOid: await this.peel(repoId, oid), ref };
+    }
+    if (OID_PATTERN.test(revision)) {
+      if (await this.commits.find(repoId, revision)) return { commitOid: revision, ref: null };
+    } else if (/^[0-9a-f]{7,39}$/.test(revision)) {
+      const matches = await this.commits.findByPrefix(repoId, revision);
+      if (matches.length === 1) return { commitOid: matches[0], ref: null };
+    }
+    throw revisionNotFound(revision);
+  }
+
+  async commitInfo(repoId: number, oid: Oid, m?: EntityManager): Promise<CommitInfo> {
+    const info = await this.commits.find(repoId, oid, m);
+    if (!info) throw revisionNotFound(oid);
+    return info;
+  }
+
+  listCommits(repoId: number, head: Oid, offset: number, limit: number) {
+    return this.commits.history(repoId, head, offset, limit);
+  }
+
+  /** The entry at `path` in a commit (a file or a directory), or null. '' is the root directory. */
+  async entryAt(repoId: number, commitOid: Oid, path: string, m?: EntityManager): Promise<RepoEntry | null> {
+    const { treeOid } = await this.commitInfo(repoId, commitOid, m);
+    if (path === '') return { path: '', type: 'directory', oid: treeOid, mode: '40000', size: 0 };
+    let tree = treeOid;
+    const parts = path.split('/');
+    for (let i = 0; i < parts.length; i++) {
+      const entry = (await this.objects.readTree(repoId, tree, m)).find((e) => e.name === parts[i]);
+      if (!entry) return null;
+      if (i === parts.length - 1) {
+        const dir = entry.mode === '40000';
+        const size = dir ? 0 : ((await this.objects.sizes(repoId, [entry.oid])).get(entry.oid) ?? 0);
+        return { path, type: dir ? 'directory' : 'file', oid: entry.oid, mode: entry.mode, size };
+      }
+      if (entry.mode !== '40000') return null;
+      tree = entry.oid;
+    }
+    return null;
+  }
+
+  /** Entries under a folder of a commit, in git order; recursive lists files and folders at every depth. */
+  async listFolder(repoId: number, commitOid: Oid, folder: string, recursive: boolean): Promise<RepoEntry[] | null> {
+    const root = await this.entryAt(repoId, commitOid, folder);
+    if (!root || root.type !== 'directory') return null;
+    const out: RepoEntry[] = [];
+    const walk = async (treeOid: Oid, prefix: string) => {
+      for (const e of await this.objects.readTree(repoId, treeOid)) {
+        const path = prefix ? `${prefix}/${e.name}` : e.name;
+        const dir = e.mode === '40000';
+        out.push({ path, type: dir ? 'directory' : 'file', oid: e.oid, mode: e.mode, size: 0 });
+        if (dir && recursive) await walk(e.oid, path);
+      }
+    };
+    await walk(root.oid, folder);
+    const sizes = await this.objects.sizes(repoId, out.filter((e) => e.type === 'file').map((e) => e.oid));
+    for (const e of out) if (e.type === 'file') e.size = sizes.get(e.oid) ?? 0;
+    return out;
+  }
+
+  readTree(repoId: number, oid: Oid): Promise<TreeEntry[]> {
+    return this.objects.readTree(repoId, oid);
+  }
+
+  openBlob(repoId: number, oid: Oid, range?: { start: number; end: number }): Promise<{ stream: Readable; size: number }> {
+    return this.objects.openBlob(repoId, oid, range);
+  }
+
+  async readBlob(repoId: number, oid: Oid): Promise<Buffer> {
+    return (await this.objects.read(repoId, oid)).body;
+  }
+
+  /**
+   * For each path, the newest commit (walking back from `head`) that changed it. Bounded: paths
+   * unchanged in the last `maxCommits` commits get the oldest commit seen.
+   */
+  async lastCommits(repoId: number, head: Oid, paths: string[], maxCommits = 500): Promise<Map<string, CommitInfo>> {
+    const found = new Map<string, CommitInfo>();
+    let pending = [...new Set(paths)];
+    let current = await this.commitInfo(repoId, head);
+    const oidsAt = async (c: CommitInfo) => new Map(await Promise.all(pending.map(async (p) => [p, (await this.entryAt(repoId, c.oid, p))?.oid ?? null] as const)));
+    let currentOids = await oidsAt(current);
+    for (let walked = 0; pending.length > 0; walked++) {
+      const parentOid = current.parents[0];
+      if (!parentOid || walked >= maxCommits) {
+        for (const p of pending) found.set(p, current);
+        break;
+      }
+      const parent = await this.commitInfo(repoId, parentOid);
+      const parentOids = await oidsAt(parent);
+      pending = pending.filter((p) => {
+        if (parentOids.get(p) !== currentOids.get(p)) {
+          found.set(p, current);
+          return false;
+        }
+        return true;
+      });
+      current = parent;
+      currentOids = parentOids;
+    }
+    return found;
+  }
+
+  async listRefs(repoId: number): Promise<RefInfo[]> {
+    const refs = await this.refs.list(repoId);
+    return Promise.all(
+      refs.map(async (r) => {
+        const peeled = await this.peel(repoId, r.oid);
+        return peeled === r.oid ? { name: r.name, oid: r.oid } : { name: r.name, oid: peeled, tagOid: r.oid };
+      }),
+    );
+  }
+
+  async createBranch(repoId: number, branch: string, startingPoint: Oid, existOk: boolean): Promise<void> {
+    assertValidRefName(branch);
+    await this.db.transaction(async (m) => {
+      if (!(await this.refs.create(m, repoId, `refs/heads/${branch}`, startingPoint)) && !existOk) {
+        throw new ConflictError(`Branch "${branch}" already exists`, 'BranchExists');
+      }
+    });
+  }
+
+  async deleteBranch(repoId: number, branch: string, defaultBranch: string): Promise<void> {
+    if (branch === defaultBranch) throw new BadRequestError(`The default branch "${branch}" cannot be deleted`, 'DefaultBranch');
+    const deleted = await this.db.transaction((m) => this.refs.delete(m, repoId, `refs/heads/${branch}`));
+    if (!deleted) throw revisionNotFound(branch);
+  }
+
+  /** A lightweight tag, or an annotated one (a tag object) when a message is given. */
+  async createTag(repoId: number, tag: string, target: Oid, tagger: Author, message: string | undefined, existOk: boolean): Promise<void> {
+    assertValidRefName(tag);
+    let refTarget = target;
+    const rows: StoredObjectRow[] = [];
+    if (message !== undefined && message !== '') {
+      const sig: Signature = { name: tagger.name, email: tagger.email, timestamp: Math.floor(Date.now() / 1000), timezone: '+0000' };
+      const row = await this.objects.prepare('tag', encodeTag({ object: target, type: 'commit', tag, tagger: sig, message: message.endsWith('\n') ? message : `${message}\n` }));
+      rows.push(row);
+      refTarget = row.oid;
+    }
+    await this.db.transaction(async (m) => {
+      await this.objects.record(m, repoId, rows);
+      if (!(await this.refs.create(m, repoId, `refs/tags/${tag}`, refTarget)) && !existOk) {
+        throw new ConflictError(`Tag "${tag}" already exists`, 'TagExists');
+      }
+    });
+  }
+
+  async deleteTag(repoId: number, tag: string): Promise<void> {
+    const deleted = await this.db.transaction((m) => this.refs.delete(m, repoId, `refs/tags/${tag}`));
+    if (!deleted) throw new NotFoundError(`Tag "${tag.slice(0, 200)}" not found`, 'RevisionNotFound');
+  }
+
+  /** Follows annotated tags down to the commit they name. */
+  private async peel(repoId: number, oid: Oid): Promise<Oid> {
+    let current = oid;
+    for (let depth = 0; depth < 8; depth++) {
+      const info = await this.objects.info(repoId, current);
+      if (!info || info.type !== 'tag') return current;
+      current = decodeTag((await this.objects.read(repoId, current)).body).object;
+    }
+    return current;
+  }
+}
+
+function sameCommit(given: string, head: Oid): boolean {
+  const g = given.toLowerCase();
+  return g === head || (g.length >= 7 && /^[0-9a-f]+$/.test(g) && head.startsWith(g));
+}
+
+export function toCommitInfo(oid: Oid, body: Buffer): CommitInfo {
+  const c = decodeCommit(body);
+  const newline = c.message.indexOf('\n');
+  return {
+    oid,
+    treeOid: c.tree,
+    parents: c.parents,
+    authorName: c.author.name,
+    authorEmail: c.author.email,
+    authoredAt: new Date(c.author.timestamp * 1000),
+    committedAt: new Date(c.committer.timestamp * 1000),
+    title: (newline < 0 ? c.message : c.message.slice(0, newline)).trim(),
+    message: c.message,
+  };
+}

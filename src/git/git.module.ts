@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { GitCommitsRepository } from './engine/git-commits.repository';
+import { GitObjectsRepository } from './engine/git-objects.repository';
+import { GitRefsRepository } from './engine/git-refs.repository';
+import { ObjectDatabase } from './engine/object-database';
+import { VersionEngine } from './engine/version-engine.service';
+
+/** The version engine; smart HTTP (clone, fetch, push) will live here too. */
+@Module({
+  providers: [GitObjectsRepository, GitRefsRepository, GitCommitsRepository, ObjectDatabase, VersionEngine],
+  exports: [VersionEngine],
+})
+export class GitModule {}
