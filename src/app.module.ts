@@ -2,6 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
+import { CommitsModule } from './commits/commits.module';
+import { ReposModule } from './repos/repos.module';
 import type { HangarConfig } from './core/config/config';
 import { ConfigModule } from './core/config/config.module';
 import { DatabaseModule } from './core/database/database.module';
@@ -31,6 +33,8 @@ export class AppModule {
         MetricsModule,
         HealthModule,
         AuthModule,
+        ReposModule,
+        CommitsModule,
         AdminModule,
       ],
       providers: [

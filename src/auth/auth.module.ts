@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AccountsRepository } from './accounts/accounts.repository';
 import { EmailVerificationsRepository } from './accounts/email-verifications.repository';
-import { NO_REPOSITORIES, OWNED_REPOSITORIES } from './accounts/owned-repositories';
+import { OwnedRepositoriesPort } from './accounts/owned-repositories';
 import { UsersService } from './accounts/users.service';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
@@ -31,9 +31,9 @@ import { TokensService } from './tokens/tokens.service';
     OrgsService,
     Mailer,
     SessionsCleanupJob,
-    { provide: OWNED_REPOSITORIES, useValue: NO_REPOSITORIES },
+    OwnedRepositoriesPort,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [UsersService, AuthService, TokensService, OrgsService],
+  exports: [UsersService, AuthService, TokensService, OrgsService, OwnedRepositoriesPort],
 })
 export class AuthModule {}

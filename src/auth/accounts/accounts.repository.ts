@@ -24,6 +24,12 @@ export class AccountsRepository {
     return rows[0]?.kind ?? null;
   }
 
+  /** A user's or an organization's namespace by name (case-insensitive). */
+  async findNamespace(name: string): Promise<{ id: number; name: string; kind: 'user' | 'org' } | null> {
+    const rows = await this.db.query(`SELECT id, name, kind FROM namespaces WHERE lower(name) = lower($1)`, [name]);
+    return rows[0] ? { id: Number(rows[0].id), name: rows[0].name, kind: rows[0].kind } : null;
+  }
+
   async emailTaken(email: string, m: EntityManager = this.db.manager): Promise<boolean> {
     const rows = await m.query(`SELECT 1 FROM users WHERE lower(email) = lower($1)`, [email]);
     return rows.length > 0;

@@ -1,7 +1,9 @@
+import { Injectable } from '@nestjs/common';
+
 /**
- * What a namespace owns, asked before a user is deleted. The repos module provides the real
- * answer once repositories exist (it binds OWNED_REPOSITORIES); until then a namespace owns
- * nothing, which is the truth while Hangar has no repositories table.
+ * What a namespace owns, asked before a user is deleted. The repos module plugs its answer in
+ * at start (auth cannot depend on repos, which depends on auth); until then a namespace owns
+ * nothing.
  */
 export interface OwnedRepositories {
   /** `"<type>:<namespace>/<name>"` for every repository in the namespace. */
@@ -10,9 +12,19 @@ export interface OwnedRepositories {
   deleteAll(namespaceId: number): Promise<void>;
 }
 
-export const OWNED_REPOSITORIES = Symbol('OWNED_REPOSITORIES');
+@Injectable()
+export class OwnedRepositoriesPort implements OwnedRepositories {
+  private impl: OwnedRepositories = { list: async () => [], deleteAll: async () => undefined };
 
-export const NO_REPOSITORIES: OwnedRepositories = {
-  list: async () => [],
-  deleteAll: async () => undefined,
-};
+  use(impl: OwnedRepositories): void {
+    this.impl = impl;
+  }
+
+  list(namespaceId: number): Promise<string[]> {
+    return this.impl.list(namespaceId);
+  }
+
+  deleteAll(namespaceId: number): Promise<void> {
+    return this.impl.deleteAll(namespaceId);
+  }
+}

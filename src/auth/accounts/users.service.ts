@@ -1,11 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { BadRequestError, ConflictError, NotFoundError } from '../../core/errors/domain-error';
 import { isUniqueViolation } from '../../core/database/pg-errors';
 import { hashPassword } from '../../core/crypto/secrets';
 import { assertValidName, nameTakenError } from '../names';
 import { AccountsRepository, UserSearch } from './accounts.repository';
 import { UserRecord } from './account.types';
-import { OWNED_REPOSITORIES, type OwnedRepositories } from './owned-repositories';
+import { OwnedRepositoriesPort } from './owned-repositories';
 import { EntityManager } from 'typeorm';
 
 export interface CreateUserInput {
@@ -26,7 +26,7 @@ export const MIN_PASSWORD_LENGTH = 8;
 export class UsersService {
   constructor(
     private readonly accounts: AccountsRepository,
-    @Inject(OWNED_REPOSITORIES) private readonly ownedRepos: OwnedRepositories,
+    private readonly ownedRepos: OwnedRepositoriesPort,
   ) {}
 
   async create(input: CreateUserInput, afterInsert?: (m: EntityManager, userId: number) => Promise<void>): Promise<UserRecord> {
@@ -64,6 +64,11 @@ export class UsersService {
     const user = await this.accounts.findUserByName(username);
     if (!user) throw new NotFoundError(`User "${username}" not found`, 'UserNotFound');
     return user;
+  }
+
+  /** The user or organization owning a name, or null. */
+  findNamespace(name: string): Promise<{ id: number; name: string; kind: 'user' | 'org' } | null> {
+    return this.accounts.findNamespace(name);
   }
 
   search(q: UserSearch): Promise<{ users: UserRecord[]; total: number }> {

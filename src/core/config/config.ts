@@ -22,6 +22,12 @@ export interface HangarConfig {
   secret: string | null;
   /** Null: the admin API is disabled (403). */
   adminToken: string | null;
+  commits: {
+    /** One NDJSON line of a commit payload may not exceed this (413 beyond). */
+    maxLineBytes: number;
+    /** Files at least this large are uploaded as LFS (preupload's uploadMode). */
+    lfsThresholdBytes: number;
+  };
   auth: {
     registration: 'open' | 'invitation' | 'closed';
     requireEmailVerification: boolean;
@@ -111,6 +117,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HangarConfig {
     storage,
     secret,
     adminToken,
+    commits: {
+      maxLineBytes: r.int('HANGAR_COMMIT_MAX_LINE_BYTES', 32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      lfsThresholdBytes: r.int('HANGAR_LFS_THRESHOLD_BYTES', 10 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
+    },
     auth: {
       registration: r.oneOf('HANGAR_REGISTRATION', ['open', 'invitation', 'closed'] as const, 'open'),
       requireEmailVerification: r.bool('HANGAR_REQUIRE_EMAIL_VERIFICATION', false),

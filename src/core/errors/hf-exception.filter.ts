@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError } from './domain-error';
+import { RepoRedirect } from './redirect';
 
 interface ErrorShape {
   status: number;
@@ -38,6 +39,10 @@ export class HfExceptionFilter implements ExceptionFilter {
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request>();
     const requestId = String((req as { id?: unknown }).id ?? '');
+    if (exception instanceof RepoRedirect && !res.headersSent) {
+      res.redirect(307, exception.location);
+      return;
+    }
     const shape = toErrorShape(exception);
     if (shape.status >= 500) {
       this.logger.error(

@@ -45,6 +45,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (_controllerKey: string, methodKey: string) => methodKey,
   });
+  nameOperationsPerRepoType(document);
   const duplicates = findDuplicateOperationIds(document);
   if (duplicates.length > 0) {
     throw new Error(
@@ -53,6 +54,22 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     );
   }
   return sortOpenApiDocument(document);
+}
+
+/**
+ * One handler serves models, datasets and spaces (`@Controller(['api/models', 'api/datasets', …])`);
+ * Swagger then suffixes the ids `[1]`, `[2]`. Name them after the type instead: `repoInfo` for
+ * models, `repoInfoDataset`, `repoInfoSpace`, so generated clients get readable, stable names.
+ */
+function nameOperationsPerRepoType(document: OpenAPIObject): void {
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const op of Object.values(item) as { operationId?: string }[]) {
+      const m = op?.operationId?.match(/^(.*)\[\d+\]$/);
+      if (!m) continue;
+      const kind = /^\/(api\/)?datasets(\/|$)/.test(path) ? 'Dataset' : /^\/(api\/)?spaces(\/|$)/.test(path) ? 'Space' : '';
+      op.operationId = m[1] + kind;
+    }
+  }
 }
 
 export interface DuplicateOperationId {

@@ -1,6 +1,14 @@
 import type { Oid } from '../codec/object-types';
 import type { TreeMode } from '../codec/tree';
 
+/** A blob hashed, deflated and (when large) written to the object store, not yet recorded. */
+export interface PreparedBlob {
+  oid: Oid;
+  size: number;
+  /** Opaque to callers: what the object database records. */
+  row: unknown;
+}
+
 /** Who made a change; also the committer (Hangar commits on the user's behalf). */
 export interface Author {
   name: string;
@@ -10,6 +18,8 @@ export interface Author {
 /** One path-based change of a commit. Paths are validated by the engine (no `..`, `.git/`, NUL, ...). */
 export type PathOperation =
   | { kind: 'put'; path: string; content: Buffer; executable?: boolean }
+  /** A blob already hashed and stored by VersionEngine.prepareBlob (streamed commit payloads). */
+  | { kind: 'put-prepared'; path: string; blob: PreparedBlob }
   | { kind: 'put-blob'; path: string; oid: Oid }
   | { kind: 'delete-file'; path: string }
   | { kind: 'delete-folder'; path: string }

@@ -46,7 +46,7 @@ export class GitCommitsRepository {
       `WITH RECURSIVE walk(oid) AS (
          SELECT $2::varchar(40)
          UNION
-         SELECT unnest(c.parents) FROM git_commits c JOIN walk w ON c.repo_id = $1 AND c.oid = w.oid
+         SELECT unnest(c.parents)::varchar(40) FROM git_commits c JOIN walk w ON c.repo_id = $1 AND c.oid = w.oid
        )
        SELECT ${COLUMNS}, count(*) OVER () AS total
          FROM git_commits WHERE repo_id = $1 AND oid IN (SELECT oid FROM walk)
@@ -60,7 +60,7 @@ export class GitCommitsRepository {
   private async count(repoId: number, head: Oid): Promise<number> {
     const [{ n }] = await this.db.query(
       `WITH RECURSIVE walk(oid) AS (
-         SELECT $2::varchar(40) UNION SELECT unnest(c.parents) FROM git_commits c JOIN walk w ON c.repo_id = $1 AND c.oid = w.oid
+         SELECT $2::varchar(40) UNION SELECT unnest(c.parents)::varchar(40) FROM git_commits c JOIN walk w ON c.repo_id = $1 AND c.oid = w.oid
        ) SELECT count(*)::int AS n FROM git_commits WHERE repo_id = $1 AND oid IN (SELECT oid FROM walk)`,
       [repoId, head],
     );

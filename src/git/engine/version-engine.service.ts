@@ -10,7 +10,7 @@ import type { StoredObjectRow } from './git-objects.repository';
 import { GitCommitsRepository } from './git-commits.repository';
 import { GitRefsRepository } from './git-refs.repository';
 import { entryNotFound, parentCommitMismatch, pathConflict, revisionNotFound } from './engine-errors';
-import type { Author, CommitInfo, CommitInput, CommitResult, RefInfo, RepoEntry, ResolvedRevision } from './engine.types';
+import type { Author, CommitInfo, CommitInput, CommitResult, PreparedBlob, RefInfo, RepoEntry, ResolvedRevision } from './engine.types';
 import { ObjectDatabase } from './object-database';
 import { normaliseRepoPath } from './paths';
 import { assertValidRefName } from './ref-names';
@@ -45,11 +45,18 @@ export class VersionEngine {
     return commitOid;
   }
 
+  /** Hashes and stores a blob's bytes ahead of a commit, so a payload never has to be held whole. */
+  async prepareBlob(content: Buffer): Promise<PreparedBlob> {
+    const row = await this.objects.prepare('blob', content);
+    return { oid: row.oid, size: row.size, row };
+  }
+
   async commit(input: CommitInput): Promise<CommitResult> {
     // Blobs are hashed, deflated and (when large) stored before any lock is taken.
     const prepared = new Map<string, StoredObjectRow>();
     for (const op of input.operations) {
       if (op.kind === 'put') prepared.set(op.path, await this.objects.prepare('blob', op.content));
+      if (op.kind === 'put-prepared') prepared.set(op.path, op.blob.row as StoredObjectRow);
     }
     const targetRef = input.revision.startsWith('refs/') ? input.revision : `refs/heads/${input.revision}`;
     return this.db.transaction(async (m) => {
@@ -75,8 +82,8 @@ export class VersionEngine {
   private async applyOperations(m: EntityManager, input: CommitInput, editor: TreeEditor, prepared: Map<string, StoredObjectRow>, head: Oid): Promise<void> {
     for (const op of input.operations) {
       try {
-        if (op.kind === 'put') {
-          await editor.put(op.path, op.executable ? '100755' : '100644', prepared.get(op.path)!.oid);
+        if (op.kind === 'put' || op.kind === 'put-prepared') {
+          await editor.put(op.path, op.kind === 'put' && op.executable ? '100755' : '100644', prepared.get(op.path)!.oid);
         } else if (op.kind === 'put-blob') {
           if (!(await this.objects.existing(input.repoId, [op.oid], m)).has(op.oid)) {
             throw new BadRequestError(`Object ${op.oid} for "${op.path}" is not in this repository`, 'ObjectNotFound');

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { GitModule } from '../git/git.module';
+import { ReposModule } from '../repos/repos.module';
+import { CommitsController } from './commits.controller';
+import { CommitsService } from './commits.service';
+
+@Module({
+  imports: [GitModule, ReposModule],
+  controllers: [CommitsController],
+  providers: [CommitsService],
+})
+export class CommitsModule {}

@@ -1,0 +1,30 @@
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiNotFoundResponse, ApiParam } from '@nestjs/swagger';
+import { HfErrorDto } from '../../core/errors/hf-error.dto';
+import type { RepoRecord } from '../repo.types';
+import type { RepoPermission } from './repo-access.service';
+import { RepoAccessGuard } from './repo-access.guard';
+
+export const REPO_PERMISSION = 'hangar:repo-permission';
+
+/**
+ * The route acts on the repository named by its `:namespace` and `:repo` params (type from the
+ * URL prefix); RepoAccessGuard loads it and checks the permission.
+ */
+export function RepoAccess(permission: RepoPermission) {
+  return applyDecorators(
+    SetMetadata(REPO_PERMISSION, permission),
+    UseGuards(RepoAccessGuard),
+    ApiBearerAuth('bearer'),
+    ApiParam({ name: 'namespace', example: 'alice' }),
+    ApiParam({ name: 'repo', example: 'my-model' }),
+    ApiNotFoundResponse({ description: 'RepoNotFound (also for private repositories you may not read)', type: HfErrorDto }),
+  );
+}
+
+/** The repository RepoAccessGuard loaded for this request. */
+export const CurrentRepo = createParamDecorator((_: unknown, ctx: ExecutionContext): RepoRecord => {
+  const repo = ctx.switchToHttp().getRequest<{ repo?: RepoRecord }>().repo;
+  if (!repo) throw new Error('CurrentRepo used on a route without @RepoAccess');
+  return repo;
+});

@@ -1,0 +1,51 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { AuthenticatedRequest } from '../../auth/auth.decorators';
+import { RepoRedirect } from '../../core/errors/redirect';
+import { RepositoriesRepository } from '../repositories.repository';
+import type { RepoRecord, RepoType } from '../repo.types';
+import { REPO_PERMISSION } from './repo-access.decorator';
+import { RepoAccessService, repoNotFound, type RepoPermission } from './repo-access.service';
+
+/** Loads the repository a route names and lets the request in only with the needed permission. */
+@Injectable()
+export class RepoAccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly repos: RepositoriesRepository,
+    private readonly access: RepoAccessService,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const req = ctx.switchToHttp().getRequest<AuthenticatedRequest & { repo?: RepoRecord }>();
+    const permission = this.reflector.get<RepoPermission>(REPO_PERMISSION, ctx.getHandler()) ?? 'read';
+    const type = repoTypeOf(req);
+    const { namespace, repo: name } = req.params as { namespace: string; repo: string };
+    const label = `${namespace}/${name}`;
+    let repo = await this.repos.find(type, namespace, name);
+    if (!repo) {
+      const moved = await this.repos.findRedirect(type, namespace, name);
+      if (moved) {
+        await this.access.assert(req.principal ?? null, moved, 'read', label);
+        throw new RepoRedirect(redirectLocation(req.originalUrl, namespace, name, moved));
+      }
+      throw repoNotFound(label);
+    }
+    await this.access.assert(req.principal ?? null, repo, permission, label);
+    req.repo = repo;
+    return true;
+  }
+}
+
+/** The type a route serves, from its URL prefix: `/api/datasets/…`, `/datasets/…` → dataset. */
+export function repoTypeOf(req: { path: string }): RepoType {
+  const first = req.path.split('/')[req.path.startsWith('/api/') ? 2 : 1];
+  return first === 'datasets' ? 'dataset' : first === 'spaces' ? 'space' : 'model';
+}
+
+function redirectLocation(url: string, namespace: string, name: string, moved: RepoRecord): string {
+  const from = `/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
+  const at = url.indexOf(from);
+  const to = `/${moved.namespace}/${moved.name}`;
+  return at < 0 ? url : url.slice(0, at) + to + url.slice(at + from.length);
+}

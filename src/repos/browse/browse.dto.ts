@@ -1,0 +1,210 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsArray, IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { QueryInt } from '../../core/http/query-transforms';
+
+/**
+ * Booleans from query strings and form bodies. Besides "true"/"1"/"false"/"0" this accepts the
+ * capitalised "True"/"False" that Python clients built on `requests` send for `bool` params.
+ * Anything else stays as it is and fails @IsBoolean (400 ValidationError).
+ */
+export const LenientBoolean = () =>
+  Transform(({ value }) => {
+    if (value === true || value === false) return value;
+    if (typeof value !== 'string') return value;
+    const v = value.toLowerCase();
+    if (v === 'true' || v === '1') return true;
+    if (v === 'false' || v === '0') return false;
+    return value;
+  });
+
+/** A form field sent once arrives as a string, repeated as an array: always an array. */
+const AsArray = () => Transform(({ value }) => (typeof value === 'string' ? [value] : value));
+
+export const TREE_DEFAULT_LIMIT = 1000;
+export const TREE_EXPAND_DEFAULT_LIMIT = 50;
+export const TREE_MAX_LIMIT = 10000;
+export const PATHS_INFO_MAX_PATHS = 1000;
+
+// ---------- tree / paths-info ----------
+
+export class TreeQueryDto {
+  @ApiPropertyOptional({ default: false, description: 'List every depth, not only the folder itself' })
+  @IsOptional()
+  @LenientBoolean()
+  @IsBoolean()
+  recursive?: boolean;
+
+  @ApiPropertyOptional({ default: false, description: 'Add lastCommit and securityFileStatus to each entry' })
+  @IsOptional()
+  @LenientBoolean()
+  @IsBoolean()
+  expand?: boolean;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: TREE_MAX_LIMIT, description: `Entries per page (default ${TREE_DEFAULT_LIMIT}, ${TREE_EXPAND_DEFAULT_LIMIT} with expand)` })
+  @IsOptional()
+  @QueryInt()
+  @IsInt()
+  @Min(1)
+  @Max(TREE_MAX_LIMIT)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page\'s Link header' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  cursor?: string;
+}
+
+export class PathsInfoDto {
+  @ApiProperty({ type: [String], example: ['config.json', 'checkpoints'], description: `At most ${PATHS_INFO_MAX_PATHS} paths (more: 413)` })
+  @AsArray()
+  @IsArray()
+  @IsString({ each: true })
+  @MaxLength(1024, { each: true })
+  paths: string[];
+
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @LenientBoolean()
+  @IsBoolean()
+  expand?: boolean;
+}
+
+export class LastCommitDto {
+  @ApiProperty({ example: '6c0c6bfb0f1a3c4d9d2d2e3f0a1b2c3d4e5f6a7b' }) id: string;
+  @ApiProperty({ example: 'Upload weights' }) title: string;
+  @ApiProperty({ example: '2025-01-31T12:00:00.000Z' }) date: string;
+}
+
+export class SecurityFileStatusDto {
+  @ApiProperty({ example: 'unscanned', description: 'Hangar does not scan files (yet)' }) status: string;
+  @ApiProperty({ type: Object, nullable: true, example: null, description: 'Antivirus result; null when unscanned' }) avScan: Record<string, unknown> | null;
+  @ApiProperty({ type: Object, nullable: true, example: null, description: 'Pickle imports; null when unscanned' }) pickleImportScan: Record<string, unknown> | null;
+}
+
+export class TreeEntryDto {
+  @ApiProperty({ enum: ['file', 'directory'], example: 'file' }) type: 'file' | 'directory';
+  @ApiProperty({ example: 'e69de29bb2d1d6434b8b29ae775ad8c2e48c5391', description: 'Git blob id (file) or tree id (directory)' }) oid: string;
+  @ApiProperty({ example: 1234, description: 'Bytes; 0 for directories' }) size: number;
+  @ApiProperty({ example: 'checkpoints/config.json' }) path: string;
+  @ApiPropertyOptional({ type: LastCommitDto, description: 'Only with expand' }) lastCommit?: LastCommitDto;
+  @ApiPropertyOptional({ type: SecurityFileStatusDto, description: 'Only with expand, files only' }) securityFileStatus?: SecurityFileStatusDto;
+}
+
+// ---------- refs ----------
+
+export class RefsQueryDto {
+  @ApiPropertyOptional({ default: false, description: 'Also list pull-request refs (refs/pr/N)' })
+  @IsOptional()
+  @LenientBoolean()
+  @IsBoolean()
+  include_prs?: boolean;
+}
+
+export class GitRefDto {
+  @ApiProperty({ example: 'main' }) name: string;
+  @ApiProperty({ example: 'refs/heads/main' }) ref: string;
+  @ApiProperty({ example: '6c0c6bfb0f1a3c4d9d2d2e3f0a1b2c3d4e5f6a7b' }) targetCommit: string;
+}
+
+export class GitRefsDto {
+  @ApiProperty({ type: [GitRefDto] }) branches: GitRefDto[];
+  @ApiProperty({ type: [GitRefDto] }) tags: GitRefDto[];
+  @ApiProperty({ type: [GitRefDto], example: [] }) converts: GitRefDto[];
+  @ApiPropertyOptional({ type: [GitRefDto], description: 'Only with include_prs' }) pullRequests?: GitRefDto[];
+}
+
+// ---------- commits ----------
+
+export class CommitsQueryDto {
+  @ApiPropertyOptional({ default: 0, minimum: 0, description: 'Page, 0-based' })
+  @IsOptional()
+  @QueryInt()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  p?: number;
+
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
+  @IsOptional()
+  @QueryInt()
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional({ name: 'expand[]', example: 'formatted', description: '"formatted" adds HTML-escaped title and message' })
+  @IsOptional()
+  @AsArray()
+  @IsArray()
+  @IsString({ each: true })
+  @MaxLength(32, { each: true })
+  'expand[]'?: string[];
+}
+
+export class CommitAuthorDto {
+  @ApiProperty({ example: 'alice' }) user: string;
+}
+
+export class FormattedCommitDto {
+  @ApiProperty({ example: 'Upload weights' }) title: string;
+  @ApiProperty({ example: '' }) message: string;
+}
+
+export class CommitDto {
+  @ApiProperty({ example: '6c0c6bfb0f1a3c4d9d2d2e3f0a1b2c3d4e5f6a7b' }) id: string;
+  @ApiProperty({ example: 'Upload weights' }) title: string;
+  @ApiProperty({ example: 'Longer description', description: 'The commit message without its title line' }) message: string;
+  @ApiProperty({ example: '2025-01-31T12:00:00.000Z' }) date: string;
+  @ApiProperty({ type: [CommitAuthorDto] }) authors: CommitAuthorDto[];
+  @ApiPropertyOptional({ type: FormattedCommitDto, description: 'Only with expand[]=formatted' }) formatted?: FormattedCommitDto;
+}
+
+// ---------- branches and tags ----------
+
+export class CreateBranchDto {
+  @ApiPropertyOptional({ example: 'main', description: 'Revision to branch from; default: head of the default branch' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  startingPoint?: string;
+
+  @ApiPropertyOptional({ default: false, description: 'Succeed when the branch already exists' })
+  @IsOptional()
+  @IsBoolean()
+  exist_ok?: boolean;
+}
+
+export class CreateTagDto {
+  @ApiProperty({ example: 'v1.0' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  tag: string;
+
+  @ApiPropertyOptional({ example: 'First release', description: 'Makes an annotated tag' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  message?: string;
+
+  @ApiPropertyOptional({ default: false, description: 'Succeed when the tag already exists' })
+  @IsOptional()
+  @IsBoolean()
+  exist_ok?: boolean;
+}
+
+/** `{}`: what the hub answers to branch and tag changes. */
+export class EmptyResponseDto {}
+
+// ---------- downloads ----------
+
+export class ResolveQueryDto {
+  @ApiPropertyOptional({ default: false, description: 'Answer as an attachment (Content-Disposition: attachment)' })
+  @IsOptional()
+  @LenientBoolean()
+  @IsBoolean()
+  download?: boolean;
+}

@@ -1,0 +1,153 @@
+import { Injectable } from '@nestjs/common';
+import type { Readable } from 'node:stream';
+import type { Principal } from '../../auth/principal';
+import { DomainError, ValidationError } from '../../core/errors/domain-error';
+import type { Oid } from '../../git/codec/object-types';
+import { entryNotFound } from '../../git/engine/engine-errors';
+import type { CommitInfo, RepoEntry } from '../../git/engine/engine.types';
+import { normaliseFolder, normaliseRepoPath } from '../../git/engine/paths';
+import { VersionEngine } from '../../git/engine/version-engine.service';
+import type { RepoRecord } from '../repo.types';
+import { PATHS_INFO_MAX_PATHS, TREE_DEFAULT_LIMIT, TREE_EXPAND_DEFAULT_LIMIT } from './browse.dto';
+
+/** Expanded pages are capped lower: each entry costs a walk back through the history. */
+const TREE_EXPAND_MAX_LIMIT = 100;
+
+export interface BrowseEntry extends RepoEntry {
+  lastCommit?: CommitInfo;
+}
+
+export interface TreePage {
+  entries: BrowseEntry[];
+  /** Cursor of the next page, when entries remain. */
+  nextCursor: string | null;
+}
+
+export interface RefsListing {
+  branches: { name: string; ref: string; targetCommit: Oid }[];
+  tags: { name: string; ref: string; targetCommit: Oid }[];
+  pullRequests: { name: string; ref: string; targetCommit: Oid }[];
+}
+
+/** A file of a revision, ready to be served. */
+export interface ResolvedFile {
+  commitOid: Oid;
+  entry: RepoEntry;
+}
+
+export class PayloadTooLargeError extends DomainError {
+  constructor(message: string) {
+    super(413, 'PayloadTooLarge', message);
+  }
+}
+
+/**
+ * Reading a repository at a revision (tree, paths-info, refs, history, file lookup for
+ * downloads) and moving its branches and tags. Every read starts by resolving the revision to
+ * one commit, so a page or a download is consistent even while the branch moves.
+ */
+@Injectable()
+export class BrowseService {
+  constructor(private readonly engine: VersionEngine) {}
+
+  async tree(repo: RepoRecord, revision: string, rawPath: string | undefined, q: { recursive?: boolean; expand?: boolean; limit?: number; cursor?: string }): Promise<TreePage> {
+    const folder = normaliseFolder(rawPath);
+    const offset = decodeCursor(q.cursor);
+    const { commitOid } = await this.engine.resolveRevision(repo.id, revision);
+    const all = await this.engine.listFolder(repo.id, commitOid, folder, q.recursive === true);
+    if (!all) throw entryNotFound(folder, revision);
+    const limit = q.expand ? Math.min(q.limit ?? TREE_EXPAND_DEFAULT_LIMIT, TREE_EXPAND_MAX_LIMIT) : (q.limit ?? TREE_DEFAULT_LIMIT);
+    const entries: BrowseEntry[] = all.slice(offset, offset + limit);
+    if (q.expand) await this.addLastCommits(repo, commitOid, entries);
+    const next = offset + entries.length;
+    return { entries, nextCursor: next < all.length ? encodeCursor(next) : null };
+  }
+
+  /** The entries among `paths` that exist at the revision, in the order asked; missing ones are left out. */
+  async pathsInfo(repo: RepoRecord, revision: string, paths: string[], expand: boolean): Promise<BrowseEntry[]> {
+    if (paths.length > PATHS_INFO_MAX_PATHS) throw new PayloadTooLargeError(`At most ${PATHS_INFO_MAX_PATHS} paths per request (got ${paths.length})`);
+    const { commitOid } = await this.engine.resolveRevision(repo.id, revision);
+    const wanted = [...new Set(paths.map(validPathOrNull).filter((p): p is string => p !== null))];
+    const found = await Promise.all(wanted.map((p) => this.engine.entryAt(repo.id, commitOid, p)));
+    const entries: BrowseEntry[] = found.filter((e): e is RepoEntry => e !== null);
+    if (expand) await this.addLastCommits(repo, commitOid, entries);
+    return entries;
+  }
+
+  async refs(repo: RepoRecord): Promise<RefsListing> {
+    const out: RefsListing = { branches: [], tags: [], pullRequests: [] };
+    for (const r of await this.engine.listRefs(repo.id)) {
+      const prefix = ['refs/heads/', 'refs/tags/', 'refs/pr/'].find((p) => r.name.startsWith(p));
+      if (!prefix) continue;
+      const item = { name: r.name.slice(prefix.length), ref: r.name, targetCommit: r.oid };
+      (prefix === 'refs/heads/' ? out.branches : prefix === 'refs/tags/' ? out.tags : out.pullRequests).push(item);
+    }
+    out.pullRequests.sort((a, b) => Number(a.name) - Number(b.name));
+    return out;
+  }
+
+  /** History from a revision, newest first: one page and the total count. */
+  async commits(repo: RepoRecord, revision: string, page: number, limit: number): Promise<{ commits: CommitInfo[]; total: number }> {
+    const { commitOid } = await this.engine.resolveRevision(repo.id, revision);
+    return this.engine.listCommits(repo.id, commitOid, page * limit, limit);
+  }
+
+  /** The file at `path` of a revision; a directory or a missing path is EntryNotFound. */
+  async file(repo: RepoRecord, revision: string, rawPath: string): Promise<ResolvedFile> {
+    const path = validPathOrNull(rawPath);
+    const { commitOid } = await this.engine.resolveRevision(repo.id, revision);
+    const entry = path === null ? null : await this.engine.entryAt(repo.id, commitOid, path);
+    if (!entry || entry.type !== 'file') throw entryNotFound(rawPath, revision);
+    return { commitOid, entry };
+  }
+
+  /** The bytes of a file found by `file()`, whole or an inclusive range, as a stream. */
+  async open(repo: RepoRecord, file: ResolvedFile, range?: { start: number; end: number }): Promise<Readable> {
+    return (await this.engine.openBlob(repo.id, file.entry.oid, range)).stream;
+  }
+
+  async createBranch(repo: RepoRecord, branch: string, startingPoint: string | undefined, existOk: boolean): Promise<void> {
+    const { commitOid } = await this.engine.resolveRevision(repo.id, startingPoint ?? repo.defaultBranch);
+    await this.engine.createBranch(repo.id, branch, commitOid, existOk);
+  }
+
+  deleteBranch(repo: RepoRecord, branch: string): Promise<void> {
+    return this.engine.deleteBranch(repo.id, branch, repo.defaultBranch);
+  }
+
+  async createTag(principal: Principal, repo: RepoRecord, revision: string, tag: string, message: string | undefined, existOk: boolean): Promise<void> {
+    const { commitOid } = await this.engine.resolveRevision(repo.id, revision);
+    await this.engine.createTag(repo.id, tag, commitOid, { name: principal.user.name, email: principal.user.email }, message, existOk);
+  }
+
+  deleteTag(repo: RepoRecord, tag: string): Promise<void> {
+    return this.engine.deleteTag(repo.id, tag);
+  }
+
+  private async addLastCommits(repo: RepoRecord, commitOid: Oid, entries: BrowseEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const last = await this.engine.lastCommits(repo.id, commitOid, entries.map((e) => e.path));
+    for (const e of entries) e.lastCommit = last.get(e.path);
+  }
+}
+
+/** A path as asked for in paths-info or a download, or null when it cannot name anything. */
+function validPathOrNull(raw: string): string | null {
+  try {
+    return normaliseRepoPath(raw);
+  } catch {
+    return null;
+  }
+}
+
+/** Cursors are opaque to clients: base64url of the offset into the listing. */
+export function encodeCursor(offset: number): string {
+  return Buffer.from(`o:${offset}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined): number {
+  if (cursor === undefined) return 0;
+  const m = /^o:(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString('latin1'));
+  if (!m) throw new ValidationError('cursor: invalid pagination cursor', { fields: ['cursor'] });
+  return Number(m[1]);
+}

@@ -1,0 +1,145 @@
+import { Controller, Get, Head, Logger, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { pipeline } from 'node:stream';
+import { ApiErrorResponses } from '../../core/errors/api-errors.decorator';
+import { HfErrorDto } from '../../core/errors/hf-error.dto';
+import { parseRangeHeader } from '../../core/storage/http-range';
+import { RangeNotSatisfiableError } from '../../core/storage/storage-errors';
+import { CurrentRepo, RepoAccess } from '../access/repo-access.decorator';
+import type { RepoRecord } from '../repo.types';
+import { ResolveQueryDto } from './browse.dto';
+import { BrowseService } from './browse.service';
+import { contentDisposition, contentTypeFor, etagMatches } from './file-headers';
+
+/** Headers a browser client (e.g. @huggingface/hub) may read across origins. */
+const EXPOSED_HEADERS = [
+  'X-Repo-Commit',
+  'X-Linked-Etag',
+  'X-Linked-Size',
+  'ETag',
+  'Content-Length',
+  'Content-Range',
+  'Accept-Ranges',
+  'Content-Disposition',
+  'X-Error-Code',
+  'X-Error-Message',
+  'X-Request-Id',
+].join(', ');
+
+const REV_PARAM = { name: 'rev', type: String, example: 'main', description: 'Branch, tag, commit id (full or ≥ 7 hex) or refs/pr/N, URL-encoded' };
+const PATH_PARAM = { name: 'path', type: String, example: 'config.json', description: 'File path inside the repository (may contain slashes)' };
+const FILE_HEADERS = {
+  'X-Repo-Commit': { description: 'The commit the revision resolved to (40 hex)', schema: { type: 'string' } },
+  ETag: { description: 'Quoted git blob id of the file', schema: { type: 'string' } },
+  'Content-Length': { description: 'Bytes in this answer', schema: { type: 'integer' } },
+  'Accept-Ranges': { description: '`bytes`', schema: { type: 'string' } },
+};
+const BINARY = { type: 'string', format: 'binary' } as const;
+
+/** Wildcard params arrive as their decoded segments (path-to-regexp v8). */
+const joined = (value: string[] | string): string => (Array.isArray(value) ? value.join('/') : value);
+
+/**
+ * Downloads: `/{namespace}/{repo}/resolve/{rev}/{path}` (models), `/datasets/…`, `/spaces/…`,
+ * and `/raw/` (same bytes). HEAD answers the headers hf_hub_download reads (X-Repo-Commit, ETag,
+ * Content-Length) without opening the file; GET streams it, honouring a single Range and
+ * If-None-Match. HEAD routes are declared first so Express does not send HEAD to the GET route.
+ */
+@ApiTags('files')
+@ApiErrorResponses(400, 404)
+@Controller(['datasets', 'spaces', ''])
+export class ResolveController {
+  private readonly logger = new Logger('ResolveController');
+
+  constructor(private readonly browse: BrowseService) {}
+
+  @Head(':namespace/:repo/resolve/:rev/*path')
+  @RepoAccess('read')
+  @ApiOperation({ summary: 'File metadata at a revision: X-Repo-Commit, ETag, Content-Length (no body)' })
+  @ApiParam(REV_PARAM)
+  @ApiParam(PATH_PARAM)
+  @ApiResponse({ status: 200, description: 'The file exists', headers: FILE_HEADERS, content: { 'application/octet-stream': { schema: BINARY } } })
+  @ApiResponse({ status: 304, description: 'If-None-Match matched the ETag' })
+  async headResolvedFile(@Req() req: Request, @Res() res: Response, @CurrentRepo() repo: RepoRecord, @Param('rev') rev: string, @Param('path') path: string[] | string, @Query() q: ResolveQueryDto): Promise<void> {
+    await this.serve(req, res, repo, rev, joined(path), q.download === true, false);
+  }
+
+  @Get(':namespace/:repo/resolve/:rev/*path')
+  @RepoAccess('read')
+  @ApiOperation({ summary: 'Download a file at a revision (Range and If-None-Match supported)' })
+  @ApiParam(REV_PARAM)
+  @ApiParam(PATH_PARAM)
+  @ApiProduces('application/octet-stream')
+  @ApiResponse({ status: 200, description: 'The whole file', headers: FILE_HEADERS, content: { 'application/octet-stream': { schema: BINARY } } })
+  @ApiResponse({ status: 206, description: 'The requested byte range (Content-Range)', content: { 'application/octet-stream': { schema: BINARY } } })
+  @ApiResponse({ status: 304, description: 'If-None-Match matched the ETag' })
+  @ApiResponse({ status: 416, description: 'Range not satisfiable (Content-Range: bytes */size)', type: HfErrorDto })
+  async downloadResolvedFile(@Req() req: Request, @Res() res: Response, @CurrentRepo() repo: RepoRecord, @Param('rev') rev: string, @Param('path') path: string[] | string, @Query() q: ResolveQueryDto): Promise<void> {
+    await this.serve(req, res, repo, rev, joined(path), q.download === true, true);
+  }
+
+  @Head(':namespace/:repo/raw/:rev/*path')
+  @RepoAccess('read')
+  @ApiOperation({ summary: 'Raw file metadata at a revision (no body)' })
+  @ApiParam(REV_PARAM)
+  @ApiParam(PATH_PARAM)
+  @ApiResponse({ status: 200, description: 'The file exists', headers: FILE_HEADERS, content: { 'application/octet-stream': { schema: BINARY } } })
+  async headRawFile(@Req() req: Request, @Res() res: Response, @CurrentRepo() repo: RepoRecord, @Param('rev') rev: string, @Param('path') path: string[] | string, @Query() q: ResolveQueryDto): Promise<void> {
+    await this.serve(req, res, repo, rev, joined(path), q.download === true, false);
+  }
+
+  @Get(':namespace/:repo/raw/:rev/*path')
+  @RepoAccess('read')
+  @ApiOperation({ summary: 'Raw file at a revision (the git blob as stored)' })
+  @ApiParam(REV_PARAM)
+  @ApiParam(PATH_PARAM)
+  @ApiProduces('application/octet-stream')
+  @ApiResponse({ status: 200, description: 'The whole file', headers: FILE_HEADERS, content: { 'application/octet-stream': { schema: BINARY } } })
+  @ApiResponse({ status: 206, description: 'The requested byte range (Content-Range)', content: { 'application/octet-stream': { schema: BINARY } } })
+  @ApiResponse({ status: 416, description: 'Range not satisfiable (Content-Range: bytes */size)', type: HfErrorDto })
+  async downloadRawFile(@Req() req: Request, @Res() res: Response, @CurrentRepo() repo: RepoRecord, @Param('rev') rev: string, @Param('path') path: string[] | string, @Query() q: ResolveQueryDto): Promise<void> {
+    await this.serve(req, res, repo, rev, joined(path), q.download === true, true);
+  }
+
+  private async serve(req: Request, res: Response, repo: RepoRecord, rev: string, path: string, download: boolean, withBody: boolean): Promise<void> {
+    const file = await this.browse.file(repo, rev, path);
+    const size = file.entry.size;
+    const etag = `"${file.entry.oid}"`;
+    res.setHeader('X-Repo-Commit', file.commitOid);
+    res.setHeader('ETag', etag);
+    res.setHeader('Accept-Ranges', 'bytes');
+    res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    if (etagMatches(req.get('if-none-match'), etag)) {
+      res.status(304).end();
+      return;
+    }
+    let range = parseRangeHeader(req.get('range'), size);
+    // If-Range: the range only applies to the version the client already has part of.
+    const ifRange = req.get('if-range');
+    if (range !== undefined && ifRange !== undefined && !etagMatches(ifRange, etag)) range = undefined;
+    if (range === 'unsatisfiable') {
+      res.setHeader('Content-Range', `bytes */${size}`);
+      throw new RangeNotSatisfiableError(`Range ${String(req.get('range')).slice(0, 100)} is outside the file (${size} bytes)`);
+    }
+    // Opened before the length is announced, so a failure here is still a clean error answer.
+    const body = withBody ? await this.browse.open(repo, file, range) : null;
+    res.status(range ? 206 : 200);
+    if (range) res.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${size}`);
+    res.setHeader('Content-Length', String(range ? range.end - range.start + 1 : size));
+    res.setHeader('Content-Type', contentTypeFor(file.entry.path));
+    res.setHeader('Content-Disposition', contentDisposition(file.entry.path, download ? 'attachment' : 'inline'));
+    if (!body) {
+      res.end();
+      return;
+    }
+    // pipeline destroys the blob stream when the client goes away, and cuts the answer short
+    // (rather than ending it cleanly) when reading the blob fails half way.
+    pipeline(body, res, (err) => {
+      if (err && (err as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') {
+        this.logger.warn({ err, repoId: repo.id, oid: file.entry.oid }, 'download stream failed');
+      }
+    });
+  }
+}

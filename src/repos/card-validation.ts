@@ -1,0 +1,39 @@
+import { parseDocument } from 'yaml';
+
+export interface CardValidation {
+  errors: string[];
+  warnings: string[];
+}
+
+const STRING_OR_LIST = ['tags', 'language', 'datasets', 'metrics', 'license_name', 'base_model', 'pipeline_tag', 'library_name', 'license'];
+
+/**
+ * Checks a repo card's YAML metadata (the front matter of README.md) as the hub does for
+ * RepoCard.validate: it must parse, be a mapping, and its well-known fields must have the
+ * right shapes. Unknown fields are allowed.
+ */
+export function validateCardContent(content: string): CardValidation {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const m = content.match(/^\uFEFF?---\r?\n([\s\S]*?)\r?\n---\s*(\r?\n|$)/);
+  if (!m) {
+    if (content.trimStart().startsWith('---')) errors.push('The metadata block is not closed by a "---" line');
+    else warnings.push('No YAML metadata block found');
+    return { errors, warnings };
+  }
+  const doc = parseDocument(m[1]);
+  if (doc.errors.length) return { errors: doc.errors.map((e) => `Invalid YAML: ${e.message.split('\n')[0]}`), warnings };
+  const data = doc.toJS() as unknown;
+  if (data === null || data === undefined) return { errors, warnings: ['Empty metadata block'] };
+  if (typeof data !== 'object' || Array.isArray(data)) return { errors: ['The metadata must be a YAML mapping'], warnings };
+  const meta = data as Record<string, unknown>;
+  for (const key of STRING_OR_LIST) {
+    const v = meta[key];
+    if (v === undefined || v === null) continue;
+    const ok = typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
+    if (!ok) errors.push(`"${key}" must be a string or a list of strings`);
+  }
+  if (meta['model-index'] !== undefined && !Array.isArray(meta['model-index'])) errors.push('"model-index" must be a list');
+  if (meta.widget !== undefined && !Array.isArray(meta.widget)) errors.push('"widget" must be a list');
+  return { errors, warnings };
+}

@@ -1,0 +1,66 @@
+import { Body, Controller, Get, Param, Put, Query, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { OptionalPrincipal } from '../../auth/auth.decorators';
+import type { Principal } from '../../auth/principal';
+import { ApiErrorResponses } from '../../core/errors/api-errors.decorator';
+import { CurrentRepo, RepoAccess } from '../access/repo-access.decorator';
+import { repoTypeOf } from '../access/repo-access.guard';
+import { ListReposQueryDto, OkResponseDto, RepoInfoDto, RepoInfoQueryDto, RepoSettingsDto } from '../dto/repos.dto';
+import { toRepoInfo } from '../repo-info.presenter';
+import type { RepoRecord } from '../repo.types';
+import { ReposService } from '../repos.service';
+import { RepoListingService } from '../repo-listing.service';
+
+@ApiTags('repositories')
+@ApiErrorResponses(400, 404)
+@Controller(['api/models', 'api/datasets', 'api/spaces'])
+export class RepoInfoController {
+  constructor(
+    private readonly repos: ReposService,
+    private readonly listing: RepoListingService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List and search repositories (cursor pagination through the Link header)' })
+  @ApiOkResponse({ type: [RepoInfoDto] })
+  async listRepos(@Req() req: Request, @Res({ passthrough: true }) res: Response, @OptionalPrincipal() principal: Principal | null, @Query() q: ListReposQueryDto): Promise<RepoInfoDto[]> {
+    const { items, nextCursor } = await this.listing.list(principal, repoTypeOf(req), q);
+    if (nextCursor) {
+      const next = new URL(req.originalUrl, 'http://placeholder');
+      next.searchParams.set('cursor', nextCursor);
+      res.setHeader('Link', `<${this.repos.absoluteUrl(next.pathname + next.search)}>; rel="next"`);
+    }
+    return items;
+  }
+
+  @Get(':namespace/:repo')
+  @RepoAccess('read')
+  @ApiOperation({ summary: 'Repository info at the default branch (sha, siblings, card data)' })
+  @ApiOkResponse({ type: RepoInfoDto })
+  async repoInfo(@CurrentRepo() repo: RepoRecord, @Query() q: RepoInfoQueryDto): Promise<RepoInfoDto> {
+    return this.info(repo, undefined, q);
+  }
+
+  @Get(':namespace/:repo/revision/*revision')
+  @RepoAccess('read')
+  @ApiOperation({ summary: 'Repository info at a revision (branch, tag, commit or refs/pr/N)' })
+  @ApiOkResponse({ type: RepoInfoDto })
+  async repoInfoAtRevision(@CurrentRepo() repo: RepoRecord, @Param('revision') revision: string[], @Query() q: RepoInfoQueryDto): Promise<RepoInfoDto> {
+    return this.info(repo, revision.join('/'), q);
+  }
+
+  @Put(':namespace/:repo/settings')
+  @RepoAccess('admin')
+  @ApiOperation({ summary: 'Change visibility (private) and gating' })
+  @ApiOkResponse({ type: OkResponseDto })
+  async updateRepoSettings(@CurrentRepo() repo: RepoRecord, @Body() body: RepoSettingsDto): Promise<OkResponseDto> {
+    await this.repos.updateSettings(repo, { private: body.private, gated: body.gated });
+    return { success: true };
+  }
+
+  private async info(repo: RepoRecord, revision: string | undefined, q: RepoInfoQueryDto): Promise<RepoInfoDto> {
+    const d = await this.repos.details(repo, revision);
+    return toRepoInfo(repo, { sha: d.sha, lastModified: d.lastModified, tags: d.tags, cardData: d.cardData, siblings: d.siblings, blobs: q.blobs || q.files_metadata });
+  }
+}

@@ -1,0 +1,50 @@
+import { Body, Controller, Delete, HttpCode, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated, CurrentPrincipal } from '../../auth/auth.decorators';
+import type { Principal } from '../../auth/principal';
+import { ApiErrorResponses } from '../../core/errors/api-errors.decorator';
+import { CreateRepoDto, CreateRepoResponseDto, DeleteRepoDto, MoveRepoDto, OkResponseDto } from '../dto/repos.dto';
+import { repoId } from '../repo.types';
+import { ReposService } from '../repos.service';
+
+@ApiTags('repositories')
+@ApiErrorResponses(400, 403, 404, 409)
+@Controller('api/repos')
+export class ReposController {
+  constructor(private readonly repos: ReposService) {}
+
+  @Post('create')
+  @HttpCode(200)
+  @Authenticated('write')
+  @ApiOperation({ summary: 'Create a repository with its first commit (.gitattributes); 409 with its url when it exists' })
+  @ApiOkResponse({ type: CreateRepoResponseDto })
+  async createRepo(@CurrentPrincipal() principal: Principal, @Body() body: CreateRepoDto): Promise<CreateRepoResponseDto> {
+    const repo = await this.repos.create(principal, {
+      name: body.name,
+      organization: body.organization,
+      type: body.type ?? 'model',
+      private: body.private ?? false,
+      sdk: body.sdk,
+    });
+    return { url: this.repos.url(repo), name: repoId(repo), id: repoId(repo) };
+  }
+
+  @Delete('delete')
+  @Authenticated('write')
+  @ApiOperation({ summary: 'Delete a repository (owner or org admin)' })
+  @ApiOkResponse({ type: OkResponseDto })
+  async deleteRepo(@CurrentPrincipal() principal: Principal, @Body() body: DeleteRepoDto): Promise<OkResponseDto> {
+    await this.repos.delete(principal, body.type ?? 'model', body.name, body.organization);
+    return { success: true };
+  }
+
+  @Post('move')
+  @HttpCode(200)
+  @Authenticated('write')
+  @ApiOperation({ summary: 'Rename or move a repository with every branch, tag and its whole history; the old id redirects' })
+  @ApiOkResponse({ type: CreateRepoResponseDto })
+  async moveRepo(@CurrentPrincipal() principal: Principal, @Body() body: MoveRepoDto): Promise<CreateRepoResponseDto> {
+    const repo = await this.repos.move(principal, body.type ?? 'model', body.fromRepo, body.toRepo);
+    return { url: this.repos.url(repo), name: repoId(repo), id: repoId(repo) };
+  }
+}

@@ -1,0 +1,125 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { QueryBoolean, QueryInt } from '../../core/http/query-transforms';
+import { REPO_TYPES, type RepoType } from '../repo.types';
+
+export class CreateRepoDto {
+  @ApiProperty({ example: 'my-model', description: 'Repository name (or "namespace/name")' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name: string;
+
+  @ApiPropertyOptional({ example: 'acme', description: 'Organization to create it in; default: your own namespace' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(96)
+  organization?: string;
+
+  @ApiPropertyOptional({ enum: REPO_TYPES, default: 'model' })
+  @IsOptional()
+  @IsIn(REPO_TYPES)
+  type?: RepoType;
+
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @IsBoolean()
+  private?: boolean;
+
+  @ApiPropertyOptional({ example: 'gradio', description: 'Spaces only' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  sdk?: string;
+
+  // Accepted for compatibility with huggingface_hub, which sends them; not used yet.
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) license?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) hardware?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) storageTier?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) resourceGroupId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) sleepTime?: string;
+  @ApiPropertyOptional() @IsOptional() secrets?: unknown;
+  @ApiPropertyOptional() @IsOptional() variables?: unknown;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) template?: string;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() exist_ok?: boolean;
+}
+
+export class CreateRepoResponseDto {
+  @ApiProperty({ example: 'http://localhost:3000/alice/my-model' }) url: string;
+  @ApiProperty({ example: 'alice/my-model' }) name: string;
+  @ApiProperty({ example: 'alice/my-model' }) id: string;
+}
+
+export class DeleteRepoDto {
+  @ApiProperty({ example: 'my-model' }) @IsString() @IsNotEmpty() @MaxLength(200) name: string;
+  @ApiPropertyOptional({ example: 'acme' }) @IsOptional() @IsString() @MaxLength(96) organization?: string;
+  @ApiPropertyOptional({ enum: REPO_TYPES, default: 'model' }) @IsOptional() @IsIn(REPO_TYPES) type?: RepoType;
+}
+
+export class MoveRepoDto {
+  @ApiProperty({ example: 'alice/old-name' }) @IsString() @IsNotEmpty() @MaxLength(200) fromRepo: string;
+  @ApiProperty({ example: 'acme/new-name' }) @IsString() @IsNotEmpty() @MaxLength(200) toRepo: string;
+  @ApiPropertyOptional({ enum: REPO_TYPES, default: 'model' }) @IsOptional() @IsIn(REPO_TYPES) type?: RepoType;
+}
+
+export class RepoSettingsDto {
+  @ApiPropertyOptional({ example: true }) @IsOptional() @IsBoolean() private?: boolean;
+  @ApiPropertyOptional({ enum: ['auto', 'manual', false], description: 'Stored for the gating feature; false turns it off' })
+  @IsOptional()
+  @IsIn(['auto', 'manual', false])
+  gated?: 'auto' | 'manual' | false;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() discussionsDisabled?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(32) xetEnabled?: string;
+}
+
+export class OkResponseDto {
+  @ApiProperty({ example: true }) success: boolean;
+}
+
+export class ListReposQueryDto {
+  @ApiPropertyOptional({ description: 'Substring of "namespace/name"' }) @IsOptional() @IsString() @MaxLength(200) search?: string;
+  @ApiPropertyOptional({ example: 'alice' }) @IsOptional() @IsString() @MaxLength(96) author?: string;
+  @ApiPropertyOptional({ description: 'Tag(s) every result must have' }) @IsOptional() filter?: string | string[];
+  @ApiPropertyOptional({ enum: ['lastModified', 'createdAt', 'likes', 'downloads', 'id', 'trending_score'] })
+  @IsOptional()
+  @IsIn(['lastModified', 'createdAt', 'likes', 'downloads', 'id', 'trending_score', 'last_modified', 'created_at'])
+  sort?: string;
+  @ApiPropertyOptional({ description: '-1 (descending) or 1' }) @IsOptional() @IsIn(['-1', '1', 'desc', 'asc']) direction?: string;
+  @ApiPropertyOptional({ default: 100, maximum: 1000 }) @IsOptional() @QueryInt() @IsInt() @Min(1) @Max(1000) limit?: number;
+  @ApiPropertyOptional({ description: 'Opaque cursor from the Link header' }) @IsOptional() @IsString() @MaxLength(100) cursor?: string;
+  @ApiPropertyOptional() @IsOptional() @QueryBoolean() @IsBoolean() full?: boolean;
+  @ApiPropertyOptional() @IsOptional() @QueryBoolean() @IsBoolean() cardData?: boolean;
+  @ApiPropertyOptional() @IsOptional() expand?: string | string[];
+}
+
+export class RepoInfoQueryDto {
+  @ApiPropertyOptional() @IsOptional() @QueryBoolean() @IsBoolean() blobs?: boolean;
+  @ApiPropertyOptional() @IsOptional() expand?: string | string[];
+  @ApiPropertyOptional() @IsOptional() @QueryBoolean() @IsBoolean() securityStatus?: boolean;
+  @ApiPropertyOptional() @IsOptional() @QueryBoolean() @IsBoolean() files_metadata?: boolean;
+}
+
+export class RepoSiblingDto {
+  @ApiProperty({ example: 'config.json' }) rfilename: string;
+  @ApiPropertyOptional({ example: 1234 }) size?: number;
+  @ApiPropertyOptional({ example: 'a9993e364706816aba3e25717850c26c9cd0d89d' }) blobId?: string;
+}
+
+export class RepoInfoDto {
+  @ApiProperty({ example: '42' }) _id: string;
+  @ApiProperty({ example: 'alice/my-model' }) id: string;
+  @ApiProperty({ example: 'alice' }) author: string;
+  @ApiPropertyOptional({ example: 'a9993e364706816aba3e25717850c26c9cd0d89d' }) sha?: string;
+  @ApiProperty({ example: '2026-11-23T10:00:00.000Z' }) lastModified: string;
+  @ApiProperty({ example: '2026-11-23T10:00:00.000Z' }) createdAt: string;
+  @ApiProperty({ example: false }) private: boolean;
+  @ApiProperty({ example: false }) disabled: boolean;
+  @ApiProperty({ example: false, oneOf: [{ type: 'boolean' }, { type: 'string', enum: ['auto', 'manual'] }] }) gated: boolean | string;
+  @ApiProperty({ example: 0 }) downloads: number;
+  @ApiProperty({ example: 0 }) likes: number;
+  @ApiProperty({ type: [String], example: ['pytorch', 'license:mit'] }) tags: string[];
+  @ApiPropertyOptional({ type: Object, nullable: true }) cardData?: Record<string, unknown> | null;
+  @ApiPropertyOptional({ type: [RepoSiblingDto] }) siblings?: RepoSiblingDto[];
+  @ApiPropertyOptional({ example: 'gradio' }) sdk?: string;
+}

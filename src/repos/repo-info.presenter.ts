@@ -1,0 +1,29 @@
+import type { RepoInfoDto } from './dto/repos.dto';
+import type { RepoDetails } from './repos.service';
+import { repoId, type RepoRecord } from './repo.types';
+
+/** The repo_info / list shape huggingface_hub parses into ModelInfo, DatasetInfo and SpaceInfo. */
+export function toRepoInfo(
+  repo: RepoRecord,
+  extra: { sha?: string; lastModified?: Date; tags?: string[]; cardData?: Record<string, unknown> | null; siblings?: RepoDetails['siblings']; blobs?: boolean } = {},
+): RepoInfoDto {
+  return {
+    _id: String(repo.id),
+    id: repoId(repo),
+    author: repo.namespace,
+    ...(extra.sha ? { sha: extra.sha } : {}),
+    lastModified: (extra.lastModified ?? repo.lastModified).toISOString(),
+    createdAt: repo.createdAt.toISOString(),
+    private: repo.private,
+    disabled: false,
+    gated: repo.gated ?? false,
+    downloads: repo.downloads,
+    likes: repo.likes,
+    tags: extra.tags ?? [],
+    ...(extra.cardData ? { cardData: extra.cardData } : {}),
+    ...(extra.siblings
+      ? { siblings: extra.siblings.map((s) => (extra.blobs ? { rfilename: s.rfilename, size: s.size, blobId: s.blobId } : { rfilename: s.rfilename })) }
+      : {}),
+    ...(repo.type === 'space' ? { sdk: repo.sdk ?? undefined } : {}),
+  };
+}

@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { RepoRecord, RepoType } from './repo.types';
+import { normalise, REPO_COLUMNS, REPO_FROM } from './repositories.repository';
+
+export interface RepoListQuery {
+  type: RepoType;
+  search?: string;
+  author?: string;
+  /** Every tag must be present. */
+  tags: string[];
+  sort: 'lastModified' | 'createdAt' | 'likes' | 'downloads' | 'id';
+  direction: 'asc' | 'desc';
+  limit: number;
+  offset: number;
+  /** Namespaces whose private repositories the caller may see. */
+  visibleNamespaceIds: number[];
+}
+
+const SORT_COLUMNS: Record<RepoListQuery['sort'], string> = {
+  lastModified: 'r.last_modified',
+  createdAt: 'r.created_at',
+  likes: 'r.likes',
+  downloads: 'r.downloads',
+  id: "lower(n.name || '/' || r.name)",
+};
+
+/** Search and listing of repositories, with what each caller may see. */
+@Injectable()
+export class RepoListingRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async list(q: RepoListQuery): Promise<(RepoRecord & { tags: string[]; cardData: Record<string, unknown> | null; headOid: string | null })[]> {
+    const params: unknown[] = [q.type, q.visibleNamespaceIds];
+    const where = ['r.type = $1', '(NOT r.private OR r.namespace_id = ANY($2::bigint[]))'];
+    if (q.search) {
+      params.push(`%${q.search.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%`);
+      where.push(`lower(n.name || '/' || r.name) LIKE $${params.length}`);
+    }
+    if (q.author) {
+      params.push(q.author);
+      where.push(`lower(n.name) = lower($${params.length})`);
+    }
+    if (q.tags.length) {
+      params.push(q.tags);
+      where.push(`r.tags @> $${params.length}::text[]`);
+    }
+    const dir = q.direction === 'asc' ? 'ASC' : 'DESC';
+    const rows = await this.db.query(
+      `SELECT ${REPO_COLUMNS}, r.tags, r.card_data AS "cardData", r.head_oid AS "headOid" FROM ${REPO_FROM}
+        WHERE ${where.join(' AND ')} ORDER BY ${SORT_COLUMNS[q.sort]} ${dir}, r.id ${dir} LIMIT ${q.limit} OFFSET ${q.offset}`,
+      params,
+    );
+    return rows.map((r: RepoRecord & { tags: string[]; cardData: Record<string, unknown> | null; headOid: string | null }) => ({ ...normalise(r), tags: r.tags, cardData: r.cardData, headOid: r.headOid }));
+  }
+
+  /** Derived from the default branch's README after each commit to it. */
+  async updateCard(repoId: number, headOid: string, cardData: Record<string, unknown> | null, tags: string[]): Promise<void> {
+    await this.db.query(`UPDATE repositories SET head_oid = $2, card_data = $3, tags = $4, last_modified = now() WHERE id = $1`, [
+      repoId,
+      headOid,
+      cardData === null ? null : JSON.stringify(cardData),
+      tags,
+    ]);
+  }
+}

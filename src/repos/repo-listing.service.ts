@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { OrgsService } from '../auth/orgs/orgs.service';
+import type { Principal } from '../auth/principal';
+import { BadRequestError } from '../core/errors/domain-error';
+import type { ListReposQueryDto, RepoInfoDto } from './dto/repos.dto';
+import { toRepoInfo } from './repo-info.presenter';
+import { RepoListingRepository, type RepoListQuery } from './repo-listing.repository';
+import type { RepoType } from './repo.types';
+
+const SORTS: Record<string, RepoListQuery['sort']> = {
+  lastModified: 'lastModified',
+  last_modified: 'lastModified',
+  createdAt: 'createdAt',
+  created_at: 'createdAt',
+  likes: 'likes',
+  downloads: 'downloads',
+  trending_score: 'likes',
+  id: 'id',
+};
+
+/** Listing rules: what a caller may see, sorting, and the opaque cursor. */
+@Injectable()
+export class RepoListingService {
+  constructor(
+    private readonly listing: RepoListingRepository,
+    private readonly orgs: OrgsService,
+  ) {}
+
+  async list(principal: Principal | null, type: RepoType, q: ListReposQueryDto): Promise<{ items: RepoInfoDto[]; nextCursor: string | null }> {
+    const limit = q.limit ?? 100;
+    const offset = q.cursor ? decodeCursor(q.cursor) : 0;
+    const rows = await this.listing.list({
+      type,
+      search: q.search,
+      author: q.author,
+      tags: q.filter === undefined ? [] : Array.isArray(q.filter) ? q.filter.map(String) : [String(q.filter)],
+      sort: SORTS[q.sort ?? 'lastModified'] ?? 'lastModified',
+      direction: q.direction === '1' || q.direction === 'asc' ? 'asc' : 'desc',
+      limit: limit + 1,
+      offset,
+      visibleNamespaceIds: await this.visibleNamespaces(principal),
+    });
+    const items = rows.slice(0, limit).map((r) =>
+      toRepoInfo(r, { sha: r.headOid ?? undefined, tags: r.tags, cardData: q.full || q.cardData ? r.cardData : undefined }),
+    );
+    return { items, nextCursor: rows.length > limit ? encodeCursor(offset + limit) : null };
+  }
+
+  async visibleNamespaces(principal: Principal | null): Promise<number[]> {
+    if (!principal) return [];
+    return [principal.user.id, ...(await this.orgs.membershipsOf(principal.user.id)).map((m) => m.orgId)];
+  }
+}
+
+function encodeCursor(offset: number): string {
+  return Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
+}
+
+function decodeCursor(cursor: string): number {
+  try {
+    const o = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')).o;
+    if (Number.isInteger(o) && o >= 0 && o <= 1e7) return o;
+  } catch {
+    /* fall through */
+  }
+  throw new BadRequestError('Invalid cursor', 'InvalidCursor');
+}

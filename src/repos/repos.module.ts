@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { GitModule } from '../git/git.module';
+import { RepoAccessGuard } from './access/repo-access.guard';
+import { RepoAccessService } from './access/repo-access.service';
+import { RepoInfoController } from './controllers/repo-info.controller';
+import { ReposController } from './controllers/repos.controller';
+import { UserReposController } from './controllers/user-repos.controller';
+import { ValidateYamlController } from './controllers/validate-yaml.controller';
+import { RepoListingRepository } from './repo-listing.repository';
+import { RepoListingService } from './repo-listing.service';
+import { RepoOwnershipAdapter } from './repo-ownership.adapter';
+import { ReposService } from './repos.service';
+import { RepositoriesRepository } from './repositories.repository';
+import { BROWSE_CONTROLLERS, BROWSE_PROVIDERS } from './browse/browse.providers';
+
+@Module({
+  imports: [AuthModule, GitModule],
+  controllers: [ReposController, UserReposController, RepoInfoController, ValidateYamlController, ...BROWSE_CONTROLLERS],
+  providers: [
+    RepositoriesRepository,
+    RepoListingRepository,
+    RepoAccessService,
+    RepoAccessGuard,
+    ReposService,
+    RepoListingService,
+    RepoOwnershipAdapter,
+    ...BROWSE_PROVIDERS,
+  ],
+  exports: [ReposService, RepoAccessService, RepoAccessGuard, RepositoriesRepository, GitModule],
+})
+export class ReposModule {}

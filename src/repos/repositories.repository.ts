@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { RepoRecord, RepoType } from './repo.types';
+
+export const REPO_COLUMNS = `
+  r.id, r.type, r.namespace_id AS "namespaceId", n.name AS namespace, n.kind AS "namespaceKind", r.name, r.private, r.gated,
+  r.default_branch AS "defaultBranch", r.sdk, r.likes, r.downloads, r.created_at AS "createdAt", r.last_modified AS "lastModified"`;
+export const REPO_FROM = `repositories r JOIN namespaces n ON n.id = r.namespace_id`;
+
+/** Queries over `repositories` and `repo_redirects`; names match case-insensitively. */
+@Injectable()
+export class RepositoriesRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async find(type: RepoType, namespace: string, name: string, m: EntityManager = this.db.manager): Promise<RepoRecord | null> {
+    const rows = await m.query(
+      `SELECT ${REPO_COLUMNS} FROM ${REPO_FROM} WHERE r.type = $1 AND lower(n.name) = lower($2) AND lower(r.name) = lower($3)`,
+      [type, namespace, name],
+    );
+    return rows[0] ? normalise(rows[0]) : null;
+  }
+
+  async findById(id: number, m: EntityManager = this.db.manager): Promise<RepoRecord | null> {
+    const rows = await m.query(`SELECT ${REPO_COLUMNS} FROM ${REPO_FROM} WHERE r.id = $1`, [id]);
+    return rows[0] ? normalise(rows[0]) : null;
+  }
+
+  /** The repository an old id was moved away from, if the name has not been reused since. */
+  async findRedirect(type: RepoType, namespace: string, name: string): Promise<RepoRecord | null> {
+    const rows = await this.db.query(
+      `SELECT repo_id AS id FROM repo_redirects WHERE type = $1 AND namespace_lower = lower($2) AND name_lower = lower($3)`,
+      [type, namespace, name],
+    );
+    return rows[0] ? this.findById(Number(rows[0].id)) : null;
+  }
+
+  async insert(
+    m: EntityManager,
+    r: { type: RepoType; namespaceId: number; name: string; private: boolean; sdk: string | null; createdBy: number },
+  ): Promise<number> {
+    const [row] = await m.query(
+      `INSERT INTO repositories (type, namespace_id, name, private, sdk, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+      [r.type, r.namespaceId, r.name, r.private, r.sdk, r.createdBy],
+    );
+    // A new repository takes its name back from any redirect that pointed elsewhere.
+    await m.query(`DELETE FROM repo_redirects WHERE type = $1 AND namespace_lower = (SELECT lower(name) FROM namespaces WHERE id = $2) AND name_lower = lower($3)`, [
+      r.type,
+      r.namespaceId,
+      r.name,
+    ]);
+    return Number(row.id);
+  }
+
+  async delete(id: number): Promise<void> {
+    await this.db.query(`DELETE FROM repositories WHERE id = $1`, [id]);
+  }
+
+  async touch(m: EntityManager, id: number): Promise<void> {
+    await m.query(`UPDATE repositories SET last_modified = now() WHERE id = $1`, [id]);
+  }
+
+  async updateSettings(id: number, s: { private?: boolean; gated?: 'auto' | 'manual' | null }): Promise<void> {
+    await this.db.query(
+      `UPDATE repositories SET private = COALESCE($2, private), gated = CASE WHEN $3::boolean THEN $4 ELSE gated END WHERE id = $1`,
+      [id, s.private ?? null, s.gated !== undefined, s.gated ?? null],
+    );
+  }
+
+  /** Renames (and re-homes) a repository and leaves a redirect from its old id. */
+  async move(m: EntityManager, repo: RepoRecord, namespaceId: number, name: string): Promise<void> {
+    await m.query(`UPDATE repositories SET namespace_id = $2, name = $3, last_modified = now() WHERE id = $1`, [repo.id, namespaceId, name]);
+    await m.query(
+      `INSERT INTO repo_redirects (type, namespace_lower, name_lower, repo_id) VALUES ($1, lower($2), lower($3), $4)
+       ON CONFLICT (type, namespace_lower, name_lower) DO UPDATE SET repo_id = EXCLUDED.repo_id, created_at = now()`,
+      [repo.type, repo.namespace, repo.name, repo.id],
+    );
+    await m.query(`DELETE FROM repo_redirects WHERE type = $1 AND namespace_lower = (SELECT lower(name) FROM namespaces WHERE id = $2) AND name_lower = lower($3)`, [
+      repo.type,
+      namespaceId,
+      name,
+    ]);
+  }
+
+  /** `"<type>:<ns>/<name>"` of every repository in a namespace. */
+  async listIdsInNamespace(namespaceId: number): Promise<{ id: number; label: string }[]> {
+    const rows: { id: string; type: string; ns: string; name: string }[] = await this.db.query(
+      `SELECT r.id, r.type, n.name AS ns, r.name FROM ${REPO_FROM} WHERE r.namespace_id = $1 ORDER BY r.type, r.name`,
+      [namespaceId],
+    );
+    return rows.map((r) => ({ id: Number(r.id), label: `${r.type}:${r.ns}/${r.name}` }));
+  }
+
+  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+}
+
+export function normalise(r: RepoRecord): RepoRecord {
+  return { ...r, id: Number(r.id), namespaceId: Number(r.namespaceId), likes: Number(r.likes), downloads: Number(r.downloads) };
+}

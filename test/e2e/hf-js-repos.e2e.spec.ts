@@ -1,0 +1,59 @@
+import { commit, createRepo, deleteRepo, downloadFile, fileExists, listCommits, listFiles, uploadFiles } from '@huggingface/hub';
+import { startTestApp, TestApp } from '../support/test-app';
+import { createUserWithToken, TestUser, uniqueName } from '../support/accounts';
+
+/** @huggingface/hub (from npm) drives repositories, commits and downloads as against the public hub. */
+describe('@huggingface/hub repositories', () => {
+  let t: TestApp;
+  let u: TestUser;
+  beforeAll(async () => {
+    t = await startTestApp();
+    u = await createUserWithToken(t);
+  });
+  afterAll(() => t.close());
+
+  it('createRepo, uploadFiles, commit, listFiles, fileExists, downloadFile, listCommits, deleteRepo', async () => {
+    const repo = { type: 'model' as const, name: `${u.username}/${uniqueName('js')}` };
+    const creds = { accessToken: u.token, hubUrl: t.baseUrl };
+    await createRepo({ repo, ...creds });
+
+    await uploadFiles({
+      repo,
+      ...creds,
+      files: [
+        { path: 'hello.txt', content: new Blob(['hello from js']) },
+        { path: 'nested/data.json', content: new Blob([JSON.stringify({ a: 1 })]) },
+      ],
+      useXet: false,
+    });
+    const committed = await commit({
+      repo,
+      ...creds,
+      title: 'edit',
+      operations: [
+        { operation: 'addOrUpdate', path: 'hello.txt', content: new Blob(['hello again']) },
+        { operation: 'delete', path: 'nested/data.json' },
+      ],
+      useXet: false,
+    });
+    expect(committed?.commit.oid).toMatch(/^[0-9a-f]{40}$/);
+
+    const files: string[] = [];
+    for await (const f of listFiles({ repo, ...creds, recursive: true })) files.push(f.path);
+    expect(files.sort()).toEqual(['.gitattributes', 'hello.txt']);
+    expect(await fileExists({ repo, ...creds, path: 'hello.txt' })).toBe(true);
+    expect(await fileExists({ repo, ...creds, path: 'nested/data.json' })).toBe(false);
+
+    const blob = await downloadFile({ repo, ...creds, path: 'hello.txt' });
+    expect(await blob?.text()).toBe('hello again');
+
+    const titles: string[] = [];
+    for await (const c of listCommits({ repo, ...creds })) titles.push(c.title);
+    expect(titles.slice(0, 1)).toEqual(['edit']);
+    expect(titles).toHaveLength(3);
+
+    await deleteRepo({ repo, ...creds });
+    const gone = await t.http().get(`/api/models/${repo.name}`);
+    expect(gone.status).toBe(404);
+  });
+});

@@ -1,0 +1,246 @@
+import { startTestApp, TestApp } from '../support/test-app';
+import { createUserWithToken, TestUser, uniqueName } from '../support/accounts';
+import { expectHfError } from '../support/hf-error';
+import { commit, createRepo, file, header } from '../support/repos';
+
+describe('repositories and commits', () => {
+  let t: TestApp;
+  let alice: TestUser;
+  let bob: TestUser;
+  const as = (u: TestUser) => ({ Authorization: `Bearer ${u.token}` });
+  const head = async (id: string) => (await t.db.query(`SELECT oid FROM git_refs r JOIN repositories p ON p.id = r.repo_id JOIN namespaces n ON n.id = p.namespace_id WHERE n.name || '/' || p.name = $1 AND r.name = 'refs/heads/main'`, [id])).rows[0]?.oid;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    alice = await createUserWithToken(t);
+    bob = await createUserWithToken(t);
+  });
+  afterAll(() => t.close());
+
+  it('creates a repository with a first commit holding .gitattributes, and 409 with its url when it exists', async () => {
+    const name = uniqueName('m');
+    const res = await createRepo(t, alice.token, name).expect(200);
+    expect(res.body).toEqual({ url: expect.stringMatching(new RegExp(`/${alice.username}/${name}$`)), name: `${alice.username}/${name}`, id: `${alice.username}/${name}` });
+    const again = await createRepo(t, alice.token, name.toUpperCase());
+    expectHfError(again, 409, 'RepoExists');
+    expect(again.body.url).toMatch(new RegExp(`/${alice.username}/${name}$`));
+    const info = await t.http().get(`/api/models/${alice.username}/${name}`).expect(200);
+    expect(info.body).toMatchObject({ id: `${alice.username}/${name}`, author: alice.username, private: false, siblings: [{ rfilename: '.gitattributes' }] });
+    expect(info.body.sha).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  it('commits files, deletes, copies, and shows them in repo info with the same commit id', async () => {
+    const name = uniqueName('m');
+    await createRepo(t, alice.token, name).expect(200);
+    const id = `${alice.username}/${name}`;
+    const first = await commit(t, alice.token, id, [header('add files'), file('README.md', '---\ntags: [demo]\nlicense: mit\n---\n# hi\n'), file('a/b/c.txt', 'c'), file('a/d.txt', 'd')]).expect(200);
+    expect(first.body.commitOid).toMatch(/^[0-9a-f]{40}$/);
+    expect(first.body.commitUrl).toMatch(new RegExp(`/${id}/commit/${first.body.commitOid}$`));
+    expect(first.body.pullRequestUrl).toBeNull();
+    expect(await head(id)).toBe(first.body.commitOid);
+
+    const second = await commit(t, alice.token, id, [
+      header('rework', { description: 'longer text' }),
+      { key: 'deletedFolder', value: { path: 'a/b' } },
+      { key: 'copyFile', value: { srcPath: 'a/d.txt', path: 'copy/d.txt' } },
+      { key: 'deletedFile', value: { path: 'a/d.txt' } },
+    ]).expect(200);
+    const info = await t.http().get(`/api/models/${id}?blobs=true`).expect(200);
+    expect(info.body.sha).toBe(second.body.commitOid);
+    expect(info.body.siblings.map((s: { rfilename: string }) => s.rfilename).sort()).toEqual(['.gitattributes', 'README.md', 'copy/d.txt']);
+    expect(info.body.cardData).toEqual({ tags: ['demo'], license: 'mit' });
+    expect(info.body.tags).toEqual(expect.arrayContaining(['demo', 'license:mit']));
+    const atFirst = await t.http().get(`/api/models/${id}/revision/${first.body.commitOid}`).expect(200);
+    expect(atFirst.body.siblings.map((s: { rfilename: string }) => s.rfilename).sort()).toEqual(['.gitattributes', 'README.md', 'a/b/c.txt', 'a/d.txt']);
+    const listed = await t.http().get(`/api/models?author=${alice.username}&filter=demo`).expect(200);
+    expect(listed.body.map((r: { id: string }) => r.id)).toEqual([id]);
+  });
+
+  it('a stale parentCommit is 412 and moves nothing; a current one commits', async () => {
+    const name = uniqueName('m');
+    await createRepo(t, alice.token, name).expect(200);
+    const id = `${alice.username}/${name}`;
+    const base = await head(id);
+    await commit(t, alice.token, id, [header('one'), file('x', '1')]).expect(200);
+    const moved = await head(id);
+    expectHfError(await commit(t, alice.token, id, [header('stale', { parentCommit: base }), file('x', '2')]), 412, 'PreconditionFailed');
+    expect(await head(id)).toBe(moved);
+    await commit(t, alice.token, id, [header('fresh', { parentCommit: moved }), file('x', '2')]).expect(200);
+  });
+
+  it('32 concurrent commits to one branch all land, in a linear history', async () => {
+    const name = uniqueName('m');
+    await createRepo(t, alice.token, name).expect(200);
+    const id = `${alice.username}/${name}`;
+    const results = await Promise.all(Array.from({ length: 32 }, (_, i) => commit(t, alice.token, id, [header(`c${i}`), file(`f${i}.txt`, `${i}`)])));
+    expect(results.map((r) => r.status)).toEqual(Array(32).fill(200));
+    const info = await t.http().get(`/api/models/${id}`).expect(200);
+    expect(info.body.siblings).toHaveLength(33);
+    const chain = await t.db.query(
+      `SELECT count(*)::int AS n, count(DISTINCT generation)::int AS g, max(cardinality(parents))::int AS p FROM git_commits c JOIN repositories r ON r.id = c.repo_id WHERE r.name = $1`,
+      [name],
+    );
+    expect(chain.rows[0]).toEqual({ n: 33, g: 33, p: 1 });
+  });
+
+  it('create_pr commits to refs/pr/N and leaves the branch alone', async () => {
+    const name = uniqueName('m');
+    await createRepo(t, alice.token, name).expect(200);
+    const id = `${alice.username}/${name}`;
+    const before = await head(id);
+    const pr = await commit(t, alice.token, id, [header('proposal'), file('p.txt', 'p')], { query: '?create_pr=1' }).expect(200);
+    expect(pr.body.pullRequestUrl).toMatch(new RegExp(`/${id}/discussions/1$`));
+    expect(await head(id)).toBe(before);
+    const atPr = await t.http().get(`/api/models/${id}/revision/${encodeURIComponent('refs/pr/1')}`).expect(200);
+    expect(atPr.body.sha).toBe(pr.body.commitOid);
+  });
+
+  it('refuses bad payloads with exact codes and leaves the ref where it was', async () => {
+    const name = uniqueName('m');
+    await createRepo(t, alice.token, name).expect(200);
+    const id = `${alice.username}/${name}`;
+    const before = await head(id);
+    const cases: [string, number, string][] = [
+      ['not json\n', 400, 'InvalidCommitPayload'],
+      [JSON.stringify({ key: 'file', value: { path: 'x', content: 'eA==' } }) + '\n', 400, 'InvalidCommitPayload'],
+      [JSON.stringify(header('h')) + '\n' + JSON.stringify({ key: 'weird', value: {} }) + '\n', 400, 'InvalidCommitPayload'],
+      [JSON.stringify(header('h')) + '\n' + JSON.stringify(file('../etc/passwd', 'x')) + '\n', 400, 'InvalidPath'],
+      [JSON.stringify(header('h')) + '\n' + JSON.stringify(file('/abs', 'x')) + '\n', 400, 'InvalidPath'],
+      [JSON.stringify(header('h')) + '\n' + JSON.stringify(file('a\\b', 'x')) + '\n', 400, 'InvalidPath'],
+      [JSON.stringify(header('h')) + '\n' + JSON.stringify(file('a\u0000b', 'x')) + '\n', 400, 'InvalidPath'],
+      [JSON.stringify(header('h')) + '\n' + JSON.stringify(file('.git/config', 'x')) + '\n', 400, 'InvalidPath'],
+      [JSON.stringify(header('h')) + '\n' + JSON.stringify(file('x'.repeat(1100), 'x')) + '\n', 400, 'InvalidPath'],
+      [JSON.stringify(header('h')) + '\n' + JSON.stringify({ key: 'file', value: { path: 'x', content: '!!!notbase64', encoding: 'base64' } }) + '\n', 400, 'InvalidCommitPayload'],
+      [JSON.stringify(header('h')) + '\n' + JSON.stringify({ key: 'deletedFile', value: { path: 'missing.txt' } }) + '\n', 404, 'EntryNotFound'],
+      [JSON.stringify(header('h')) + '\n' + JSON.stringify({ key: 'lfsFile', value: { path: 'w.bin', oid: 'a'.repeat(64), size: 3 } }) + '\n', 422, 'LfsObjectNotFound'],
+      [JSON.stringify(header('h', { parentCommit: 'zzz' })) + '\n', 400, 'InvalidCommitPayload'],
+    ];
+    for (const [body, status, code] of cases) expectHfError(await commit(t, alice.token, id, body), status, code);
+    expectHfError(await commit(t, alice.token, id, [header('h')], { revision: 'no-such-branch' }), 404, 'RevisionNotFound');
+    expect(await head(id)).toBe(before);
+  });
+
+  it('answers 413 for an NDJSON line over the limit', async () => {
+    const small = await startTestApp({ HANGAR_COMMIT_MAX_LINE_BYTES: '2048' });
+    try {
+      const u = await createUserWithToken(small);
+      await createRepo(small, u.token, 'big').expect(200);
+      expectHfError(await commit(small, u.token, `${u.username}/big`, [header('h'), file('big.txt', 'x'.repeat(5000))]), 413, 'PayloadTooLarge');
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('private repositories are 404 to anonymous callers and non-members; writes need rights', async () => {
+    const name = uniqueName('p');
+    await createRepo(t, alice.token, name, { private: true }).expect(200);
+    const id = `${alice.username}/${name}`;
+    expectHfError(await t.http().get(`/api/models/${id}`), 404, 'RepoNotFound');
+    expectHfError(await t.http().get(`/api/models/${id}`).set(as(bob)), 404, 'RepoNotFound');
+    expectHfError(await commit(t, bob.token, id, [header('x'), file('x', 'x')]), 404, 'RepoNotFound');
+    await t.http().get(`/api/models/${id}`).set(as(alice)).expect(200);
+    // Bob can read a public repo of Alice's but not write to it.
+    const pub = uniqueName('m');
+    await createRepo(t, alice.token, pub).expect(200);
+    expectHfError(await commit(t, bob.token, `${alice.username}/${pub}`, [header('x'), file('x', 'x')]), 403, 'Forbidden');
+    const reader = await createUserWithToken(t, uniqueName('ro'), 'read');
+    expectHfError(await createRepo(t, reader.token, 'nope'), 403, 'ReadOnlyToken');
+    expectHfError(await createRepo(t, bob.token, 'sneaky', { organization: alice.username }), 403, 'Forbidden');
+    const listed = await t.http().get(`/api/models?author=${alice.username}`).expect(200);
+    expect(listed.body.map((r: { id: string }) => r.id)).not.toContain(id);
+    const mine = await t.http().get(`/api/models?author=${alice.username}`).set(as(alice)).expect(200);
+    expect(mine.body.map((r: { id: string }) => r.id)).toContain(id);
+  });
+
+  it('settings make a repo private; an org member writes to org repos', async () => {
+    const org = uniqueName('org');
+    await t.http().post('/org/create').set(as(alice)).send({ name: org }).expect(200);
+    await t.http().post(`/org/${org}/members`).set(as(alice)).send({ username: bob.username, role: 'member' }).expect(200);
+    await createRepo(t, alice.token, 'shared', { organization: org }).expect(200);
+    await commit(t, bob.token, `${org}/shared`, [header('by bob'), file('b.txt', 'b')]).expect(200);
+    // A member may not change settings; an admin may.
+    expectHfError(await t.http().put(`/api/models/${org}/shared/settings`).set(as(bob)).send({ private: true }), 403, 'Forbidden');
+    await t.http().put(`/api/models/${org}/shared/settings`).set(as(alice)).send({ private: true }).expect(200);
+    expectHfError(await t.http().get(`/api/models/${org}/shared`), 404, 'RepoNotFound');
+    await t.http().get(`/api/models/${org}/shared`).set(as(bob)).expect(200);
+    expectHfError(await t.http().put(`/api/models/${org}/shared/settings`).set(as(alice)).send({ private: 'yes' }), 400, 'ValidationError');
+  });
+
+  it('moves a repository with its history; the old id redirects until reused; delete removes it', async () => {
+    const name = uniqueName('m');
+    await createRepo(t, alice.token, name).expect(200);
+    const id = `${alice.username}/${name}`;
+    const c = await commit(t, alice.token, id, [header('keep me'), file('k.txt', 'k')]).expect(200);
+    const moved = await t.http().post('/api/repos/move').set(as(alice)).send({ fromRepo: id, toRepo: `${alice.username}/${name}-new` }).expect(200);
+    expect(moved.body.id).toBe(`${alice.username}/${name}-new`);
+    const info = await t.http().get(`/api/models/${alice.username}/${name}-new`).expect(200);
+    expect(info.body.sha).toBe(c.body.commitOid);
+    const old = await t.http().get(`/api/models/${id}`).redirects(0);
+    expect(old.status).toBe(307);
+    expect(old.headers.location).toBe(`/api/models/${alice.username}/${name}-new`);
+    // Reusing the old name ends the redirect.
+    await createRepo(t, alice.token, name).expect(200);
+    expect((await t.http().get(`/api/models/${id}`).redirects(0)).status).toBe(200);
+    await t.http().delete('/api/repos/delete').set(as(alice)).send({ name, organization: alice.username }).expect(200);
+    expectHfError(await t.http().get(`/api/models/${id}`), 404, 'RepoNotFound');
+    expectHfError(await t.http().delete('/api/repos/delete').set(as(bob)).send({ name: `${name}-new`, organization: alice.username }), 403, 'Forbidden');
+  });
+
+  it('refuses bad repository names and types', async () => {
+    for (const [body, code] of [
+      [{ name: 'bad name' }, 'InvalidRepoName'],
+      [{ name: '-x' }, 'InvalidRepoName'],
+      [{ name: 'a--b' }, 'InvalidRepoName'],
+      [{ name: 'x'.repeat(97) }, 'InvalidRepoName'],
+      [{ name: 'ok', type: 'weights' }, 'ValidationError'],
+      [{ name: 'ok', organization: 'no-such-org' }, 'NamespaceNotFound'],
+    ] as [object, string][]) {
+      const res = await t.http().post('/api/repos/create').set(as(alice)).send(body);
+      expect([res.status, res.headers['x-error-code']]).toEqual([code === 'NamespaceNotFound' ? 404 : 400, code]);
+    }
+  });
+
+  it('datasets and spaces live in their own type', async () => {
+    await createRepo(t, alice.token, 'same-name', { type: 'dataset' }).expect(200);
+    await createRepo(t, alice.token, 'same-name', { type: 'space', sdk: 'gradio' }).expect(200);
+    await createRepo(t, alice.token, 'same-name').expect(200);
+    const ds = await t.http().get(`/api/datasets/${alice.username}/same-name`).expect(200);
+    const sp = await t.http().get(`/api/spaces/${alice.username}/same-name`).expect(200);
+    expect(sp.body.sdk).toBe('gradio');
+    expect(ds.body.id).toBe(`${alice.username}/same-name`);
+    const repos = await t.http().get(`/api/users/${alice.username}/repos`).expect(200);
+    expect(repos.body.datasets.map((r: { id: string }) => r.id)).toContain(`${alice.username}/same-name`);
+    expect(repos.body.spaces.map((r: { id: string }) => r.id)).toContain(`${alice.username}/same-name`);
+  });
+
+  it('the admin cannot delete a user who owns repositories without force', async () => {
+    const carol = await createUserWithToken(t);
+    await createRepo(t, carol.token, 'mine').expect(200);
+    const admin = { 'X-Admin-Token': require('../support/test-app').ADMIN_TOKEN };
+    const res = await t.http().delete(`/admin/api/users/${carol.username}`).set(admin);
+    expectHfError(res, 400, 'UserOwnsRepositories');
+    expect(res.body.owned_repositories).toEqual([`model:${carol.username}/mine`]);
+    const forced = await t.http().delete(`/admin/api/users/${carol.username}?force=true`).set(admin).expect(200);
+    expect(forced.body.deleted_repositories).toEqual([`model:${carol.username}/mine`]);
+  });
+});
+
+describe('validate-yaml', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('answers 200 with warnings for valid metadata and 400 with errors otherwise', async () => {
+    const ok = await t.http().post('/api/validate-yaml').send({ content: '---\nlicense: mit\ntags: [a, b]\n---\n# x\n', repoType: 'model' }).expect(200);
+    expect(ok.body).toEqual({ warnings: [] });
+    const badYaml = await t.http().post('/api/validate-yaml').send({ content: '---\nlicense: [mit\n---\n', repoType: 'model' });
+    expectHfError(badYaml, 400, 'ValidationError');
+    expect(badYaml.body.errors[0].message).toMatch(/Invalid YAML/);
+    const badShape = await t.http().post('/api/validate-yaml').send({ content: '---\ntags: {a: 1}\n---\n' });
+    expectHfError(badShape, 400, 'ValidationError');
+    expect(badShape.body.errors).toEqual([{ message: '"tags" must be a string or a list of strings' }]);
+    expectHfError(await t.http().post('/api/validate-yaml').send({}), 400, 'ValidationError');
+  });
+});
