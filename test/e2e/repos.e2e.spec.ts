@@ -178,6 +178,8 @@ describe('repositories and commits', () => {
     const old = await t.http().get(`/api/models/${id}`).redirects(0);
     expect(old.status).toBe(307);
     expect(old.headers.location).toBe(`/api/models/${alice.username}/${name}-new`);
+    const oldResolve = await t.http().get(`/${id}/resolve/main/k.txt`).redirects(0);
+    expect([oldResolve.status, oldResolve.headers.location]).toEqual([307, `/${alice.username}/${name}-new/resolve/main/k.txt`]);
     // Reusing the old name ends the redirect.
     await createRepo(t, alice.token, name).expect(200);
     expect((await t.http().get(`/api/models/${id}`).redirects(0)).status).toBe(200);

@@ -92,4 +92,49 @@ def hangar() -> Hangar:
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+        if os.environ.get("HANGAR_PY_LOG"):  # keep the server log of the run, e.g. to read a 500's cause
+            shutil.copyfile(Path(data) / "hangar.log", os.environ["HANGAR_PY_LOG"])
         shutil.rmtree(data, ignore_errors=True)
+
+
+def _describe_http_error(exc: BaseException) -> str | None:
+    """The request and response behind a huggingface_hub HTTP error (requests in 0.x, httpx in
+    1.x+), so a failing test shows the exact exchange with Hangar."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        response = getattr(exc, "response", None)
+        if response is not None and hasattr(response, "status_code"):
+            request = getattr(response, "request", None)
+            body = getattr(request, "body", None) if request is not None else None
+            if body is None and request is not None:
+                try:
+                    body = request.content
+                except Exception:  # a streamed httpx request body cannot be read back
+                    body = None
+            if isinstance(body, bytes):
+                body = body[:2000].decode("utf-8", "replace")
+            headers = response.headers
+            return "\n".join(
+                [
+                    f"request:  {getattr(request, 'method', '?')} {getattr(request, 'url', '?')}",
+                    f"          body: {str(body)[:2000] if body is not None else '-'}",
+                    f"response: {response.status_code}",
+                    f"          X-Error-Code: {headers.get('X-Error-Code')}",
+                    f"          X-Error-Message: {headers.get('X-Error-Message')}",
+                    f"          Location: {headers.get('Location')}",
+                    f"          body: {response.text[:2000]}",
+                ]
+            )
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.failed and call.excinfo is not None:
+        exchange = _describe_http_error(call.excinfo.value)
+        if exchange:
+            report.sections.append(("Hangar HTTP exchange", exchange))
+    return report
