@@ -1,10 +1,16 @@
 import { Transform } from 'class-transformer';
 
-/** Query-string booleans: "true"/"1" and "false"/"0"; anything else stays a string and fails @IsBoolean. */
+/**
+ * Booleans from query strings and form bodies: "true"/"1" and "false"/"0", in any case (Python
+ * clients built on `requests` send "True"/"False"). Anything else stays as it is and fails
+ * @IsBoolean (400 ValidationError).
+ */
 export const QueryBoolean = () =>
   Transform(({ value }) => {
-    if (value === 'true' || value === '1' || value === true) return true;
-    if (value === 'false' || value === '0' || value === false) return false;
+    if (value === true || value === false || typeof value !== 'string') return value;
+    const v = value.toLowerCase();
+    if (v === 'true' || v === '1') return true;
+    if (v === 'false' || v === '0') return false;
     return value;
   });
 

@@ -1,22 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsArray, IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { QueryInt } from '../../core/http/query-transforms';
-
-/**
- * Booleans from query strings and form bodies. Besides "true"/"1"/"false"/"0" this accepts the
- * capitalised "True"/"False" that Python clients built on `requests` send for `bool` params.
- * Anything else stays as it is and fails @IsBoolean (400 ValidationError).
- */
-export const LenientBoolean = () =>
-  Transform(({ value }) => {
-    if (value === true || value === false) return value;
-    if (typeof value !== 'string') return value;
-    const v = value.toLowerCase();
-    if (v === 'true' || v === '1') return true;
-    if (v === 'false' || v === '0') return false;
-    return value;
-  });
+import { QueryBoolean, QueryInt } from '../../core/http/query-transforms';
 
 /** A form field sent once arrives as a string, repeated as an array: always an array. */
 const AsArray = () => Transform(({ value }) => (typeof value === 'string' ? [value] : value));
@@ -31,13 +16,13 @@ export const PATHS_INFO_MAX_PATHS = 1000;
 export class TreeQueryDto {
   @ApiPropertyOptional({ default: false, description: 'List every depth, not only the folder itself' })
   @IsOptional()
-  @LenientBoolean()
+  @QueryBoolean()
   @IsBoolean()
   recursive?: boolean;
 
   @ApiPropertyOptional({ default: false, description: 'Add lastCommit and securityFileStatus to each entry' })
   @IsOptional()
-  @LenientBoolean()
+  @QueryBoolean()
   @IsBoolean()
   expand?: boolean;
 
@@ -66,7 +51,7 @@ export class PathsInfoDto {
 
   @ApiPropertyOptional({ default: false })
   @IsOptional()
-  @LenientBoolean()
+  @QueryBoolean()
   @IsBoolean()
   expand?: boolean;
 }
@@ -97,7 +82,7 @@ export class TreeEntryDto {
 export class RefsQueryDto {
   @ApiPropertyOptional({ default: false, description: 'Also list pull-request refs (refs/pr/N)' })
   @IsOptional()
-  @LenientBoolean()
+  @QueryBoolean()
   @IsBoolean()
   include_prs?: boolean;
 }
@@ -204,7 +189,7 @@ export class EmptyResponseDto {}
 export class ResolveQueryDto {
   @ApiPropertyOptional({ default: false, description: 'Answer as an attachment (Content-Disposition: attachment)' })
   @IsOptional()
-  @LenientBoolean()
+  @QueryBoolean()
   @IsBoolean()
   download?: boolean;
 }
