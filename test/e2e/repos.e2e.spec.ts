@@ -164,6 +164,12 @@ describe('repositories and commits', () => {
     expectHfError(await t.http().get(`/api/models/${org}/shared`), 404, 'RepoNotFound');
     await t.http().get(`/api/models/${org}/shared`).set(as(bob)).expect(200);
     expectHfError(await t.http().put(`/api/models/${org}/shared/settings`).set(as(alice)).send({ private: 'yes' }), 400, 'ValidationError');
+    expectHfError(await t.http().put(`/api/models/${org}/shared/settings`).set(as(alice)).send({ visibility: 'secret' }), 400, 'ValidationError');
+    // huggingface_hub ≥ 1.x says `visibility` instead of `private`.
+    await t.http().put(`/api/models/${org}/shared/settings`).set(as(alice)).send({ visibility: 'public' }).expect(200);
+    await t.http().get(`/api/models/${org}/shared`).expect(200);
+    await createRepo(t, alice.token, 'vis', { organization: org, visibility: 'private' }).expect(200);
+    expectHfError(await t.http().get(`/api/models/${org}/vis`), 404, 'RepoNotFound');
   });
 
   it('moves a repository with its history; the old id redirects until reused; delete removes it', async () => {

@@ -6,7 +6,7 @@ import type { Principal } from '../../auth/principal';
 import { ApiErrorResponses } from '../../core/errors/api-errors.decorator';
 import { CurrentRepo, RepoAccess } from '../access/repo-access.decorator';
 import { repoTypeOf } from '../access/repo-access.guard';
-import { ListReposQueryDto, OkResponseDto, RepoInfoDto, RepoInfoQueryDto, RepoSettingsDto } from '../dto/repos.dto';
+import { isPrivate, ListReposQueryDto, OkResponseDto, RepoInfoDto, RepoInfoQueryDto, RepoSettingsDto } from '../dto/repos.dto';
 import { toRepoInfo } from '../repo-info.presenter';
 import type { RepoRecord } from '../repo.types';
 import { ReposService } from '../repos.service';
@@ -55,7 +55,7 @@ export class RepoInfoController {
   @ApiOperation({ summary: 'Change visibility (private) and gating' })
   @ApiOkResponse({ type: OkResponseDto })
   async updateRepoSettings(@CurrentRepo() repo: RepoRecord, @Body() body: RepoSettingsDto): Promise<OkResponseDto> {
-    await this.repos.updateSettings(repo, { private: body.private, gated: body.gated });
+    await this.repos.updateSettings(repo, { private: isPrivate(body), gated: body.gated });
     return { success: true };
   }
 

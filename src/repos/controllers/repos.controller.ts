@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentPrincipal } from '../../auth/auth.decorators';
 import type { Principal } from '../../auth/principal';
 import { ApiErrorResponses } from '../../core/errors/api-errors.decorator';
-import { CreateRepoDto, CreateRepoResponseDto, DeleteRepoDto, MoveRepoDto, OkResponseDto } from '../dto/repos.dto';
+import { CreateRepoDto, CreateRepoResponseDto, DeleteRepoDto, isPrivate, MoveRepoDto, OkResponseDto } from '../dto/repos.dto';
 import { repoId } from '../repo.types';
 import { ReposService } from '../repos.service';
 
@@ -23,7 +23,7 @@ export class ReposController {
       name: body.name,
       organization: body.organization,
       type: body.type ?? 'model',
-      private: body.private ?? false,
+      private: isPrivate(body) ?? false,
       sdk: body.sdk,
     });
     return { url: this.repos.url(repo), name: repoId(repo), id: repoId(repo) };

@@ -3,6 +3,16 @@ import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLengt
 import { QueryBoolean, QueryInt } from '../../core/http/query-transforms';
 import { REPO_TYPES, type RepoType } from '../repo.types';
 
+/** "protected" (a space whose app is public) is stored as private: its files are not public. */
+export const VISIBILITIES = ['public', 'private', 'protected'] as const;
+export type Visibility = (typeof VISIBILITIES)[number];
+
+/** `private` (0.x clients) or `visibility` (newer ones): private when either says so. */
+export function isPrivate(dto: { private?: boolean; visibility?: Visibility }): boolean | undefined {
+  if (dto.visibility !== undefined) return dto.visibility !== 'public';
+  return dto.private;
+}
+
 export class CreateRepoDto {
   @ApiProperty({ example: 'my-model', description: 'Repository name (or "namespace/name")' })
   @IsString()
@@ -25,6 +35,11 @@ export class CreateRepoDto {
   @IsOptional()
   @IsBoolean()
   private?: boolean;
+
+  @ApiPropertyOptional({ enum: VISIBILITIES, description: 'What huggingface_hub ≥ 1.x sends instead of `private`' })
+  @IsOptional()
+  @IsIn(VISIBILITIES)
+  visibility?: Visibility;
 
   @ApiPropertyOptional({ example: 'gradio', description: 'Spaces only' })
   @IsOptional()
@@ -64,6 +79,10 @@ export class MoveRepoDto {
 
 export class RepoSettingsDto {
   @ApiPropertyOptional({ example: true }) @IsOptional() @IsBoolean() private?: boolean;
+  @ApiPropertyOptional({ enum: VISIBILITIES, description: 'What huggingface_hub ≥ 1.x sends instead of `private`' })
+  @IsOptional()
+  @IsIn(VISIBILITIES)
+  visibility?: Visibility;
   @ApiPropertyOptional({ enum: ['auto', 'manual', false], description: 'Stored for the gating feature; false turns it off' })
   @IsOptional()
   @IsIn(['auto', 'manual', false])
