@@ -94,6 +94,19 @@ describe.each(DRIVERS)('ObjectStore contract: $name driver', ({ make, verifiesSi
     await expect(h.store.delete(`${p}/never/existed`)).resolves.toBeUndefined();
   });
 
+  it('copies an object to another key; the copy survives deleting the source', async () => {
+    const bytes = Buffer.from('copy me, please');
+    await h.store.put(`${p}/copy/src`, bytes);
+    await h.store.copy(`${p}/copy/src`, `${p}/copy/dst/x`);
+    await h.store.delete(`${p}/copy/src`);
+    const got = await h.store.get(`${p}/copy/dst/x`);
+    const chunks: Buffer[] = [];
+    for await (const c of got.body) chunks.push(c as Buffer);
+    expect(Buffer.concat(chunks)).toEqual(bytes);
+    await expect(h.store.copy(`${p}/copy/missing`, `${p}/copy/y`)).rejects.toBeInstanceOf(ObjectNotFoundError);
+    expect(await h.store.head(`${p}/copy/y`)).toBeNull();
+  });
+
   it('lists by prefix in lexicographic (byte) order', async () => {
     const keys = [`${p}/ls/b`, `${p}/ls/a/2`, `${p}/ls/a/1`, `${p}/ls/a-x`, `${p}/ls/c/d/e`, `${p}/lsx`];
     for (const key of keys) await h.store.put(key, Buffer.from(key));

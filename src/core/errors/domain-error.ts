@@ -11,6 +11,8 @@ export class DomainError extends Error {
     message: string,
     /** Extra JSON fields merged into the body beside `error` (never secrets). */
     readonly details?: Record<string, unknown>,
+    /** Extra response headers (e.g. an auth challenge). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = code;
@@ -30,8 +32,8 @@ export class ValidationError extends DomainError {
 }
 
 export class UnauthorizedError extends DomainError {
-  constructor(message = 'Authentication required', code = 'Unauthorized') {
-    super(401, code, message);
+  constructor(message = 'Authentication required', code = 'Unauthorized', headers?: Record<string, string>) {
+    super(401, code, message, undefined, headers);
   }
 }
 

@@ -8,6 +8,7 @@ interface ErrorShape {
   code: string;
   message: string;
   details?: Record<string, unknown>;
+  headers?: Record<string, string>;
 }
 
 const CODES_BY_STATUS: Record<number, string> = {
@@ -59,17 +60,27 @@ export class HfExceptionFilter implements ExceptionFilter {
     res.setHeader('X-Error-Code', shape.code);
     res.setHeader('X-Error-Message', headerSafe(shape.message));
     if (requestId) res.setHeader('X-Request-Id', requestId);
+    for (const [name, value] of Object.entries(shape.headers ?? {})) res.setHeader(name, value);
     if (req.method === 'HEAD') {
       res.end();
+      return;
+    }
+    if (isGitLfsRoute(req)) {
+      // git-lfs prints `message`; it also expects its own media type on errors.
+      res.type('application/vnd.git-lfs+json').send(JSON.stringify({ message: shape.message, request_id: requestId || undefined }));
       return;
     }
     res.json({ ...(shape.details ?? {}), error: shape.message });
   }
 }
 
+function isGitLfsRoute(req: Request): boolean {
+  return req.path.includes('.git/info/lfs/');
+}
+
 export function toErrorShape(exception: unknown): ErrorShape {
   if (exception instanceof DomainError) {
-    return { status: exception.status, code: exception.code, message: exception.message, details: exception.details };
+    return { status: exception.status, code: exception.code, message: exception.message, details: exception.details, headers: exception.headers };
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream, type Dirent, type Stats } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -103,6 +103,21 @@ export class FsObjectStore implements ObjectStore {
     assertValidKey(key);
     const st = await statOrNull(this.pathFor(key));
     return st?.isFile() ? toInfo(key, st) : null;
+  }
+
+  /** A hard link into a temp name, then the usual atomic rename: objects are immutable files. */
+  async copy(sourceKey: string, destinationKey: string): Promise<void> {
+    assertValidKey(sourceKey);
+    assertValidKey(destinationKey);
+    await this.ensureDirs();
+    const tmp = path.join(this.tmpDir, randomUUID());
+    try {
+      await link(this.pathFor(sourceKey), tmp);
+    } catch (err) {
+      if (NOT_THERE.has(errCode(err))) throw new ObjectNotFoundError(sourceKey);
+      throw err;
+    }
+    await this.moveIntoPlace(tmp, this.pathFor(destinationKey));
   }
 
   async delete(key: string): Promise<void> {

@@ -18,6 +18,9 @@ export interface ObjectStore {
   /** Size and metadata, or null when the object does not exist. */
   head(key: string): Promise<ObjectInfo | null>;
 
+  /** Copies an object to another key inside the store (no bytes through Hangar). Throws ObjectNotFoundError. */
+  copy(sourceKey: string, destinationKey: string): Promise<void>;
+
   /** Removes the object; removing a missing object is not an error. */
   delete(key: string): Promise<void>;
 

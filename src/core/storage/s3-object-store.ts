@@ -1,6 +1,7 @@
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
@@ -11,6 +12,7 @@ import {
   PutObjectCommand,
   S3Client,
   UploadPartCommand,
+  UploadPartCopyCommand,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -138,6 +140,35 @@ export class S3ObjectStore implements ObjectStore {
       return { key, size: res.ContentLength ?? 0, lastModified: res.LastModified ?? new Date(0), etag: res.ETag };
     } catch (err) {
       if (isNotFound(err)) return null;
+      throw err;
+    }
+  }
+
+  /** Server-side copy: one CopyObject up to 5 GiB, a multipart copy in 1 GiB parts beyond. */
+  async copy(sourceKey: string, destinationKey: string): Promise<void> {
+    assertValidKey(sourceKey);
+    assertValidKey(destinationKey);
+    const info = await this.head(sourceKey);
+    if (!info) throw new ObjectNotFoundError(sourceKey);
+    const source = `${this.bucket}/${sourceKey.split('/').map(encodeURIComponent).join('/')}`;
+    if (info.size <= 5 * 1024 ** 3) {
+      await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: destinationKey, CopySource: source }));
+      return;
+    }
+    const uploadId = await this.createMultipartUpload(destinationKey);
+    try {
+      const parts = [];
+      const partSize = 1024 ** 3;
+      for (let start = 0, n = 1; start < info.size; start += partSize, n++) {
+        const end = Math.min(start + partSize, info.size) - 1;
+        const res = await this.client.send(
+          new UploadPartCopyCommand({ Bucket: this.bucket, Key: destinationKey, UploadId: uploadId, PartNumber: n, CopySource: source, CopySourceRange: `bytes=${start}-${end}` }),
+        );
+        parts.push({ partNumber: n, etag: res.CopyPartResult?.ETag ?? '' });
+      }
+      await this.completeMultipartUpload(destinationKey, uploadId, parts);
+    } catch (err) {
+      await this.abortMultipartUpload(destinationKey, uploadId).catch(() => undefined);
       throw err;
     }
   }

@@ -6,14 +6,22 @@ import type { RepoPermission } from './repo-access.service';
 import { RepoAccessGuard } from './repo-access.guard';
 
 export const REPO_PERMISSION = 'hangar:repo-permission';
+export const REPO_CHALLENGE = 'hangar:repo-challenge';
+
+/**
+ * git and git-lfs ask for credentials only after a 401 carrying a challenge header, so their
+ * routes answer an anonymous caller 401 (the same for private and missing repositories).
+ */
+export type AuthChallenge = 'git' | 'lfs';
 
 /**
  * The route acts on the repository named by its `:namespace` and `:repo` params (type from the
  * URL prefix); RepoAccessGuard loads it and checks the permission.
  */
-export function RepoAccess(permission: RepoPermission) {
+export function RepoAccess(permission: RepoPermission, options: { challenge?: AuthChallenge } = {}) {
   return applyDecorators(
     SetMetadata(REPO_PERMISSION, permission),
+    SetMetadata(REPO_CHALLENGE, options.challenge ?? null),
     UseGuards(RepoAccessGuard),
     ApiBearerAuth('bearer'),
     ApiParam({ name: 'namespace', example: 'alice' }),

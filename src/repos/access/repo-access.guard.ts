@@ -4,7 +4,8 @@ import type { AuthenticatedRequest } from '../../auth/auth.decorators';
 import { RepoRedirect } from '../../core/errors/redirect';
 import { RepositoriesRepository } from '../repositories.repository';
 import type { RepoRecord, RepoType } from '../repo.types';
-import { REPO_PERMISSION } from './repo-access.decorator';
+import { DomainError, UnauthorizedError } from '../../core/errors/domain-error';
+import { REPO_CHALLENGE, REPO_PERMISSION, type AuthChallenge } from './repo-access.decorator';
 import { RepoAccessService, repoNotFound, type RepoPermission } from './repo-access.service';
 
 /** Loads the repository a route names and lets the request in only with the needed permission. */
@@ -19,6 +20,19 @@ export class RepoAccessGuard implements CanActivate {
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<AuthenticatedRequest & { repo?: RepoRecord }>();
     const permission = this.reflector.get<RepoPermission>(REPO_PERMISSION, ctx.getHandler()) ?? 'read';
+    const challenge = this.reflector.get<AuthChallenge | null>(REPO_CHALLENGE, ctx.getHandler()) ?? null;
+    try {
+      return await this.check(req, permission);
+    } catch (err) {
+      // An anonymous git/git-lfs client is asked for credentials instead of being told "not found".
+      if (challenge && !req.principal && err instanceof DomainError && [401, 403, 404].includes(err.status)) {
+        throw authChallenge(challenge);
+      }
+      throw err;
+    }
+  }
+
+  private async check(req: AuthenticatedRequest & { repo?: RepoRecord }, permission: RepoPermission): Promise<boolean> {
     const type = repoTypeOf(req);
     const { namespace, repo: name } = req.params as { namespace: string; repo: string };
     const label = `${namespace}/${name}`;
@@ -35,6 +49,11 @@ export class RepoAccessGuard implements CanActivate {
     req.repo = repo;
     return true;
   }
+}
+
+function authChallenge(kind: AuthChallenge): UnauthorizedError {
+  const header = kind === 'lfs' ? 'LFS-Authenticate' : 'WWW-Authenticate';
+  return new UnauthorizedError('Authentication required', 'Unauthorized', { [header]: 'Basic realm="Hangar"' });
 }
 
 /** The type a route serves, from its URL prefix: `/api/datasets/…`, `/datasets/…` → dataset. */
