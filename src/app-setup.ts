@@ -9,8 +9,10 @@ import { requestIdMiddleware } from './core/logging/request-id';
 import { HttpMetricsMiddleware } from './core/metrics/http-metrics.middleware';
 import { buildOpenApiDocument, setupSwaggerUi } from './core/openapi/openapi';
 
-/** Routes whose request body is file content, streamed by the handler: no body parser may read it. */
-const STREAMED_BODY_PREFIXES = ['/storage/fs/'];
+/** Requests whose body is file content, streamed by the handler: no body parser may read it. */
+function hasStreamedBody(req: Request): boolean {
+  return req.path.startsWith('/storage/fs/') || (req.method === 'PUT' && req.path.startsWith('/lfs/uploads/'));
+}
 
 /** Creates the application exactly as production runs it; main.ts and the tests both call this. */
 export async function createHangarApp(
@@ -24,6 +26,13 @@ export async function createHangarApp(
     ...(options.silent ? { logger: false } : {}),
   });
   configureApp(app);
+  // Clients (undici, requests) keep connections open between calls; Node's 5 s default closes
+  // them under their feet, which shows up client-side as ECONNRESET on the next request.
+  const server = app.getHttpServer();
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  // Uploads and downloads of large files run for hours: no whole-request timeout.
+  server.requestTimeout = 0;
   return app;
 }
 
@@ -43,11 +52,12 @@ export function configureApp(app: INestApplication, options: { withLogger?: bool
   // Hangar is usually behind one reverse proxy; trust exactly one hop for the client address.
   server.set('trust proxy', 1);
   server.disable('x-powered-by');
-  server.use(unlessStreamed(express.json({ limit: '1mb' })));
+  // application/*+json covers git-lfs's application/vnd.git-lfs+json.
+  server.use(unlessStreamed(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] })));
   server.use(unlessStreamed(express.urlencoded({ extended: false, limit: '1mb' })));
   setupSwaggerUi(app, buildOpenApiDocument(app));
 }
 
 function unlessStreamed(parser: RequestHandler): RequestHandler {
-  return (req, res, next) => (STREAMED_BODY_PREFIXES.some((p) => req.path.startsWith(p)) ? next() : parser(req, res, next));
+  return (req, res, next) => (hasStreamedBody(req) ? next() : parser(req, res, next));
 }

@@ -3,6 +3,8 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { CommitsModule } from './commits/commits.module';
+import { LfsModule } from './lfs/lfs.module';
+import { BrowseModule } from './repos/browse/browse.module';
 import { ReposModule } from './repos/repos.module';
 import type { HangarConfig } from './core/config/config';
 import { ConfigModule } from './core/config/config.module';
@@ -34,6 +36,8 @@ export class AppModule {
         HealthModule,
         AuthModule,
         ReposModule,
+        LfsModule,
+        BrowseModule,
         CommitsModule,
         AdminModule,
       ],

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { GitModule } from '../git/git.module';
+import { LfsModule } from '../lfs/lfs.module';
 import { ReposModule } from '../repos/repos.module';
 import { CommitsController } from './commits.controller';
 import { CommitsService } from './commits.service';
 
 @Module({
-  imports: [GitModule, ReposModule],
+  imports: [GitModule, ReposModule, LfsModule],
   controllers: [CommitsController],
   providers: [CommitsService],
 })

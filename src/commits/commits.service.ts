@@ -10,6 +10,7 @@ import { VersionEngine } from '../git/engine/version-engine.service';
 import { hashObject } from '../git/codec/hash';
 import { repoWebPath, type RepoRecord } from '../repos/repo.types';
 import { ReposService } from '../repos/repos.service';
+import { LfsService } from '../lfs/lfs.service';
 import { parseCommitLine, type CommitHeader } from './commit-payload';
 import { lfsPatternsOf, matchesAny } from './gitattributes';
 import { LineTooLongError, readLines } from './ndjson';
@@ -24,6 +25,7 @@ export class CommitsService {
     @InjectConfig() private readonly config: HangarConfig,
     private readonly engine: VersionEngine,
     private readonly repos: ReposService,
+    private readonly lfs: LfsService,
   ) {}
 
   async preupload(repo: RepoRecord, revision: string, body: PreuploadDto): Promise<PreuploadResponseDto> {
@@ -50,12 +52,17 @@ export class CommitsService {
   async commit(principal: Principal, repo: RepoRecord, revision: string, body: Readable, createPr: boolean): Promise<CommitResponseDto> {
     let header: CommitHeader | null = null;
     const operations: PathOperation[] = [];
+    const lfsObjects: { oid: string; size: number }[] = [];
     try {
       let index = 0;
       for await (const line of readLines(body, this.config.commits.maxLineBytes)) {
         const parsed = parseCommitLine(line, index++);
         if ('header' in parsed) header = parsed.header;
-        else if ('lfs' in parsed) throw lfsUnknown(parsed.lfs.oid);
+        else if ('lfs' in parsed) {
+          const pointer = await this.lfs.pointerForCommit(principal, repo, parsed.lfs.oid, parsed.lfs.size);
+          lfsObjects.push({ oid: parsed.lfs.oid, size: parsed.lfs.size });
+          operations.push({ kind: 'put-prepared', path: parsed.lfs.path, blob: await this.engine.prepareBlob(pointer) });
+        }
         else if (parsed.operation.kind === 'put') {
           // Hash and store each file as it arrives; only its id is kept.
           operations.push({ kind: 'put-prepared', path: parsed.operation.path, blob: await this.engine.prepareBlob(parsed.operation.content) });
@@ -76,6 +83,7 @@ export class CommitsService {
       parentCommit: header.parentCommit,
       author: { name: principal.user.name, email: principal.user.email },
       createPr,
+      inTransaction: (m) => this.lfs.markCommitted(m, repo.id, lfsObjects),
     });
     await this.repos.afterCommit(repo, result.ref);
     return {
@@ -87,6 +95,3 @@ export class CommitsService {
   }
 }
 
-function lfsUnknown(oid: string): DomainError {
-  return new DomainError(422, 'LfsObjectNotFound', `LFS object ${oid} was not uploaded to this repository`);
-}

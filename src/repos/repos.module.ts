@@ -12,11 +12,10 @@ import { RepoListingService } from './repo-listing.service';
 import { RepoOwnershipAdapter } from './repo-ownership.adapter';
 import { ReposService } from './repos.service';
 import { RepositoriesRepository } from './repositories.repository';
-import { BROWSE_CONTROLLERS, BROWSE_PROVIDERS } from './browse/browse.providers';
 
 @Module({
   imports: [AuthModule, GitModule],
-  controllers: [ReposController, UserReposController, RepoInfoController, ValidateYamlController, ...BROWSE_CONTROLLERS],
+  controllers: [ReposController, UserReposController, RepoInfoController, ValidateYamlController],
   providers: [
     RepositoriesRepository,
     RepoListingRepository,
@@ -25,8 +24,7 @@ import { BROWSE_CONTROLLERS, BROWSE_PROVIDERS } from './browse/browse.providers'
     ReposService,
     RepoListingService,
     RepoOwnershipAdapter,
-    ...BROWSE_PROVIDERS,
   ],
-  exports: [ReposService, RepoAccessService, RepoAccessGuard, RepositoriesRepository, GitModule],
+  exports: [ReposService, RepoAccessService, RepoAccessGuard, RepositoriesRepository, RepoListingService, AuthModule, GitModule],
 })
 export class ReposModule {}

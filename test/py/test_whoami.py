@@ -13,6 +13,9 @@ import requests
 from huggingface_hub import HfApi
 from huggingface_hub.errors import HfHubHTTPError
 
+# huggingface_hub 0.x re-raises a plain requests.HTTPError from whoami; 1.x+ raises HfHubHTTPError (httpx).
+HTTP_ERRORS = (HfHubHTTPError, requests.HTTPError)
+
 
 def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
@@ -49,7 +52,7 @@ def test_revoked_token_gets_401_with_hf_headers(hangar):
     tokens = requests.get(f"{hangar.url}/api/auth/tokens", headers={"Authorization": f"Bearer {token}"}, timeout=30).json()["tokens"]
     r = requests.delete(f"{hangar.url}/api/auth/tokens/{tokens[0]['id']}", headers={"Authorization": f"Bearer {token}"}, timeout=30)
     assert r.status_code == 200, r.text
-    with pytest.raises(HfHubHTTPError) as err:
+    with pytest.raises(HTTP_ERRORS) as err:
         HfApi(endpoint=hangar.url, token=token).whoami()
     assert err.value.response.status_code == 401
     assert err.value.response.headers["X-Error-Code"] == "InvalidCredentials"
@@ -63,7 +66,7 @@ def test_rotated_token_replaces_the_old_one(hangar):
     assert r.status_code == 200, r.text
     assert r.headers["Cache-Control"] == "no-store"
     new = r.json()["token"]
-    with pytest.raises(HfHubHTTPError) as err:
+    with pytest.raises(HTTP_ERRORS) as err:
         HfApi(endpoint=hangar.url, token=old).whoami()
     assert err.value.response.status_code == 401
     assert err.value.response.headers["X-Error-Code"] == "InvalidCredentials"

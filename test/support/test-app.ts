@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
@@ -29,7 +29,11 @@ export interface TestApp {
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hangar-test-data-'));
+  // The port is chosen first so that the URLs Hangar hands out (signed hrefs) point at it.
+  const port = await freePort();
   const config = loadConfig({
+    HANGAR_PORT: String(port),
+    HANGAR_BASE_URL: `http://127.0.0.1:${port}`,
     HANGAR_DATA_DIR: dataDir,
     HANGAR_SECRET: 'test-secret-0123456789abcdef0123456789abcdef',
     HANGAR_ADMIN_TOKEN: ADMIN_TOKEN,
@@ -38,14 +42,13 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     ...env,
   });
   const app = await createHangarApp(config, database.url, { silent: true });
-  await app.listen(0, '127.0.0.1');
-  const port = (app.getHttpServer().address() as AddressInfo).port;
-  const baseUrl = `http://127.0.0.1:${port}`;
+  await app.listen(port, '127.0.0.1');
+  const baseUrl = config.baseUrl;
   const db = new Client({ connectionString: database.url });
   await db.connect();
   return {
     app,
-    config: { ...config, baseUrl },
+    config,
     baseUrl,
     http: () => request(app.getHttpServer()),
     db,
@@ -56,4 +59,14 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
 }

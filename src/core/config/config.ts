@@ -27,6 +27,8 @@ export interface HangarConfig {
     maxLineBytes: number;
     /** Files at least this large are uploaded as LFS (preupload's uploadMode). */
     lfsThresholdBytes: number;
+    /** Part size offered to clients that ask for the HF multipart transfer (S3: 5 MiB minimum). */
+    lfsMultipartChunkBytes: number;
   };
   auth: {
     registration: 'open' | 'invitation' | 'closed';
@@ -120,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HangarConfig {
     commits: {
       maxLineBytes: r.int('HANGAR_COMMIT_MAX_LINE_BYTES', 32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
       lfsThresholdBytes: r.int('HANGAR_LFS_THRESHOLD_BYTES', 10 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
+      lfsMultipartChunkBytes: r.int('HANGAR_LFS_MULTIPART_CHUNK_BYTES', 64 * 1024 * 1024, 5 * 1024 * 1024, 5 * 1024 ** 3),
     },
     auth: {
       registration: r.oneOf('HANGAR_REGISTRATION', ['open', 'invitation', 'closed'] as const, 'open'),

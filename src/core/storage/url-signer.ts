@@ -18,11 +18,11 @@ export interface SignedFields {
 export class UrlSigner {
   private readonly key: Buffer;
 
-  constructor(secret: string) {
+  constructor(secret: string, purpose = 'hangar/storage-url/v1') {
     if (!secret) throw new Error('UrlSigner needs a non-empty secret');
     // Derive a purpose-specific key so the server secret's other uses (other HMACs,
-    // encryption keys) can never be confused with, or forged from, a storage signature.
-    this.key = createHmac('sha256', secret).update('hangar/storage-url/v1').digest();
+    // encryption keys, other URL families) can never be confused with, or forged from, this one.
+    this.key = createHmac('sha256', secret).update(purpose).digest();
   }
 
   /** base64url HMAC over an unambiguous encoding of the fields. */

@@ -2,3 +2,8 @@ export * from './object-types';
 export * from './hash';
 export * from './tree';
 export * from './commit';
+export * from './pktline';
+export * from './sideband';
+export * from './delta';
+export * from './pack-writer';
+export * from './pack-reader';

@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import type { Oid } from '../codec/object-types';
 import type { TreeMode } from '../codec/tree';
 
@@ -37,6 +38,8 @@ export interface CommitInput {
   author: Author;
   /** Commit onto a new `refs/pr/N` branched from `revision` instead of moving `revision`. */
   createPr?: boolean;
+  /** Runs inside the commit's transaction before the ref moves: derived rows of other modules. */
+  inTransaction?: (m: EntityManager, commitOid: Oid) => Promise<void>;
 }
 
 export interface CommitResult {

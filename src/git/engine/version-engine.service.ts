@@ -69,6 +69,7 @@ export class VersionEngine {
       await this.applyOperations(m, input, editor, prepared, head);
       const message = input.description ? `${input.summary}\n\n${input.description}\n` : `${input.summary}\n`;
       const { commitOid } = await this.writeCommit(m, input.repoId, editor, rows, [head], input.author, message);
+      await input.inTransaction?.(m, commitOid);
       if (input.createPr) {
         const n = await this.refs.nextPrNumber(m, input.repoId);
         await this.refs.create(m, input.repoId, `refs/pr/${n}`, commitOid);

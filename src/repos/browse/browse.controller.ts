@@ -23,6 +23,7 @@ import {
 } from './browse.dto';
 import { toCommit, toTreeEntry } from './browse.presenter';
 import { BrowseService } from './browse.service';
+import { joined } from './route-params';
 import { nextPageLink } from './next-link';
 
 const REV_PARAM = { name: 'rev', type: String, example: 'main', description: 'Branch, tag, commit id (full or ≥ 7 hex) or refs/pr/N, URL-encoded' };
@@ -30,7 +31,6 @@ const PATH_PARAM = { name: 'path', type: String, example: 'checkpoints', descrip
 const LINK_HEADER = { Link: { description: '`<url>; rel="next"` when more entries remain', schema: { type: 'string' } } };
 
 /** Wildcard params arrive as their decoded segments (path-to-regexp v8). */
-const joined = (value: string[] | string): string => (Array.isArray(value) ? value.join('/') : value);
 
 /**
  * Browsing a repository at a revision (tree, paths-info, refs, history) and managing its

@@ -68,11 +68,18 @@ export class SecurityFileStatusDto {
   @ApiProperty({ type: Object, nullable: true, example: null, description: 'Pickle imports; null when unscanned' }) pickleImportScan: Record<string, unknown> | null;
 }
 
+export class LfsInfoDto {
+  @ApiProperty({ example: '4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393', description: 'sha256 of the content' }) oid: string;
+  @ApiProperty({ example: 209715200 }) size: number;
+  @ApiProperty({ example: 134, description: 'Size of the pointer blob in git' }) pointerSize: number;
+}
+
 export class TreeEntryDto {
   @ApiProperty({ enum: ['file', 'directory'], example: 'file' }) type: 'file' | 'directory';
   @ApiProperty({ example: 'e69de29bb2d1d6434b8b29ae775ad8c2e48c5391', description: 'Git blob id (file) or tree id (directory)' }) oid: string;
   @ApiProperty({ example: 1234, description: 'Bytes; 0 for directories' }) size: number;
   @ApiProperty({ example: 'checkpoints/config.json' }) path: string;
+  @ApiPropertyOptional({ type: LfsInfoDto, description: 'LFS files: the content behind the pointer' }) lfs?: LfsInfoDto;
   @ApiPropertyOptional({ type: LastCommitDto, description: 'Only with expand' }) lastCommit?: LastCommitDto;
   @ApiPropertyOptional({ type: SecurityFileStatusDto, description: 'Only with expand, files only' }) securityFileStatus?: SecurityFileStatusDto;
 }

@@ -8,6 +8,8 @@ import type { CommitInfo, RepoEntry } from '../../git/engine/engine.types';
 import { normaliseFolder, normaliseRepoPath } from '../../git/engine/paths';
 import { VersionEngine } from '../../git/engine/version-engine.service';
 import type { RepoRecord } from '../repo.types';
+import { LfsService } from '../../lfs/lfs.service';
+import { MAX_POINTER_BYTES } from '../../lfs/lfs-pointer';
 import { PATHS_INFO_MAX_PATHS, TREE_DEFAULT_LIMIT, TREE_EXPAND_DEFAULT_LIMIT } from './browse.dto';
 
 /** Expanded pages are capped lower: each entry costs a walk back through the history. */
@@ -15,6 +17,8 @@ const TREE_EXPAND_MAX_LIMIT = 100;
 
 export interface BrowseEntry extends RepoEntry {
   lastCommit?: CommitInfo;
+  /** For LFS files: the content behind the pointer blob (`size` stays the pointer's). */
+  lfs?: { oid: string; size: number };
 }
 
 export interface TreePage {
@@ -32,7 +36,7 @@ export interface RefsListing {
 /** A file of a revision, ready to be served. */
 export interface ResolvedFile {
   commitOid: Oid;
-  entry: RepoEntry;
+  entry: BrowseEntry;
 }
 
 export class PayloadTooLargeError extends DomainError {
@@ -48,7 +52,20 @@ export class PayloadTooLargeError extends DomainError {
  */
 @Injectable()
 export class BrowseService {
-  constructor(private readonly engine: VersionEngine) {}
+  constructor(
+    private readonly engine: VersionEngine,
+    private readonly lfs: LfsService,
+  ) {}
+
+  /** Marks the entries that are LFS pointers with the object behind them. */
+  private async addLfs(repo: RepoRecord, entries: BrowseEntry[]): Promise<void> {
+    const small = entries.filter((e) => e.type === 'file' && e.size <= MAX_POINTER_BYTES);
+    const found = await this.lfs.lfsByBlob(repo.id, small.map((e) => e.oid));
+    for (const e of small) {
+      const lfs = found.get(e.oid);
+      if (lfs) e.lfs = lfs;
+    }
+  }
 
   async tree(repo: RepoRecord, revision: string, rawPath: string | undefined, q: { recursive?: boolean; expand?: boolean; limit?: number; cursor?: string }): Promise<TreePage> {
     const folder = normaliseFolder(rawPath);
@@ -58,6 +75,7 @@ export class BrowseService {
     if (!all) throw entryNotFound(folder, revision);
     const limit = q.expand ? Math.min(q.limit ?? TREE_EXPAND_DEFAULT_LIMIT, TREE_EXPAND_MAX_LIMIT) : (q.limit ?? TREE_DEFAULT_LIMIT);
     const entries: BrowseEntry[] = all.slice(offset, offset + limit);
+    await this.addLfs(repo, entries);
     if (q.expand) await this.addLastCommits(repo, commitOid, entries);
     const next = offset + entries.length;
     return { entries, nextCursor: next < all.length ? encodeCursor(next) : null };
@@ -70,6 +88,7 @@ export class BrowseService {
     const wanted = [...new Set(paths.map(validPathOrNull).filter((p): p is string => p !== null))];
     const found = await Promise.all(wanted.map((p) => this.engine.entryAt(repo.id, commitOid, p)));
     const entries: BrowseEntry[] = found.filter((e): e is RepoEntry => e !== null);
+    await this.addLfs(repo, entries);
     if (expand) await this.addLastCommits(repo, commitOid, entries);
     return entries;
   }
@@ -98,12 +117,19 @@ export class BrowseService {
     const { commitOid } = await this.engine.resolveRevision(repo.id, revision);
     const entry = path === null ? null : await this.engine.entryAt(repo.id, commitOid, path);
     if (!entry || entry.type !== 'file') throw entryNotFound(rawPath, revision);
-    return { commitOid, entry };
+    const file: BrowseEntry = entry;
+    await this.addLfs(repo, [file]);
+    return { commitOid, entry: file };
   }
 
-  /** The bytes of a file found by `file()`, whole or an inclusive range, as a stream. */
-  async open(repo: RepoRecord, file: ResolvedFile, range?: { start: number; end: number }): Promise<Readable> {
+  /** The bytes of a file found by `file()` (or of its LFS object), whole or an inclusive range. */
+  async open(repo: RepoRecord, file: ResolvedFile, range?: { start: number; end: number }, lfsOid?: string): Promise<Readable> {
+    if (lfsOid) return this.lfs.open(lfsOid, range);
     return (await this.engine.openBlob(repo.id, file.entry.oid, range)).stream;
+  }
+
+  lfsDownload(oid: string, filename: string): Promise<{ redirect: string } | { key: string }> {
+    return this.lfs.download(oid, filename);
   }
 
   async createBranch(repo: RepoRecord, branch: string, startingPoint: string | undefined, existOk: boolean): Promise<void> {

@@ -10,6 +10,7 @@ import { CurrentRepo, RepoAccess } from '../access/repo-access.decorator';
 import type { RepoRecord } from '../repo.types';
 import { ResolveQueryDto } from './browse.dto';
 import { BrowseService } from './browse.service';
+import { basename, joined } from './route-params';
 import { contentDisposition, contentTypeFor, etagMatches } from './file-headers';
 
 /** Headers a browser client (e.g. @huggingface/hub) may read across origins. */
@@ -38,7 +39,6 @@ const FILE_HEADERS = {
 const BINARY = { type: 'string', format: 'binary' } as const;
 
 /** Wildcard params arrive as their decoded segments (path-to-regexp v8). */
-const joined = (value: string[] | string): string => (Array.isArray(value) ? value.join('/') : value);
 
 /**
  * Downloads: `/{namespace}/{repo}/resolve/{rev}/{path}` (models), `/datasets/…`, `/spaces/…`,
@@ -86,7 +86,7 @@ export class ResolveController {
   @ApiParam(PATH_PARAM)
   @ApiResponse({ status: 200, description: 'The file exists', headers: FILE_HEADERS, content: { 'application/octet-stream': { schema: BINARY } } })
   async headRawFile(@Req() req: Request, @Res() res: Response, @CurrentRepo() repo: RepoRecord, @Param('rev') rev: string, @Param('path') path: string[] | string, @Query() q: ResolveQueryDto): Promise<void> {
-    await this.serve(req, res, repo, rev, joined(path), q.download === true, false);
+    await this.serve(req, res, repo, rev, joined(path), q.download === true, false, true);
   }
 
   @Get(':namespace/:repo/raw/:rev/*path')
@@ -99,15 +99,21 @@ export class ResolveController {
   @ApiResponse({ status: 206, description: 'The requested byte range (Content-Range)', content: { 'application/octet-stream': { schema: BINARY } } })
   @ApiResponse({ status: 416, description: 'Range not satisfiable (Content-Range: bytes */size)', type: HfErrorDto })
   async downloadRawFile(@Req() req: Request, @Res() res: Response, @CurrentRepo() repo: RepoRecord, @Param('rev') rev: string, @Param('path') path: string[] | string, @Query() q: ResolveQueryDto): Promise<void> {
-    await this.serve(req, res, repo, rev, joined(path), q.download === true, true);
+    await this.serve(req, res, repo, rev, joined(path), q.download === true, true, true);
   }
 
-  private async serve(req: Request, res: Response, repo: RepoRecord, rev: string, path: string, download: boolean, withBody: boolean): Promise<void> {
+  private async serve(req: Request, res: Response, repo: RepoRecord, rev: string, path: string, download: boolean, withBody: boolean, raw = false): Promise<void> {
     const file = await this.browse.file(repo, rev, path);
-    const size = file.entry.size;
-    const etag = `"${file.entry.oid}"`;
+    // resolve serves an LFS file's content; raw serves the pointer blob as git stores it.
+    const lfs = raw ? undefined : file.entry.lfs;
+    const size = lfs?.size ?? file.entry.size;
+    const etag = `"${lfs?.oid ?? file.entry.oid}"`;
     res.setHeader('X-Repo-Commit', file.commitOid);
     res.setHeader('ETag', etag);
+    if (lfs) {
+      res.setHeader('X-Linked-Etag', etag);
+      res.setHeader('X-Linked-Size', String(lfs.size));
+    }
     res.setHeader('Accept-Ranges', 'bytes');
     res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);
     res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -123,8 +129,17 @@ export class ResolveController {
       res.setHeader('Content-Range', `bytes */${size}`);
       throw new RangeNotSatisfiableError(`Range ${String(req.get('range')).slice(0, 100)} is outside the file (${size} bytes)`);
     }
+    if (lfs) {
+      const target = await this.browse.lfsDownload(lfs.oid, basename(file.entry.path));
+      if ('redirect' in target) {
+        // S3: the client fetches the bytes from the store (huggingface_hub reads these headers first).
+        res.setHeader('Location', target.redirect);
+        res.status(302).end();
+        return;
+      }
+    }
     // Opened before the length is announced, so a failure here is still a clean error answer.
-    const body = withBody ? await this.browse.open(repo, file, range) : null;
+    const body = withBody ? await this.browse.open(repo, file, range, lfs?.oid) : null;
     res.status(range ? 206 : 200);
     if (range) res.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${size}`);
     res.setHeader('Content-Length', String(range ? range.end - range.start + 1 : size));

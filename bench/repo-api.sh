@@ -1,0 +1,385 @@
+#!/usr/bin/env bash
+# Repository API benchmark: Hangar side by side with a reference measured in the same run.
+#
+#   bash bench/repo-api.sh
+#
+# Starts Hangar (dist/src/main.js, embedded PostgreSQL, filesystem store) on free loopback ports
+# with a temporary data directory, plus a bare node:http server and nginx as references, runs the
+# scenarios one at a time and prints a table. Everything it starts is stopped, and its temporary
+# directory removed, on exit. See bench/README.md for what each figure means and the knobs below.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BENCH="$ROOT/bench"
+HELPER="$BENCH/repo-api.mjs"
+
+DURATION=${BENCH_DURATION:-10}          # seconds per load test
+CONNS=${BENCH_CONNECTIONS:-16}          # connections per load test
+THREADS=${BENCH_THREADS:-2}             # wrk threads
+WARMUP=${BENCH_WARMUP:-2}               # seconds of unrecorded load before each load test
+NFILES=${BENCH_FILES:-1000}             # files in the commit scenarios
+FILE_BYTES=${BENCH_FILE_BYTES:-1024}    # bytes per small file
+BIG_BYTES=${BENCH_BIG_BYTES:-10485760}  # the big file (10 MiB)
+LAT_RUNS=${BENCH_LATENCY_RUNS:-20}      # single GETs for the latency median
+NGINX_WORKERS=${BENCH_NGINX_WORKERS:-1} # nginx worker processes (Hangar is one process)
+PYTHON=${BENCH_PYTHON:-$ROOT/.venv/bin/python}
+
+for v in DURATION CONNS THREADS WARMUP NFILES FILE_BYTES BIG_BYTES LAT_RUNS NGINX_WORKERS; do
+  [[ ${!v} =~ ^[0-9]+$ ]] || { echo "repo-api.sh: BENCH_* setting for $v must be a whole number, got '${!v}'" >&2; exit 2; }
+done
+[ "$DURATION" -ge 1 ] && [ "$CONNS" -ge 1 ] && [ "$THREADS" -ge 1 ] && [ "$NFILES" -ge 1 ] && [ "$LAT_RUNS" -ge 1 ] && [ "$NGINX_WORKERS" -ge 1 ] ||
+  { echo "repo-api.sh: durations, counts and connections must be at least 1" >&2; exit 2; }
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+fail() {
+  printf '\nrepo-api.sh: FAILED: %s\n' "$*" >&2
+  exit 1
+}
+
+# ---------------------------------------------------------------- preflight: tools
+missing=()
+need() { command -v "$1" >/dev/null 2>&1 || missing+=("$1 ($2)"); }
+need node "Node.js 20+"
+need curl "apt-get install -y curl"
+need git "apt-get install -y git"
+need wrk "apt-get install -y wrk"
+need timeout "coreutils"
+need cmp "diffutils"
+NGINX_BIN=$(command -v nginx 2>/dev/null || true)
+[ -z "$NGINX_BIN" ] && [ -x /usr/sbin/nginx ] && NGINX_BIN=/usr/sbin/nginx
+[ -n "$NGINX_BIN" ] || missing+=("nginx (apt-get install -y nginx)")
+if [ ! -x "$PYTHON" ]; then
+  missing+=("$PYTHON (the project venv: bash scripts/setup-venv.sh)")
+elif ! "$PYTHON" -c 'import huggingface_hub' >/dev/null 2>&1; then
+  missing+=("huggingface_hub in $PYTHON (bash scripts/setup-venv.sh)")
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  printf 'repo-api.sh: missing tools:\n' >&2
+  printf '  - %s\n' "${missing[@]}" >&2
+  exit 2
+fi
+
+LOADAVG_START=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
+
+# ---------------------------------------------------------------- temp dir and cleanup
+TMP=$(mktemp -d /tmp/hangar-bench.XXXXXX)
+chmod 755 "$TMP" # the embedded PostgreSQL runs as `postgres` when we are root; nginx workers as nobody
+HANGAR_PID="" REF_PID="" NGINX_PID="" PROBE_PID="" SNAP=""
+
+stop_pid() { # pid signal seconds: signal, wait up to seconds, then SIGKILL
+  local pid=$1 sig=$2 secs=$3 i
+  [ -n "$pid" ] || return 0
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill "-$sig" "$pid" 2>/dev/null || true
+  for ((i = 0; i < secs * 10; i++)); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  if [ "$rc" -ne 0 ] && [ "$rc" -ne 130 ] && [ "$rc" -ne 143 ] && [ -f "$TMP/hangar.log" ]; then
+    printf '\n--- last lines of the Hangar log (%s) ---\n' "$TMP/hangar.log" >&2
+    tail -n 25 "$TMP/hangar.log" >&2 || true
+  fi
+  stop_pid "$PROBE_PID" TERM 3
+  stop_pid "$REF_PID" TERM 3
+  stop_pid "$NGINX_PID" TERM 5
+  stop_pid "$HANGAR_PID" TERM 20 # Hangar stops its embedded PostgreSQL on SIGTERM
+  # If Hangar had to be killed, its PostgreSQL may still run: stop it by its own pid file.
+  local pgpid
+  pgpid=$(head -n 1 "$TMP/data/pg/postmaster.pid" 2>/dev/null || true)
+  if [[ $pgpid =~ ^[0-9]+$ ]] && kill -0 "$pgpid" 2>/dev/null; then stop_pid "$pgpid" INT 10; fi
+  wait 2>/dev/null || true
+  [ -n "$SNAP" ] && rm -rf "$SNAP"
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then log "kept $TMP (BENCH_KEEP=1)"; else rm -rf "$TMP"; fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------- build if needed
+cd "$ROOT"
+if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
+  if [ ! -f dist/src/main.js ]; then
+    log "dist/src/main.js missing: npx nest build"
+    npx nest build >"$TMP/build.log" 2>&1 || { cat "$TMP/build.log" >&2; fail "npx nest build failed"; }
+  elif [ -n "$(find src migrations -name '*.ts' -newer dist/src/main.js 2>/dev/null | head -n 1)" ]; then
+    log "sources newer than dist/: npx nest build (BENCH_NO_BUILD=1 skips)"
+    npx nest build >"$TMP/build.log" 2>&1 || { cat "$TMP/build.log" >&2; fail "npx nest build failed"; }
+  fi
+fi
+[ -f dist/src/main.js ] || fail "dist/src/main.js is missing (run npx nest build)"
+compgen -G 'dist/migrations/*.js' >/dev/null || fail "dist/migrations/ has no migrations: dist/ is incomplete (a build in progress?); run npx nest build"
+DIST_NOTE="dist/src/main.js built $(date -u -r dist/src/main.js +%Y-%m-%dT%H:%M:%SZ)"
+[ -n "$(find src migrations -name '*.ts' -newer dist/src/main.js 2>/dev/null | head -n 1)" ] && DIST_NOTE="$DIST_NOTE, OLDER than some sources"
+# Run a private copy of dist/, so that a rebuild by someone else during the run (nest build
+# empties dist/ first) cannot take files away from the running Hangar. It lives under bench/ so
+# that node_modules and package.json are still found by walking up.
+SNAP="$BENCH/.run-${TMP##*.}"
+mkdir -p "$SNAP"
+cp -a dist "$SNAP/dist"
+[ -f "$SNAP/dist/src/main.js" ] && compgen -G "$SNAP/dist/migrations/*.js" >/dev/null || fail "copying dist/ raced with a build; run again"
+
+mapfile -t PORTS < <(node "$HELPER" free-ports 5)
+[ ${#PORTS[@]} -eq 5 ] || fail "could not find free ports"
+HANGAR_PORT=${PORTS[0]} PG_PORT=${PORTS[1]} REF_PORT=${PORTS[2]} NGINX_PORT=${PORTS[3]} PROBE_PORT=${PORTS[4]}
+H="http://127.0.0.1:$HANGAR_PORT"
+
+# ---------------------------------------------------------------- which tool can load-test HEAD?
+# wrk's response parser waits for a body after a HEAD answer that carries Content-Length
+# (wg/wrk#198), so with Debian's wrk 4.1.0 every connection stalls after its first request.
+# Probe it for one second against a node:http HEAD server; if it stalls, fall back to ab.
+HEAD_TOOL=wrk
+node "$HELPER" head-server "$PROBE_PORT" '{"Content-Length":"1024","Content-Type":"text/plain"}' >"$TMP/probe.out" 2>&1 &
+PROBE_PID=$!
+for _ in $(seq 50); do grep -q listening "$TMP/probe.out" 2>/dev/null && break; sleep 0.1; done
+grep -q listening "$TMP/probe.out" || fail "the probe HEAD server did not start: $(cat "$TMP/probe.out")"
+timeout 20 wrk -c2 -t1 -d1s --timeout 1s -s "$BENCH/head.lua" "http://127.0.0.1:$PROBE_PORT/probe" >"$TMP/probe.wrk" 2>&1 || true
+probe_requests=$(node "$HELPER" wrk-summary "$TMP/probe.wrk" 2>/dev/null | cut -f3 || echo 0)
+stop_pid "$PROBE_PID" TERM 3
+PROBE_PID=""
+if [ "${probe_requests:-0}" -lt 10 ]; then
+  HEAD_TOOL=ab
+  command -v ab >/dev/null 2>&1 ||
+    fail "this wrk cannot load-test HEAD (it waits for a body after Content-Length, wg/wrk#198) and ab is missing: apt-get install -y apache2-utils"
+  log "wrk stalls on HEAD answers with Content-Length (wg/wrk#198): using ab -k -i for the HEAD scenario"
+fi
+
+# ---------------------------------------------------------------- start Hangar
+ADMIN_TOKEN=$(node -e 'process.stdout.write(require("crypto").randomBytes(24).toString("hex"))')
+log "starting Hangar on 127.0.0.1:$HANGAR_PORT (embedded PostgreSQL on $PG_PORT, data in $TMP/data)"
+# Only the settings below: any HANGAR_* already in the environment (an external database, S3) is dropped.
+mapfile -t UNSET_HANGAR < <(compgen -e | grep '^HANGAR_' | sed 's/^/--unset=/' || true)
+env "${UNSET_HANGAR[@]}" HANGAR_DATA_DIR="$TMP/data" HANGAR_PORT="$HANGAR_PORT" HANGAR_HOST=127.0.0.1 HANGAR_BASE_URL="$H" \
+  HANGAR_EMBEDDED_PG_PORT="$PG_PORT" HANGAR_ADMIN_TOKEN="$ADMIN_TOKEN" HANGAR_LOG_LEVEL=warn \
+  HANGAR_STORAGE_DRIVER=fs \
+  node "$SNAP/dist/src/main.js" >"$TMP/hangar.log" 2>&1 &
+HANGAR_PID=$!
+ready=0
+for _ in $(seq 1800); do # up to 180 s: the first start runs initdb
+  kill -0 "$HANGAR_PID" 2>/dev/null || fail "Hangar exited during startup"
+  if curl -sf -o /dev/null --max-time 2 "$H/health/ready"; then ready=1; break; fi
+  sleep 0.1
+done
+[ "$ready" = 1 ] || fail "Hangar was not ready within 180 s ($H/health/ready)"
+log "Hangar is ready"
+
+# api METHOD PATH OUTFILE [curl args…]: fails with the answer when the status is not 2xx.
+api() {
+  local method=$1 path=$2 out=$3 code
+  shift 3
+  code=$(curl -sS -o "$out" -w '%{http_code}' --max-time 120 -X "$method" "$@" "$H$path") || fail "$method $path: curl failed"
+  [[ $code == 2* ]] || fail "$method $path answered $code: $(head -c 500 "$out")"
+}
+
+USER_NAME=benchuser PASSWORD='bench-password-for-a-temporary-user'
+api POST /admin/api/users "$TMP/user.json" -H "X-Admin-Token: $ADMIN_TOKEN" -H 'Content-Type: application/json' \
+  -d "{\"username\":\"$USER_NAME\",\"email\":\"$USER_NAME@example.com\",\"password\":\"$PASSWORD\",\"email_verified\":true}"
+api POST /api/auth/login "$TMP/login.json" -c "$TMP/cookies.txt" -H 'Content-Type: application/json' \
+  -d "{\"username\":\"$USER_NAME\",\"password\":\"$PASSWORD\"}"
+api POST /api/auth/tokens/create "$TMP/token.json" -b "$TMP/cookies.txt" -H 'Content-Type: application/json' -d '{"name":"bench"}'
+TOKEN=$(node "$HELPER" json-get token <"$TMP/token.json")
+AUTH=(-H "Authorization: Bearer $TOKEN")
+REPO=bench-repo UPLOAD_REPO=bench-upload
+api POST /api/repos/create "$TMP/repo.json" "${AUTH[@]}" -H 'Content-Type: application/json' -d "{\"name\":\"$REPO\"}"
+api POST /api/repos/create "$TMP/repo2.json" "${AUTH[@]}" -H 'Content-Type: application/json' -d "{\"name\":\"$UPLOAD_REPO\"}"
+log "user $USER_NAME, token, repos $USER_NAME/$REPO and $USER_NAME/$UPLOAD_REPO created"
+
+# ---------------------------------------------------------------- 1. commit 1,000 small files
+log "writing $NFILES files of $FILE_BYTES bytes and the NDJSON body"
+node "$HELPER" make-files "$TMP/files" "$NFILES" "$FILE_BYTES"
+node "$HELPER" ndjson-folder "$TMP/files" "$TMP/commit.ndjson"
+
+# commit_ndjson FILE LABEL → prints seconds (curl time_total, end to end)
+commit_ndjson() {
+  local body=$1 label=$2 result code secs
+  result=$(curl -sS -o "$TMP/commit.out" -w '%{http_code} %{time_total}' --max-time 600 -X POST "${AUTH[@]}" \
+    -H 'Content-Type: application/x-ndjson' -H 'Expect:' --data-binary "@$body" \
+    "$H/api/models/$USER_NAME/$REPO/commit/main") || fail "$label: curl failed"
+  read -r code secs <<<"$result"
+  [ "$code" = 200 ] || fail "$label answered $code: $(head -c 500 "$TMP/commit.out")"
+  grep -q '"commitOid"' "$TMP/commit.out" || fail "$label: no commitOid in $(head -c 500 "$TMP/commit.out")"
+  awk -v s="$secs" 'BEGIN { printf "%.3f\n", s }'
+}
+
+log "1. commit of $NFILES files as one NDJSON request"
+COMMIT_S=$(commit_ndjson "$TMP/commit.ndjson" "NDJSON commit of $NFILES files")
+code=$(curl -sS -o /dev/null -w '%{http_code}' -I --max-time 30 "$H/$USER_NAME/$REPO/resolve/main/f/0001.txt")
+[ "$code" = 200 ] || fail "HEAD f/0001.txt after the commit answered $code"
+
+log "1. reference: git add + git commit of the same files"
+mkdir -p "$TMP/gitref"
+cp -r "$TMP/files/." "$TMP/gitref/"
+export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
+GITC=(git -C "$TMP/gitref" -c user.name=bench -c user.email=bench@example.com -c commit.gpgsign=false -c gc.auto=0 -c core.hooksPath=/dev/null)
+"${GITC[@]}" init -q -b main
+sync
+t0=$(date +%s%N)
+"${GITC[@]}" add -A
+"${GITC[@]}" commit -q -m bench
+t1=$(date +%s%N)
+GIT_S=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+[ "$("${GITC[@]}" ls-files | wc -l)" -eq "$NFILES" ] || fail "git reference: expected $NFILES files in the commit"
+
+log "1. huggingface_hub HfApi.upload_folder of the same folder into $USER_NAME/$UPLOAD_REPO"
+UPLOAD_S=$(env -u HF_TOKEN -u HF_ENDPOINT HF_HOME="$TMP/hf-home" HF_HUB_DISABLE_TELEMETRY=1 HF_HUB_DISABLE_PROGRESS_BARS=1 \
+  timeout 600 "$PYTHON" - "$H" "$TOKEN" "$USER_NAME/$UPLOAD_REPO" "$TMP/files" "$NFILES" <<'PY'
+import sys, time
+from huggingface_hub import HfApi
+endpoint, token, repo_id, folder, n = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+api = HfApi(endpoint=endpoint, token=token)
+t = time.perf_counter()
+api.upload_folder(repo_id=repo_id, folder_path=folder, commit_message="bench")
+elapsed = time.perf_counter() - t
+files = [f for f in api.list_repo_files(repo_id) if f.startswith("f/")]
+if len(files) != n:
+    sys.exit(f"upload_folder: expected {n} files under f/, the repo has {len(files)}")
+print(f"{elapsed:.3f}")
+PY
+) || fail "huggingface_hub upload_folder failed"
+
+# ---------------------------------------------------------------- 2. resolve HEAD
+RESOLVE_URL="$H/$USER_NAME/$REPO/resolve/main/f/0001.txt"
+curl -sS -I -D "$TMP/head.txt" -o /dev/null --max-time 30 "$RESOLVE_URL" || fail "HEAD $RESOLVE_URL failed"
+REF_HEADERS=$(node "$HELPER" pick-headers "$TMP/head.txt" X-Repo-Commit ETag Content-Length Content-Type Accept-Ranges Content-Disposition)
+node "$HELPER" head-server "$REF_PORT" "$REF_HEADERS" >"$TMP/ref.out" 2>&1 &
+REF_PID=$!
+for _ in $(seq 50); do grep -q listening "$TMP/ref.out" 2>/dev/null && break; sleep 0.1; done
+grep -q listening "$TMP/ref.out" || fail "the node:http reference server did not start: $(cat "$TMP/ref.out")"
+REF_URL="http://127.0.0.1:$REF_PORT/$USER_NAME/$REPO/resolve/main/f/0001.txt"
+
+# load_head URL → prints "req_per_s errors"
+load_head() {
+  local url=$1 out="$TMP/load-head.txt" rps failed non2xx
+  if [ "$HEAD_TOOL" = wrk ]; then
+    [ "$WARMUP" -gt 0 ] && { timeout $((WARMUP + 30)) wrk -c"$CONNS" -t"$THREADS" -d"${WARMUP}s" -s "$BENCH/head.lua" "$url" >/dev/null 2>&1 || true; }
+    timeout $((DURATION + 60)) wrk -c"$CONNS" -t"$THREADS" -d"${DURATION}s" --timeout 10s -s "$BENCH/head.lua" "$url" >"$out" 2>&1 || fail "wrk failed: $(cat "$out")"
+    node "$HELPER" wrk-summary "$out" | awk -F'\t' '{ printf "%.0f %d\n", $1, $4 }'
+  else
+    # ab stops at -n or -t, whichever comes first; -n is set far above what -t allows.
+    [ "$WARMUP" -gt 0 ] && { timeout $((WARMUP + 30)) ab -q -k -i -c "$CONNS" -t "$WARMUP" -n 2000000 -s 10 "$url" >/dev/null 2>&1 || true; }
+    timeout $((DURATION + 60)) ab -q -k -i -c "$CONNS" -t "$DURATION" -n 2000000 -s 10 "$url" >"$out" 2>&1 || fail "ab failed: $(tail -n 5 "$out")"
+    rps=$(awk '/^Requests per second:/ { print $4 }' "$out")
+    failed=$(awk '/^Failed requests:/ { print $3 }' "$out")
+    non2xx=$(awk '/^Non-2xx responses:/ { print $3 }' "$out")
+    [ -n "$rps" ] || fail "could not read ab's output: $(tail -n 5 "$out")"
+    awk -v r="$rps" -v e="$((${failed:-0} + ${non2xx:-0}))" 'BEGIN { printf "%.0f %d\n", r, e }'
+  fi
+}
+
+log "2. resolve HEAD, $CONNS connections, ${DURATION}s: Hangar"
+out=$(load_head "$RESOLVE_URL")
+read -r HEAD_HANGAR HEAD_HANGAR_ERR <<<"$out"
+log "2. resolve HEAD, $CONNS connections, ${DURATION}s: node:http reference"
+out=$(load_head "$REF_URL")
+read -r HEAD_REF HEAD_REF_ERR <<<"$out"
+stop_pid "$REF_PID" TERM 3
+REF_PID=""
+
+# ---------------------------------------------------------------- 3. GET 10 MiB
+log "3. committing big.dat ($BIG_BYTES bytes) as a regular file"
+mkdir -p "$TMP/www"
+head -c "$BIG_BYTES" /dev/urandom >"$TMP/www/big.dat"
+chmod 644 "$TMP/www/big.dat"
+chmod 755 "$TMP/www"
+node "$HELPER" ndjson-file "$TMP/www/big.dat" big.dat "$TMP/big.ndjson"
+BIG_COMMIT_S=$(commit_ndjson "$TMP/big.ndjson" "NDJSON commit of big.dat")
+rm -f "$TMP/big.ndjson"
+BIG_URL="$H/$USER_NAME/$REPO/resolve/main/big.dat"
+curl -sS -f -o "$TMP/big.check" --max-time 120 "$BIG_URL" || fail "GET $BIG_URL failed"
+cmp -s "$TMP/big.check" "$TMP/www/big.dat" || fail "Hangar's big.dat differs from the committed bytes"
+
+log "3. starting nginx ($NGINX_WORKERS worker) on 127.0.0.1:$NGINX_PORT"
+mkdir -p "$TMP/nginx/logs"
+cat >"$TMP/nginx/nginx.conf" <<EOF
+daemon off;
+worker_processes $NGINX_WORKERS;
+pid $TMP/nginx/nginx.pid;
+error_log $TMP/nginx/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  client_body_temp_path $TMP/nginx/client_body;
+  proxy_temp_path $TMP/nginx/proxy;
+  fastcgi_temp_path $TMP/nginx/fastcgi;
+  uwsgi_temp_path $TMP/nginx/uwsgi;
+  scgi_temp_path $TMP/nginx/scgi;
+  default_type application/octet-stream;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    root $TMP/www;
+  }
+}
+EOF
+"$NGINX_BIN" -p "$TMP/nginx" -e "$TMP/nginx/logs/error.log" -c "$TMP/nginx/nginx.conf" >"$TMP/nginx/stdout.log" 2>&1 &
+NGINX_PID=$!
+NGINX_URL="http://127.0.0.1:$NGINX_PORT/big.dat"
+for _ in $(seq 100); do
+  kill -0 "$NGINX_PID" 2>/dev/null || fail "nginx exited: $(cat "$TMP/nginx/stdout.log" "$TMP/nginx/logs/error.log" 2>/dev/null | tail -n 5)"
+  curl -sf -o /dev/null --max-time 2 "$NGINX_URL" && break
+  sleep 0.1
+done
+curl -sS -f -o "$TMP/big.check" --max-time 60 "$NGINX_URL" || fail "GET $NGINX_URL failed"
+cmp -s "$TMP/big.check" "$TMP/www/big.dat" || fail "nginx's big.dat differs from the file"
+rm -f "$TMP/big.check"
+
+# latency URL → median of LAT_RUNS sequential GETs (new connection each), in ms
+latency() {
+  local url=$1 i result code secs times=()
+  for ((i = 0; i < LAT_RUNS; i++)); do
+    result=$(curl -sS -o /dev/null -w '%{http_code} %{time_total}' --max-time 60 "$url") || fail "GET $url failed"
+    read -r code secs <<<"$result"
+    [ "$code" = 200 ] || fail "GET $url answered $code"
+    times+=("$(awk -v s="$secs" 'BEGIN { printf "%.3f", s * 1000 }')")
+  done
+  node "$HELPER" median "${times[@]}" | awk '{ printf "%.1f\n", $1 }'
+}
+
+# load_get URL → prints "req_per_s mib_per_s requests errors"
+load_get() {
+  local url=$1 out="$TMP/load-get.txt"
+  [ "$WARMUP" -gt 0 ] && { timeout $((WARMUP + 60)) wrk -c"$CONNS" -t"$THREADS" -d"${WARMUP}s" --timeout 30s -s "$BENCH/get.lua" "$url" >/dev/null 2>&1 || true; }
+  timeout $((DURATION + 90)) wrk -c"$CONNS" -t"$THREADS" -d"${DURATION}s" --timeout 30s -s "$BENCH/get.lua" "$url" >"$out" 2>&1 || fail "wrk failed: $(cat "$out")"
+  node "$HELPER" wrk-summary "$out" | tr '\t' ' '
+}
+
+log "3. GET big.dat: single-request latency, median of $LAT_RUNS (Hangar, then nginx)"
+LAT_HANGAR=$(latency "$BIG_URL")
+LAT_NGINX=$(latency "$NGINX_URL")
+log "3. GET big.dat, $CONNS connections, ${DURATION}s: Hangar"
+out=$(load_get "$BIG_URL")
+read -r GET_HANGAR_RPS GET_HANGAR_MIBS GET_HANGAR_N GET_HANGAR_ERR <<<"$out"
+log "3. GET big.dat, $CONNS connections, ${DURATION}s: nginx"
+out=$(load_get "$NGINX_URL")
+read -r GET_NGINX_RPS GET_NGINX_MIBS GET_NGINX_N GET_NGINX_ERR <<<"$out"
+
+# ---------------------------------------------------------------- report
+note_err() { [ "${1:-0}" = 0 ] && echo "" || echo " [$1 errors]"; }
+HEAD_TOOL_DESC=$([ "$HEAD_TOOL" = wrk ] && echo "wrk -c$CONNS -t$THREADS" || echo "ab -k -i -c$CONNS")
+HF_VERSION=$("$PYTHON" -c 'import huggingface_hub; print(huggingface_hub.__version__)')
+REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+[ -n "$(git -C "$ROOT" status --porcelain -- src migrations 2>/dev/null)" ] && REV="$REV+local changes"
+
+echo
+echo "Hangar repository API benchmark ($(date -u +%Y-%m-%dT%H:%M:%SZ), hangar $REV; $DIST_NOTE)"
+echo "machine: $(nproc) cores, $(uname -m); node $(node --version); $(git --version | cut -d' ' -f3 | sed 's/^/git /'); huggingface_hub $HF_VERSION; nginx $("$NGINX_BIN" -v 2>&1 | sed 's|.*/||')"
+echo "load average before the run: $LOADAVG_START (other work on this machine skews the figures)"
+echo "load: ${DURATION}s per run after ${WARMUP}s warm-up, one run at a time; HEAD with $HEAD_TOOL_DESC, GET with wrk -c$CONNS -t$THREADS"
+echo
+printf '%-34s %-26s %s\n' "scenario" "hangar" "reference (what)"
+printf '%-34s %-26s %s\n' "commit $NFILES files (NDJSON)" "$COMMIT_S s" "$GIT_S s (git add+commit)"
+printf '%-34s %-26s %s\n' "upload_folder $NFILES files" "$UPLOAD_S s" "-"
+printf '%-34s %-26s %s\n' "resolve HEAD, $CONNS conns" "$HEAD_HANGAR req/s$(note_err "$HEAD_HANGAR_ERR")" "$HEAD_REF req/s (node:http)$(note_err "$HEAD_REF_ERR")"
+printf '%-34s %-26s %s\n' "GET $((BIG_BYTES / 1048576)) MiB, $CONNS conns" "$GET_HANGAR_RPS req/s, $GET_HANGAR_MIBS MiB/s$(note_err "$GET_HANGAR_ERR")" \
+  "$GET_NGINX_RPS req/s, $GET_NGINX_MIBS MiB/s (nginx, $NGINX_WORKERS worker)$(note_err "$GET_NGINX_ERR")"
+printf '%-34s %-26s %s\n' "GET $((BIG_BYTES / 1048576)) MiB, 1 request median" "$LAT_HANGAR ms" "$LAT_NGINX ms (nginx)"
+echo
+echo "also: commit of big.dat ($BIG_BYTES bytes, one NDJSON line): $BIG_COMMIT_S s; GET load completed $GET_HANGAR_N (hangar) / $GET_NGINX_N (nginx) requests"

@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+
+export interface LfsObjectRow {
+  oid: string;
+  size: number;
+  storageKey: string;
+}
+
+export interface LfsUploadRow {
+  id: string;
+  repoId: number;
+  userId: number | null;
+  oid: string;
+  size: number;
+  stagingKey: string;
+  multipartId: string | null;
+  state: 'pending' | 'verified' | 'failed';
+  expiresAt: Date;
+}
+
+const UPLOAD_COLUMNS = `id, repo_id AS "repoId", user_id AS "userId", oid, size, staging_key AS "stagingKey",
+  multipart_id AS "multipartId", state, expires_at AS "expiresAt"`;
+
+/** Queries over lfs_objects, repo_lfs_objects and lfs_uploads. */
+@Injectable()
+export class LfsRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async findObject(oid: string, m: EntityManager = this.db.manager): Promise<LfsObjectRow | null> {
+    const rows = await m.query(`SELECT oid, size, storage_key AS "storageKey" FROM lfs_objects WHERE oid = $1`, [oid]);
+    return rows[0] ? { ...rows[0], size: Number(rows[0].size) } : null;
+  }
+
+  /** Records a verified object; false when another upload recorded it first. */
+  async insertObject(m: EntityManager, o: LfsObjectRow): Promise<boolean> {
+    const rows = await m.query(`INSERT INTO lfs_objects (oid, size, storage_key) VALUES ($1, $2, $3) ON CONFLICT (oid) DO NOTHING RETURNING oid`, [o.oid, o.size, o.storageKey]);
+    return rows.length > 0;
+  }
+
+  async holdInRepo(m: EntityManager, repoId: number, oid: string, pointerOid: string, committed: boolean): Promise<void> {
+    await m.query(
+      `INSERT INTO repo_lfs_objects (repo_id, oid, pointer_oid, committed) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (repo_id, oid) DO UPDATE SET committed = repo_lfs_objects.committed OR EXCLUDED.committed`,
+      [repoId, oid, pointerOid, committed],
+    );
+  }
+
+  /** LFS objects behind pointer blobs of a repository, by pointer blob id. */
+  async byPointers(repoId: number, pointerOids: string[]): Promise<Map<string, { oid: string; size: number }>> {
+    if (!pointerOids.length) return new Map();
+    const rows: { pointerOid: string; oid: string; size: string }[] = await this.db.query(
+      `SELECT ro.pointer_oid AS "pointerOid", o.oid, o.size FROM repo_lfs_objects ro JOIN lfs_objects o ON o.oid = ro.oid
+        WHERE ro.repo_id = $1 AND ro.pointer_oid = ANY($2::varchar(40)[])`,
+      [repoId, pointerOids],
+    );
+    return new Map(rows.map((r) => [r.pointerOid, { oid: r.oid, size: Number(r.size) }]));
+  }
+
+  /** Which of `oids` the repository holds (uploaded or committed), and which its commits reference. */
+  async heldBy(repoId: number, oids: string[]): Promise<Map<string, { committed: boolean }>> {
+    if (!oids.length) return new Map();
+    const rows: { oid: string; committed: boolean }[] = await this.db.query(
+      `SELECT oid, committed FROM repo_lfs_objects WHERE repo_id = $1 AND oid = ANY($2::varchar(64)[])`,
+      [repoId, oids],
+    );
+    return new Map(rows.map((r) => [r.oid, { committed: r.committed }]));
+  }
+
+  /** Of `oids`, those some repository in `repoIds` references in a commit, or that are public anywhere. */
+  async readableBy(oids: string[], readableNamespaceIds: number[]): Promise<Set<string>> {
+    if (!oids.length) return new Set();
+    const rows: { oid: string }[] = await this.db.query(
+      `SELECT DISTINCT ro.oid FROM repo_lfs_objects ro JOIN repositories r ON r.id = ro.repo_id
+        WHERE ro.oid = ANY($1::varchar(64)[]) AND ro.committed AND (NOT r.private OR r.namespace_id = ANY($2::bigint[]))`,
+      [oids, readableNamespaceIds],
+    );
+    return new Set(rows.map((r) => r.oid));
+  }
+
+  async insertUpload(u: Omit<LfsUploadRow, 'state'>): Promise<void> {
+    await this.db.query(
+      `INSERT INTO lfs_uploads (id, repo_id, user_id, oid, size, staging_key, multipart_id, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [u.id, u.repoId, u.userId, u.oid, u.size, u.stagingKey, u.multipartId, u.expiresAt],
+    );
+  }
+
+  async findUpload(id: string, m: EntityManager = this.db.manager, lock = false): Promise<LfsUploadRow | null> {
+    const rows = await m.query(`SELECT ${UPLOAD_COLUMNS} FROM lfs_uploads WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`, [id]);
+    return rows[0] ? { ...rows[0], repoId: Number(rows[0].repoId), size: Number(rows[0].size) } : null;
+  }
+
+  /** The newest pending upload of this object into this repository (verify, or a commit, finalises it). */
+  async findPendingUpload(repoId: number, oid: string): Promise<LfsUploadRow | null> {
+    const rows = await this.db.query(
+      `SELECT ${UPLOAD_COLUMNS} FROM lfs_uploads WHERE repo_id = $1 AND oid = $2 AND state = 'pending' ORDER BY created_at DESC LIMIT 1`,
+      [repoId, oid],
+    );
+    return rows[0] ? { ...rows[0], repoId: Number(rows[0].repoId), size: Number(rows[0].size) } : null;
+  }
+
+  async setUploadState(m: EntityManager, id: string, state: 'verified' | 'failed'): Promise<void> {
+    await m.query(`UPDATE lfs_uploads SET state = $2 WHERE id = $1`, [id, state]);
+  }
+
+  /** Uploads never finished before `before`, for the cleanup job. */
+  async abandonedUploads(before: Date, limit: number): Promise<LfsUploadRow[]> {
+    const rows = await this.db.query(`SELECT ${UPLOAD_COLUMNS} FROM lfs_uploads WHERE state <> 'verified' AND created_at < $1 ORDER BY created_at LIMIT $2`, [before, limit]);
+    return rows.map((r: LfsUploadRow) => ({ ...r, repoId: Number(r.repoId), size: Number(r.size) }));
+  }
+
+  async deleteUpload(id: string): Promise<void> {
+    await this.db.query(`DELETE FROM lfs_uploads WHERE id = $1`, [id]);
+  }
+
+  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+}

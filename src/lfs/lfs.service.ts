@@ -1,0 +1,258 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import { Transform, type Readable } from 'node:stream';
+import type { EntityManager } from 'typeorm';
+import type { Principal } from '../auth/principal';
+import type { HangarConfig } from '../core/config/config';
+import { InjectConfig } from '../core/config/config.module';
+import { DomainError, ForbiddenError, NotFoundError } from '../core/errors/domain-error';
+import { OBJECT_STORE, type ObjectStore } from '../core/storage/object-store';
+import { UrlSigner } from '../core/storage/url-signer';
+import { hashObject } from '../git/codec/hash';
+import { RepoAccessService } from '../repos/access/repo-access.service';
+import { RepoListingService } from '../repos/repo-listing.service';
+import type { RepoRecord } from '../repos/repo.types';
+import type { BatchObjectResultDto, BatchRequestDto, BatchResponseDto, CompleteMultipartDto } from './dto/batch.dto';
+import { encodePointer } from './lfs-pointer';
+import { LfsRepository, type LfsUploadRow } from './lfs.repository';
+
+const OID = /^[0-9a-f]{64}$/;
+const S3_MAX_PARTS = 10_000;
+
+export const lfsObjectKey = (oid: string) => `lfs/${oid.slice(0, 2)}/${oid.slice(2, 4)}/${oid}`;
+export const pointerBlobOid = (oid: string, size: number) => hashObject('blob', encodePointer({ oid, size }));
+
+/**
+ * Git LFS for Hangar: the batch API, uploads that become visible only once their bytes hash to
+ * their oid, and the rules of who may link or read an object. One physical copy per sha256;
+ * knowing a hash never grants its content.
+ */
+@Injectable()
+export class LfsService {
+  private readonly signer: UrlSigner;
+
+  constructor(
+    @InjectConfig() private readonly config: HangarConfig,
+    @Inject(OBJECT_STORE) private readonly store: ObjectStore,
+    private readonly lfs: LfsRepository,
+    private readonly access: RepoAccessService,
+    private readonly listing: RepoListingService,
+  ) {
+    this.signer = new UrlSigner(config.secret!, 'hangar/lfs-href/v1');
+  }
+
+  async batch(principal: Principal | null, repo: RepoRecord, label: string, req: BatchRequestDto): Promise<BatchResponseDto> {
+    if (req.operation === 'upload') await this.access.assert(principal, repo, 'write', label);
+    const multipart = req.operation === 'upload' && (req.transfers ?? []).includes('multipart');
+    const objects: BatchObjectResultDto[] = [];
+    const valid = req.objects.filter((o) => OID.test(String(o.oid)) && Number.isSafeInteger(o.size) && o.size >= 0);
+    const held = await this.lfs.heldBy(repo.id, valid.map((o) => o.oid));
+    const readable = req.operation === 'upload' ? await this.lfs.readableBy(valid.map((o) => o.oid), await this.listing.visibleNamespaces(principal)) : new Set<string>();
+    let usedMultipart = false;
+    for (const o of req.objects) {
+      if (!OID.test(String(o.oid)) || !Number.isSafeInteger(o.size) || o.size < 0) {
+        objects.push({ oid: String(o.oid), size: Number(o.size), error: { code: 422, message: 'oid must be a sha256 in hex and size a non-negative integer' } });
+        continue;
+      }
+      const existing = await this.lfs.findObject(o.oid);
+      if (existing && existing.size !== o.size) {
+        objects.push({ oid: o.oid, size: o.size, error: { code: 422, message: `size ${o.size} does not match the object (${existing.size})` } });
+        continue;
+      }
+      if (req.operation === 'download') {
+        if (!existing || !held.get(o.oid)?.committed) {
+          objects.push({ oid: o.oid, size: o.size, error: { code: 404, message: 'Object does not exist' } });
+          continue;
+        }
+        const href = await this.store.signedUrl(existing.storageKey, 'GET', { expiresInSeconds: this.ttl });
+        objects.push({ oid: o.oid, size: o.size, authenticated: true, actions: { download: { href, expires_in: this.ttl } } });
+        continue;
+      }
+      // Upload: the client skips objects without actions, so only those it may already read qualify.
+      if (existing && (held.has(o.oid) || readable.has(o.oid))) {
+        await this.lfs.transaction((m) => this.lfs.holdInRepo(m, repo.id, o.oid, pointerBlobOid(o.oid, o.size), false));
+        objects.push({ oid: o.oid, size: o.size });
+        continue;
+      }
+      const useMultipart = multipart && o.size > this.config.commits.lfsMultipartChunkBytes;
+      usedMultipart ||= useMultipart;
+      objects.push({ oid: o.oid, size: o.size, authenticated: true, actions: await this.uploadActions(principal, repo, o.oid, o.size, useMultipart) });
+    }
+    return { transfer: usedMultipart ? 'multipart' : 'basic', objects, hash_algo: 'sha256' };
+  }
+
+  private async uploadActions(principal: Principal | null, repo: RepoRecord, oid: string, size: number, multipart: boolean) {
+    const id = randomUUID();
+    const stagingKey = `lfs/staging/${id}`;
+    const expiresAt = new Date(Date.now() + this.ttl * 1000);
+    let multipartId: string | null = null;
+    let header: Record<string, string> | undefined;
+    if (multipart) {
+      multipartId = await this.store.createMultipartUpload(stagingKey);
+      // Parts stay ≥ the configured size and ≤ 10,000 in number (S3's limits).
+      const chunk = Math.max(this.config.commits.lfsMultipartChunkBytes, Math.ceil(size / S3_MAX_PARTS));
+      header = { chunk_size: String(chunk) };
+      for (let n = 1; n <= Math.ceil(size / chunk); n++) header[String(n)] = await this.store.signedPartUrl(stagingKey, multipartId, n, this.ttl);
+    }
+    await this.lfs.insertUpload({ id, repoId: repo.id, userId: principal?.user.id ?? null, oid, size, stagingKey, multipartId, expiresAt });
+    const expires = Math.floor(expiresAt.getTime() / 1000);
+    const upload = multipart
+      ? { href: this.hangarHref(`/lfs/uploads/${id}/complete`, 'PUT', id, expires), header, expires_in: this.ttl }
+      : this.store.driver === 's3'
+        ? { href: await this.store.signedUrl(stagingKey, 'PUT', { expiresInSeconds: this.ttl }), expires_in: this.ttl }
+        : { href: this.hangarHref(`/lfs/uploads/${id}`, 'PUT', id, expires), expires_in: this.ttl };
+    return { upload, verify: { href: this.hangarHref(`/lfs/uploads/${id}/verify`, 'GET', id, expires), expires_in: this.ttl } };
+  }
+
+  /** fs driver, basic transfer: the bytes stream through Hangar into the store with a running sha256. */
+  async receiveUpload(id: string, expires: string, sig: string, body: Readable): Promise<void> {
+    const upload = await this.usableUpload(id, 'PUT', expires, sig);
+    if (upload.multipartId) throw new ForbiddenError('This upload takes parts, not a single PUT', 'InvalidSignature');
+    const hash = createHash('sha256');
+    const hashing = new Transform({
+      transform(chunk: Buffer, _e, done) {
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
+    try {
+      await this.store.put(upload.stagingKey, body.pipe(hashing), { contentLength: upload.size });
+    } catch (err) {
+      await this.fail(upload);
+      throw new DomainError(400, 'SizeMismatch', `The upload is not ${upload.size} bytes long`);
+    }
+    await this.finalize(upload, hash.digest('hex'));
+  }
+
+  /** HF multipart: the completion URL joins the parts, then the bytes are checked. */
+  async completeMultipart(id: string, expires: string, sig: string, body: CompleteMultipartDto): Promise<void> {
+    const upload = await this.usableUpload(id, 'PUT', expires, sig);
+    if (!upload.multipartId) throw new ForbiddenError('This upload is not a multipart upload', 'InvalidSignature');
+    if (body.oid !== upload.oid) throw new DomainError(422, 'OidMismatch', 'The completion names another object');
+    const parts = [...body.parts].sort((a, b) => a.partNumber - b.partNumber);
+    try {
+      await this.store.completeMultipartUpload(upload.stagingKey, upload.multipartId, parts.map((p) => ({ partNumber: p.partNumber, etag: p.etag })));
+    } catch (err) {
+      throw new DomainError(400, 'InvalidParts', `Could not complete the upload: ${(err as Error).message.split('\n')[0].slice(0, 200)}`);
+    }
+    await this.finalize(upload);
+  }
+
+  /** The verify action: confirms the bytes landed (checking them now if nothing has yet). */
+  async verify(id: string, expires: string, sig: string, body: { oid: string; size: number }): Promise<void> {
+    if (!this.signer.verify({ method: 'GET', key: `lfs-upload:${id}`, expires: Number(expires) }, sig)) {
+      throw new ForbiddenError('Invalid or expired signature', 'InvalidSignature');
+    }
+    const upload = await this.lfs.findUpload(id);
+    if (!upload || upload.oid !== body.oid || upload.size !== body.size) throw new NotFoundError('No such upload', 'UploadNotFound');
+    if (upload.state === 'verified') return;
+    if (upload.state === 'failed') throw hashMismatch();
+    await this.finalize(upload);
+  }
+
+  /**
+   * The pointer blob for an `lfsFile` commit operation, after checking the caller may link the
+   * object into this repository: it was uploaded here, or lives in a repository they may read.
+   */
+  async pointerForCommit(principal: Principal, repo: RepoRecord, oid: string, size: number): Promise<Buffer> {
+    let object = await this.lfs.findObject(oid);
+    if (!object) {
+      // S3 clients that skip the verify action: check the bytes now.
+      const pending = await this.lfs.findPendingUpload(repo.id, oid);
+      if (pending) {
+        await this.finalize(pending);
+        object = await this.lfs.findObject(oid);
+      }
+    }
+    const held = object ? (await this.lfs.heldBy(repo.id, [oid])).has(oid) : false;
+    const readable = object && !held ? (await this.lfs.readableBy([oid], await this.listing.visibleNamespaces(principal))).has(oid) : false;
+    if (!object || (!held && !readable)) throw new DomainError(422, 'LfsObjectNotFound', `LFS object ${oid} was not uploaded to this repository`);
+    if (object.size !== size) throw new DomainError(422, 'LfsSizeMismatch', `LFS object ${oid} is ${object.size} bytes, not ${size}`);
+    return encodePointer({ oid, size });
+  }
+
+  /** In the commit transaction: the repository now references these objects. */
+  async markCommitted(m: EntityManager, repoId: number, objects: { oid: string; size: number }[]): Promise<void> {
+    for (const o of objects) await this.lfs.holdInRepo(m, repoId, o.oid, pointerBlobOid(o.oid, o.size), true);
+  }
+
+  /** LFS objects behind the given blob ids of a repository (tree listings, resolve). */
+  lfsByBlob(repoId: number, blobOids: string[]): Promise<Map<string, { oid: string; size: number }>> {
+    return this.lfs.byPointers(repoId, blobOids);
+  }
+
+  /** Where the bytes of a committed object are: a presigned URL (S3) or a key to stream (fs). */
+  async download(oid: string, filename: string): Promise<{ redirect: string } | { key: string }> {
+    const object = await this.lfs.findObject(oid);
+    if (!object) throw new NotFoundError('The LFS object of this file is missing', 'EntryNotFound');
+    if (this.store.driver === 's3') return { redirect: await this.store.signedUrl(object.storageKey, 'GET', { filename, expiresInSeconds: this.ttl }) };
+    return { key: object.storageKey };
+  }
+
+  /** Streams a stored object (the filesystem store's downloads go through Hangar). */
+  async open(oid: string, range?: { start: number; end: number }): Promise<Readable> {
+    const object = await this.lfs.findObject(oid);
+    if (!object) throw new NotFoundError('The LFS object of this file is missing', 'EntryNotFound');
+    return (await this.store.get(object.storageKey, range)).body;
+  }
+
+  private get ttl(): number {
+    return this.config.storage.signedUrlTtlSeconds;
+  }
+
+  private hangarHref(path: string, method: 'GET' | 'PUT', id: string, expires: number): string {
+    const sig = this.signer.sign({ method, key: `lfs-upload:${id}`, expires });
+    return `${this.config.baseUrl}${path}?expires=${expires}&sig=${sig}`;
+  }
+
+  private async usableUpload(id: string, method: 'PUT', expires: string, sig: string): Promise<LfsUploadRow> {
+    if (!/^\d{1,12}$/.test(expires) || !this.signer.verify({ method, key: `lfs-upload:${id}`, expires: Number(expires) }, sig)) {
+      throw new ForbiddenError('Invalid or expired signature', 'InvalidSignature');
+    }
+    const upload = await this.lfs.findUpload(id);
+    // A finished upload's URL is spent: it can neither replace nor re-check the bytes.
+    if (!upload || upload.state !== 'pending') throw new ForbiddenError('This upload URL has already been used', 'InvalidSignature');
+    return upload;
+  }
+
+  /** Hashes the staged bytes (unless known), then records the object once, or discards the bytes. */
+  private async finalize(upload: LfsUploadRow, knownSha256?: string): Promise<void> {
+    let sha = knownSha256;
+    let size = upload.size;
+    if (!sha) {
+      const hash = createHash('sha256');
+      let counted = 0;
+      try {
+        for await (const chunk of (await this.store.get(upload.stagingKey)).body) {
+          hash.update(chunk as Buffer);
+          counted += (chunk as Buffer).length;
+        }
+      } catch {
+        throw new DomainError(422, 'UploadMissing', 'The upload has not arrived yet');
+      }
+      sha = hash.digest('hex');
+      size = counted;
+    }
+    if (sha !== upload.oid || size !== upload.size) {
+      await this.fail(upload);
+      throw hashMismatch();
+    }
+    const finalKey = lfsObjectKey(upload.oid);
+    if (!(await this.lfs.findObject(upload.oid))) await this.store.copy(upload.stagingKey, finalKey);
+    await this.lfs.transaction(async (m) => {
+      await this.lfs.insertObject(m, { oid: upload.oid, size: upload.size, storageKey: finalKey });
+      await this.lfs.holdInRepo(m, upload.repoId, upload.oid, pointerBlobOid(upload.oid, upload.size), false);
+      await this.lfs.setUploadState(m, upload.id, 'verified');
+    });
+    await this.store.delete(upload.stagingKey);
+  }
+
+  private async fail(upload: LfsUploadRow): Promise<void> {
+    await this.lfs.transaction((m) => this.lfs.setUploadState(m, upload.id, 'failed'));
+    await this.store.delete(upload.stagingKey).catch(() => undefined);
+  }
+}
+
+function hashMismatch(): DomainError {
+  return new DomainError(422, 'HashMismatch', 'The uploaded bytes do not hash to the object id; they were discarded');
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { LfsModule } from '../../lfs/lfs.module';
+import { ReposModule } from '../repos.module';
+import { BrowseController } from './browse.controller';
+import { BrowseService } from './browse.service';
+import { ResolveController } from './resolve.controller';
+
+/** Reading repositories: tree, paths-info, refs, commits, branches and tags, and downloads. */
+@Module({
+  imports: [ReposModule, LfsModule],
+  controllers: [BrowseController, ResolveController],
+  providers: [BrowseService],
+})
+export class BrowseModule {}

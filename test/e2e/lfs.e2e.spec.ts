@@ -1,0 +1,217 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { OBJECT_STORE, type ObjectStore } from '../../src/core/storage/object-store';
+import { startTestApp, TestApp } from '../support/test-app';
+import { createUserWithToken, TestUser, uniqueName } from '../support/accounts';
+import { expectHfError } from '../support/hf-error';
+import { startMoto, type MotoServer } from '../support/moto';
+import { commit, createRepo, header } from '../support/repos';
+
+const LFS = 'application/vnd.git-lfs+json';
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const MiB = 1024 * 1024;
+
+type Driver = { name: 'fs' | 's3'; env: () => Record<string, string> };
+let moto: MotoServer | null = null;
+const DRIVERS: Driver[] = [
+  { name: 'fs', env: () => ({}) },
+  {
+    name: 's3',
+    env: () => ({
+      HANGAR_STORAGE_DRIVER: 's3',
+      HANGAR_S3_ENDPOINT: moto!.endpoint,
+      HANGAR_S3_PUBLIC_ENDPOINT: moto!.endpoint,
+      HANGAR_S3_BUCKET: `lfs-${Date.now()}`,
+      HANGAR_S3_ACCESS_KEY_ID: 'testing',
+      HANGAR_S3_SECRET_ACCESS_KEY: 'testing',
+    }),
+  },
+];
+
+beforeAll(async () => {
+  moto = await startMoto();
+});
+afterAll(async () => {
+  await moto?.stop();
+});
+
+describe.each(DRIVERS)('git LFS batch API on the $name store', (driver) => {
+  let t: TestApp;
+  let alice: TestUser;
+  let bob: TestUser;
+  beforeAll(async () => {
+    t = await startTestApp({ ...driver.env(), HANGAR_LFS_MULTIPART_CHUNK_BYTES: String(5 * MiB) });
+    alice = await createUserWithToken(t);
+    bob = await createUserWithToken(t);
+  });
+  afterAll(() => t.close());
+
+  const batch = (u: TestUser | null, id: string, body: object) => {
+    const req = t.http().post(`/${id}.git/info/lfs/objects/batch`).set('Accept', LFS).set('Content-Type', LFS);
+    if (u) req.set('Authorization', `Basic ${Buffer.from(`git:${u.token}`).toString('base64')}`);
+    return req.send(JSON.stringify(body));
+  };
+  const put = (href: string, bytes: Buffer) => fetch(href, { method: 'PUT', body: bytes });
+  const lfsFile = (path: string, bytes: Buffer) => ({ key: 'lfsFile', value: { path, algo: 'sha256', oid: sha256(bytes), size: bytes.length } });
+  const lfsKeys = async () => {
+    const keys: string[] = [];
+    for await (const o of t.app.get<ObjectStore>(OBJECT_STORE).list('lfs/')) if (!o.key.startsWith('lfs/staging/')) keys.push(o.key);
+    return keys;
+  };
+  const download = async (href: string) => Buffer.from(await (await fetch(href)).arrayBuffer());
+
+  async function uploadBasic(u: TestUser, id: string, bytes: Buffer) {
+    const res = await batch(u, id, { operation: 'upload', transfers: ['basic'], objects: [{ oid: sha256(bytes), size: bytes.length }] }).expect(200);
+    expect(res.headers['content-type']).toMatch(/application\/vnd\.git-lfs\+json/);
+    const obj = res.body.objects[0];
+    expect(res.body.transfer).toBe('basic');
+    expect(obj.authenticated).toBe(true);
+    expect(obj.actions.upload.header?.Authorization).toBeUndefined();
+    expect((await put(obj.actions.upload.href, bytes)).status).toBe(200);
+    const verify = await fetch(obj.actions.verify.href, { method: 'POST', headers: { 'Content-Type': LFS }, body: JSON.stringify({ oid: sha256(bytes), size: bytes.length }) });
+    expect(verify.status).toBe(200);
+    return obj;
+  }
+
+  it('uploads (basic), commits an lfsFile, lists it as LFS, resolves and downloads it byte for byte', async () => {
+    const name = uniqueName('lfs');
+    await createRepo(t, alice.token, name).expect(200);
+    const id = `${alice.username}/${name}`;
+    const bytes = randomBytes(3 * MiB + 17);
+    await uploadBasic(alice, id, bytes);
+    const c = await commit(t, alice.token, id, [header('weights'), lfsFile('model.bin', bytes)]).expect(200);
+
+    const tree = await t.http().get(`/api/models/${id}/tree/main`).expect(200);
+    const entry = tree.body.find((e: { path: string }) => e.path === 'model.bin');
+    expect(entry).toMatchObject({ type: 'file', size: bytes.length, lfs: { oid: sha256(bytes), size: bytes.length } });
+    expect(entry.lfs.pointerSize).toBeGreaterThan(100);
+
+    const head = await t.http().head(`/${id}/resolve/main/model.bin`).redirects(0);
+    expect(head.headers['x-repo-commit']).toBe(c.body.commitOid);
+    expect(head.headers['x-linked-etag']).toBe(`"${sha256(bytes)}"`);
+    expect(head.headers['x-linked-size']).toBe(String(bytes.length));
+    expect(head.headers.etag).toBe(`"${sha256(bytes)}"`);
+    if (driver.name === 's3') {
+      expect(head.status).toBe(302);
+      expect(sha256(await download(head.headers.location))).toBe(sha256(bytes));
+    } else {
+      expect(head.status).toBe(200);
+      const got = await fetch(`${t.baseUrl}/${id}/resolve/main/model.bin`);
+      expect(sha256(Buffer.from(await got.arrayBuffer()))).toBe(sha256(bytes));
+      const part = await fetch(`${t.baseUrl}/${id}/resolve/main/model.bin`, { headers: { Range: 'bytes=100-199' } });
+      expect(part.status).toBe(206);
+      expect(Buffer.from(await part.arrayBuffer())).toEqual(bytes.subarray(100, 200));
+    }
+    // raw serves the pointer itself.
+    const raw = await fetch(`${t.baseUrl}/${id}/raw/main/model.bin`);
+    expect(await raw.text()).toBe(`version https://git-lfs.github.com/spec/v1\noid sha256:${sha256(bytes)}\nsize ${bytes.length}\n`);
+
+    const dl = await batch(alice, id, { operation: 'download', objects: [{ oid: sha256(bytes), size: bytes.length }] }).expect(200);
+    // (hash comparison: jest's deep equality on megabyte buffers takes a minute)
+    expect(sha256(await download(dl.body.objects[0].actions.download.href))).toBe(sha256(bytes));
+  });
+
+  it('multipart: only chunk_size and the part URLs in order; the completion URL checks the bytes', async () => {
+    const name = uniqueName('mp');
+    await createRepo(t, alice.token, name).expect(200);
+    const id = `${alice.username}/${name}`;
+    const bytes = randomBytes(11 * MiB);
+    const res = await batch(alice, id, { operation: 'upload', transfers: ['basic', 'multipart'], objects: [{ oid: sha256(bytes), size: bytes.length }] }).expect(200);
+    expect(res.body.transfer).toBe('multipart');
+    const { upload } = res.body.objects[0].actions;
+    expect(Object.keys(upload.header)).toEqual(['1', '2', '3', 'chunk_size']);
+    const chunk = Number(upload.header.chunk_size);
+    expect(chunk).toBe(5 * MiB);
+    const parts = [];
+    for (let n = 1; n <= 3; n++) {
+      const r = await put(upload.header[String(n)], bytes.subarray((n - 1) * chunk, n * chunk));
+      expect(r.status).toBe(200);
+      parts.push({ partNumber: n, etag: r.headers.get('etag') });
+    }
+    const done = await fetch(upload.href, { method: 'POST', headers: { 'Content-Type': LFS, Accept: LFS }, body: JSON.stringify({ oid: sha256(bytes), parts }) });
+    expect(done.status).toBe(200);
+    await commit(t, alice.token, id, [header('big'), lfsFile('big.safetensors', bytes)]).expect(200);
+    const dl = await batch(alice, id, { operation: 'download', objects: [{ oid: sha256(bytes), size: bytes.length }] }).expect(200);
+    expect(sha256(await download(dl.body.objects[0].actions.download.href))).toBe(sha256(bytes));
+  });
+
+  it('stores one copy per sha256: a second repo of the same user gets no upload actions', async () => {
+    const [a, b] = [uniqueName('d1'), uniqueName('d2')];
+    await createRepo(t, alice.token, a).expect(200);
+    await createRepo(t, alice.token, b).expect(200);
+    const bytes = randomBytes(MiB);
+    await uploadBasic(alice, `${alice.username}/${a}`, bytes);
+    await commit(t, alice.token, `${alice.username}/${a}`, [header('x'), lfsFile('x.bin', bytes)]).expect(200);
+    const before = (await lfsKeys()).length;
+    const res = await batch(alice, `${alice.username}/${b}`, { operation: 'upload', transfers: ['basic'], objects: [{ oid: sha256(bytes), size: bytes.length }] }).expect(200);
+    expect(res.body.objects[0].actions).toBeUndefined();
+    await commit(t, alice.token, `${alice.username}/${b}`, [header('x'), lfsFile('y.bin', bytes)]).expect(200);
+    expect((await lfsKeys()).length).toBe(before);
+    expect((await lfsKeys()).filter((k) => k.endsWith(sha256(bytes)))).toHaveLength(1);
+  });
+
+  it('security: outsiders, forged and spent hrefs, wrong bytes, known hashes', async () => {
+    const name = uniqueName('sec');
+    await createRepo(t, alice.token, name, { private: true }).expect(200);
+    const id = `${alice.username}/${name}`;
+    const secret = randomBytes(MiB);
+    await uploadBasic(alice, id, secret);
+    await commit(t, alice.token, id, [header('secret'), lfsFile('secret.bin', secret)]).expect(200);
+    const obj = { oid: sha256(secret), size: secret.length };
+
+    // Outsiders: anonymous gets a credential challenge, an authenticated stranger "not found".
+    const anon = await batch(null, id, { operation: 'download', objects: [obj] });
+    expect([anon.status, anon.headers['lfs-authenticate']]).toEqual([401, 'Basic realm="Hangar"']);
+    expect(anon.body.message).toEqual(expect.any(String));
+    expect((await batch(bob, id, { operation: 'download', objects: [obj] })).status).toBe(404);
+    expect((await batch(null, `${alice.username}/does-not-exist`, { operation: 'download', objects: [obj] })).status).toBe(401);
+
+    // Bob knows the hash: in his own repo he must upload the bytes, cannot link or download them.
+    const bobs = uniqueName('bob');
+    await createRepo(t, bob.token, bobs).expect(200);
+    const up = await batch(bob, `${bob.username}/${bobs}`, { operation: 'upload', transfers: ['basic'], objects: [obj] }).expect(200);
+    expect(up.body.objects[0].actions.upload.href).toEqual(expect.any(String));
+    expectHfError(await commit(t, bob.token, `${bob.username}/${bobs}`, [header('steal'), lfsFile('s.bin', secret)]), 422, 'LfsObjectNotFound');
+    const dl = await batch(bob, `${bob.username}/${bobs}`, { operation: 'download', objects: [obj] }).expect(200);
+    expect(dl.body.objects[0].error.code).toBe(404);
+
+    // Wrong bytes never become an object.
+    const claimed = randomBytes(4096);
+    const liar = await batch(bob, `${bob.username}/${bobs}`, { operation: 'upload', transfers: ['basic'], objects: [{ oid: sha256(claimed), size: claimed.length }] }).expect(200);
+    const href = liar.body.objects[0].actions.upload.href;
+    const wrong = randomBytes(4096);
+    const putWrong = await put(href, wrong);
+    const verify = await fetch(liar.body.objects[0].actions.verify.href, { method: 'POST', headers: { 'Content-Type': LFS }, body: JSON.stringify({ oid: sha256(claimed), size: claimed.length }) });
+    expect(driver.name === 'fs' ? putWrong.status : verify.status).toBe(422);
+    expectHfError(await commit(t, bob.token, `${bob.username}/${bobs}`, [header('lie'), lfsFile('l.bin', claimed)]), 422, 'LfsObjectNotFound');
+
+    // Hangar-signed hrefs: tampered, expired and spent ones are refused.
+    const fresh = randomBytes(2048);
+    const ok = await batch(bob, `${bob.username}/${bobs}`, { operation: 'upload', transfers: ['basic'], objects: [{ oid: sha256(fresh), size: fresh.length }] }).expect(200);
+    const verifyHref: string = ok.body.objects[0].actions.verify.href;
+    const tampered = verifyHref.replace(/sig=([^&]+)/, (_m, s: string) => `sig=${s.slice(0, -2)}AA`);
+    const expired = verifyHref.replace(/expires=\d+/, 'expires=1000');
+    for (const bad of [tampered, expired]) {
+      const r = await fetch(bad, { method: 'POST', headers: { 'Content-Type': LFS }, body: JSON.stringify({ oid: sha256(fresh), size: fresh.length }) });
+      expect(r.status).toBe(403);
+    }
+    if (driver.name === 'fs') {
+      const uploadHref: string = ok.body.objects[0].actions.upload.href;
+      expect((await put(uploadHref, fresh)).status).toBe(200);
+      expect((await put(uploadHref, randomBytes(2048))).status).toBe(403);
+      expect((await put(uploadHref.replace(/sig=([^&]+)/, 'sig=AAAA'), fresh)).status).toBe(403);
+    }
+  });
+
+  it('answers per-object and request errors', async () => {
+    const name = uniqueName('err');
+    await createRepo(t, alice.token, name).expect(200);
+    const id = `${alice.username}/${name}`;
+    const res = await batch(alice, id, { operation: 'download', objects: [{ oid: 'not-a-sha', size: 1 }, { oid: 'a'.repeat(64), size: 1 }] }).expect(200);
+    expect(res.body.objects.map((o: { error: { code: number } }) => o.error.code)).toEqual([422, 404]);
+    expect((await batch(alice, id, { operation: 'delete', objects: [] })).status).toBe(400);
+    expect((await t.http().post(`/${id}.git/info/lfs/objects/batch`).set('Accept', 'text/html').set('Authorization', `Bearer ${alice.token}`).send({ operation: 'download', objects: [] })).status).toBe(406);
+    const reader = await createUserWithToken(t, uniqueName('ro'), 'read');
+    expect((await batch(reader, id, { operation: 'upload', objects: [{ oid: 'b'.repeat(64), size: 1 }] })).status).toBe(403);
+    expect((await batch(bob, id, { operation: 'upload', objects: [{ oid: 'b'.repeat(64), size: 1 }] })).status).toBe(403);
+  });
+});
