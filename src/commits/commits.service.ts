@@ -13,6 +13,7 @@ import { ReposService } from '../repos/repos.service';
 import { LfsService } from '../lfs/lfs.service';
 import { parseCommitLine, type CommitHeader } from './commit-payload';
 import { lfsPatternsOf, matchesAny } from './gitattributes';
+import { isLfsBySettings } from '../repos/lfs-settings';
 import { LineTooLongError, readLines } from './ndjson';
 import type { CommitResponseDto, PreuploadDto, PreuploadResponseDto } from './dto/commits.dto';
 
@@ -34,12 +35,14 @@ export class CommitsService {
     const patterns = lfsPatternsOf(
       body.gitAttributes ?? (attributes?.type === 'file' ? (await this.engine.readBlob(repo.id, attributes.oid)).toString('utf8') : ''),
     );
+    const lfsSettings = await this.repos.lfsSettings(repo);
     const files = await Promise.all(
       body.files.map(async (f) => {
         const path = normaliseRepoPath(f.path);
         const existing = await this.engine.entryAt(repo.id, commitOid, path);
         const current = existing?.type === 'file' ? existing : null;
-        const uploadMode: 'regular' | 'lfs' = f.size >= this.config.commits.lfsThresholdBytes || matchesAny(path, patterns) ? 'lfs' : 'regular';
+        const uploadMode: 'regular' | 'lfs' =
+          isLfsBySettings(path, f.size, lfsSettings.threshold.effective, lfsSettings.suffixRules.effective) || matchesAny(path, patterns) ? 'lfs' : 'regular';
         // The whole content is known only when the sample holds all of it.
         const sample = f.sample !== undefined ? Buffer.from(f.sample, 'base64') : null;
         const sameContent = current !== null && sample !== null && sample.length === f.size && hashObject('blob', sample) === current.oid;

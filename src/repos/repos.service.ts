@@ -9,6 +9,7 @@ import { VersionEngine } from '../git/engine/version-engine.service';
 import { RepoAccessService, repoNotFound } from './access/repo-access.service';
 import { readmeFrontMatter, tagsFromCard } from './card-data';
 import { defaultGitattributes } from './default-files';
+import { effectiveLfsSettings } from './lfs-settings';
 import { assertValidRepoName, splitRepoId } from './repo-names';
 import { repoWebPath, type RepoRecord, type RepoType } from './repo.types';
 import { RepositoriesRepository } from './repositories.repository';
@@ -99,8 +100,12 @@ export class ReposService {
     return (await this.repos.findById(repo.id))!;
   }
 
-  async updateSettings(repo: RepoRecord, s: { private?: boolean; gated?: 'auto' | 'manual' | false }): Promise<RepoRecord> {
+  async updateSettings(
+    repo: RepoRecord,
+    s: { private?: boolean; gated?: 'auto' | 'manual' | false; lfsThresholdBytes?: number | null; lfsSuffixRules?: string[] | null; lfsKeepVersions?: number | null },
+  ): Promise<RepoRecord> {
     await this.repos.updateSettings(repo.id, { private: s.private, gated: s.gated === undefined ? undefined : s.gated || null });
+    await this.repos.updateLfsSettings(repo.id, { thresholdBytes: s.lfsThresholdBytes, suffixRules: s.lfsSuffixRules, keepVersions: s.lfsKeepVersions });
     return (await this.repos.findById(repo.id))!;
   }
 
@@ -119,6 +124,11 @@ export class ReposService {
       cardData,
       tags: tagsFromCard(cardData),
     };
+  }
+
+  /** The repository's LFS settings with the values in force and where each comes from. */
+  async lfsSettings(repo: RepoRecord) {
+    return effectiveLfsSettings(await this.repos.lfsSettings(repo.id), this.config);
   }
 
   /** After a commit: the default branch's README feeds card data and tags; lastModified moves. */

@@ -60,6 +60,28 @@ export class RepositoriesRepository {
     await m.query(`UPDATE repositories SET last_modified = now() WHERE id = $1`, [id]);
   }
 
+  async lfsSettings(id: number): Promise<{ thresholdBytes: number | null; suffixRules: string[] | null; keepVersions: number | null }> {
+    const [r] = await this.db.query(
+      `SELECT lfs_threshold_bytes AS "thresholdBytes", lfs_suffixes AS "suffixRules", lfs_keep_versions AS "keepVersions" FROM repositories WHERE id = $1`,
+      [id],
+    );
+    return { thresholdBytes: r.thresholdBytes === null ? null : Number(r.thresholdBytes), suffixRules: r.suffixRules, keepVersions: r.keepVersions };
+  }
+
+  /** Sets the LFS settings given (undefined: unchanged; null: back to the server default). */
+  async updateLfsSettings(id: number, s: { thresholdBytes?: number | null; suffixRules?: string[] | null; keepVersions?: number | null }): Promise<void> {
+    const sets: string[] = [];
+    const params: unknown[] = [id];
+    const set = (column: string, value: unknown) => {
+      params.push(value);
+      sets.push(`${column} = $${params.length}`);
+    };
+    if (s.thresholdBytes !== undefined) set('lfs_threshold_bytes', s.thresholdBytes);
+    if (s.suffixRules !== undefined) set('lfs_suffixes', s.suffixRules);
+    if (s.keepVersions !== undefined) set('lfs_keep_versions', s.keepVersions);
+    if (sets.length) await this.db.query(`UPDATE repositories SET ${sets.join(', ')} WHERE id = $1`, params);
+  }
+
   async updateSettings(id: number, s: { private?: boolean; gated?: 'auto' | 'manual' | null }): Promise<void> {
     await this.db.query(
       `UPDATE repositories SET private = COALESCE($2, private), gated = CASE WHEN $3::boolean THEN $4 ELSE gated END WHERE id = $1`,

@@ -252,3 +252,45 @@ describe('validate-yaml', () => {
     expectHfError(await t.http().post('/api/validate-yaml').send({}), 400, 'ValidationError');
   });
 });
+
+describe('LFS settings', () => {
+  let t: TestApp;
+  let u: TestUser;
+  beforeAll(async () => {
+    t = await startTestApp({ HANGAR_LFS_SUFFIX_RULES: '.gguf' });
+    u = await createUserWithToken(t);
+  });
+  afterAll(() => t.close());
+
+  const preupload = (id: string, files: { path: string; size: number }[]) =>
+    t.http().post(`/api/models/${id}/preupload/main`).set('Authorization', `Bearer ${u.token}`).send({ files });
+
+  it('reports server defaults, takes repository values through settings, and preupload follows them', async () => {
+    await createRepo(t, u.token, 'lfs-set').expect(200);
+    const id = `${u.username}/lfs-set`;
+    const defaults = await t.http().get(`/api/models/${id}/lfs/settings`).expect(200);
+    expect(defaults.body).toEqual({
+      lfs_threshold_bytes: null,
+      lfs_threshold_bytes_effective: 10485760,
+      lfs_threshold_bytes_source: 'server_default',
+      lfs_suffix_rules: null,
+      lfs_suffix_rules_effective: ['.gguf'],
+      lfs_suffix_rules_source: 'server_default',
+      lfs_keep_versions: null,
+      lfs_keep_versions_effective: null,
+      lfs_keep_versions_source: 'server_default',
+    });
+    const modes = async () => (await preupload(id, [{ path: 'a.txt', size: 2048 }, { path: 'm.gguf', size: 10 }, { path: 'w.onnx', size: 10 }]).expect(200)).body.files.map((f: { uploadMode: string }) => f.uploadMode);
+    // .onnx is LFS by the default .gitattributes; .gguf by the server's suffix rule.
+    expect(await modes()).toEqual(['regular', 'lfs', 'lfs']);
+    await t.http().put(`/api/models/${id}/settings`).set('Authorization', `Bearer ${u.token}`).send({ lfs_threshold_bytes: 1024, lfs_suffix_rules: ['.txt'], lfs_keep_versions: 3 }).expect(200);
+    const own = await t.http().get(`/api/models/${id}/lfs/settings`).expect(200);
+    expect(own.body).toMatchObject({ lfs_threshold_bytes: 1024, lfs_threshold_bytes_source: 'repository', lfs_suffix_rules_effective: ['.txt'], lfs_keep_versions_effective: 3 });
+    expect(await modes()).toEqual(['lfs', 'regular', 'lfs']);
+    await t.http().put(`/api/models/${id}/settings`).set('Authorization', `Bearer ${u.token}`).send({ lfs_threshold_bytes: null, lfs_suffix_rules: null }).expect(200);
+    expect((await t.http().get(`/api/models/${id}/lfs/settings`).expect(200)).body).toMatchObject({ lfs_threshold_bytes_source: 'server_default', lfs_suffix_rules_source: 'server_default', lfs_keep_versions: 3 });
+    for (const bad of [{ lfs_threshold_bytes: 0 }, { lfs_threshold_bytes: 'big' }, { lfs_suffix_rules: ['../x'] }, { lfs_keep_versions: -1 }]) {
+      expectHfError(await t.http().put(`/api/models/${id}/settings`).set('Authorization', `Bearer ${u.token}`).send(bad), 400, 'ValidationError');
+    }
+  });
+});

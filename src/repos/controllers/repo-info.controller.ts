@@ -6,7 +6,7 @@ import type { Principal } from '../../auth/principal';
 import { ApiErrorResponses } from '../../core/errors/api-errors.decorator';
 import { CurrentRepo, RepoAccess } from '../access/repo-access.decorator';
 import { repoTypeOf } from '../access/repo-access.guard';
-import { isPrivate, ListReposQueryDto, OkResponseDto, RepoInfoDto, RepoInfoQueryDto, RepoSettingsDto } from '../dto/repos.dto';
+import { isPrivate, LfsSettingsDto, ListReposQueryDto, OkResponseDto, RepoInfoDto, RepoInfoQueryDto, RepoSettingsDto } from '../dto/repos.dto';
 import { toRepoInfo } from '../repo-info.presenter';
 import type { RepoRecord } from '../repo.types';
 import { ReposService } from '../repos.service';
@@ -55,8 +55,33 @@ export class RepoInfoController {
   @ApiOperation({ summary: 'Change visibility (private) and gating' })
   @ApiOkResponse({ type: OkResponseDto })
   async updateRepoSettings(@CurrentRepo() repo: RepoRecord, @Body() body: RepoSettingsDto): Promise<OkResponseDto> {
-    await this.repos.updateSettings(repo, { private: isPrivate(body), gated: body.gated });
+    await this.repos.updateSettings(repo, {
+      private: isPrivate(body),
+      gated: body.gated,
+      lfsThresholdBytes: body.lfs_threshold_bytes,
+      lfsSuffixRules: body.lfs_suffix_rules,
+      lfsKeepVersions: body.lfs_keep_versions,
+    });
     return { success: true };
+  }
+
+  @Get(':namespace/:repo/lfs/settings')
+  @RepoAccess('read')
+  @ApiOperation({ summary: 'LFS settings: threshold, suffix rules, versions kept; each with its effective value and source' })
+  @ApiOkResponse({ type: LfsSettingsDto })
+  async getLfsSettings(@CurrentRepo() repo: RepoRecord): Promise<LfsSettingsDto> {
+    const s = await this.repos.lfsSettings(repo);
+    return {
+      lfs_threshold_bytes: s.threshold.value,
+      lfs_threshold_bytes_effective: s.threshold.effective,
+      lfs_threshold_bytes_source: s.threshold.source,
+      lfs_suffix_rules: s.suffixRules.value,
+      lfs_suffix_rules_effective: s.suffixRules.effective,
+      lfs_suffix_rules_source: s.suffixRules.source,
+      lfs_keep_versions: s.keepVersions.value,
+      lfs_keep_versions_effective: s.keepVersions.effective,
+      lfs_keep_versions_source: s.keepVersions.source,
+    };
   }
 
   private async info(repo: RepoRecord, revision: string | undefined, q: RepoInfoQueryDto): Promise<RepoInfoDto> {

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { QueryBoolean, QueryInt } from '../../core/http/query-transforms';
 import { REPO_TYPES, type RepoType } from '../repo.types';
 
@@ -90,6 +90,38 @@ export class RepoSettingsDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() discussionsDisabled?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(32) xetEnabled?: string;
+
+  @ApiPropertyOptional({ nullable: true, type: Number, example: 5242880, description: 'Files at least this large are LFS; null: server default' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  lfs_threshold_bytes?: number | null;
+
+  @ApiPropertyOptional({ nullable: true, type: [String], example: ['.safetensors', '.gguf'], description: 'Files ending so are always LFS; null: server default' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @Matches(/^\.?[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, { each: true, message: 'each suffix rule must look like ".ext"' })
+  lfs_suffix_rules?: string[] | null;
+
+  @ApiPropertyOptional({ nullable: true, type: Number, example: 5, description: 'LFS versions kept per path (older ones are pruned); null: server default' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  lfs_keep_versions?: number | null;
+}
+
+export class LfsSettingsDto {
+  @ApiProperty({ nullable: true, type: Number, example: null }) lfs_threshold_bytes: number | null;
+  @ApiProperty({ example: 10485760 }) lfs_threshold_bytes_effective: number;
+  @ApiProperty({ enum: ['repository', 'server_default'] }) lfs_threshold_bytes_source: string;
+  @ApiProperty({ nullable: true, type: [String], example: null }) lfs_suffix_rules: string[] | null;
+  @ApiProperty({ type: [String], example: [] }) lfs_suffix_rules_effective: string[];
+  @ApiProperty({ enum: ['repository', 'server_default'] }) lfs_suffix_rules_source: string;
+  @ApiProperty({ nullable: true, type: Number, example: null }) lfs_keep_versions: number | null;
+  @ApiProperty({ nullable: true, type: Number, example: null, description: 'null: every version is kept' }) lfs_keep_versions_effective: number | null;
+  @ApiProperty({ enum: ['repository', 'server_default'] }) lfs_keep_versions_source: string;
 }
 
 export class OkResponseDto {
