@@ -114,6 +114,30 @@ export class LfsRepository {
     await this.db.query(`DELETE FROM lfs_uploads WHERE id = $1`, [id]);
   }
 
+  /** Verified objects no commit of any repository references, uploaded before `before`. */
+  async unreferencedObjects(before: Date, limit: number): Promise<LfsObjectRow[]> {
+    const rows = await this.db.query(
+      `SELECT o.oid, o.size, o.storage_key AS "storageKey" FROM lfs_objects o
+        WHERE o.created_at < $1 AND NOT EXISTS (SELECT 1 FROM repo_lfs_objects ro WHERE ro.oid = o.oid AND ro.committed)
+        ORDER BY o.created_at LIMIT $2`,
+      [before, limit],
+    );
+    return rows.map((r: LfsObjectRow) => ({ ...r, size: Number(r.size) }));
+  }
+
+  /** Deletes the object's rows unless a commit references it by now (checked in the same statement). */
+  async deleteObjectIfUnreferenced(oid: string): Promise<boolean> {
+    return this.db.transaction(async (m) => {
+      const locked = await m.query(`SELECT oid FROM lfs_objects WHERE oid = $1 FOR UPDATE`, [oid]);
+      if (!locked.length) return false;
+      const used = await m.query(`SELECT 1 FROM repo_lfs_objects WHERE oid = $1 AND committed LIMIT 1`, [oid]);
+      if (used.length) return false;
+      await m.query(`DELETE FROM repo_lfs_objects WHERE oid = $1`, [oid]);
+      await m.query(`DELETE FROM lfs_objects WHERE oid = $1`, [oid]);
+      return true;
+    });
+  }
+
   transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
     return this.db.transaction(work);
   }

@@ -215,3 +215,42 @@ describe.each(DRIVERS)('git LFS batch API on the $name store', (driver) => {
     expect((await batch(bob, id, { operation: 'upload', objects: [{ oid: 'b'.repeat(64), size: 1 }] })).status).toBe(403);
   });
 });
+
+describe('LFS cleanup job', () => {
+  it('removes abandoned uploads and never-referenced objects after 24 h, and keeps referenced ones', async () => {
+    const t = await startTestApp();
+    try {
+      const u = await createUserWithToken(t);
+      await createRepo(t, u.token, 'gc').expect(200);
+      const id = `${u.username}/gc`;
+      const auth = { Authorization: `Bearer ${u.token}` };
+      const batchUp = (b: Buffer) =>
+        t.http().post(`/${id}.git/info/lfs/objects/batch`).set(auth).send({ operation: 'upload', objects: [{ oid: sha256(b), size: b.length }] }).expect(200);
+      const [kept, orphan, abandoned] = [randomBytes(1000), randomBytes(1000), randomBytes(1000)];
+      for (const b of [kept, orphan]) {
+        const res = await batchUp(b);
+        expect((await fetch(res.body.objects[0].actions.upload.href, { method: 'PUT', body: b })).status).toBe(200);
+      }
+      await commit(t, u.token, id, [header('keep'), { key: 'lfsFile', value: { path: 'k.bin', oid: sha256(kept), size: kept.length } }]).expect(200);
+      await batchUp(abandoned);
+      await t.db.query(`UPDATE lfs_uploads SET created_at = now() - interval '25 hours'`);
+      await t.db.query(`UPDATE lfs_objects SET created_at = now() - interval '25 hours'`);
+
+      const { LfsCleanupJob } = require('../../src/lfs/lfs-cleanup.job');
+      const result = await t.app.get(LfsCleanupJob).run();
+      expect(result).toEqual({ uploads: 1, objects: 1 });
+      const left = await t.db.query(`SELECT oid FROM lfs_objects`);
+      expect(left.rows.map((r) => r.oid)).toEqual([sha256(kept)]);
+      const store = t.app.get<ObjectStore>(OBJECT_STORE);
+      const keys: string[] = [];
+      for await (const o of store.list('lfs/')) keys.push(o.key);
+      expect(keys).toEqual([`lfs/${sha256(kept).slice(0, 2)}/${sha256(kept).slice(2, 4)}/${sha256(kept)}`]);
+      expect((await t.db.query(`SELECT count(*)::int AS n FROM lfs_uploads WHERE state = 'pending'`)).rows[0].n).toBe(0);
+      // The kept file still downloads.
+      const got = await fetch(`${t.baseUrl}/${id}/resolve/main/k.bin`);
+      expect(sha256(Buffer.from(await got.arrayBuffer()))).toBe(sha256(kept));
+    } finally {
+      await t.close();
+    }
+  });
+});
