@@ -138,6 +138,52 @@ export class LfsRepository {
     });
   }
 
+  /** Repositories whose own or the server's keep_versions applies. */
+  async reposWithRetention(serverDefault: number | null): Promise<{ id: number; keep: number; defaultBranch: string }[]> {
+    const rows = await this.db.query(
+      `SELECT id, COALESCE(lfs_keep_versions, $1::int) AS keep, default_branch AS "defaultBranch" FROM repositories
+        WHERE COALESCE(lfs_keep_versions, $1::int) IS NOT NULL AND EXISTS (SELECT 1 FROM repo_lfs_objects ro WHERE ro.repo_id = repositories.id)`,
+      [serverDefault],
+    );
+    return rows.map((r: { id: string; keep: number; defaultBranch: string }) => ({ id: Number(r.id), keep: Number(r.keep), defaultBranch: r.defaultBranch }));
+  }
+
+  /**
+   * Marks versions pruned for a repository and drops its hold on them; an object no repository
+   * holds any more is deleted (its storage key is returned so the bytes can go too).
+   */
+  async prune(repoId: number, objects: { oid: string; pointerOid: string }[]): Promise<string[]> {
+    return this.db.transaction(async (m) => {
+      const orphaned: string[] = [];
+      for (const o of objects) {
+        await m.query(`INSERT INTO lfs_pruned (repo_id, oid, pointer_oid) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [repoId, o.oid, o.pointerOid]);
+        await m.query(`DELETE FROM repo_lfs_objects WHERE repo_id = $1 AND oid = $2`, [repoId, o.oid]);
+        const others = await m.query(`SELECT 1 FROM repo_lfs_objects WHERE oid = $1 LIMIT 1`, [o.oid]);
+        if (!others.length) {
+          const gone = await m.query(`DELETE FROM lfs_objects WHERE oid = $1 RETURNING storage_key AS "storageKey"`, [o.oid]);
+          // TypeORM answers a DELETE … RETURNING with [rows, count].
+          const rows = Array.isArray(gone[0]) ? gone[0] : gone;
+          if (rows[0]) orphaned.push(rows[0].storageKey);
+        }
+      }
+      return orphaned;
+    });
+  }
+
+  /** Pointer blobs of a repository whose LFS version was pruned. */
+  async prunedByPointers(repoId: number, pointerOids: string[]): Promise<Map<string, string>> {
+    if (!pointerOids.length) return new Map();
+    const rows: { pointerOid: string; oid: string }[] = await this.db.query(
+      `SELECT pointer_oid AS "pointerOid", oid FROM lfs_pruned WHERE repo_id = $1 AND pointer_oid = ANY($2::varchar(40)[])`,
+      [repoId, pointerOids],
+    );
+    return new Map(rows.map((r) => [r.pointerOid, r.oid]));
+  }
+
+  async isPruned(repoId: number, oid: string): Promise<boolean> {
+    return (await this.db.query(`SELECT 1 FROM lfs_pruned WHERE repo_id = $1 AND oid = $2`, [repoId, oid])).length > 0;
+  }
+
   transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
     return this.db.transaction(work);
   }

@@ -60,6 +60,10 @@ export class LfsService {
         continue;
       }
       if (req.operation === 'download') {
+        if (await this.lfs.isPruned(repo.id, o.oid)) {
+          objects.push({ oid: o.oid, size: o.size, error: { code: 410, message: PRUNED_MESSAGE } });
+          continue;
+        }
         if (!existing || !held.get(o.oid)?.committed) {
           objects.push({ oid: o.oid, size: o.size, error: { code: 404, message: 'Object does not exist' } });
           continue;
@@ -176,9 +180,13 @@ export class LfsService {
     for (const o of objects) await this.lfs.holdInRepo(m, repoId, o.oid, pointerBlobOid(o.oid, o.size), true);
   }
 
-  /** LFS objects behind the given blob ids of a repository (tree listings, resolve). */
-  lfsByBlob(repoId: number, blobOids: string[]): Promise<Map<string, { oid: string; size: number }>> {
-    return this.lfs.byPointers(repoId, blobOids);
+  /** LFS objects behind the given blob ids of a repository (tree listings, resolve); pruned versions are flagged. */
+  async lfsByBlob(repoId: number, blobOids: string[]): Promise<Map<string, { oid: string; size: number; pruned?: boolean }>> {
+    const found: Map<string, { oid: string; size: number; pruned?: boolean }> = await this.lfs.byPointers(repoId, blobOids);
+    for (const [pointer, oid] of await this.lfs.prunedByPointers(repoId, blobOids)) {
+      if (!found.has(pointer)) found.set(pointer, { oid, size: 0, pruned: true });
+    }
+    return found;
   }
 
   /** Where the bytes of a committed object are: a presigned URL (S3) or a key to stream (fs). */
@@ -252,6 +260,8 @@ export class LfsService {
     await this.store.delete(upload.stagingKey).catch(() => undefined);
   }
 }
+
+export const PRUNED_MESSAGE = 'This version of the file was pruned: the repository keeps only its newest LFS versions (keep_versions)';
 
 function hashMismatch(): DomainError {
   return new DomainError(422, 'HashMismatch', 'The uploaded bytes do not hash to the object id; they were discarded');

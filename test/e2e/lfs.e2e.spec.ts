@@ -254,3 +254,41 @@ describe('LFS cleanup job', () => {
     }
   });
 });
+
+describe('LFS keep_versions', () => {
+  it('keeps the newest K versions of each LFS path; older ones answer 410 and their bytes go', async () => {
+    const t = await startTestApp();
+    try {
+      const u = await createUserWithToken(t);
+      await createRepo(t, u.token, 'kv').expect(200);
+      const id = `${u.username}/kv`;
+      const auth = { Authorization: `Bearer ${u.token}` };
+      await t.http().put(`/api/models/${id}/settings`).set(auth).send({ lfs_keep_versions: 2 }).expect(200);
+      const versions = [randomBytes(500), randomBytes(500), randomBytes(500), randomBytes(500)];
+      const commits: string[] = [];
+      for (const v of versions) {
+        const res = await t.http().post(`/${id}.git/info/lfs/objects/batch`).set(auth).send({ operation: 'upload', objects: [{ oid: sha256(v), size: v.length }] }).expect(200);
+        expect((await fetch(res.body.objects[0].actions.upload.href, { method: 'PUT', body: v })).status).toBe(200);
+        commits.push((await commit(t, u.token, id, [header('v'), { key: 'lfsFile', value: { path: 'w.bin', oid: sha256(v), size: v.length } }]).expect(200)).body.commitOid);
+      }
+      const { LfsRetentionJob } = require('../../src/lfs/lfs-retention.job');
+      const job = t.app.get(LfsRetentionJob);
+      expect(await job.run()).toBe(2);
+      expect(await job.run()).toBe(0);
+
+      const old = await t.http().get(`/${id}/resolve/${commits[0]}/w.bin`);
+      expectHfError(old, 410, 'LfsVersionPruned');
+      const kept = await fetch(`${t.baseUrl}/${id}/resolve/${commits[2]}/w.bin`);
+      expect(sha256(Buffer.from(await kept.arrayBuffer()))).toBe(sha256(versions[2]));
+      const head = await fetch(`${t.baseUrl}/${id}/resolve/main/w.bin`);
+      expect(sha256(Buffer.from(await head.arrayBuffer()))).toBe(sha256(versions[3]));
+      const dl = await t.http().post(`/${id}.git/info/lfs/objects/batch`).set(auth).send({ operation: 'download', objects: [{ oid: sha256(versions[1]), size: 500 }] }).expect(200);
+      expect(dl.body.objects[0].error.code).toBe(410);
+      const left = (await t.db.query(`SELECT oid FROM lfs_objects`)).rows.map((r) => r.oid).sort();
+      expect(left).toEqual([sha256(versions[2]), sha256(versions[3])].sort());
+      expect(await t.app.get<ObjectStore>(OBJECT_STORE).head(`lfs/${sha256(versions[0]).slice(0, 2)}/${sha256(versions[0]).slice(2, 4)}/${sha256(versions[0])}`)).toBeNull();
+    } finally {
+      await t.close();
+    }
+  });
+});

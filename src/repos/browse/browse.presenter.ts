@@ -4,8 +4,9 @@ import type { BrowseEntry } from './browse.service';
 
 /** A tree / paths-info entry in the hub's shape; `expand` adds lastCommit and the scan status. */
 export function toTreeEntry(e: BrowseEntry, expand: boolean): TreeEntryDto {
-  const out: TreeEntryDto = { type: e.type, oid: e.oid, size: e.type === 'file' ? (e.lfs?.size ?? e.size) : 0, path: e.path };
-  if (e.lfs) out.lfs = { oid: e.lfs.oid, size: e.lfs.size, pointerSize: e.size };
+  const lfs = e.lfs && !e.lfs.pruned ? e.lfs : undefined;
+  const out: TreeEntryDto = { type: e.type, oid: e.oid, size: e.type === 'file' ? (lfs?.size ?? e.size) : 0, path: e.path };
+  if (lfs) out.lfs = { oid: lfs.oid, size: lfs.size, pointerSize: e.size };
   if (expand) {
     if (e.lastCommit) out.lastCommit = { id: e.lastCommit.oid, title: e.lastCommit.title, date: e.lastCommit.committedAt.toISOString() };
     // huggingface_hub reads avScan and pickleImportScan unconditionally: present, null when unscanned.

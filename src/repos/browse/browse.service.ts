@@ -18,7 +18,7 @@ const TREE_EXPAND_MAX_LIMIT = 100;
 export interface BrowseEntry extends RepoEntry {
   lastCommit?: CommitInfo;
   /** For LFS files: the content behind the pointer blob (`size` stays the pointer's). */
-  lfs?: { oid: string; size: number };
+  lfs?: { oid: string; size: number; pruned?: boolean };
 }
 
 export interface TreePage {

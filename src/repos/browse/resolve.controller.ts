@@ -3,6 +3,8 @@ import { ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nest
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream';
 import { ApiErrorResponses } from '../../core/errors/api-errors.decorator';
+import { DomainError } from '../../core/errors/domain-error';
+import { PRUNED_MESSAGE } from '../../lfs/lfs.service';
 import { HfErrorDto } from '../../core/errors/hf-error.dto';
 import { parseRangeHeader } from '../../core/storage/http-range';
 import { RangeNotSatisfiableError } from '../../core/storage/storage-errors';
@@ -106,6 +108,7 @@ export class ResolveController {
     const file = await this.browse.file(repo, rev, path);
     // resolve serves an LFS file's content; raw serves the pointer blob as git stores it.
     const lfs = raw ? undefined : file.entry.lfs;
+    if (lfs?.pruned) throw new DomainError(410, 'LfsVersionPruned', PRUNED_MESSAGE);
     const size = lfs?.size ?? file.entry.size;
     const etag = `"${lfs?.oid ?? file.entry.oid}"`;
     res.setHeader('X-Repo-Commit', file.commitOid);
