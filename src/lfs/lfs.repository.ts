@@ -170,6 +170,23 @@ export class LfsRepository {
     });
   }
 
+  /** Held and pruned LFS objects behind pointer blobs, in one round trip (tree listings, resolve). */
+  async lfsEntriesByPointers(repoId: number, pointerOids: string[]): Promise<Map<string, { oid: string; size: number; pruned?: boolean }>> {
+    if (!pointerOids.length) return new Map();
+    const rows: { pointerOid: string; oid: string; size: string; pruned: boolean }[] = await this.db.query(
+      `SELECT ro.pointer_oid AS "pointerOid", o.oid, o.size, false AS pruned FROM repo_lfs_objects ro JOIN lfs_objects o ON o.oid = ro.oid
+        WHERE ro.repo_id = $1 AND ro.pointer_oid = ANY($2::varchar(40)[])
+       UNION ALL
+       SELECT p.pointer_oid, p.oid, 0, true FROM lfs_pruned p WHERE p.repo_id = $1 AND p.pointer_oid = ANY($2::varchar(40)[])`,
+      [repoId, pointerOids],
+    );
+    const out = new Map<string, { oid: string; size: number; pruned?: boolean }>();
+    for (const r of rows) {
+      if (!out.has(r.pointerOid) || !r.pruned) out.set(r.pointerOid, r.pruned ? { oid: r.oid, size: 0, pruned: true } : { oid: r.oid, size: Number(r.size) });
+    }
+    return out;
+  }
+
   /** Pointer blobs of a repository whose LFS version was pruned. */
   async prunedByPointers(repoId: number, pointerOids: string[]): Promise<Map<string, string>> {
     if (!pointerOids.length) return new Map();

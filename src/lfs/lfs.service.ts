@@ -181,12 +181,8 @@ export class LfsService {
   }
 
   /** LFS objects behind the given blob ids of a repository (tree listings, resolve); pruned versions are flagged. */
-  async lfsByBlob(repoId: number, blobOids: string[]): Promise<Map<string, { oid: string; size: number; pruned?: boolean }>> {
-    const found: Map<string, { oid: string; size: number; pruned?: boolean }> = await this.lfs.byPointers(repoId, blobOids);
-    for (const [pointer, oid] of await this.lfs.prunedByPointers(repoId, blobOids)) {
-      if (!found.has(pointer)) found.set(pointer, { oid, size: 0, pruned: true });
-    }
-    return found;
+  lfsByBlob(repoId: number, blobOids: string[]): Promise<Map<string, { oid: string; size: number; pruned?: boolean }>> {
+    return this.lfs.lfsEntriesByPointers(repoId, blobOids);
   }
 
   /** Where the bytes of a committed object are: a presigned URL (S3) or a key to stream (fs). */

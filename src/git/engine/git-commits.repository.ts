@@ -28,6 +28,31 @@ export class GitCommitsRepository {
     return rows[0] ? normalise(rows[0]) : null;
   }
 
+  /** Which of these commits are in the index. */
+  async existing(repoId: number, oids: Oid[], m: EntityManager = this.db.manager): Promise<Set<Oid>> {
+    if (oids.length === 0) return new Set();
+    const rows: { oid: string }[] = await m.query(`SELECT oid FROM git_commits WHERE repo_id = $1 AND oid = ANY($2::varchar(40)[])`, [repoId, oids]);
+    return new Set(rows.map((r) => r.oid));
+  }
+
+  /**
+   * The commit graph below `heads` (themselves included): every indexed commit reachable from
+   * them, with its tree and parents. One recursive query; git over HTTP walks it in memory.
+   */
+  async ancestry(repoId: number, heads: Oid[], m: EntityManager = this.db.manager): Promise<{ oid: Oid; treeOid: Oid; parents: Oid[]; generation: number }[]> {
+    if (heads.length === 0) return [];
+    const rows: { oid: string; treeOid: string; parents: string[] | string; generation: number }[] = await m.query(
+      `WITH RECURSIVE walk(oid) AS (
+         SELECT unnest($2::varchar(40)[])
+         UNION
+         SELECT unnest(c.parents)::varchar(40) FROM git_commits c JOIN walk w ON c.repo_id = $1 AND c.oid = w.oid
+       )
+       SELECT oid, tree_oid AS "treeOid", parents, generation FROM git_commits WHERE repo_id = $1 AND oid IN (SELECT oid FROM walk)`,
+      [repoId, heads],
+    );
+    return rows.map((r) => ({ oid: r.oid, treeOid: r.treeOid, parents: Array.isArray(r.parents) ? r.parents : parsePgArray(r.parents), generation: Number(r.generation) }));
+  }
+
   /** Commits whose id starts with `prefix` (at most 2: enough to tell unique from ambiguous). */
   async findByPrefix(repoId: number, prefix: string): Promise<Oid[]> {
     const rows: { oid: string }[] = await this.db.query(

@@ -53,6 +53,26 @@ export class GitObjectsRepository {
     return new Map(rows.map((r) => [r.oid, Number(r.size)]));
   }
 
+  /** The rows (bodies included) of many objects; missing ones are simply absent. */
+  async findMany(repoId: number, oids: Oid[], m: EntityManager = this.db.manager): Promise<StoredObjectRow[]> {
+    if (oids.length === 0) return [];
+    const rows = await m.query(
+      `SELECT oid, type, size, body, storage_key AS "storageKey" FROM git_objects WHERE repo_id = $1 AND oid = ANY($2::varchar(40)[])`,
+      [repoId, oids],
+    );
+    return rows.map(toRow);
+  }
+
+  /** Types and sizes of many objects, without their bodies; missing ones are absent. */
+  async typesOf(repoId: number, oids: Oid[], m: EntityManager = this.db.manager): Promise<Map<Oid, { type: GitObjectType; size: number }>> {
+    if (oids.length === 0) return new Map();
+    const rows: { oid: string; type: number; size: string | number }[] = await m.query(
+      `SELECT oid, type, size FROM git_objects WHERE repo_id = $1 AND oid = ANY($2::varchar(40)[])`,
+      [repoId, oids],
+    );
+    return new Map(rows.map((r) => [r.oid, { type: TYPE_BY_PACK[r.type], size: Number(r.size) }]));
+  }
+
   async existing(repoId: number, oids: Oid[], m: EntityManager = this.db.manager): Promise<Set<Oid>> {
     if (oids.length === 0) return new Set();
     const rows: { oid: string }[] = await m.query(`SELECT oid FROM git_objects WHERE repo_id = $1 AND oid = ANY($2::varchar(40)[])`, [repoId, oids]);

@@ -26,6 +26,7 @@ export class MissingObjectError extends Error {
 @Injectable()
 export class ObjectDatabase {
   private readonly trees = new LruCache<string, TreeEntry[]>(4096);
+  private readonly sizeCache = new LruCache<string, number>(100_000);
 
   constructor(
     private readonly objects: GitObjectsRepository,
@@ -42,6 +43,40 @@ export class ObjectDatabase {
     return { oid, type, size: body.length, body: null, storageKey };
   }
 
+  /**
+   * A row for an object whose zlib stream is already at hand (a pack entry from a push): the
+   * stream is stored as is, a large one in the object store (idempotent), like `prepare`.
+   */
+  async prepareDeflated(oid: Oid, type: GitObjectType, size: number, deflated: Buffer): Promise<StoredObjectRow> {
+    if (deflated.length <= INLINE_MAX_BYTES) return { oid, type, size, body: deflated, storageKey: null };
+    const storageKey = `git/objects/${oid.slice(0, 2)}/${oid}`;
+    if (!(await this.store.head(storageKey))) await this.store.put(storageKey, deflated, { contentLength: deflated.length });
+    return { oid, type, size, body: null, storageKey };
+  }
+
+  /** A stored row's zlib stream: the inline bytes, or a stream from the object store. */
+  async deflatedBody(row: StoredObjectRow): Promise<Buffer | Readable> {
+    if (row.body) return row.body;
+    return (await this.store.get(row.storageKey!)).body;
+  }
+
+  /** An inflated body from a row already loaded (see `findMany`). */
+  async inflateRow(row: StoredObjectRow): Promise<Buffer> {
+    if (row.body) return inflateBody(row.body);
+    const { body } = await this.store.get(row.storageKey!);
+    const chunks: Buffer[] = [];
+    for await (const chunk of body.pipe(createInflate())) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  }
+
+  findMany(repoId: number, oids: Oid[], m?: EntityManager): Promise<StoredObjectRow[]> {
+    return this.objects.findMany(repoId, oids, m);
+  }
+
+  typesOf(repoId: number, oids: Oid[], m?: EntityManager): Promise<Map<Oid, { type: GitObjectType; size: number }>> {
+    return this.objects.typesOf(repoId, oids, m);
+  }
+
   record(m: EntityManager, repoId: number, rows: StoredObjectRow[]): Promise<void> {
     return this.objects.insertMany(m, repoId, rows);
   }
@@ -50,8 +85,20 @@ export class ObjectDatabase {
     return this.objects.existing(repoId, oids, m);
   }
 
-  sizes(repoId: number, oids: Oid[]): Promise<Map<Oid, number>> {
-    return this.objects.sizes(repoId, oids);
+  /** Sizes are immutable by object id; only the ones not cached are asked for. */
+  async sizes(repoId: number, oids: Oid[]): Promise<Map<Oid, number>> {
+    const out = new Map<Oid, number>();
+    const missing: Oid[] = [];
+    for (const oid of oids) {
+      const size = this.sizeCache.get(`${repoId}:${oid}`);
+      if (size === undefined) missing.push(oid);
+      else out.set(oid, size);
+    }
+    for (const [oid, size] of await this.objects.sizes(repoId, missing)) {
+      this.sizeCache.set(`${repoId}:${oid}`, size);
+      out.set(oid, size);
+    }
+    return out;
   }
 
   async info(repoId: number, oid: Oid, m?: EntityManager): Promise<{ type: GitObjectType; size: number } | null> {

@@ -11,6 +11,7 @@ import { GitCommitsRepository } from './git-commits.repository';
 import { GitRefsRepository } from './git-refs.repository';
 import { entryNotFound, parentCommitMismatch, pathConflict, revisionNotFound } from './engine-errors';
 import type { Author, CommitInfo, CommitInput, CommitResult, PreparedBlob, RefInfo, RepoEntry, ResolvedRevision } from './engine.types';
+import { LruCache } from './lru-cache';
 import { ObjectDatabase } from './object-database';
 import { normaliseRepoPath } from './paths';
 import { assertValidRefName } from './ref-names';
@@ -24,6 +25,13 @@ import { PathConflictError, PathMissingError, TreeEditor } from './tree-editor';
  */
 @Injectable()
 export class VersionEngine {
+  /**
+   * Immutable by their ids (objects never change, and repository ids are never reused), so
+   * cached per node without invalidation: commit metadata, and what a ref target peels to.
+   */
+  private readonly commitCache = new LruCache<string, CommitInfo>(20_000);
+  private readonly peelCache = new LruCache<string, Oid>(20_000);
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly objects: ObjectDatabase,
@@ -135,8 +143,13 @@ export class VersionEngine {
   }
 
   async commitInfo(repoId: number, oid: Oid, m?: EntityManager): Promise<CommitInfo> {
+    const key = `${repoId}:${oid}`;
+    const cached = this.commitCache.get(key);
+    if (cached) return cached;
     const info = await this.commits.find(repoId, oid, m);
     if (!info) throw revisionNotFound(oid);
+    // Only what is committed is cached: a row read inside an open transaction may yet roll back.
+    if (!m) this.commitCache.set(key, info);
     return info;
   }
 
@@ -277,6 +290,15 @@ export class VersionEngine {
 
   /** Follows annotated tags down to the commit they name. */
   private async peel(repoId: number, oid: Oid): Promise<Oid> {
+    const key = `${repoId}:${oid}`;
+    const cached = this.peelCache.get(key);
+    if (cached) return cached;
+    const peeled = await this.peelUncached(repoId, oid);
+    this.peelCache.set(key, peeled);
+    return peeled;
+  }
+
+  private async peelUncached(repoId: number, oid: Oid): Promise<Oid> {
     let current = oid;
     for (let depth = 0; depth < 8; depth++) {
       const info = await this.objects.info(repoId, current);

@@ -1,0 +1,395 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { decodeTag } from '../codec/commit';
+import { type GitObjectType, type Oid, PACK_TYPE } from '../codec/object-types';
+import { encodePackEntryHeader, encodePackHeader } from '../codec/pack-writer';
+import { decodeTree, type TreeEntry } from '../codec/tree';
+import { GitCommitsRepository } from './git-commits.repository';
+import type { StoredObjectRow } from './git-objects.repository';
+import { MissingObjectError, ObjectDatabase } from './object-database';
+
+/**
+ * What upload-pack sends (git-protocol notes §1.5–1.7): the objects reachable from the wants
+ * minus those reachable from the common haves, cut at the shallow boundary, as an undeltified
+ * pack streamed from the stored zlib bodies. Everything is scoped to one repository: a have or
+ * a want names an object only if this repository holds it.
+ */
+
+/** Objects one tree walk reads at once. */
+const TREE_BATCH = 500;
+/** Objects whose rows (bodies included) are loaded at once while streaming the pack. */
+const STREAM_BATCH = 64;
+/** Pack bytes are gathered into chunks of about one side-band-64k packet. */
+const CHUNK_BYTES = 65515;
+/** Annotated tags nest at most this deep before Hangar gives up peeling. */
+const MAX_TAG_DEPTH = 8;
+
+const NO_CUT: ReadonlySet<Oid> = new Set();
+
+interface GraphNode {
+  tree: Oid;
+  parents: Oid[];
+  generation: number;
+}
+
+/** The indexed commits below some heads, walked in memory. */
+export class CommitGraph {
+  constructor(readonly nodes: Map<Oid, GraphNode>) {}
+
+  has(oid: Oid): boolean {
+    return this.nodes.has(oid);
+  }
+
+  /** Parents as the client sees them: none at a commit of `cut` (its shallow boundary). */
+  parentsOf(oid: Oid, cut: ReadonlySet<Oid>): Oid[] {
+    if (cut.has(oid)) return [];
+    return (this.nodes.get(oid)?.parents ?? []).filter((p) => this.nodes.has(p));
+  }
+
+  /** Commits reachable from `starts` (included), not crossing `cut` and not entering `stop`. In walk order. */
+  closure(starts: Iterable<Oid>, cut: ReadonlySet<Oid>, stop: ReadonlySet<Oid> = new Set()): Oid[] {
+    const seen = new Set<Oid>();
+    const out: Oid[] = [];
+    const queue: Oid[] = [];
+    const visit = (oid: Oid) => {
+      if (!this.nodes.has(oid) || stop.has(oid) || seen.has(oid)) return;
+      seen.add(oid);
+      queue.push(oid);
+    };
+    for (const s of starts) visit(s);
+    for (let i = 0; i < queue.length; i++) {
+      out.push(queue[i]);
+      this.parentsOf(queue[i], cut).forEach(visit);
+    }
+    return out;
+  }
+
+  /** Every want reaches a commit of `common` (git's ok_to_give_up, with the whole common history). */
+  allReach(wants: readonly Oid[], common: ReadonlySet<Oid>, cut: ReadonlySet<Oid>): boolean {
+    if (common.size === 0) return false;
+    const order = [...this.nodes.entries()].sort((a, b) => a[1].generation - b[1].generation);
+    const reaches = new Map<Oid, boolean>();
+    for (const [oid] of order) reaches.set(oid, common.has(oid) || this.parentsOf(oid, cut).some((p) => reaches.get(p) === true));
+    return wants.every((w) => reaches.get(w) === true);
+  }
+
+  /** Minimal distance from the wants (0 for the wants themselves). */
+  depths(wants: readonly Oid[]): Map<Oid, number> {
+    const depth = new Map<Oid, number>();
+    const queue: Oid[] = [];
+    const visit = (oid: Oid, d: number) => {
+      if (!this.nodes.has(oid) || depth.has(oid)) return;
+      depth.set(oid, d);
+      queue.push(oid);
+    };
+    for (const w of wants) visit(w, 0);
+    for (let i = 0; i < queue.length; i++) {
+      const d = depth.get(queue[i])! + 1;
+      for (const p of this.parentsOf(queue[i], NO_CUT)) visit(p, d);
+    }
+    return depth;
+  }
+}
+
+/** The wants, sorted by kind: commits to walk, tag objects to send as they are, trees and blobs named directly. */
+export interface ResolvedWants {
+  commits: Oid[];
+  tags: Oid[];
+  trees: Oid[];
+  blobs: Oid[];
+}
+
+export interface PackRequest {
+  wants: ResolvedWants;
+  /** Haves this repository has (commits in its index): the client has them and all their history. */
+  common: Oid[];
+  /** The client's shallow boundary (its commits without parents). */
+  clientShallows: Oid[];
+  /** `deepen <n>`, 0 for a full history. */
+  depth: number;
+  /** Annotated tags of the repository, offered by `include-tag` when their commit is sent. */
+  includeTags: { tagOid: Oid; commit: Oid }[] | null;
+}
+
+export interface PlannedObject {
+  oid: Oid;
+  type: GitObjectType;
+  /** Known when the walk already loaded it (trees); others are loaded while streaming. */
+  row?: StoredObjectRow;
+}
+
+export interface PackPlan {
+  objects: PlannedObject[];
+  /** New shallow boundary commits to announce (`shallow <oid>`). */
+  shallow: Oid[];
+  /** Client shallow commits whose history now comes along (`unshallow <oid>`). */
+  unshallow: Oid[];
+}
+
+@Injectable()
+export class PackPlanner {
+  constructor(
+    private readonly objects: ObjectDatabase,
+    private readonly commits: GitCommitsRepository,
+  ) {}
+
+  /** Sorts the wants by kind; the first one this repository cannot serve is returned as `missing`. */
+  async resolveWants(repoId: number, wants: readonly Oid[]): Promise<ResolvedWants | { missing: Oid }> {
+    const unique = [...new Set(wants)];
+    const out: ResolvedWants = { commits: [], tags: [], trees: [], blobs: [] };
+    const types = await this.objects.typesOf(repoId, unique);
+    const indexed = await this.commits.existing(repoId, unique.filter((w) => types.get(w)?.type === 'commit'));
+    for (const want of unique) {
+      let oid = want;
+      for (let depth = 0; ; depth++) {
+        const type = types.get(oid)?.type ?? (await this.objects.info(repoId, oid))?.type;
+        if (!type || depth > MAX_TAG_DEPTH) return { missing: want };
+        if (type === 'tag') {
+          out.tags.push(oid);
+          oid = decodeTag((await this.objects.read(repoId, oid)).body).object;
+          continue;
+        }
+        if (type === 'commit') {
+          if (!indexed.has(oid) && !(await this.commits.existing(repoId, [oid])).has(oid)) return { missing: want };
+          out.commits.push(oid);
+        } else if (type === 'tree') out.trees.push(oid);
+        else out.blobs.push(oid);
+        break;
+      }
+    }
+    out.commits = [...new Set(out.commits)];
+    out.tags = [...new Set(out.tags)];
+    return out;
+  }
+
+  /** Which haves are common (commits this repository has indexed), in request order. */
+  async commonHaves(repoId: number, haves: readonly Oid[]): Promise<Oid[]> {
+    const known = await this.commits.existing(repoId, [...new Set(haves)]);
+    return [...new Set(haves)].filter((h) => known.has(h));
+  }
+
+  async graph(repoId: number, heads: Iterable<Oid>): Promise<CommitGraph> {
+    const rows = await this.commits.ancestry(repoId, [...new Set(heads)]);
+    return new CommitGraph(new Map(rows.map((r) => [r.oid, { tree: r.treeOid, parents: r.parents, generation: r.generation }])));
+  }
+
+  /** Can the server stop negotiating (`ready`)? Every want commit reaches a common commit. */
+  async readyToGiveUp(repoId: number, wantCommits: readonly Oid[], common: readonly Oid[], clientShallows: readonly Oid[]): Promise<boolean> {
+    if (common.length === 0) return false;
+    const graph = await this.graph(repoId, [...wantCommits, ...common]);
+    const cut = new Set(clientShallows);
+    const have = new Set(graph.closure(common, cut));
+    return graph.allReach(wantCommits, have, cut);
+  }
+
+  /** The shallow boundary of a `deepen` (without computing a pack): for the first POST of a v0 shallow fetch. */
+  async shallowUpdate(repoId: number, wants: ResolvedWants, clientShallows: readonly Oid[], depth: number): Promise<{ shallow: Oid[]; unshallow: Oid[] }> {
+    const graph = await this.graph(repoId, wants.commits);
+    const { shallow, unshallow } = deepen(graph, wants.commits, new Set(clientShallows), depth);
+    return { shallow, unshallow };
+  }
+
+  /** Decides the objects of the pack. */
+  async plan(repoId: number, req: PackRequest): Promise<PackPlan> {
+    const clientShallow = new Set(req.clientShallows);
+    const graph = await this.graph(repoId, [...req.wants.commits, ...req.common]);
+    let cut: Set<Oid> = clientShallow;
+    let extraWants: Oid[] = [];
+    let shallow: Oid[] = [];
+    let unshallow: Oid[] = [];
+    if (req.depth > 0) {
+      const d = deepen(graph, req.wants.commits, clientShallow, req.depth);
+      ({ shallow, unshallow } = d);
+      cut = new Set([...d.boundary, ...req.clientShallows.filter((s) => !d.unshallowSet.has(s))]);
+      extraWants = unshallow.flatMap((u) => graph.parentsOf(u, NO_CUT));
+    }
+    // What the client has: the common commits and their history down to its shallow boundary.
+    const uninteresting = new Set(graph.closure(req.common, clientShallow));
+    const interesting = graph.closure([...req.wants.commits, ...extraWants], cut, uninteresting);
+    // The trees of the commits at the edge (and of unshallowed commits) are what the client has.
+    const edge = new Set<Oid>();
+    for (const c of interesting) for (const p of graph.parentsOf(c, cut)) if (uninteresting.has(p)) edge.add(p);
+    for (const u of unshallow) if (uninteresting.has(u)) edge.add(u);
+
+    const walker = new TreeWalker(this.objects, repoId);
+    await walker.markUninteresting([...edge].map((c) => graph.nodes.get(c)!.tree));
+    const roots = [...interesting.map((c) => graph.nodes.get(c)!.tree), ...req.wants.trees];
+    const { trees, blobs } = await walker.collect(roots, req.wants.blobs);
+
+    const tags = [...req.wants.tags];
+    if (req.includeTags) {
+      const sent = new Set(interesting);
+      const have = new Set(tags);
+      for (const t of req.includeTags) {
+        if (!sent.has(t.commit) || have.has(t.tagOid)) continue;
+        // The tag object, and any tag it names on the way down to the commit.
+        for (let oid: Oid = t.tagOid, depth = 0; depth <= MAX_TAG_DEPTH && !have.has(oid); depth++) {
+          const obj = await this.objects.read(repoId, oid);
+          if (obj.type !== 'tag') break;
+          have.add(oid);
+          tags.push(oid);
+          oid = decodeTag(obj.body).object;
+        }
+      }
+    }
+    const objects: PlannedObject[] = [
+      ...interesting.map((oid) => ({ oid, type: 'commit' as const })),
+      ...tags.map((oid) => ({ oid, type: 'tag' as const })),
+      ...trees.map((t) => ({ oid: t.oid, type: 'tree' as const, row: t })),
+      ...blobs.map((oid) => ({ oid, type: 'blob' as const })),
+    ];
+    return { objects, shallow, unshallow };
+  }
+
+  /**
+   * The pack of a plan, as chunks: header, each object's entry header and stored zlib stream
+   * (inline bytes or streamed from the object store, never recompressed), SHA-1 trailer.
+   * Rows are loaded a few at a time, so memory stays bounded whatever the pack size.
+   */
+  async *packStream(repoId: number, plan: PackPlan): AsyncGenerator<Buffer, void, undefined> {
+    const hash = createHash('sha1');
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    const take = (): Buffer => {
+      const out = Buffer.concat(pending, pendingBytes);
+      pending = [];
+      pendingBytes = 0;
+      return out;
+    };
+    const add = (b: Buffer) => {
+      hash.update(b);
+      pending.push(b);
+      pendingBytes += b.length;
+    };
+    add(encodePackHeader(plan.objects.length));
+    for (let i = 0; i < plan.objects.length; i += STREAM_BATCH) {
+      const batch = plan.objects.slice(i, i + STREAM_BATCH);
+      const need = batch.filter((o) => !o.row).map((o) => o.oid);
+      const loaded = new Map((await this.objects.findMany(repoId, need)).map((r) => [r.oid, r]));
+      for (const o of batch) {
+        const row = o.row ?? loaded.get(o.oid);
+        if (!row) throw new MissingObjectError(o.oid);
+        add(encodePackEntryHeader(PACK_TYPE[row.type], row.size));
+        const body = await this.objects.deflatedBody(row);
+        if (Buffer.isBuffer(body)) add(body);
+        else {
+          for await (const chunk of body as Readable) {
+            add(chunk as Buffer);
+            if (pendingBytes >= CHUNK_BYTES) yield take();
+          }
+        }
+        if (pendingBytes >= CHUNK_BYTES) yield take();
+      }
+    }
+    add(hash.digest());
+    yield take();
+  }
+}
+
+interface Deepened {
+  boundary: Oid[];
+  shallow: Oid[];
+  unshallow: Oid[];
+  unshallowSet: Set<Oid>;
+}
+
+/**
+ * `deepen <depth>` (§1.7): the commits within `depth` of the wants; those at the last level
+ * that have parents become the new shallow boundary. Client shallow commits now strictly
+ * inside are unshallowed; boundary commits the client already has as shallow are not announced.
+ */
+function deepen(graph: CommitGraph, wants: readonly Oid[], clientShallow: ReadonlySet<Oid>, depth: number): Deepened {
+  const depths = graph.depths(wants);
+  const boundary: Oid[] = [];
+  const unshallow: Oid[] = [];
+  for (const [oid, d] of depths) {
+    if (d > depth - 1) continue;
+    const hasParents = graph.parentsOf(oid, NO_CUT).length > 0;
+    if (d === depth - 1 && hasParents) boundary.push(oid);
+    else if (clientShallow.has(oid) && hasParents) unshallow.push(oid);
+  }
+  return { boundary, shallow: boundary.filter((b) => !clientShallow.has(b)), unshallow, unshallowSet: new Set(unshallow) };
+}
+
+/** Batched walks over trees, level by level (one query per level and batch). */
+class TreeWalker {
+  private readonly uninterestingTrees = new Set<Oid>();
+  private readonly uninterestingBlobs = new Set<Oid>();
+
+  constructor(
+    private readonly objects: ObjectDatabase,
+    private readonly repoId: number,
+  ) {}
+
+  private async load(oids: Oid[]): Promise<{ row: StoredObjectRow; entries: TreeEntry[] }[]> {
+    const out: { row: StoredObjectRow; entries: TreeEntry[] }[] = [];
+    for (let i = 0; i < oids.length; i += TREE_BATCH) {
+      const batch = oids.slice(i, i + TREE_BATCH);
+      const rows = await this.objects.findMany(this.repoId, batch);
+      if (rows.length !== batch.length) {
+        const found = new Set(rows.map((r) => r.oid));
+        throw new MissingObjectError(batch.find((o) => !found.has(o))!);
+      }
+      for (const row of rows) {
+        if (row.type !== 'tree') throw new MissingObjectError(row.oid);
+        out.push({ row, entries: decodeTree(await this.objects.inflateRow(row)) });
+      }
+    }
+    return out;
+  }
+
+  /** Everything under these trees is on the client already. */
+  async markUninteresting(roots: Oid[]): Promise<void> {
+    let next: Oid[] = [];
+    const visit = (oid: Oid) => {
+      if (this.uninterestingTrees.has(oid)) return;
+      this.uninterestingTrees.add(oid);
+      next.push(oid);
+    };
+    roots.forEach(visit);
+    while (next.length) {
+      const level = next;
+      next = [];
+      for (const { entries } of await this.load(level)) {
+        for (const e of entries) {
+          if (e.mode === '40000') visit(e.oid);
+          else if (e.mode !== '160000') this.uninterestingBlobs.add(e.oid);
+        }
+      }
+    }
+  }
+
+  /** The trees (with their rows) and blobs under `roots` that the client does not have, parents before children. */
+  async collect(roots: Oid[], extraBlobs: Oid[]): Promise<{ trees: StoredObjectRow[]; blobs: Oid[] }> {
+    const seenTrees = new Set<Oid>();
+    const seenBlobs = new Set<Oid>();
+    const trees: StoredObjectRow[] = [];
+    const blobs: Oid[] = [];
+    let next: Oid[] = [];
+    const addBlob = (oid: Oid) => {
+      if (this.uninterestingBlobs.has(oid) || seenBlobs.has(oid)) return;
+      seenBlobs.add(oid);
+      blobs.push(oid);
+    };
+    const addTree = (oid: Oid) => {
+      if (this.uninterestingTrees.has(oid) || seenTrees.has(oid)) return;
+      seenTrees.add(oid);
+      next.push(oid);
+    };
+    roots.forEach(addTree);
+    while (next.length) {
+      const level = next;
+      next = [];
+      for (const { row, entries } of await this.load(level)) {
+        trees.push(row);
+        for (const e of entries) {
+          if (e.mode === '40000') addTree(e.oid);
+          else if (e.mode !== '160000') addBlob(e.oid);
+        }
+      }
+    }
+    extraBlobs.forEach(addBlob);
+    return { trees, blobs };
+  }
+}
