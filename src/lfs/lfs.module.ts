@@ -3,13 +3,17 @@ import { ReposModule } from '../repos/repos.module';
 import { LfsBatchController } from './lfs-batch.controller';
 import { LfsUploadController } from './lfs-upload.controller';
 import { LfsCleanupJob } from './lfs-cleanup.job';
+import { LfsRetentionJob } from './lfs-retention.job';
 import { LfsRepository } from './lfs.repository';
 import { LfsService } from './lfs.service';
+import { LfsLocksController } from './locks/lfs-locks.controller';
+import { LfsLocksRepository } from './locks/lfs-locks.repository';
+import { LfsLocksService } from './locks/lfs-locks.service';
 
 @Module({
   imports: [ReposModule],
-  controllers: [LfsBatchController, LfsUploadController],
-  providers: [LfsRepository, LfsService, LfsCleanupJob],
+  controllers: [LfsBatchController, LfsUploadController, LfsLocksController],
+  providers: [LfsRepository, LfsService, LfsCleanupJob, LfsRetentionJob, LfsLocksRepository, LfsLocksService],
   exports: [LfsService],
 })
 export class LfsModule {}

@@ -243,6 +243,8 @@ describe('validate-yaml', () => {
   it('answers 200 with warnings for valid metadata and 400 with errors otherwise', async () => {
     const ok = await t.http().post('/api/validate-yaml').send({ content: '---\nlicense: mit\ntags: [a, b]\n---\n# x\n', repoType: 'model' }).expect(200);
     expect(ok.body).toEqual({ warnings: [] });
+    const noMeta = await t.http().post('/api/validate-yaml').send({ content: '# just a title\n', repoType: 'model' }).expect(200);
+    expect(noMeta.body).toEqual({ warnings: [{ message: 'No YAML metadata block found' }] });
     const badYaml = await t.http().post('/api/validate-yaml').send({ content: '---\nlicense: [mit\n---\n', repoType: 'model' });
     expectHfError(badYaml, 400, 'ValidationError');
     expect(badYaml.body.errors[0].message).toMatch(/Invalid YAML/);

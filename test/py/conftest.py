@@ -138,3 +138,62 @@ def pytest_runtest_makereport(item, call):
         if exchange:
             report.sections.append(("Hangar HTTP exchange", exchange))
     return report
+
+
+@dataclass
+class HangarLfs(Hangar):
+    """A Hangar for large-file tests, with the path of its data directory (the filesystem object
+    store lives in `<data_dir>/objects`, LFS objects under `objects/lfs/`)."""
+
+    data_dir: Path = Path()
+
+
+@pytest.fixture(scope="session")
+def hangar_lfs() -> HangarLfs:
+    """A second Hangar (own data directory and embedded PostgreSQL port) whose multipart LFS
+    uploads use 5 MiB parts (S3's minimum), so that files over 5 MiB go through `multipart`."""
+    main = ROOT / "dist" / "src" / "main.js"
+    assert main.exists(), "build first: npx nest build (npm test does)"
+    data = tempfile.mkdtemp(prefix="hangar-py-lfs-")
+    os.chmod(data, 0o755)  # the embedded PostgreSQL may run as the `postgres` user
+    port, pg_port = free_port(), free_port()
+    admin_token = secrets.token_hex(24)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HANGAR_")}
+    env.update(
+        HANGAR_HOST="127.0.0.1",
+        HANGAR_PORT=str(port),
+        HANGAR_BASE_URL=f"http://127.0.0.1:{port}",
+        HANGAR_DATA_DIR=data,
+        HANGAR_EMBEDDED_PG_PORT=str(pg_port),
+        HANGAR_ADMIN_TOKEN=admin_token,
+        HANGAR_LOG_LEVEL="warn",
+        HANGAR_LFS_MULTIPART_CHUNK_BYTES=str(5 * 1024 * 1024),
+    )
+    log_path = Path(data) / "hangar.log"
+    log = open(log_path, "wb")
+    proc = subprocess.Popen(["node", str(main)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 120
+    try:
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"Hangar exited with {proc.returncode}: {log_path.read_text()[-3000:]}")
+            try:
+                if requests.get(url + "/health/ready", timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            if time.time() > deadline:
+                raise RuntimeError("Hangar did not become ready within 120 s")
+            time.sleep(0.3)
+        yield HangarLfs(url=url, admin_token=admin_token, data_dir=Path(data))
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+        if os.environ.get("HANGAR_PY_LOG"):  # this server's log goes beside the other one's
+            shutil.copyfile(log_path, os.environ["HANGAR_PY_LOG"] + ".lfs")
+        shutil.rmtree(data, ignore_errors=True)

@@ -17,8 +17,12 @@ export class ValidateYamlDto {
   repoType?: string;
 }
 
+export class YamlProblemDto {
+  @ApiProperty({ example: 'No YAML metadata block found' }) message: string;
+}
+
 export class ValidateYamlResponseDto {
-  @ApiProperty({ type: [String], example: [] }) warnings: string[];
+  @ApiProperty({ type: [YamlProblemDto], example: [], description: 'huggingface_hub reads each warning\'s `message`' }) warnings: YamlProblemDto[];
 }
 
 @ApiTags('repositories')
@@ -31,7 +35,8 @@ export class ValidateYamlController {
   @ApiOkResponse({ type: ValidateYamlResponseDto })
   validateYaml(@Body() body: ValidateYamlDto): ValidateYamlResponseDto {
     const { errors, warnings } = validateCardContent(body.content);
-    if (errors.length) throw new ValidationError(errors.join('; '), { errors: errors.map((message) => ({ message })), warnings });
-    return { warnings };
+    const asProblems = (list: string[]) => list.map((message) => ({ message }));
+    if (errors.length) throw new ValidationError(errors.join('; '), { errors: asProblems(errors), warnings: asProblems(warnings) });
+    return { warnings: asProblems(warnings) };
   }
 }
