@@ -25,7 +25,8 @@ export class BatchRequestDto {
   @ValidateNested({ each: true })
   @Type(() => BatchObjectDto)
   objects: BatchObjectDto[];
-  @ApiPropertyOptional({ example: 'sha256' }) @IsOptional() @IsIn(['sha256']) hash_algo?: string;
+  // @huggingface/hub spells it "sha_256"; git-lfs and huggingface_hub "sha256".
+  @ApiPropertyOptional({ example: 'sha256', enum: ['sha256', 'sha_256'] }) @IsOptional() @IsIn(['sha256', 'sha_256']) hash_algo?: string;
 }
 
 export class BatchActionDto {
