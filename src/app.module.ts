@@ -3,6 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { CommitsModule } from './commits/commits.module';
+import { GitHttpModule } from './git/http/git-http.module';
 import { LfsModule } from './lfs/lfs.module';
 import { BrowseModule } from './repos/browse/browse.module';
 import { ReposModule } from './repos/repos.module';
@@ -39,6 +40,7 @@ export class AppModule {
         LfsModule,
         BrowseModule,
         CommitsModule,
+        GitHttpModule,
         AdminModule,
       ],
       providers: [

@@ -108,6 +108,8 @@ export interface PackRequest {
   clientShallows: Oid[];
   /** `deepen <n>`, 0 for a full history. */
   depth: number;
+  /** The depth counts from the client's shallow commits rather than from the wants. */
+  deepenRelative?: boolean;
   /** Annotated tags of the repository, offered by `include-tag` when their commit is sent. */
   includeTags: { tagOid: Oid; commit: Oid }[] | null;
 }
@@ -186,7 +188,7 @@ export class PackPlanner {
   /** The shallow boundary of a `deepen` (without computing a pack): for the first POST of a v0 shallow fetch. */
   async shallowUpdate(repoId: number, wants: ResolvedWants, clientShallows: readonly Oid[], depth: number): Promise<{ shallow: Oid[]; unshallow: Oid[] }> {
     const graph = await this.graph(repoId, wants.commits);
-    const { shallow, unshallow } = deepen(graph, wants.commits, new Set(clientShallows), depth);
+    const { shallow, unshallow } = deepen(graph, wants.commits, new Set(clientShallows), depth, false);
     return { shallow, unshallow };
   }
 
@@ -199,7 +201,7 @@ export class PackPlanner {
     let shallow: Oid[] = [];
     let unshallow: Oid[] = [];
     if (req.depth > 0) {
-      const d = deepen(graph, req.wants.commits, clientShallow, req.depth);
+      const d = deepen(graph, req.wants.commits, clientShallow, req.depth, req.deepenRelative === true);
       ({ shallow, unshallow } = d);
       cut = new Set([...d.boundary, ...req.clientShallows.filter((s) => !d.unshallowSet.has(s))]);
       extraWants = unshallow.flatMap((u) => graph.parentsOf(u, NO_CUT));
@@ -282,7 +284,9 @@ export class PackPlanner {
         if (pendingBytes >= CHUNK_BYTES) yield take();
       }
     }
-    add(hash.digest());
+    const trailer = hash.digest();
+    pending.push(trailer);
+    pendingBytes += trailer.length;
     yield take();
   }
 }
@@ -298,8 +302,13 @@ interface Deepened {
  * `deepen <depth>` (§1.7): the commits within `depth` of the wants; those at the last level
  * that have parents become the new shallow boundary. Client shallow commits now strictly
  * inside are unshallowed; boundary commits the client already has as shallow are not announced.
+ * `deepen-relative` counts from the client's shallow commits instead, one level further (as git).
  */
-function deepen(graph: CommitGraph, wants: readonly Oid[], clientShallow: ReadonlySet<Oid>, depth: number): Deepened {
+function deepen(graph: CommitGraph, wants: readonly Oid[], clientShallow: ReadonlySet<Oid>, depth: number, relative: boolean): Deepened {
+  if (relative) {
+    depth += 1;
+    wants = [...clientShallow];
+  }
   const depths = graph.depths(wants);
   const boundary: Oid[] = [];
   const unshallow: Oid[] = [];

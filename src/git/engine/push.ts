@@ -1,0 +1,297 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { decodeCommit, decodeTag } from '../codec/commit';
+import { type GitObjectType, type Oid, ZERO_OID } from '../codec/object-types';
+import { readPack, type PackSummary, type ResolvedObject } from '../codec/pack-reader';
+import type { ByteSource } from '../codec/pktline';
+import { decodeTree } from '../codec/tree';
+import { GitCommitsRepository } from './git-commits.repository';
+import type { StoredObjectRow } from './git-objects.repository';
+import { GitRefsRepository } from './git-refs.repository';
+import { MissingObjectError, ObjectDatabase } from './object-database';
+import { toCommitInfo } from './version-engine.service';
+
+/**
+ * The storage side of `git push` (git-protocol notes §1.8–1.9): read the pack, check that each
+ * new tip is connected, then move refs by compare-and-swap. Invariant kept for every object in
+ * `git_objects`: its whole closure is stored too. So objects are recorded only once the pack was
+ * read to its checked trailer, and only those reachable from a tip that passed the connectivity
+ * check; a walk may then stop at any object the repository already has.
+ */
+
+/** Bodies this small are kept by `ingest` for the caller's checks (LFS pointers are at most 1 KiB). */
+export const SMALL_BLOB_BYTES = 1024;
+/** Rows recorded per statement, by body bytes. */
+const RECORD_BATCH_BYTES = 8 * 1024 * 1024;
+
+/** An object read from a pushed pack, stored in the object store when large, not recorded yet. */
+export interface IngestedObject {
+  row: StoredObjectRow;
+  /** What it points at: commit → tree and parents, tree → entries, tag → object. */
+  links: Link[];
+  /** Commits: the body, for the commit index. */
+  commitBody?: Buffer;
+  /** Blobs of at most SMALL_BLOB_BYTES: the body. */
+  smallBody?: Buffer;
+}
+
+interface Link {
+  oid: Oid;
+  /** The type the link requires (null: any, as for a tag's object). */
+  type: GitObjectType | null;
+  /** The tree entry's name, for messages. */
+  name?: string;
+}
+
+export class PushPackError extends Error {
+  override readonly name = 'PushPackError';
+}
+
+export interface Ingested {
+  objects: Map<Oid, IngestedObject>;
+  summary: PackSummary | null;
+}
+
+/** A new blob reachable from a pushed tip. */
+export interface NewBlob {
+  oid: Oid;
+  size: number;
+  /** The name of a tree entry naming it. */
+  name: string;
+  smallBody?: Buffer;
+}
+
+/** The new objects behind one pushed tip. */
+export interface Connected {
+  tipType: GitObjectType;
+  /** Pack objects reachable from the tip (to record). */
+  objects: Oid[];
+  /** Commits to add to the index, parents before children. */
+  commits: { oid: Oid; body: Buffer }[];
+  blobs: NewBlob[];
+}
+
+export interface RefUpdate {
+  ref: string;
+  old: Oid;
+  new: Oid;
+  commits: { oid: Oid; body: Buffer }[];
+}
+
+/** Why a ref update was refused, for `ng <ref> <reason>`. */
+export class RefUpdateRefused extends Error {
+  override readonly name = 'RefUpdateRefused';
+}
+
+@Injectable()
+export class PushEngine {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly objects: ObjectDatabase,
+    private readonly refs: GitRefsRepository,
+    private readonly commits: GitCommitsRepository,
+  ) {}
+
+  /**
+   * Reads a pushed pack: resolves deltas (thin-pack bases come from this repository only),
+   * hashes, and prepares every object (the zlib stream of a whole entry is kept as is; large
+   * bodies go to the object store under their content key). Nothing is recorded.
+   * Throws `PackError` (codec) or `PushPackError` for a corrupt pack.
+   */
+  async ingest(repoId: number, source: ByteSource, opts: { maxObjectBytes: number }): Promise<Ingested> {
+    const objects = new Map<Oid, IngestedObject>();
+    const fromRepo = async (oid: Oid): Promise<ResolvedObject | null> => {
+      try {
+        return await this.objects.read(repoId, oid);
+      } catch (err) {
+        if (err instanceof MissingObjectError) return null;
+        throw err;
+      }
+    };
+    const reader = readPack(source, {
+      resolveExternalBase: fromRepo,
+      reloadObject: async (oid) => {
+        const own = objects.get(oid);
+        return own ? { type: own.row.type, body: await this.objects.inflateRow(own.row) } : fromRepo(oid);
+      },
+      maxObjectBytes: opts.maxObjectBytes,
+    });
+    for (;;) {
+      const next = await reader.next();
+      if (next.done) return { objects, summary: next.value };
+      const o = next.value;
+      if (objects.has(o.oid)) continue;
+      const row = o.deflated ? await this.objects.prepareDeflated(o.oid, o.type, o.body.length, o.deflated) : await this.objects.prepare(o.type, o.body);
+      const entry: IngestedObject = { row, links: [] };
+      try {
+        if (o.type === 'commit') {
+          const c = decodeCommit(o.body);
+          toCommitInfo(o.oid, o.body);
+          entry.links = [{ oid: c.tree, type: 'tree' }, ...c.parents.map((p) => ({ oid: p, type: 'commit' as const }))];
+          entry.commitBody = o.body;
+        } else if (o.type === 'tree') {
+          entry.links = decodeTree(o.body)
+            .filter((e) => e.mode !== '160000')
+            .map((e) => ({ oid: e.oid, type: e.mode === '40000' ? ('tree' as const) : ('blob' as const), name: e.name }));
+        } else if (o.type === 'tag') {
+          const t = decodeTag(o.body);
+          entry.links = [{ oid: t.object, type: t.type }];
+        } else if (o.body.length <= SMALL_BLOB_BYTES) entry.smallBody = Buffer.from(o.body);
+      } catch (err) {
+        throw new PushPackError(`invalid ${o.type} ${o.oid}: ${(err as Error).message}`);
+      }
+      if (entry.links.some((l) => !/^[0-9a-f]{40}$/.test(l.oid))) throw new PushPackError(`invalid ${o.type} ${o.oid}: malformed object id`);
+      objects.set(o.oid, entry);
+    }
+  }
+
+  /**
+   * Walks from a pushed tip through the pack; at objects outside it, the repository must have
+   * them (a commit must be in its index). Returns the new objects, or the first missing one.
+   */
+  async connect(repoId: number, tip: Oid, pack: Map<Oid, IngestedObject>): Promise<Connected | { missing: Oid }> {
+    const seen = new Set<Oid>([tip]);
+    const objects: Oid[] = [];
+    const commitBodies = new Map<Oid, Buffer>();
+    const blobs: NewBlob[] = [];
+    let tipType: GitObjectType | null = null;
+    let level: Link[] = [{ oid: tip, type: null }];
+    while (level.length) {
+      const next: Link[] = [];
+      const follow = (links: Link[]) => {
+        for (const l of links) {
+          if (seen.has(l.oid)) continue;
+          seen.add(l.oid);
+          next.push(l);
+        }
+      };
+      const outside = level.filter((l) => !pack.has(l.oid)).map((l) => l.oid);
+      const types = await this.objects.typesOf(repoId, outside);
+      const indexed = await this.commits.existing(repoId, outside.filter((o) => types.get(o)?.type === 'commit'));
+      for (const link of level) {
+        const own = pack.get(link.oid);
+        const type = own?.row.type ?? types.get(link.oid)?.type;
+        if (!type || (link.type && link.type !== type)) return { missing: link.oid };
+        tipType ??= type;
+        if (own) {
+          objects.push(link.oid);
+          if (own.commitBody) commitBodies.set(link.oid, own.commitBody);
+          if (type === 'blob') blobs.push({ oid: link.oid, size: own.row.size, name: link.name ?? link.oid, smallBody: own.smallBody });
+          follow(own.links);
+        } else if (type === 'commit' && !indexed.has(link.oid)) {
+          // Stored by an earlier push whose ref update then failed: complete, but not indexed yet.
+          const body = (await this.objects.read(repoId, link.oid)).body;
+          const c = decodeCommit(body);
+          commitBodies.set(link.oid, body);
+          follow([{ oid: c.tree, type: 'tree' }, ...c.parents.map((p) => ({ oid: p, type: 'commit' as const }))]);
+        }
+      }
+      level = next;
+    }
+    return { tipType: tipType!, objects, commits: topological(commitBodies), blobs };
+  }
+
+  /** Records objects (sorted, so concurrent pushes sharing objects never wait on each other in a cycle). */
+  async record(repoId: number, oids: Iterable<Oid>, pack: Map<Oid, IngestedObject>): Promise<void> {
+    const rows = [...new Set(oids)].sort().map((o) => pack.get(o)!.row);
+    let batch: StoredObjectRow[] = [];
+    let bytes = 0;
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const rowsNow = batch;
+      batch = [];
+      bytes = 0;
+      await this.db.transaction((m) => this.objects.record(m, repoId, rowsNow));
+    };
+    for (const row of rows) {
+      batch.push(row);
+      bytes += row.body?.length ?? 0;
+      if (bytes >= RECORD_BATCH_BYTES || batch.length >= 500) await flush();
+    }
+    await flush();
+  }
+
+  /**
+   * Moves one ref (or, `atomic`, several in one transaction): lock, compare with the old value
+   * the client sent, index the new commits (parents first), run `inTransaction`, then create,
+   * move or delete. Returns the refusal reason per ref (null: done).
+   */
+  async update(
+    repoId: number,
+    updates: RefUpdate[],
+    atomic: boolean,
+    inTransaction: (m: EntityManager, u: RefUpdate) => Promise<void>,
+  ): Promise<Map<string, string | null>> {
+    const results = new Map<string, string | null>();
+    // Locks in name order: two pushes never wait on each other in a cycle.
+    const ordered = [...updates].sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
+    const apply = async (m: EntityManager, u: RefUpdate) => {
+      const current = await this.refs.lock(m, repoId, u.ref);
+      if ((current ?? ZERO_OID) !== u.old) throw new RefUpdateRefused(current === null && u.old !== ZERO_OID ? 'stale info (the ref does not exist)' : 'stale info');
+      if (u.new === ZERO_OID) {
+        await this.refs.delete(m, repoId, u.ref);
+        return;
+      }
+      for (const c of u.commits) await this.commits.insert(m, repoId, toCommitInfo(c.oid, c.body));
+      await inTransaction(m, u);
+      const moved = current === null ? await this.refs.create(m, repoId, u.ref, u.new) : await this.refs.compareAndSwap(m, repoId, u.ref, u.old, u.new);
+      if (!moved) throw new RefUpdateRefused('stale info');
+    };
+    if (atomic) {
+      let failed: string | null = null;
+      try {
+        await this.db.transaction(async (m) => {
+          for (const u of ordered) {
+            failed = u.ref;
+            await apply(m, u);
+          }
+        });
+        for (const u of updates) results.set(u.ref, null);
+      } catch (err) {
+        if (!(err instanceof RefUpdateRefused)) throw err;
+        for (const u of updates) results.set(u.ref, u.ref === failed ? err.message : 'atomic transaction failed');
+      }
+      return results;
+    }
+    for (const u of ordered) {
+      try {
+        await this.db.transaction((m) => apply(m, u));
+        results.set(u.ref, null);
+      } catch (err) {
+        if (!(err instanceof RefUpdateRefused)) throw err;
+        results.set(u.ref, err.message);
+      }
+    }
+    return results;
+  }
+}
+
+/** Commits ordered parents first (those outside the set are already indexed). */
+function topological(bodies: Map<Oid, Buffer>): { oid: Oid; body: Buffer }[] {
+  const parents = new Map<Oid, Oid[]>();
+  for (const [oid, body] of bodies) parents.set(oid, decodeCommit(body).parents.filter((p) => bodies.has(p)));
+  const out: { oid: Oid; body: Buffer }[] = [];
+  const done = new Set<Oid>();
+  for (const start of [...bodies.keys()].sort()) {
+    // Iterative post-order: a commit goes out after all its parents.
+    const stack: { oid: Oid; i: number }[] = [{ oid: start, i: 0 }];
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      if (done.has(top.oid)) {
+        stack.pop();
+        continue;
+      }
+      const ps = parents.get(top.oid)!;
+      if (top.i < ps.length) {
+        const p = ps[top.i++];
+        if (!done.has(p)) stack.push({ oid: p, i: 0 });
+        continue;
+      }
+      done.add(top.oid);
+      out.push({ oid: top.oid, body: bodies.get(top.oid)! });
+      stack.pop();
+    }
+  }
+  return out;
+}

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { LfsModule } from '../../lfs/lfs.module';
+import { ReposModule } from '../../repos/repos.module';
+import { GitCommitsRepository } from '../engine/git-commits.repository';
+import { GitObjectsRepository } from '../engine/git-objects.repository';
+import { GitRefsRepository } from '../engine/git-refs.repository';
+import { ObjectDatabase } from '../engine/object-database';
+import { PackPlanner } from '../engine/pack-planner';
+import { PushEngine } from '../engine/push';
+import { GitHttpController } from './git-http.controller';
+import { ReceivePackService } from './receive-pack.service';
+import { UploadPackService } from './upload-pack.service';
+
+/**
+ * git over smart HTTP. The engine's stores are stateless query classes (GitModule exports only
+ * the VersionEngine), so this module has its own instances of them for the pack walks.
+ */
+@Module({
+  imports: [ReposModule, LfsModule],
+  controllers: [GitHttpController],
+  providers: [GitObjectsRepository, GitRefsRepository, GitCommitsRepository, ObjectDatabase, PackPlanner, PushEngine, UploadPackService, ReceivePackService],
+})
+export class GitHttpModule {}
