@@ -39,6 +39,7 @@ import {
   type Signature,
   writePack,
 } from '../../src/git/codec';
+import { deterministicGitEnv, runGitSync } from '../support/git-sync';
 
 /**
  * The pack codec against the git CLI: packs we write must pass `git index-pack --strict`, and packs
@@ -49,28 +50,8 @@ import {
 let tmp: string;
 let work: string;
 
-function gitEnv(): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    HOME: tmp,
-    LANG: 'C',
-    LC_ALL: 'C',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_AUTHOR_NAME: 'A U Thor',
-    GIT_AUTHOR_EMAIL: 'author@example.com',
-    GIT_AUTHOR_DATE: '1700000000 +0000',
-    GIT_COMMITTER_NAME: 'C O Mitter',
-    GIT_COMMITTER_EMAIL: 'committer@example.com',
-    GIT_COMMITTER_DATE: '1700000000 +0000',
-  };
-}
-
 function gitRaw(args: string[], input?: Buffer | string, cwd = work): Buffer {
-  const r = spawnSync('git', args, { cwd, input, env: gitEnv(), maxBuffer: 256 * 1024 * 1024 });
-  if (r.error) throw r.error;
-  if (r.status !== 0) throw new Error(`git ${args.join(' ')} exited ${r.status}: ${r.stderr.toString()}`);
-  return r.stdout;
+  return runGitSync(args, { cwd, input, home: tmp });
 }
 const git = (args: string[], input?: Buffer | string, cwd = work): string => gitRaw(args, input, cwd).toString('utf8').trim();
 
@@ -188,7 +169,7 @@ function verifyPack(pack: Buffer, name: string): { lines: VerifyLine[]; output: 
 function repoResolver(calls: string[]): (oid: Oid) => Promise<ResolvedObject | null> {
   return async (oid) => {
     calls.push(oid);
-    const r = spawnSync('git', ['cat-file', '-t', oid], { cwd: work, env: gitEnv() });
+    const r = spawnSync('git', ['cat-file', '-t', oid], { cwd: work, env: deterministicGitEnv(tmp) });
     if (r.status !== 0) return null;
     const type = r.stdout.toString().trim() as GitObjectType;
     return { type, body: gitRaw(['cat-file', type, oid]) };

@@ -27,34 +27,15 @@ import {
   sidebandFrames,
   sidebandStream,
 } from '../../src/git/codec';
+import { deterministicGitEnv, runGitSync } from '../support/git-sync';
 
 /** pkt-line and side-band framing, checked against vectors from git 2.39 traces and against the git CLI itself. */
 
 let tmp: string;
 let work: string;
 
-function gitEnv(): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    HOME: tmp,
-    LANG: 'C',
-    LC_ALL: 'C',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_AUTHOR_NAME: 'A U Thor',
-    GIT_AUTHOR_EMAIL: 'author@example.com',
-    GIT_AUTHOR_DATE: '1700000000 +0000',
-    GIT_COMMITTER_NAME: 'C O Mitter',
-    GIT_COMMITTER_EMAIL: 'committer@example.com',
-    GIT_COMMITTER_DATE: '1700000000 +0000',
-  };
-}
-
 function gitRaw(args: string[], input?: Buffer | string, cwd = work): Buffer {
-  const r = spawnSync('git', args, { cwd, input, env: gitEnv(), maxBuffer: 256 * 1024 * 1024 });
-  if (r.error) throw r.error;
-  if (r.status !== 0) throw new Error(`git ${args.join(' ')} exited ${r.status}: ${r.stderr.toString()}`);
-  return r.stdout;
+  return runGitSync(args, { cwd, input, home: tmp });
 }
 const git = (args: string[], input?: Buffer | string): string => gitRaw(args, input).toString('utf8').trim();
 
