@@ -4,6 +4,7 @@ store, fresh ./data) from the built `dist/`, on free loopback ports, once per te
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 import secrets
 import shutil
 import socket
@@ -50,11 +51,13 @@ class Hangar:
         return r.json()["token"]
 
 
-@pytest.fixture(scope="session")
-def hangar() -> Hangar:
+@contextmanager
+def _running_hangar(prefix: str, extra_env: dict[str, str], log_copy_suffix: str = ""):
+    """Starts the built server on the embedded default (fresh data dir, free ports) and yields
+    (url, admin token, data dir) once /health/ready answers; stops it and cleans up after."""
     main = ROOT / "dist" / "src" / "main.js"
     assert main.exists(), "build first: npx nest build (npm test does)"
-    data = tempfile.mkdtemp(prefix="hangar-py-")
+    data = tempfile.mkdtemp(prefix=prefix)
     os.chmod(data, 0o755)  # the embedded PostgreSQL may run as the `postgres` user
     port, pg_port = free_port(), free_port()
     admin_token = secrets.token_hex(24)
@@ -67,15 +70,17 @@ def hangar() -> Hangar:
         HANGAR_EMBEDDED_PG_PORT=str(pg_port),
         HANGAR_ADMIN_TOKEN=admin_token,
         HANGAR_LOG_LEVEL="warn",
+        **extra_env,
     )
-    log = open(Path(data) / "hangar.log", "wb")
+    log_path = Path(data) / "hangar.log"
+    log = open(log_path, "wb")
     proc = subprocess.Popen(["node", str(main)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 120
     try:
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"Hangar exited with {proc.returncode}: {Path(data, 'hangar.log').read_text()[-3000:]}")
+                raise RuntimeError(f"Hangar exited with {proc.returncode}: {log_path.read_text()[-3000:]}")
             try:
                 if requests.get(url + "/health/ready", timeout=2).status_code == 200:
                     break
@@ -84,7 +89,7 @@ def hangar() -> Hangar:
             if time.time() > deadline:
                 raise RuntimeError("Hangar did not become ready within 120 s")
             time.sleep(0.3)
-        yield Hangar(url=url, admin_token=admin_token)
+        yield url, admin_token, Path(data)
     finally:
         proc.terminate()
         try:
@@ -93,8 +98,14 @@ def hangar() -> Hangar:
             proc.kill()
         log.close()
         if os.environ.get("HANGAR_PY_LOG"):  # keep the server log of the run, e.g. to read a 500's cause
-            shutil.copyfile(Path(data) / "hangar.log", os.environ["HANGAR_PY_LOG"])
+            shutil.copyfile(log_path, os.environ["HANGAR_PY_LOG"] + log_copy_suffix)
         shutil.rmtree(data, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def hangar() -> Hangar:
+    with _running_hangar("hangar-py-", {}) as (url, admin_token, _data):
+        yield Hangar(url=url, admin_token=admin_token)
 
 
 def _describe_http_error(exc: BaseException) -> str | None:
@@ -152,48 +163,6 @@ class HangarLfs(Hangar):
 def hangar_lfs() -> HangarLfs:
     """A second Hangar (own data directory and embedded PostgreSQL port) whose multipart LFS
     uploads use 5 MiB parts (S3's minimum), so that files over 5 MiB go through `multipart`."""
-    main = ROOT / "dist" / "src" / "main.js"
-    assert main.exists(), "build first: npx nest build (npm test does)"
-    data = tempfile.mkdtemp(prefix="hangar-py-lfs-")
-    os.chmod(data, 0o755)  # the embedded PostgreSQL may run as the `postgres` user
-    port, pg_port = free_port(), free_port()
-    admin_token = secrets.token_hex(24)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HANGAR_")}
-    env.update(
-        HANGAR_HOST="127.0.0.1",
-        HANGAR_PORT=str(port),
-        HANGAR_BASE_URL=f"http://127.0.0.1:{port}",
-        HANGAR_DATA_DIR=data,
-        HANGAR_EMBEDDED_PG_PORT=str(pg_port),
-        HANGAR_ADMIN_TOKEN=admin_token,
-        HANGAR_LOG_LEVEL="warn",
-        HANGAR_LFS_MULTIPART_CHUNK_BYTES=str(5 * 1024 * 1024),
-    )
-    log_path = Path(data) / "hangar.log"
-    log = open(log_path, "wb")
-    proc = subprocess.Popen(["node", str(main)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 120
-    try:
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"Hangar exited with {proc.returncode}: {log_path.read_text()[-3000:]}")
-            try:
-                if requests.get(url + "/health/ready", timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            if time.time() > deadline:
-                raise RuntimeError("Hangar did not become ready within 120 s")
-            time.sleep(0.3)
-        yield HangarLfs(url=url, admin_token=admin_token, data_dir=Path(data))
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-        if os.environ.get("HANGAR_PY_LOG"):  # this server's log goes beside the other one's
-            shutil.copyfile(log_path, os.environ["HANGAR_PY_LOG"] + ".lfs")
-        shutil.rmtree(data, ignore_errors=True)
+    extra = {"HANGAR_LFS_MULTIPART_CHUNK_BYTES": str(5 * 1024 * 1024)}
+    with _running_hangar("hangar-py-lfs-", extra, log_copy_suffix=".lfs") as (url, admin_token, data):
+        yield HangarLfs(url=url, admin_token=admin_token, data_dir=data)
