@@ -78,7 +78,9 @@ export class LfsService {
         objects.push({ oid: o.oid, size: o.size });
         continue;
       }
-      const useMultipart = multipart && o.size > this.config.commits.lfsMultipartChunkBytes;
+      // One part would be a basic upload with extra steps; 0 as threshold means "more than one part".
+      const threshold = this.config.commits.lfsMultipartThresholdBytes || this.config.commits.lfsMultipartChunkBytes + 1;
+      const useMultipart = multipart && o.size >= threshold;
       usedMultipart ||= useMultipart;
       objects.push({ oid: o.oid, size: o.size, authenticated: true, actions: await this.uploadActions(principal, repo, o.oid, o.size, useMultipart) });
     }

@@ -162,7 +162,8 @@ class HangarLfs(Hangar):
 @pytest.fixture(scope="session")
 def hangar_lfs() -> HangarLfs:
     """A second Hangar (own data directory and embedded PostgreSQL port) whose multipart LFS
-    uploads use 5 MiB parts (S3's minimum), so that files over 5 MiB go through `multipart`."""
-    extra = {"HANGAR_LFS_MULTIPART_CHUNK_BYTES": str(5 * 1024 * 1024)}
+    uploads use small 5 MiB parts (S3's minimum) for objects of 64 MiB and more; smaller LFS
+    objects go through `basic` (one PUT)."""
+    extra = {"HANGAR_LFS_MULTIPART_CHUNK_BYTES": str(5 * 1024 * 1024), "HANGAR_LFS_MULTIPART_THRESHOLD_BYTES": str(64 * 1024 * 1024)}
     with _running_hangar("hangar-py-lfs-", extra, log_copy_suffix=".lfs") as (url, admin_token, data):
         yield HangarLfs(url=url, admin_token=admin_token, data_dir=data)

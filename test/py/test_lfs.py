@@ -9,8 +9,8 @@ read at import time into `huggingface_hub.constants`, and every use reads it fro
 autouse fixture sets both; spies then prove each upload went through the LFS batch API (`basic`
 or `multipart`) and that the Xet uploader was never called.
 
-The server is the `hangar_lfs` fixture: multipart parts of 5 MiB, so every LFS file over 5 MiB
-is uploaded in parts and smaller ones with one PUT."""
+The server is the `hangar_lfs` fixture: LFS files of 64 MiB and more are uploaded in 5 MiB parts
+(`multipart`), smaller ones with one PUT (`basic`)."""
 
 from __future__ import annotations
 
@@ -174,11 +174,11 @@ def test_upload_file_200mib_goes_multipart_and_downloads_byte_identical(api, han
 
 def test_upload_file_basic_and_multipart_sizes_and_lfs_metadata(api, hangar_lfs, user, repo_id, lfs_transfers, tmp_path):
     small = tmp_path / "small.bin"  # LFS by suffix (.gitattributes), under one part: one PUT
-    medium = tmp_path / "medium.dat"  # LFS by size (> 10 MiB); 20 MiB is 4 parts of 5 MiB
+    medium = tmp_path / "medium.dat"  # LFS by size (> 10 MiB), under the multipart threshold: one PUT
     small_sha, medium_sha = write_random(small, 3 * MiB + 5), write_random(medium, 20 * MiB)
     api.upload_file(path_or_fileobj=str(small), path_in_repo="small.bin", repo_id=repo_id)
     api.upload_file(path_or_fileobj=str(medium), path_in_repo="data/medium.dat", repo_id=repo_id)
-    assert lfs_transfers == {"small.bin": ("basic", 1), "data/medium.dat": ("multipart", 4)}
+    assert lfs_transfers == {"small.bin": ("basic", 1), "data/medium.dat": ("basic", 1)}
 
     infos = {e.path: e for e in api.get_paths_info(repo_id, ["small.bin", "data/medium.dat", ".gitattributes"])}
     assert_lfs(infos["small.bin"], small_sha, 3 * MiB + 5)
@@ -209,12 +209,12 @@ def test_upload_folder_mixing_regular_and_lfs_files_and_snapshot_download(api, h
         "config.json": sha256_of(folder / "config.json"),
         "sub/notes.txt": sha256_of(folder / "sub" / "notes.txt"),
         "weights/tiny.bin": write_random(folder / "weights" / "tiny.bin", 4096),  # LFS by suffix
-        "weights/shard.bin": write_random(folder / "weights" / "shard.bin", 6 * MiB + 1),  # LFS, 2 parts
-        "data/table.dat": write_random(folder / "data" / "table.dat", 11 * MiB),  # LFS by size, 3 parts
+        "weights/shard.bin": write_random(folder / "weights" / "shard.bin", 6 * MiB + 1),  # LFS, one PUT
+        "data/table.dat": write_random(folder / "data" / "table.dat", 11 * MiB),  # LFS by size, one PUT
     }
     lfs_files = {"weights/tiny.bin", "weights/shard.bin", "data/table.dat"}
     api.upload_folder(folder_path=str(folder), repo_id=repo_id, commit_message="mixed folder")
-    assert lfs_transfers == {"weights/tiny.bin": ("basic", 1), "weights/shard.bin": ("multipart", 2), "data/table.dat": ("multipart", 3)}
+    assert lfs_transfers == {"weights/tiny.bin": ("basic", 1), "weights/shard.bin": ("basic", 1), "data/table.dat": ("basic", 1)}
 
     entries = tree(hangar_lfs, user, repo_id)
     for path, digest in digests.items():
@@ -240,7 +240,7 @@ def test_same_content_in_a_second_repository_is_stored_once(api, hangar_lfs, use
     size = 7 * MiB
     digest = write_random(content, size)
     api.upload_file(path_or_fileobj=str(content), path_in_repo="shared.bin", repo_id=first)
-    assert lfs_transfers == {"shared.bin": ("multipart", 2)}
+    assert lfs_transfers == {"shared.bin": ("basic", 1)}
     before = stored_lfs_objects(hangar_lfs)
     assert [p.name for p in before].count(digest) == 1
 

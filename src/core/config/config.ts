@@ -29,6 +29,8 @@ export interface HangarConfig {
     lfsThresholdBytes: number;
     /** Part size offered to clients that ask for the HF multipart transfer (S3: 5 MiB minimum). */
     lfsMultipartChunkBytes: number;
+    /** Objects at least this large go multipart (when the client lists it); smaller ones basic. */
+    lfsMultipartThresholdBytes: number;
     /** Server default for repositories without their own setting: LFS versions kept per path (null: all). */
     lfsKeepVersions: number | null;
     /** Server default suffix rules: files ending so are always LFS (e.g. ".safetensors"). */
@@ -127,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HangarConfig {
       maxLineBytes: r.int('HANGAR_COMMIT_MAX_LINE_BYTES', 32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
       lfsThresholdBytes: r.int('HANGAR_LFS_THRESHOLD_BYTES', 10 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
       lfsMultipartChunkBytes: r.int('HANGAR_LFS_MULTIPART_CHUNK_BYTES', 64 * 1024 * 1024, 5 * 1024 * 1024, 5 * 1024 ** 3),
+      lfsMultipartThresholdBytes: r.int('HANGAR_LFS_MULTIPART_THRESHOLD_BYTES', 0, 0, Number.MAX_SAFE_INTEGER),
       lfsKeepVersions: r.optional('HANGAR_LFS_KEEP_VERSIONS') === null ? null : r.int('HANGAR_LFS_KEEP_VERSIONS', 0, 1, 100000),
       lfsSuffixRules: (r.optional('HANGAR_LFS_SUFFIX_RULES') ?? '').split(',').map((x) => x.trim()).filter(Boolean),
     },
