@@ -127,27 +127,9 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# ---------------------------------------------------------------- build if needed
-cd "$ROOT"
-if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
-  if [ ! -f dist/src/main.js ]; then
-    log "dist/src/main.js missing: npx nest build"
-    npx nest build >"$TMP/build.log" 2>&1 || { cat "$TMP/build.log" >&2; fail "npx nest build failed"; }
-  elif [ -n "$(find src migrations -name '*.ts' -newer dist/src/main.js 2>/dev/null | head -n 1)" ]; then
-    log "sources newer than dist/: npx nest build (BENCH_NO_BUILD=1 skips)"
-    npx nest build >"$TMP/build.log" 2>&1 || { cat "$TMP/build.log" >&2; fail "npx nest build failed"; }
-  fi
-fi
-[ -f dist/src/main.js ] || fail "dist/src/main.js is missing (run npx nest build)"
-compgen -G 'dist/migrations/*.js' >/dev/null || fail "dist/migrations/ has no migrations: dist/ is incomplete (a build in progress?); run npx nest build"
-DIST_NOTE="dist/src/main.js built $(date -u -r dist/src/main.js +%Y-%m-%dT%H:%M:%SZ)"
-[ -n "$(find src migrations -name '*.ts' -newer dist/src/main.js 2>/dev/null | head -n 1)" ] && DIST_NOTE="$DIST_NOTE, OLDER than some sources"
-# A private copy of dist/, so that a rebuild by someone else during the run cannot take files away
-# from the running Hangar. Under bench/ so that node_modules is still found by walking up.
-SNAP="$BENCH/.run-git-${TMP##*.}"
-mkdir -p "$SNAP"
-cp -a dist "$SNAP/dist"
-[ -f "$SNAP/dist/src/main.js" ] && compgen -G "$SNAP/dist/migrations/*.js" >/dev/null || fail "copying dist/ raced with a build; run again"
+# ---------------------------------------------------------------- build if needed, private copy of dist/
+source "$BENCH/lib/dist-snapshot.sh"
+prepare_dist_snapshot git
 
 mapfile -t PORTS < <(node "$HELPER" free-ports 2)
 [ ${#PORTS[@]} -eq 2 ] || fail "could not find free ports"

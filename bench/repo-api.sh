@@ -102,28 +102,9 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# ---------------------------------------------------------------- build if needed
-cd "$ROOT"
-if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
-  if [ ! -f dist/src/main.js ]; then
-    log "dist/src/main.js missing: npx nest build"
-    npx nest build >"$TMP/build.log" 2>&1 || { cat "$TMP/build.log" >&2; fail "npx nest build failed"; }
-  elif [ -n "$(find src migrations -name '*.ts' -newer dist/src/main.js 2>/dev/null | head -n 1)" ]; then
-    log "sources newer than dist/: npx nest build (BENCH_NO_BUILD=1 skips)"
-    npx nest build >"$TMP/build.log" 2>&1 || { cat "$TMP/build.log" >&2; fail "npx nest build failed"; }
-  fi
-fi
-[ -f dist/src/main.js ] || fail "dist/src/main.js is missing (run npx nest build)"
-compgen -G 'dist/migrations/*.js' >/dev/null || fail "dist/migrations/ has no migrations: dist/ is incomplete (a build in progress?); run npx nest build"
-DIST_NOTE="dist/src/main.js built $(date -u -r dist/src/main.js +%Y-%m-%dT%H:%M:%SZ)"
-[ -n "$(find src migrations -name '*.ts' -newer dist/src/main.js 2>/dev/null | head -n 1)" ] && DIST_NOTE="$DIST_NOTE, OLDER than some sources"
-# Run a private copy of dist/, so that a rebuild by someone else during the run (nest build
-# empties dist/ first) cannot take files away from the running Hangar. It lives under bench/ so
-# that node_modules and package.json are still found by walking up.
-SNAP="$BENCH/.run-${TMP##*.}"
-mkdir -p "$SNAP"
-cp -a dist "$SNAP/dist"
-[ -f "$SNAP/dist/src/main.js" ] && compgen -G "$SNAP/dist/migrations/*.js" >/dev/null || fail "copying dist/ raced with a build; run again"
+# ---------------------------------------------------------------- build if needed, private copy of dist/
+source "$BENCH/lib/dist-snapshot.sh"
+prepare_dist_snapshot api
 
 mapfile -t PORTS < <(node "$HELPER" free-ports 5)
 [ ${#PORTS[@]} -eq 5 ] || fail "could not find free ports"
