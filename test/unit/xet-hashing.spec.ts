@@ -28,6 +28,7 @@ import {
   type ShardXorbInfo,
   XetFormatError,
   xetHashToSha256Hex,
+  xetHashingReady,
   zeroHash,
 } from '../../src/xet/codec';
 import { runUploadVectors, type UploadManifest } from '../support/xet-vectors';
@@ -220,5 +221,15 @@ describe('merkle construction details', () => {
     const g = Uint8Array.from(h);
     g[31] ^= 1;
     expect(hashesEqual(h, g)).toBe(false);
+  });
+});
+
+describe('BLAKE3 backends', () => {
+  it('gives the same chunk, node and verification hashes before and after the wasm hashers are ready', async () => {
+    const data = new Uint8Array(200_000).map((_, i) => (i * 31 + 7) & 0xff);
+    const before = [computeChunkHash(data), computeVerificationHash([computeChunkHash(data.subarray(0, 10))]), keyedHash(new Uint8Array(32).fill(9), data)];
+    await xetHashingReady([new Uint8Array(32).fill(9)]);
+    const after = [computeChunkHash(data), computeVerificationHash([computeChunkHash(data.subarray(0, 10))]), keyedHash(new Uint8Array(32).fill(9), data)];
+    expect(after.map(hashToHex)).toEqual(before.map(hashToHex));
   });
 });

@@ -1,4 +1,5 @@
 import { blake3 } from '@noble/hashes/blake3';
+import { createBLAKE3, type IHasher } from 'hash-wasm';
 import { XetFormatError } from './errors';
 
 /**
@@ -133,9 +134,29 @@ export function bytesToPlainHex(b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 }
 
+// hash-wasm's BLAKE3 runs ~20x faster than the pure-JS one, but its hashers are created
+// asynchronously: until {@link xetHashingReady} resolves (and for keys it was not asked to
+// prepare), the pure-JS implementation answers. Both give the same bytes.
+const wasmHashers = new Map<string, IHasher>();
+
+/**
+ * Prepares the fast BLAKE3 backend for the protocol's fixed keys (and `extraKeys`). Optional:
+ * every hash is correct before it resolves, only slower.
+ */
+export async function xetHashingReady(extraKeys: readonly Uint8Array[] = []): Promise<void> {
+  for (const key of [DATA_KEY, INTERNAL_NODE_KEY, VERIFICATION_KEY, FILE_HASH_KEY, ...extraKeys]) {
+    const id = bytesToPlainHex(key);
+    if (!wasmHashers.has(id)) wasmHashers.set(id, await createBLAKE3(256, key));
+  }
+}
+
 /** BLAKE3 keyed hash (32-byte key, 32-byte output). The single place the BLAKE3 backend is used. */
 export function keyedHash(key: Uint8Array, data: Uint8Array): XetHash {
-  return blake3(data, { key });
+  const hasher = wasmHashers.get(bytesToPlainHex(key));
+  if (!hasher) return blake3(data, { key });
+  hasher.init();
+  hasher.update(data);
+  return hasher.digest('binary');
 }
 
 /** Chunk hash: BLAKE3 keyed with {@link DATA_KEY} over the chunk's uncompressed bytes. */
