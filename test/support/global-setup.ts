@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startEmbeddedPostgres } from '../../src/core/database/embedded-postgres';
 import { runMigrations } from '../../src/core/database/migrate';
-import { databaseUrl, TEMPLATE_DB, withAdminClient } from './postgres';
+import { databaseUrl, withAdminClient } from './postgres';
 
 /**
  * Once per jest run: pick the PostgreSQL (CI's, or an embedded one started here) and build the
@@ -24,6 +24,8 @@ export default async function globalSetup(): Promise<void> {
     process.stderr.write(`\n[test] PostgreSQL from HANGAR_TEST_DATABASE_URL\n`);
   }
   process.env.HANGAR_TEST_PG_ADMIN_URL = admin;
+  const TEMPLATE_DB = `hangar_test_template_${process.pid}`;
+  process.env.HANGAR_TEST_TEMPLATE_DB = TEMPLATE_DB;
   await withAdminClient(async (c) => {
     await c.query(`DROP DATABASE IF EXISTS "${TEMPLATE_DB}" WITH (FORCE)`);
     await c.query(`CREATE DATABASE "${TEMPLATE_DB}"`);
