@@ -5,6 +5,7 @@ import { AuthModule } from './auth/auth.module';
 import { CommitsModule } from './commits/commits.module';
 import { GitHttpModule } from './git/http/git-http.module';
 import { LfsModule } from './lfs/lfs.module';
+import { XetModule } from './xet/xet.module';
 import { BrowseModule } from './repos/browse/browse.module';
 import { ReposModule } from './repos/repos.module';
 import type { HangarConfig } from './core/config/config';
@@ -38,6 +39,7 @@ export class AppModule {
         AuthModule,
         ReposModule,
         LfsModule,
+        XetModule,
         BrowseModule,
         CommitsModule,
         GitHttpModule,

@@ -41,7 +41,7 @@ export class LfsCleanupJob {
     for (const o of await this.lfs.unreferencedObjects(before, 1000)) {
       // The row goes first: once it is gone nothing can link the object, then the bytes go.
       if (await this.lfs.deleteObjectIfUnreferenced(o.oid)) {
-        await this.store.delete(o.storageKey);
+        if (o.storageKey) await this.store.delete(o.storageKey);
         objects++;
       }
     }

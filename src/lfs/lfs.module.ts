@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { ReposModule } from '../repos/repos.module';
+import { XetStorageModule } from '../xet/storage/xet-storage.module';
 import { LfsBatchController } from './lfs-batch.controller';
 import { LfsUploadController } from './lfs-upload.controller';
+import { LfsDownloadController } from './lfs-download.controller';
 import { LfsCleanupJob } from './lfs-cleanup.job';
 import { LfsRetentionJob } from './lfs-retention.job';
 import { LfsRepository } from './lfs.repository';
@@ -11,8 +13,8 @@ import { LfsLocksRepository } from './locks/lfs-locks.repository';
 import { LfsLocksService } from './locks/lfs-locks.service';
 
 @Module({
-  imports: [ReposModule],
-  controllers: [LfsBatchController, LfsUploadController, LfsLocksController],
+  imports: [ReposModule, XetStorageModule],
+  controllers: [LfsBatchController, LfsUploadController, LfsDownloadController, LfsLocksController],
   providers: [LfsRepository, LfsService, LfsCleanupJob, LfsRetentionJob, LfsLocksRepository, LfsLocksService],
   exports: [LfsService],
 })

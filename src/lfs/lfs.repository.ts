@@ -5,7 +5,10 @@ import { DataSource, EntityManager } from 'typeorm';
 export interface LfsObjectRow {
   oid: string;
   size: number;
-  storageKey: string;
+  /** Where the whole bytes are; null for a file stored only as Xet xorbs (see xetHash). */
+  storageKey: string | null;
+  /** Xet file hash when the object was uploaded through Xet (reassembled from xorbs). */
+  xetHash?: string | null;
 }
 
 export interface LfsUploadRow {
@@ -29,13 +32,27 @@ export class LfsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async findObject(oid: string, m: EntityManager = this.db.manager): Promise<LfsObjectRow | null> {
-    const rows = await m.query(`SELECT oid, size, storage_key AS "storageKey" FROM lfs_objects WHERE oid = $1`, [oid]);
+    const rows = await m.query(`SELECT oid, size, storage_key AS "storageKey", xet_hash AS "xetHash" FROM lfs_objects WHERE oid = $1`, [oid]);
     return rows[0] ? { ...rows[0], size: Number(rows[0].size) } : null;
   }
 
   /** Records a verified object; false when another upload recorded it first. */
   async insertObject(m: EntityManager, o: LfsObjectRow): Promise<boolean> {
     const rows = await m.query(`INSERT INTO lfs_objects (oid, size, storage_key) VALUES ($1, $2, $3) ON CONFLICT (oid) DO NOTHING RETURNING oid`, [o.oid, o.size, o.storageKey]);
+    return rows.length > 0;
+  }
+
+  /**
+   * Records a file uploaded through Xet as an LFS object (sha256 → size, Xet file hash). An object
+   * already stored whole keeps its bytes and gains the Xet hash; false when its size differs.
+   */
+  async insertXetObject(m: EntityManager, o: { oid: string; size: number; xetHash: string }): Promise<boolean> {
+    const rows = await m.query(
+      `INSERT INTO lfs_objects (oid, size, storage_key, xet_hash) VALUES ($1, $2, NULL, $3)
+       ON CONFLICT (oid) DO UPDATE SET xet_hash = COALESCE(lfs_objects.xet_hash, EXCLUDED.xet_hash) WHERE lfs_objects.size = EXCLUDED.size
+       RETURNING oid`,
+      [o.oid, o.size, o.xetHash],
+    );
     return rows.length > 0;
   }
 

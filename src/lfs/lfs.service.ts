@@ -12,6 +12,8 @@ import { hashObject } from '../git/codec/hash';
 import { RepoAccessService } from '../repos/access/repo-access.service';
 import { RepoListingService } from '../repos/repo-listing.service';
 import type { RepoRecord } from '../repos/repo.types';
+import { XetFileReader } from '../xet/storage/xet-file-reader';
+import { XetRepository } from '../xet/storage/xet.repository';
 import type { BatchObjectResultDto, BatchRequestDto, BatchResponseDto, CompleteMultipartDto } from './dto/batch.dto';
 import { encodePointer } from './lfs-pointer';
 import { LfsRepository, type LfsUploadRow } from './lfs.repository';
@@ -37,6 +39,8 @@ export class LfsService {
     private readonly lfs: LfsRepository,
     private readonly access: RepoAccessService,
     private readonly listing: RepoListingService,
+    private readonly xet: XetRepository,
+    private readonly xetReader: XetFileReader,
   ) {
     this.signer = new UrlSigner(config.secret!, 'hangar/lfs-href/v1');
   }
@@ -68,7 +72,9 @@ export class LfsService {
           objects.push({ oid: o.oid, size: o.size, error: { code: 404, message: 'Object does not exist' } });
           continue;
         }
-        const href = await this.store.signedUrl(existing.storageKey, 'GET', { expiresInSeconds: this.ttl });
+        const href = existing.storageKey
+          ? await this.store.signedUrl(existing.storageKey, 'GET', { expiresInSeconds: this.ttl })
+          : this.xetDownloadHref(o.oid);
         objects.push({ oid: o.oid, size: o.size, authenticated: true, actions: { download: { href, expires_in: this.ttl } } });
         continue;
       }
@@ -182,24 +188,60 @@ export class LfsService {
     for (const o of objects) await this.lfs.holdInRepo(m, repoId, o.oid, pointerBlobOid(o.oid, o.size), true);
   }
 
+  /**
+   * A file uploaded through Xet (its sha256 given by the shard and checked by reassembly) becomes
+   * an LFS object held by the repository, so `lfsFile` commits, trees and git-lfs work as usual.
+   */
+  async recordXetUpload(m: EntityManager, repoId: number, file: { sha256: string; size: number; xetHash: string }): Promise<void> {
+    if (!(await this.lfs.insertXetObject(m, { oid: file.sha256, size: file.size, xetHash: file.xetHash }))) {
+      throw new DomainError(400, 'LfsSizeMismatch', `LFS object ${file.sha256} exists with another size than ${file.size}`);
+    }
+    await this.lfs.holdInRepo(m, repoId, file.sha256, pointerBlobOid(file.sha256, file.size), false);
+  }
+
   /** LFS objects behind the given blob ids of a repository (tree listings, resolve); pruned versions are flagged. */
   lfsByBlob(repoId: number, blobOids: string[]): Promise<Map<string, { oid: string; size: number; pruned?: boolean }>> {
     return this.lfs.lfsEntriesByPointers(repoId, blobOids);
   }
 
-  /** Where the bytes of a committed object are: a presigned URL (S3) or a key to stream (fs). */
-  async download(oid: string, filename: string): Promise<{ redirect: string } | { key: string }> {
+  /**
+   * Where the bytes of a committed object are: a presigned URL (S3), or streamed by Hangar (the
+   * fs store, and files stored only as Xet xorbs, which Hangar reassembles).
+   */
+  async download(oid: string, filename: string): Promise<{ redirect: string } | { stream: true }> {
     const object = await this.lfs.findObject(oid);
     if (!object) throw new NotFoundError('The LFS object of this file is missing', 'EntryNotFound');
-    if (this.store.driver === 's3') return { redirect: await this.store.signedUrl(object.storageKey, 'GET', { filename, expiresInSeconds: this.ttl }) };
-    return { key: object.storageKey };
+    if (this.store.driver === 's3' && object.storageKey) {
+      return { redirect: await this.store.signedUrl(object.storageKey, 'GET', { filename, expiresInSeconds: this.ttl }) };
+    }
+    return { stream: true };
   }
 
-  /** Streams a stored object (the filesystem store's downloads go through Hangar). */
+  /** Streams an object, or the inclusive range of it: stored whole, or reassembled from Xet xorbs. */
   async open(oid: string, range?: { start: number; end: number }): Promise<Readable> {
     const object = await this.lfs.findObject(oid);
     if (!object) throw new NotFoundError('The LFS object of this file is missing', 'EntryNotFound');
-    return (await this.store.get(object.storageKey, range)).body;
+    if (object.storageKey) return (await this.store.get(object.storageKey, range)).body;
+    const file = object.xetHash ? await this.xet.findFile(object.xetHash) : null;
+    if (!file) throw new NotFoundError('The Xet reconstruction of this file is missing', 'EntryNotFound');
+    return this.xetReader.open(file.terms, range && { start: range.start, end: range.end + 1 });
+  }
+
+  /** The git-lfs download of an object stored only as Xet: a signed Hangar URL that reassembles it. */
+  private xetDownloadHref(oid: string): string {
+    const expires = Math.floor(Date.now() / 1000) + this.ttl;
+    const sig = this.signer.sign({ method: 'GET', key: `lfs-download:${oid}`, expires });
+    return `${this.config.baseUrl}/lfs/objects/${oid}?expires=${expires}&sig=${sig}`;
+  }
+
+  /** Checks a download href made by {@link xetDownloadHref}; the object's size. */
+  async signedObjectSize(oid: string, expires: string, sig: string): Promise<number> {
+    if (!/^\d{1,12}$/.test(expires) || !this.signer.verify({ method: 'GET', key: `lfs-download:${oid}`, expires: Number(expires) }, sig)) {
+      throw new ForbiddenError('Invalid or expired signature', 'InvalidSignature');
+    }
+    const object = await this.lfs.findObject(oid);
+    if (!object) throw new NotFoundError('No such object', 'EntryNotFound');
+    return object.size;
   }
 
   private get ttl(): number {

@@ -36,6 +36,10 @@ export interface HangarConfig {
     /** Server default suffix rules: files ending so are always LFS (e.g. ".safetensors"). */
     lfsSuffixRules: string[];
   };
+  xet: {
+    /** Lifetime of the CAS access tokens handed out by xet-read-token / xet-write-token. */
+    tokenTtlSeconds: number;
+  };
   auth: {
     registration: 'open' | 'invitation' | 'closed';
     requireEmailVerification: boolean;
@@ -132,6 +136,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HangarConfig {
       lfsMultipartThresholdBytes: r.int('HANGAR_LFS_MULTIPART_THRESHOLD_BYTES', 0, 0, Number.MAX_SAFE_INTEGER),
       lfsKeepVersions: r.optional('HANGAR_LFS_KEEP_VERSIONS') === null ? null : r.int('HANGAR_LFS_KEEP_VERSIONS', 0, 1, 100000),
       lfsSuffixRules: (r.optional('HANGAR_LFS_SUFFIX_RULES') ?? '').split(',').map((x) => x.trim()).filter(Boolean),
+    },
+    xet: {
+      tokenTtlSeconds: r.int('HANGAR_XET_TOKEN_TTL_SECONDS', 3600, 1, 7 * 86400),
     },
     auth: {
       registration: r.oneOf('HANGAR_REGISTRATION', ['open', 'invitation', 'closed'] as const, 'open'),

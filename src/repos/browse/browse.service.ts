@@ -128,7 +128,7 @@ export class BrowseService {
     return (await this.engine.openBlob(repo.id, file.entry.oid, range)).stream;
   }
 
-  lfsDownload(oid: string, filename: string): Promise<{ redirect: string } | { key: string }> {
+  lfsDownload(oid: string, filename: string): Promise<{ redirect: string } | { stream: true }> {
     return this.lfs.download(oid, filename);
   }
 

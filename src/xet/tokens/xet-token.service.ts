@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Principal } from '../../auth/principal';
+import type { HangarConfig } from '../../core/config/config';
+import { InjectConfig } from '../../core/config/config.module';
+import { UnauthorizedError } from '../../core/errors/domain-error';
+
+export type XetOperation = 'read' | 'write';
+
+/** What a CAS access token grants: one operation on one repository, for one user, until `exp`. */
+export interface XetGrant {
+  repoId: number;
+  op: XetOperation;
+  /** The user the token was issued to (null: anonymous read of a public repository). */
+  userId: number | null;
+  /** Unix seconds. */
+  exp: number;
+}
+
+export interface XetTokenAnswer {
+  accessToken: string;
+  exp: number;
+  casUrl: string;
+}
+
+const PREFIX = 'hxt1';
+
+/**
+ * Short-lived CAS tokens: `hxt1.<payload>.<hmac>`, the payload a base64url JSON of the grant,
+ * signed with a key derived from the server secret for this purpose only. Stateless, so every
+ * node verifies them; they are bearer tokens of the CAS endpoints and nothing else.
+ */
+@Injectable()
+export class XetTokenService {
+  private readonly key: Buffer;
+
+  constructor(@InjectConfig() private readonly config: HangarConfig) {
+    this.key = createHmac('sha256', config.secret!).update('hangar/xet-token/v1').digest();
+  }
+
+  issue(principal: Principal | null, repoId: number, op: XetOperation, nowMs = Date.now()): XetTokenAnswer {
+    const exp = Math.floor(nowMs / 1000) + this.config.xet.tokenTtlSeconds;
+    const grant: XetGrant = { repoId, op, userId: principal?.user.id ?? null, exp };
+    const payload = Buffer.from(JSON.stringify(grant)).toString('base64url');
+    return { accessToken: `${PREFIX}.${payload}.${this.sign(payload)}`, exp, casUrl: this.config.baseUrl };
+  }
+
+  /** The grant of a valid, unexpired token with at least `op`; UnauthorizedError otherwise. */
+  verify(token: string | undefined, op: XetOperation, nowMs = Date.now()): XetGrant {
+    const parts = (token ?? '').split('.');
+    if (parts.length !== 3 || parts[0] !== PREFIX) throw invalid('A Xet access token is required');
+    const [, payload, sig] = parts;
+    const expected = Buffer.from(this.sign(payload), 'base64url');
+    const given = Buffer.from(sig, 'base64url');
+    if (given.toString('base64url') !== sig || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      throw invalid('Invalid Xet access token');
+    }
+    const grant = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as XetGrant;
+    if (!Number.isSafeInteger(grant.exp) || grant.exp * 1000 < nowMs) throw invalid('The Xet access token has expired');
+    if (op === 'write' && grant.op !== 'write') throw invalid('This Xet access token is read-only');
+    return grant;
+  }
+
+  private sign(payload: string): string {
+    return createHmac('sha256', this.key).update(`${PREFIX}.${payload}`).digest('base64url');
+  }
+}
+
+function invalid(message: string): UnauthorizedError {
+  return new UnauthorizedError(message, 'InvalidXetToken');
+}
+
+/** The bearer token of a CAS request's Authorization header. */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+  return m?.[1];
+}

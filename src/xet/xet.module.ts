@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { LfsModule } from '../lfs/lfs.module';
+import { ReposModule } from '../repos/repos.module';
+import { XetStorageModule } from './storage/xet-storage.module';
+import { XetTokenController } from './tokens/xet-token.controller';
+import { XetTokenService } from './tokens/xet-token.service';
+
+/** Xet: CAS tokens, the CAS endpoints (xorbs, shards, reconstructions, dedup). */
+@Module({
+  imports: [ReposModule, LfsModule, XetStorageModule],
+  controllers: [XetTokenController],
+  providers: [XetTokenService],
+  exports: [XetTokenService],
+})
+export class XetModule {}
