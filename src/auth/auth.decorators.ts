@@ -4,8 +4,12 @@ import type { Request } from 'express';
 import { HfErrorDto } from '../core/errors/hf-error.dto';
 import type { Principal } from './principal';
 
-/** What a route asks of its caller; read by the one global AuthGuard. Default: 'optional'. */
-export type AuthRequirement = 'optional' | 'user' | 'write' | 'admin';
+/**
+ * What a route asks of its caller; read by the one global AuthGuard. Default: 'optional'.
+ * 'own': the route authenticates by other means (a signature, a Xet CAS token) and its
+ * Authorization header is not a Hangar credential.
+ */
+export type AuthRequirement = 'optional' | 'user' | 'write' | 'admin' | 'own';
 export const AUTH_REQUIREMENT = 'hangar:auth-requirement';
 
 export const SESSION_COOKIE = 'hangar_session';

@@ -25,6 +25,7 @@ export class AuthGuard implements CanActivate {
     const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
     const requirement =
       this.reflector.getAllAndOverride<AuthRequirement>(AUTH_REQUIREMENT, [ctx.getHandler(), ctx.getClass()]) ?? 'optional';
+    if (requirement === 'own') return true;
     if (requirement === 'admin') {
       req.adminActor = this.checkAdminToken(req);
       return true;

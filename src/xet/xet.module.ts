@@ -3,13 +3,14 @@ import { LfsModule } from '../lfs/lfs.module';
 import { ReposModule } from '../repos/repos.module';
 import { XetStorageModule } from './storage/xet-storage.module';
 import { XetTokenController } from './tokens/xet-token.controller';
+import { XetCasGuard } from './tokens/xet-cas-auth';
 import { XetTokenService } from './tokens/xet-token.service';
 
 /** Xet: CAS tokens, the CAS endpoints (xorbs, shards, reconstructions, dedup). */
 @Module({
   imports: [ReposModule, LfsModule, XetStorageModule],
   controllers: [XetTokenController],
-  providers: [XetTokenService],
+  providers: [XetTokenService, XetCasGuard],
   exports: [XetTokenService],
 })
 export class XetModule {}

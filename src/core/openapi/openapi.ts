@@ -9,6 +9,7 @@ export const SECURITY_SCHEMES = {
   adminToken: 'adminToken',
   session: 'session',
   basic: 'basic',
+  xetToken: 'xetToken',
 } as const;
 
 /**
@@ -36,6 +37,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       'hangar_session',
       { type: 'apiKey', in: 'cookie', name: 'hangar_session', description: 'Browser session cookie set by login' },
       SECURITY_SCHEMES.session,
+    )
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'Xet CAS token (hxt1...) from xet-read-token / xet-write-token' },
+      SECURITY_SCHEMES.xetToken,
     )
     .addBasicAuth(
       { type: 'http', scheme: 'basic', description: 'For git over HTTP: any username, an API token as password' },

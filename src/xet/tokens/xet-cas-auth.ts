@@ -1,0 +1,48 @@
+import { applyDecorators, CanActivate, createParamDecorator, ExecutionContext, Injectable, SetMetadata, UseGuards } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ApiBearerAuth, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { AUTH_REQUIREMENT } from '../../auth/auth.decorators';
+import { HfErrorDto } from '../../core/errors/hf-error.dto';
+import { SECURITY_SCHEMES } from '../../core/openapi/openapi';
+import { bearerToken, XetTokenService, type XetGrant, type XetOperation } from './xet-token.service';
+
+const XET_OPERATION = 'hangar:xet-operation';
+
+interface XetRequest extends Request {
+  xetGrant?: XetGrant;
+}
+
+/** Checks the CAS token of a request (Authorization: Bearer hxt1…) for the route's operation. */
+@Injectable()
+export class XetCasGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: XetTokenService,
+  ) {}
+
+  canActivate(ctx: ExecutionContext): boolean {
+    const op = this.reflector.get<XetOperation>(XET_OPERATION, ctx.getHandler()) ?? 'write';
+    const req = ctx.switchToHttp().getRequest<XetRequest>();
+    req.xetGrant = this.tokens.verify(bearerToken(req.headers.authorization), op);
+    return true;
+  }
+}
+
+/** A CAS endpoint: authenticated by a Xet token with at least `op`, not by a Hangar credential. */
+export function XetCasAuth(op: XetOperation) {
+  return applyDecorators(
+    SetMetadata(AUTH_REQUIREMENT, 'own'),
+    SetMetadata(XET_OPERATION, op),
+    UseGuards(XetCasGuard),
+    ApiBearerAuth(SECURITY_SCHEMES.xetToken),
+    ApiUnauthorizedResponse({ description: 'Missing, invalid or expired Xet token (InvalidXetToken)', type: HfErrorDto }),
+  );
+}
+
+/** The grant of the request's CAS token (on @XetCasAuth routes). */
+export const CurrentXetGrant = createParamDecorator((_: unknown, ctx: ExecutionContext): XetGrant => {
+  const grant = ctx.switchToHttp().getRequest<XetRequest>().xetGrant;
+  if (!grant) throw new Error('CurrentXetGrant used on a route without @XetCasAuth');
+  return grant;
+});
