@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ReposModule } from '../repos/repos.module';
 import { XetStorageModule } from '../xet/storage/xet-storage.module';
+import { XetTokensModule } from '../xet/tokens/xet-tokens.module';
 import { LfsBatchController } from './lfs-batch.controller';
 import { LfsUploadController } from './lfs-upload.controller';
 import { LfsDownloadController } from './lfs-download.controller';
@@ -13,7 +14,7 @@ import { LfsLocksRepository } from './locks/lfs-locks.repository';
 import { LfsLocksService } from './locks/lfs-locks.service';
 
 @Module({
-  imports: [ReposModule, XetStorageModule],
+  imports: [ReposModule, XetStorageModule, XetTokensModule],
   controllers: [LfsBatchController, LfsUploadController, LfsDownloadController, LfsLocksController],
   providers: [LfsRepository, LfsService, LfsCleanupJob, LfsRetentionJob, LfsLocksRepository, LfsLocksService],
   exports: [LfsService],

@@ -11,9 +11,10 @@ import { UrlSigner } from '../core/storage/url-signer';
 import { hashObject } from '../git/codec/hash';
 import { RepoAccessService } from '../repos/access/repo-access.service';
 import { RepoListingService } from '../repos/repo-listing.service';
-import type { RepoRecord } from '../repos/repo.types';
+import { PLURAL, type RepoRecord } from '../repos/repo.types';
 import { XetFileReader } from '../xet/storage/xet-file-reader';
 import { XetRepository } from '../xet/storage/xet.repository';
+import { XetTokenService } from '../xet/tokens/xet-token.service';
 import type { BatchObjectResultDto, BatchRequestDto, BatchResponseDto, CompleteMultipartDto } from './dto/batch.dto';
 import { encodePointer } from './lfs-pointer';
 import { LfsRepository, type LfsUploadRow } from './lfs.repository';
@@ -41,6 +42,7 @@ export class LfsService {
     private readonly listing: RepoListingService,
     private readonly xet: XetRepository,
     private readonly xetReader: XetFileReader,
+    private readonly xetTokens: XetTokenService,
   ) {
     this.signer = new UrlSigner(config.secret!, 'hangar/lfs-href/v1');
   }
@@ -48,6 +50,8 @@ export class LfsService {
   async batch(principal: Principal | null, repo: RepoRecord, label: string, req: BatchRequestDto): Promise<BatchResponseDto> {
     if (req.operation === 'upload') await this.access.assert(principal, repo, 'write', label);
     const multipart = req.operation === 'upload' && (req.transfers ?? []).includes('multipart');
+    // @huggingface/hub offers `xet`: its uploads then go to the CAS with the token in the action headers.
+    const xet = req.operation === 'upload' && (req.transfers ?? []).includes('xet');
     const objects: BatchObjectResultDto[] = [];
     const valid = req.objects.filter((o) => OID.test(String(o.oid)) && Number.isSafeInteger(o.size) && o.size >= 0);
     const held = await this.lfs.heldBy(repo.id, valid.map((o) => o.oid));
@@ -84,13 +88,28 @@ export class LfsService {
         objects.push({ oid: o.oid, size: o.size });
         continue;
       }
+      if (xet) {
+        objects.push({ oid: o.oid, size: o.size, authenticated: true, actions: { upload: this.xetUploadAction(principal, repo, req.ref?.name) } });
+        continue;
+      }
       // One part would be a basic upload with extra steps; 0 as threshold means "more than one part".
       const threshold = this.config.commits.lfsMultipartThresholdBytes || this.config.commits.lfsMultipartChunkBytes + 1;
       const useMultipart = multipart && o.size >= threshold;
       usedMultipart ||= useMultipart;
       objects.push({ oid: o.oid, size: o.size, authenticated: true, actions: await this.uploadActions(principal, repo, o.oid, o.size, useMultipart) });
     }
-    return { transfer: usedMultipart ? 'multipart' : 'basic', objects, hash_algo: 'sha256' };
+    return { transfer: xet ? 'xet' : usedMultipart ? 'multipart' : 'basic', objects, hash_algo: 'sha256' };
+  }
+
+  /** The `xet` transfer's upload action: a CAS write token in the headers, the token route as href (to refresh it). */
+  private xetUploadAction(principal: Principal | null, repo: RepoRecord, ref: string | undefined) {
+    const token = this.xetTokens.issue(principal, repo.id, 'write');
+    const branch = (ref ?? repo.defaultBranch).replace(/^refs\/heads\//, '');
+    return {
+      href: `${this.config.baseUrl}/api/${PLURAL[repo.type]}/${repo.namespace}/${repo.name}/xet-write-token/${encodeURIComponent(branch)}`,
+      header: { 'X-Xet-Cas-Url': token.casUrl, 'X-Xet-Access-Token': token.accessToken, 'X-Xet-Token-Expiration': String(token.exp) },
+      expires_in: token.exp - Math.floor(Date.now() / 1000),
+    };
   }
 
   private async uploadActions(principal: Principal | null, repo: RepoRecord, oid: string, size: number, multipart: boolean) {

@@ -4,13 +4,12 @@ import { ReposModule } from '../repos/repos.module';
 import { XetStorageModule } from './storage/xet-storage.module';
 import { XetTokenController } from './tokens/xet-token.controller';
 import { XetCasGuard } from './tokens/xet-cas-auth';
-import { XetTokenService } from './tokens/xet-token.service';
+import { XetTokensModule } from './tokens/xet-tokens.module';
 
 /** Xet: CAS tokens, the CAS endpoints (xorbs, shards, reconstructions, dedup). */
 @Module({
-  imports: [ReposModule, LfsModule, XetStorageModule],
+  imports: [ReposModule, LfsModule, XetStorageModule, XetTokensModule],
   controllers: [XetTokenController],
-  providers: [XetTokenService, XetCasGuard],
-  exports: [XetTokenService],
+  providers: [XetCasGuard],
 })
 export class XetModule {}

@@ -5,11 +5,11 @@ import { createUserWithToken, TestUser, uniqueName } from '../support/accounts';
 import { startMoto, type MotoServer } from '../support/moto';
 
 /**
- * @huggingface/hub (from npm) uploads a 60 MiB file through Hangar's LFS batch API with its
- * default options, as against the public hub. The client offers `xet` besides `basic` and
- * `multipart`; Hangar does not speak Xet and answers `basic` (the file is under the 64 MiB
- * multipart chunk size) or, with a smaller chunk size configured, HF `multipart`. The client
- * then falls back to plain LFS on its own. On both stores the file downloads byte for byte.
+ * @huggingface/hub (from npm) uploads a 60 MiB file through Hangar's LFS batch API with
+ * `useXet: false` (its Xet path, the default, is tested in hf-js-xet.e2e). Hangar answers `basic`
+ * (the file is under the 64 MiB multipart chunk size) or, with a smaller chunk size configured,
+ * HF `multipart`. On both stores the file downloads byte for byte. A batch request that offers
+ * `xet` is answered with the `xet` transfer.
  *
  * The client names the hash `"hash_algo": "sha_256"` in its batch request (the public hub
  * accepts that spelling; git-lfs and huggingface_hub send `sha256`), so Hangar must take both.
@@ -57,7 +57,7 @@ describe('LFS batch request exactly as @huggingface/hub sends it', () => {
   });
   afterAll(() => t.close());
 
-  it('accepts hash_algo "sha_256" and answers with plain LFS actions', async () => {
+  it('accepts hash_algo "sha_256" and answers the xet transfer with a CAS token in the action headers', async () => {
     const repo = { type: 'model' as const, name: `${u.username}/${uniqueName('algo')}` };
     await createRepo({ repo, accessToken: u.token, hubUrl: t.baseUrl });
     // The body of @huggingface/hub 2.17.5's commitIter, byte for byte in its field order.
@@ -68,8 +68,14 @@ describe('LFS batch request exactly as @huggingface/hub sends it', () => {
       body: JSON.stringify(body),
     });
     const text = await res.text();
-    expect([res.status, text]).toEqual([200, expect.stringContaining('"transfer":"basic"')]);
-    expect(JSON.parse(text).objects[0].actions.upload.href).toEqual(expect.any(String));
+    expect([res.status, text]).toEqual([200, expect.stringContaining('"transfer":"xet"')]);
+    const upload = JSON.parse(text).objects[0].actions.upload;
+    expect(upload.href).toBe(`${t.baseUrl}/api/models/${repo.name}/xet-write-token/main`);
+    expect(upload.header).toEqual({ 'X-Xet-Cas-Url': t.baseUrl, 'X-Xet-Access-Token': expect.stringMatching(/^hxt1\./), 'X-Xet-Token-Expiration': expect.stringMatching(/^\d+$/) });
+    // The href refreshes the token: with the user's token it answers a new one.
+    const refreshed = await fetch(upload.href, { headers: { Authorization: `Bearer ${u.token}` } });
+    expect(refreshed.status).toBe(200);
+    expect(await refreshed.json()).toEqual({ accessToken: expect.stringMatching(/^hxt1\./), exp: expect.any(Number), casUrl: t.baseUrl });
   });
 });
 
@@ -102,7 +108,7 @@ describe.each(CASES)('@huggingface/hub uploadFile/downloadFile of 60 MiB (LFS) o
   });
   afterAll(() => t.close());
 
-  it('uploads with default options (Xet offered, plain LFS used), lists the file as LFS and downloads the same bytes', async () => {
+  it('uploads with useXet: false (plain LFS), lists the file as LFS and downloads the same bytes', async () => {
     const repo = { type: 'model' as const, name: `${u.username}/${uniqueName('big')}` };
     const creds = { accessToken: u.token, hubUrl: t.baseUrl };
     await createRepo({ repo, ...creds });
@@ -110,10 +116,9 @@ describe.each(CASES)('@huggingface/hub uploadFile/downloadFile of 60 MiB (LFS) o
     const oid = sha256(bytes);
 
     const rec: Recorded = { offered: [], answered: [], puts: [], completions: 0 };
-    const out = await uploadFile({ repo, ...creds, file: { path: 'weights/model.bin', content: new Blob([bytes]) }, fetch: recordingFetch(rec) });
+    const out = await uploadFile({ repo, ...creds, file: { path: 'weights/model.bin', content: new Blob([bytes]) }, fetch: recordingFetch(rec), useXet: false });
     expect(out?.commit.oid).toMatch(/^[0-9a-f]{40}$/);
-    // The client offered Xet (its default); Hangar chose plain LFS and the client went along.
-    expect(rec.offered).toEqual([['basic', 'multipart', 'xet']]);
+    expect(rec.offered).toEqual([['basic', 'multipart']]);
     expect(rec.answered).toEqual([expected]);
     if (expected === 'basic') {
       expect(rec.puts).toHaveLength(1);
