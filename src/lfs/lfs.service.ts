@@ -16,7 +16,7 @@ import { XetFileReader } from '../xet/storage/xet-file-reader';
 import { XetRepository } from '../xet/storage/xet.repository';
 import type { BatchObjectResultDto, BatchRequestDto, BatchResponseDto, CompleteMultipartDto } from './dto/batch.dto';
 import { encodePointer } from './lfs-pointer';
-import { LfsRepository, type LfsUploadRow } from './lfs.repository';
+import { LfsRepository, type LfsEntry, type LfsUploadRow } from './lfs.repository';
 
 const OID = /^[0-9a-f]{64}$/;
 const S3_MAX_PARTS = 10_000;
@@ -200,7 +200,7 @@ export class LfsService {
   }
 
   /** LFS objects behind the given blob ids of a repository (tree listings, resolve); pruned versions are flagged. */
-  lfsByBlob(repoId: number, blobOids: string[]): Promise<Map<string, { oid: string; size: number; pruned?: boolean }>> {
+  lfsByBlob(repoId: number, blobOids: string[]): Promise<Map<string, LfsEntry>> {
     return this.lfs.lfsEntriesByPointers(repoId, blobOids);
   }
 

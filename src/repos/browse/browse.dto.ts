@@ -80,6 +80,11 @@ export class TreeEntryDto {
   @ApiProperty({ example: 1234, description: 'Bytes; 0 for directories' }) size: number;
   @ApiProperty({ example: 'checkpoints/config.json' }) path: string;
   @ApiPropertyOptional({ type: LfsInfoDto, description: 'LFS files: the content behind the pointer' }) lfs?: LfsInfoDto;
+  @ApiPropertyOptional({
+    example: '96e637d9665bd35477b1908a23f2e254edfba0618dbd2d62f90a6baee7d139cf',
+    description: 'LFS files stored as Xet: the Xet file hash (download it through the CAS reconstructions)',
+  })
+  xetHash?: string;
   @ApiPropertyOptional({ type: LastCommitDto, description: 'Only with expand' }) lastCommit?: LastCommitDto;
   @ApiPropertyOptional({ type: SecurityFileStatusDto, description: 'Only with expand, files only' }) securityFileStatus?: SecurityFileStatusDto;
 }
