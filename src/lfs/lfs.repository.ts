@@ -216,6 +216,19 @@ export class LfsRepository {
     return out;
   }
 
+  /**
+   * Whether the repository holds an LFS object stored as this Xet file: referenced by one of its
+   * commits, or (with `includeUploads`) uploaded to it and not committed yet.
+   */
+  async holdsXetFile(repoId: number, xetHash: string, includeUploads: boolean): Promise<boolean> {
+    const rows = await this.db.query(
+      `SELECT 1 FROM repo_lfs_objects ro JOIN lfs_objects o ON o.oid = ro.oid
+        WHERE ro.repo_id = $1 AND o.xet_hash = $2 AND (ro.committed OR $3) LIMIT 1`,
+      [repoId, xetHash, includeUploads],
+    );
+    return rows.length > 0;
+  }
+
   /** Pointer blobs of a repository whose LFS version was pruned. */
   async prunedByPointers(repoId: number, pointerOids: string[]): Promise<Map<string, string>> {
     if (!pointerOids.length) return new Map();

@@ -205,6 +205,14 @@ export class LfsService {
   }
 
   /**
+   * Whether a CAS token for `repoId` may reconstruct the Xet file `xetHash`: the repository's
+   * commits reference it; a write token also sees what was uploaded for a commit to come.
+   */
+  xetFileVisible(repoId: number, xetHash: string, op: 'read' | 'write'): Promise<boolean> {
+    return this.lfs.holdsXetFile(repoId, xetHash, op === 'write');
+  }
+
+  /**
    * Where the bytes of a committed object are: a presigned URL (S3), or streamed by Hangar (the
    * fs store, and files stored only as Xet xorbs, which Hangar reassembles).
    */
