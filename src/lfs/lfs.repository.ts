@@ -11,6 +11,16 @@ export interface LfsObjectRow {
   xetHash?: string | null;
 }
 
+/** The LFS object behind a pointer blob, as trees and resolve show it. */
+export interface LfsEntry {
+  oid: string;
+  size: number;
+  /** The repository's version was removed by keep_versions (size is then 0). */
+  pruned?: boolean;
+  /** Xet file hash when the object is stored as Xet. */
+  xetHash?: string;
+}
+
 export interface LfsUploadRow {
   id: string;
   repoId: number;
@@ -188,20 +198,35 @@ export class LfsRepository {
   }
 
   /** Held and pruned LFS objects behind pointer blobs, in one round trip (tree listings, resolve). */
-  async lfsEntriesByPointers(repoId: number, pointerOids: string[]): Promise<Map<string, { oid: string; size: number; pruned?: boolean }>> {
+  async lfsEntriesByPointers(repoId: number, pointerOids: string[]): Promise<Map<string, LfsEntry>> {
     if (!pointerOids.length) return new Map();
-    const rows: { pointerOid: string; oid: string; size: string; pruned: boolean }[] = await this.db.query(
-      `SELECT ro.pointer_oid AS "pointerOid", o.oid, o.size, false AS pruned FROM repo_lfs_objects ro JOIN lfs_objects o ON o.oid = ro.oid
+    const rows: { pointerOid: string; oid: string; size: string; xetHash: string | null; pruned: boolean }[] = await this.db.query(
+      `SELECT ro.pointer_oid AS "pointerOid", o.oid, o.size, o.xet_hash AS "xetHash", false AS pruned FROM repo_lfs_objects ro JOIN lfs_objects o ON o.oid = ro.oid
         WHERE ro.repo_id = $1 AND ro.pointer_oid = ANY($2::varchar(40)[])
        UNION ALL
-       SELECT p.pointer_oid, p.oid, 0, true FROM lfs_pruned p WHERE p.repo_id = $1 AND p.pointer_oid = ANY($2::varchar(40)[])`,
+       SELECT p.pointer_oid, p.oid, 0, NULL, true FROM lfs_pruned p WHERE p.repo_id = $1 AND p.pointer_oid = ANY($2::varchar(40)[])`,
       [repoId, pointerOids],
     );
-    const out = new Map<string, { oid: string; size: number; pruned?: boolean }>();
+    const out = new Map<string, LfsEntry>();
     for (const r of rows) {
-      if (!out.has(r.pointerOid) || !r.pruned) out.set(r.pointerOid, r.pruned ? { oid: r.oid, size: 0, pruned: true } : { oid: r.oid, size: Number(r.size) });
+      if (out.has(r.pointerOid) && r.pruned) continue;
+      if (r.pruned) out.set(r.pointerOid, { oid: r.oid, size: 0, pruned: true });
+      else out.set(r.pointerOid, r.xetHash ? { oid: r.oid, size: Number(r.size), xetHash: r.xetHash } : { oid: r.oid, size: Number(r.size) });
     }
     return out;
+  }
+
+  /**
+   * Whether the repository holds an LFS object stored as this Xet file: referenced by one of its
+   * commits, or (with `includeUploads`) uploaded to it and not committed yet.
+   */
+  async holdsXetFile(repoId: number, xetHash: string, includeUploads: boolean): Promise<boolean> {
+    const rows = await this.db.query(
+      `SELECT 1 FROM repo_lfs_objects ro JOIN lfs_objects o ON o.oid = ro.oid
+        WHERE ro.repo_id = $1 AND o.xet_hash = $2 AND (ro.committed OR $3) LIMIT 1`,
+      [repoId, xetHash, includeUploads],
+    );
+    return rows.length > 0;
   }
 
   /** Pointer blobs of a repository whose LFS version was pruned. */

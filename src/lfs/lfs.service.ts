@@ -17,7 +17,7 @@ import { XetRepository } from '../xet/storage/xet.repository';
 import { XetTokenService } from '../xet/tokens/xet-token.service';
 import type { BatchObjectResultDto, BatchRequestDto, BatchResponseDto, CompleteMultipartDto } from './dto/batch.dto';
 import { encodePointer } from './lfs-pointer';
-import { LfsRepository, type LfsUploadRow } from './lfs.repository';
+import { LfsRepository, type LfsEntry, type LfsUploadRow } from './lfs.repository';
 
 const OID = /^[0-9a-f]{64}$/;
 const S3_MAX_PARTS = 10_000;
@@ -219,8 +219,16 @@ export class LfsService {
   }
 
   /** LFS objects behind the given blob ids of a repository (tree listings, resolve); pruned versions are flagged. */
-  lfsByBlob(repoId: number, blobOids: string[]): Promise<Map<string, { oid: string; size: number; pruned?: boolean }>> {
+  lfsByBlob(repoId: number, blobOids: string[]): Promise<Map<string, LfsEntry>> {
     return this.lfs.lfsEntriesByPointers(repoId, blobOids);
+  }
+
+  /**
+   * Whether a CAS token for `repoId` may reconstruct the Xet file `xetHash`: the repository's
+   * commits reference it; a write token also sees what was uploaded for a commit to come.
+   */
+  xetFileVisible(repoId: number, xetHash: string, op: 'read' | 'write'): Promise<boolean> {
+    return this.lfs.holdsXetFile(repoId, xetHash, op === 'write');
   }
 
   /**

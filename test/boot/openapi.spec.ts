@@ -28,8 +28,11 @@ describe('openapi/openapi.json', () => {
     expect(ids.size).toBe(operations.length);
   });
 
-  it('declares auth: admin routes need X-Admin-Token, signed-in routes a bearer token or session', () => {
-    expect(Object.keys(spec.components.securitySchemes).sort()).toEqual(['adminToken', 'basic', 'bearer', 'session']);
+  it('declares auth: admin routes need X-Admin-Token, signed-in routes a bearer token or session, CAS routes a Xet token', () => {
+    expect(Object.keys(spec.components.securitySchemes).sort()).toEqual(['adminToken', 'basic', 'bearer', 'session', 'xetToken']);
+    for (const route of ['GET /v1/reconstructions/{fileHash}', 'GET /v2/reconstructions/{fileHash}']) {
+      expect({ route, security: spec.paths[route.split(' ')[1]][route.split(' ')[0].toLowerCase()].security }).toEqual({ route, security: [{ xetToken: [] }] });
+    }
     for (const { route, op } of operations.filter((o) => o.route.includes(' /admin/api/'))) {
       expect({ route, security: op.security }).toEqual({ route, security: [{ adminToken: [] }] });
     }

@@ -80,6 +80,11 @@ export class TreeEntryDto {
   @ApiProperty({ example: 1234, description: 'Bytes; 0 for directories' }) size: number;
   @ApiProperty({ example: 'checkpoints/config.json' }) path: string;
   @ApiPropertyOptional({ type: LfsInfoDto, description: 'LFS files: the content behind the pointer' }) lfs?: LfsInfoDto;
+  @ApiPropertyOptional({
+    example: '96e637d9665bd35477b1908a23f2e254edfba0618dbd2d62f90a6baee7d139cf',
+    description: 'LFS files stored as Xet: the Xet file hash (download it through the CAS reconstructions)',
+  })
+  xetHash?: string;
   @ApiPropertyOptional({ type: LastCommitDto, description: 'Only with expand' }) lastCommit?: LastCommitDto;
   @ApiPropertyOptional({ type: SecurityFileStatusDto, description: 'Only with expand, files only' }) securityFileStatus?: SecurityFileStatusDto;
 }
@@ -199,4 +204,15 @@ export class ResolveQueryDto {
   @QueryBoolean()
   @IsBoolean()
   download?: boolean;
+}
+
+/** Resolve's answer to `Accept: application/vnd.xet-fileinfo+json` for a file stored as Xet (the same facts as its headers). */
+export class XetFileInfoDto {
+  @ApiProperty({ example: '96e637d9665bd35477b1908a23f2e254edfba0618dbd2d62f90a6baee7d139cf', description: 'Xet file hash (also `X-Xet-Hash`)' }) hash: string;
+  @ApiProperty({ example: 209715200, description: 'File size in bytes (also `X-Linked-Size`)' }) size: number;
+  @ApiProperty({ example: '"4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393"', description: 'Quoted sha256 (also `ETag`)' }) etag: string;
+  @ApiProperty({ example: 'http://localhost:3000/api/models/alice/m/xet-read-token/6c0c6bfb0f1a3c4d9d2d2e3f0a1b2c3d4e5f6a7b', description: 'Read-token route (`Link` rel="xet-auth")' })
+  refreshUrl: string;
+  @ApiProperty({ example: 'http://localhost:3000/v1/reconstructions/96e637d9665bd35477b1908a23f2e254edfba0618dbd2d62f90a6baee7d139cf', description: 'Reconstruction (`Link` rel="xet-reconstruction-info")' })
+  reconstructionUrl: string;
 }

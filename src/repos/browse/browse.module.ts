@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { LfsModule } from '../../lfs/lfs.module';
+import { XetTokensModule } from '../../xet/tokens/xet-tokens.module';
 import { ReposModule } from '../repos.module';
 import { BrowseController } from './browse.controller';
 import { BrowseService } from './browse.service';
@@ -7,7 +8,7 @@ import { ResolveController } from './resolve.controller';
 
 /** Reading repositories: tree, paths-info, refs, commits, branches and tags, and downloads. */
 @Module({
-  imports: [ReposModule, LfsModule],
+  imports: [ReposModule, LfsModule, XetTokensModule],
   controllers: [BrowseController, ResolveController],
   providers: [BrowseService],
 })

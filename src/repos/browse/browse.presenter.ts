@@ -7,6 +7,8 @@ export function toTreeEntry(e: BrowseEntry, expand: boolean): TreeEntryDto {
   const lfs = e.lfs && !e.lfs.pruned ? e.lfs : undefined;
   const out: TreeEntryDto = { type: e.type, oid: e.oid, size: e.type === 'file' ? (lfs?.size ?? e.size) : 0, path: e.path };
   if (lfs) out.lfs = { oid: lfs.oid, size: lfs.size, pointerSize: e.size };
+  // As on the hub, beside `lfs`: huggingface_hub's RepoFile.xet_hash and @huggingface/hub read it there.
+  if (lfs?.xetHash) out.xetHash = lfs.xetHash;
   if (expand) {
     if (e.lastCommit) out.lastCommit = { id: e.lastCommit.oid, title: e.lastCommit.title, date: e.lastCommit.committedAt.toISOString() };
     // huggingface_hub reads avScan and pickleImportScan unconditionally: present, null when unscanned.

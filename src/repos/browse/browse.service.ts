@@ -9,6 +9,7 @@ import { normaliseFolder, normaliseRepoPath } from '../../git/engine/paths';
 import { VersionEngine } from '../../git/engine/version-engine.service';
 import type { RepoRecord } from '../repo.types';
 import { LfsService } from '../../lfs/lfs.service';
+import type { LfsEntry } from '../../lfs/lfs.repository';
 import { MAX_POINTER_BYTES } from '../../lfs/lfs-pointer';
 import { PATHS_INFO_MAX_PATHS, TREE_DEFAULT_LIMIT, TREE_EXPAND_DEFAULT_LIMIT } from './browse.dto';
 
@@ -17,8 +18,8 @@ const TREE_EXPAND_MAX_LIMIT = 100;
 
 export interface BrowseEntry extends RepoEntry {
   lastCommit?: CommitInfo;
-  /** For LFS files: the content behind the pointer blob (`size` stays the pointer's). */
-  lfs?: { oid: string; size: number; pruned?: boolean };
+  /** For LFS files: the content behind the pointer blob (`size` stays the pointer's), and its Xet hash when stored as Xet. */
+  lfs?: LfsEntry;
 }
 
 export interface TreePage {

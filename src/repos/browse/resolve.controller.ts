@@ -1,5 +1,5 @@
 import { Controller, Get, Head, Logger, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream';
 import { ApiErrorResponses } from '../../core/errors/api-errors.decorator';
@@ -10,10 +10,12 @@ import { parseRangeHeader } from '../../core/storage/http-range';
 import { RangeNotSatisfiableError } from '../../core/storage/storage-errors';
 import { CurrentRepo, RepoAccess } from '../access/repo-access.decorator';
 import type { RepoRecord } from '../repo.types';
-import { ResolveQueryDto } from './browse.dto';
+import { ResolveQueryDto, XetFileInfoDto } from './browse.dto';
 import { BrowseService } from './browse.service';
 import { basename, joined } from './route-params';
 import { contentDisposition, contentTypeFor, etagMatches } from './file-headers';
+import { XetTokenService } from '../../xet/tokens/xet-token.service';
+import { acceptsXetFileInfo, XET_FILEINFO_TYPE, xetLinkHeader } from './xet-headers';
 
 /** Headers a browser client (e.g. @huggingface/hub) may read across origins. */
 const EXPOSED_HEADERS = [
@@ -28,6 +30,8 @@ const EXPOSED_HEADERS = [
   'X-Error-Code',
   'X-Error-Message',
   'X-Request-Id',
+  'X-Xet-Hash',
+  'Link',
 ].join(', ');
 
 const REV_PARAM = { name: 'rev', type: String, example: 'main', description: 'Branch, tag, commit id (full or ≥ 7 hex) or refs/pr/N, URL-encoded' };
@@ -37,6 +41,8 @@ const FILE_HEADERS = {
   ETag: { description: 'Quoted git blob id of the file', schema: { type: 'string' } },
   'Content-Length': { description: 'Bytes in this answer', schema: { type: 'integer' } },
   'Accept-Ranges': { description: '`bytes`', schema: { type: 'string' } },
+  'X-Xet-Hash': { description: 'LFS files stored as Xet: the Xet file hash', schema: { type: 'string' } },
+  Link: { description: 'LFS files stored as Xet: `<…/xet-read-token/{commit}>; rel="xet-auth", <…/v1/reconstructions/{hash}>; rel="xet-reconstruction-info"`', schema: { type: 'string' } },
 };
 const BINARY = { type: 'string', format: 'binary' } as const;
 
@@ -49,12 +55,16 @@ const BINARY = { type: 'string', format: 'binary' } as const;
  * If-None-Match. HEAD routes are declared first so Express does not send HEAD to the GET route.
  */
 @ApiTags('files')
+@ApiExtraModels(XetFileInfoDto)
 @ApiErrorResponses(400, 404)
 @Controller(['datasets', 'spaces', ''])
 export class ResolveController {
   private readonly logger = new Logger('ResolveController');
 
-  constructor(private readonly browse: BrowseService) {}
+  constructor(
+    private readonly browse: BrowseService,
+    private readonly xet: XetTokenService,
+  ) {}
 
   @Head(':namespace/:repo/resolve/:rev/*path')
   @RepoAccess('read')
@@ -72,8 +82,13 @@ export class ResolveController {
   @ApiOperation({ summary: 'Download a file at a revision (Range and If-None-Match supported)' })
   @ApiParam(REV_PARAM)
   @ApiParam(PATH_PARAM)
-  @ApiProduces('application/octet-stream')
-  @ApiResponse({ status: 200, description: 'The whole file', headers: FILE_HEADERS, content: { 'application/octet-stream': { schema: BINARY } } })
+  @ApiProduces('application/octet-stream', XET_FILEINFO_TYPE)
+  @ApiResponse({
+    status: 200,
+    description: 'The whole file; for an LFS file stored as Xet asked for with `Accept: application/vnd.xet-fileinfo+json`, its Xet file info (any Range is then ignored)',
+    headers: FILE_HEADERS,
+    content: { 'application/octet-stream': { schema: BINARY }, [XET_FILEINFO_TYPE]: { schema: { $ref: getSchemaPath(XetFileInfoDto) } } },
+  })
   @ApiResponse({ status: 206, description: 'The requested byte range (Content-Range)', content: { 'application/octet-stream': { schema: BINARY } } })
   @ApiResponse({ status: 304, description: 'If-None-Match matched the ETag' })
   @ApiResponse({ status: 416, description: 'Range not satisfiable (Content-Range: bytes */size)', type: HfErrorDto })
@@ -117,11 +132,25 @@ export class ResolveController {
       res.setHeader('X-Linked-Etag', etag);
       res.setHeader('X-Linked-Size', String(lfs.size));
     }
+    // Xet clients (hf_xet through huggingface_hub, @huggingface/hub) download through the CAS.
+    const xetLinks = lfs?.xetHash ? this.xet.downloadLinks(repo, file.commitOid, lfs.xetHash) : null;
+    if (xetLinks) {
+      res.setHeader('X-Xet-Hash', lfs!.xetHash!);
+      res.setHeader('Link', xetLinkHeader(xetLinks));
+      res.setHeader('Vary', 'Accept');
+    }
     res.setHeader('Accept-Ranges', 'bytes');
     res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     if (etagMatches(req.get('if-none-match'), etag)) {
       res.status(304).end();
+      return;
+    }
+    if (xetLinks && withBody && acceptsXetFileInfo(req.get('accept'))) {
+      // The JS client's probe (sent with `Range: bytes=0-0`): it reads the headers above and
+      // downloads through the CAS; the body says the same for other readers.
+      const info: XetFileInfoDto = { hash: lfs!.xetHash!, size: size, etag, refreshUrl: xetLinks.xetAuth, reconstructionUrl: xetLinks.reconstruction };
+      res.status(200).type(XET_FILEINFO_TYPE).send(JSON.stringify(info));
       return;
     }
     let range = parseRangeHeader(req.get('range'), size);

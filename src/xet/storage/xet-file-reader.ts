@@ -9,6 +9,7 @@ import {
   XORB_CHUNK_HEADER_SIZE,
   type FileByteRange,
   type PlannedTerm,
+  type ReconstructionPlan,
   type ReconstructionTerm,
 } from '../codec';
 import { XetRepository, type XorbRow } from './xet.repository';
@@ -26,13 +27,23 @@ export class XetFileReader {
     private readonly xet: XetRepository,
   ) {}
 
-  /** The bytes `[range.start, range.end)` of the file made of `terms` (default: all of it). */
-  async open(terms: readonly ReconstructionTerm[], range?: FileByteRange): Promise<Readable> {
+  /**
+   * Which chunks of which stored xorbs make `[range.start, range.end)` of the file made of
+   * `terms` (default: all of it), with the xorb rows the plan refers to. Throws XetFormatError
+   * (`range_not_satisfiable` for a start past the end).
+   */
+  async plan(terms: readonly ReconstructionTerm[], range?: FileByteRange): Promise<{ plan: ReconstructionPlan; xorbs: Map<string, XorbRow> }> {
     const xorbs = await this.xet.findXorbs(terms.map((t) => hashToHex(t.xorbHash)));
     const plan = planReconstruction(terms, range ?? null, (h) => {
       const x = xorbs.get(hashToHex(h));
       return x && { chunkSizes: x.chunkSizes, chunkEnds: x.chunkEnds };
     });
+    return { plan, xorbs };
+  }
+
+  /** The bytes `[range.start, range.end)` of the file made of `terms` (default: all of it). */
+  async open(terms: readonly ReconstructionTerm[], range?: FileByteRange): Promise<Readable> {
+    const { plan, xorbs } = await this.plan(terms, range);
     const self = this;
     async function* bytes(): AsyncGenerator<Buffer> {
       let skip = plan.offsetIntoFirstRange;

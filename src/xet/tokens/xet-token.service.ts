@@ -4,6 +4,7 @@ import type { Principal } from '../../auth/principal';
 import type { HangarConfig } from '../../core/config/config';
 import { InjectConfig } from '../../core/config/config.module';
 import { UnauthorizedError } from '../../core/errors/domain-error';
+import { PLURAL, type RepoRecord } from '../../repos/repo.types';
 
 export type XetOperation = 'read' | 'write';
 
@@ -21,6 +22,13 @@ export interface XetTokenAnswer {
   accessToken: string;
   exp: number;
   casUrl: string;
+}
+
+export interface XetDownloadLinks {
+  /** The `xet-read-token` route (huggingface_hub's "refresh route"). */
+  xetAuth: string;
+  /** `GET {casUrl}/v1/reconstructions/{hash}` (@huggingface/hub switches it to /v2/). */
+  reconstruction: string;
 }
 
 const PREFIX = 'hxt1';
@@ -43,6 +51,17 @@ export class XetTokenService {
     const grant: XetGrant = { repoId, op, userId: principal?.user.id ?? null, exp };
     const payload = Buffer.from(JSON.stringify(grant)).toString('base64url');
     return { accessToken: `${PREFIX}.${payload}.${this.sign(payload)}`, exp, casUrl: this.config.baseUrl };
+  }
+
+  /**
+   * Where a client that downloads a Xet-stored file gets a read token (pinned to the commit it
+   * resolved, as the hub does) and the file's reconstruction. The resolve answer links both.
+   */
+  downloadLinks(repo: Pick<RepoRecord, 'type' | 'namespace' | 'name'>, commitOid: string, xetHash: string): XetDownloadLinks {
+    return {
+      xetAuth: `${this.config.baseUrl}/api/${PLURAL[repo.type]}/${repo.namespace}/${repo.name}/xet-read-token/${commitOid}`,
+      reconstruction: `${this.config.baseUrl}/v1/reconstructions/${xetHash}`,
+    };
   }
 
   /** The grant of a valid, unexpired token with at least `op`; UnauthorizedError otherwise. */
