@@ -1,6 +1,6 @@
-import { Controller, Get, Header, HttpCode, Param, Post, Req, StreamableFile } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Req, Res, StreamableFile } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { ApiErrorResponses } from '../../core/errors/api-errors.decorator';
 import { CurrentXetGrant, XetCasAuth } from '../tokens/xet-cas-auth';
 import type { XetGrant } from '../tokens/xet-token.service';
@@ -53,8 +53,6 @@ export class XetCasController {
   @Post('v2/shards')
   @HttpCode(200)
   @XetCasAuth('write')
-  @Header('Content-Type', 'application/x-ndjson')
-  @Header('Cache-Control', 'no-cache')
   @ApiOperation({
     summary: 'Upload a shard, answered as NDJSON progress events ending in {"type":"result"}',
     description: 'Same checks as /v1/shards. They all run before the answer starts, so a rejected shard is a 4xx (never an in-stream error event).',
@@ -64,8 +62,11 @@ export class XetCasController {
   @ApiProduces('application/x-ndjson')
   @ApiOkResponse({ description: 'NDJSON: validating, committing, then {"type":"result","result":0|1}', schema: { type: 'string' } })
   @ApiErrorResponses(413)
-  async uploadShardV2(@CurrentXetGrant() grant: XetGrant, @Req() req: Request): Promise<string> {
+  async uploadShardV2(@CurrentXetGrant() grant: XetGrant, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<string> {
     const files = await this.shards.uploadShard(grant, req);
+    // Set here, not with @Header: those also go on error answers, whose JSON body must say so.
+    res.setHeader('Content-Type', 'application/x-ndjson');
+    res.setHeader('Cache-Control', 'no-cache');
     const events = [
       { type: 'validating', verified: files, total: files },
       { type: 'committing', stage: 'uploading' },
