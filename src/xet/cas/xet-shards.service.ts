@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { LfsService } from '../../lfs/lfs.service';
@@ -14,6 +14,7 @@ import {
   readHash,
   shardFileSize,
   validateUploadShard,
+  xetHashingReady,
   XetFormatError,
   type KnownXorb,
   type ParsedShard,
@@ -55,13 +56,18 @@ interface CheckedFile {
  * sha256 the shard declares (the sha256 is what the LFS pointer in the commit will name).
  */
 @Injectable()
-export class XetShardsService {
+export class XetShardsService implements OnModuleInit {
   constructor(
     private readonly xet: XetRepository,
     private readonly reader: XetFileReader,
     private readonly lfs: LfsService,
     private readonly xorbs: XetXorbsService,
   ) {}
+
+  /** File and verification hashes are computed here, on the main thread: use the fast BLAKE3. */
+  onModuleInit(): Promise<void> {
+    return xetHashingReady();
+  }
 
   /** Validates and records an uploaded shard; returns the number of files it registered. */
   async uploadShard(grant: XetGrant, body: Readable & { headers: Record<string, string | string[] | undefined> }): Promise<number> {
