@@ -318,5 +318,25 @@ describe('Xet CAS uploads (xorbs, shards, global dedup)', () => {
       await uploadXorb(alice, publicRepo, pub);
       expect((await dedup(await xetToken(bob, bobRepo, 'read'), pub.chunks[0].hash)).status).toBe(200);
     });
+
+    it('a hit on the chunk a file starts with lists the xorbs that follow in that file too', async () => {
+      const data = randomBytes(2 * MiB);
+      const chunks = chunkAndHash(data);
+      const half = Math.floor(chunks.length / 2);
+      const parts = [chunks.slice(0, half), chunks.slice(half)].map((cs) => ({ cs, xorb: buildXorb(cs.map((c) => c.data)) }));
+      const token = await xetToken(alice, publicRepo);
+      for (const p of parts) await postXorb(token, p.xorb.hashHex, p.xorb.bytes).expect(200);
+      const file: ShardFileInput = {
+        fileHash: computeFileHash(chunks),
+        terms: parts.map((p) => ({ xorbHash: p.xorb.hash, chunkIndexStart: 0, chunkIndexEnd: p.cs.length, unpackedSegmentBytes: p.cs.reduce((n, c) => n + c.size, 0) })),
+        verificationHashes: parts.map((p) => computeVerificationHash(p.cs.map((c) => c.hash))),
+        sha256: sha256(data),
+      };
+      await postShard(token, shardOf([file])).expect(200);
+      const res = await dedup(await xetToken(bob, bobRepo, 'read'), chunks[0].hash);
+      expect(res.status).toBe(200);
+      const listed = parseShard(new Uint8Array(await res.arrayBuffer())).xorbs.map((x) => hashToHex(x.xorbHash));
+      expect(listed.sort()).toEqual(parts.map((p) => p.xorb.hashHex).sort());
+    });
   });
 });

@@ -17,6 +17,9 @@ import { XorbVerifier } from './xorb-verifier';
  */
 export const XORB_BODY_LIMIT = MAX_XORB_BYTES + 1024 * 1024;
 
+/** Most xorbs in one global dedup answer (~64 KiB of shard per full xorb). */
+const DEDUP_ANSWER_XORBS = 16;
+
 /**
  * Xorb uploads and the global dedup lookup. A xorb is only ever recorded after its bytes were
  * decompressed and hashed to the hash it is uploaded under, and a repository holds a xorb only
@@ -66,30 +69,44 @@ export class XetXorbsService {
 
   /**
    * The global dedup answer for a chunk: a shard (with footer, no files) listing the chunks of
-   * the xorb that holds it, if the caller may read that xorb; 404 otherwise, as for an unknown
-   * chunk, so the answer says nothing about data the caller may not read. The footer's HMAC key
-   * is zero: the chunk hashes are plain, which only reveals what a reader can compute anyway.
+   * the xorb that holds it and of the xorbs that follow it in the files using it (xet-core
+   * answers with the whole shard the chunk was registered in, so that one hit at the start of a
+   * file dedups all of it; dedup queries are rare: file starts and 1 chunk in 1024). Only xorbs
+   * the caller may read are listed; none readable is a 404, as for an unknown chunk, so the
+   * answer says nothing about data the caller may not read. The footer's HMAC key is zero: the
+   * chunk hashes are plain, which only reveals what a reader can compute anyway.
    */
   async dedupShard(grant: XetGrant, chunkParam: string): Promise<Buffer> {
     const chunk = pathHash(chunkParam, 'chunk hash');
     const xorbHash = await this.xet.xorbForDedupChunk(chunk);
-    const readable = xorbHash ? await this.xet.xorbsReadableBy([xorbHash], grant.repoId, await this.readableNamespaces(grant)) : new Set<string>();
-    const xorb = xorbHash && readable.has(xorbHash) ? (await this.xet.findXorbs([xorbHash])).get(xorbHash) : undefined;
-    if (!xorb) throw new NotFoundError('This chunk is not known to global deduplication', 'ChunkNotFound');
+    const candidates = xorbHash ? await this.dedupCandidates(xorbHash) : [];
+    const readable = await this.xet.xorbsReadableBy(candidates, grant.repoId, await this.readableNamespaces(grant));
+    if (!xorbHash || !readable.has(xorbHash)) throw new NotFoundError('This chunk is not known to global deduplication', 'ChunkNotFound');
+    const rows = await this.xet.findXorbs(candidates.filter((h) => readable.has(h)));
     const shard = buildShard(
       {
         files: [],
-        xorbs: [
-          {
-            xorbHash: hexToHash(xorb.hash),
-            numBytesOnDisk: xorb.size,
-            chunks: xorb.chunkSizes.map((size, i) => ({ chunkHash: readHash(xorb.chunkHashes, i * HASH_LENGTH), unpackedSegmentBytes: size })),
-          },
-        ],
+        xorbs: [...rows.values()].map((x) => ({
+          xorbHash: hexToHash(x.hash),
+          numBytesOnDisk: x.size,
+          chunks: x.chunkSizes.map((size, i) => ({ chunkHash: readHash(x.chunkHashes, i * HASH_LENGTH), unpackedSegmentBytes: size })),
+        })),
       },
       { footer: { chunkHashHmacKey: new Uint8Array(HASH_LENGTH) }, sortByHash: true },
     );
     return Buffer.from(shard.buffer, shard.byteOffset, shard.length);
+  }
+
+  /** `xorbHash`, then the xorbs that follow it in the files using it, at most {@link DEDUP_ANSWER_XORBS}. */
+  private async dedupCandidates(xorbHash: string): Promise<string[]> {
+    const out = new Set<string>([xorbHash]);
+    for (const sequence of await this.xet.xorbSequencesOfFilesUsing(xorbHash, 4)) {
+      for (const h of sequence.slice(sequence.indexOf(xorbHash))) {
+        if (out.size >= DEDUP_ANSWER_XORBS) return [...out];
+        out.add(h);
+      }
+    }
+    return [...out];
   }
 
   /** Namespaces whose private repositories the grant's user may read (their own and their organizations'). */
