@@ -96,3 +96,30 @@ def test_reupload_of_an_edited_file_sends_only_the_changed_chunks(hangar, tmp_pa
     received = xorb_bytes_received(hangar.url) - before
     assert 0 < received < 5 * MiB, received
     assert sha256_of(download(hangar, api, repo_id, "weights.bin")) == sha256_of(bytes(data))
+
+
+def dedup_hits(url: str) -> float:
+    text = requests.get(url + "/metrics", timeout=30).text
+    m = re.search(r'^hangar_http_requests_total\{method="GET",route="/v1/chunks/default/:hash",status="200"\} (\S+)$', text, re.M)
+    return float(m.group(1)) if m else 0.0
+
+
+def test_another_user_uploading_a_public_file_again_sends_nothing_through_global_dedup(hangar, tmp_path: Path, monkeypatch):
+    """A second user, with an empty client cache (so nothing is known locally), uploads a file
+    already in a public repository: Hangar's global dedup answer covers it, no xorb is sent."""
+    owner = unique("xet-pub")
+    api = HfApi(endpoint=hangar.url, token=hangar.new_user_token(owner))
+    api.create_repo(f"{owner}/shared")
+    data = os.urandom(80 * MiB)  # two xorbs
+    path = tmp_path / "shared.bin"
+    path.write_bytes(data)
+    api.upload_file(path_or_fileobj=str(path), path_in_repo="shared.bin", repo_id=f"{owner}/shared")
+
+    monkeypatch.setenv("HF_XET_CACHE", str(tmp_path / "fresh-xet-cache"))
+    other, repo_id = new_repo(hangar, "xet-other")
+    before, hits = xorb_bytes_received(hangar.url), dedup_hits(hangar.url)
+    other.upload_file(path_or_fileobj=str(path), path_in_repo="copy.bin", repo_id=repo_id)
+
+    assert dedup_hits(hangar.url) > hits
+    assert xorb_bytes_received(hangar.url) - before < MiB
+    assert sha256_of(download(hangar, other, repo_id, "copy.bin")) == sha256_of(data)
