@@ -29,12 +29,16 @@ describe('openapi/openapi.json', () => {
   });
 
   it('declares auth: admin routes need X-Admin-Token, signed-in routes a bearer token or session', () => {
-    expect(Object.keys(spec.components.securitySchemes).sort()).toEqual(['adminToken', 'basic', 'bearer', 'session']);
+    expect(Object.keys(spec.components.securitySchemes).sort()).toEqual(['adminToken', 'basic', 'bearer', 'session', 'xetToken']);
     for (const { route, op } of operations.filter((o) => o.route.includes(' /admin/api/'))) {
       expect({ route, security: op.security }).toEqual({ route, security: [{ adminToken: [] }] });
     }
     for (const route of ['GET /api/whoami-v2', 'POST /api/auth/tokens/create', 'POST /org/create']) {
       expect(spec.paths[route.split(' ')[1]][route.split(' ')[0].toLowerCase()].security).toEqual([{ bearer: [] }, { session: [] }]);
+    }
+    // The Xet CAS routes take the Xet token only (not a Hangar credential).
+    for (const route of ['POST /v1/xorbs/default/{hash}', 'POST /v1/shards', 'POST /v2/shards', 'GET /v1/chunks/default/{hash}']) {
+      expect(spec.paths[route.split(' ')[1]][route.split(' ')[0].toLowerCase()].security).toEqual([{ xetToken: [] }]);
     }
   });
 

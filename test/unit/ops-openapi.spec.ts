@@ -94,9 +94,10 @@ describe('buildOpenApiDocument', () => {
     expect(doc.tags!.map((t) => t.name)).toEqual(['animals', 'burrowers', 'zoo']);
   });
 
-  it('declares the four security schemes', () => {
+  it('declares the five security schemes', () => {
     const schemes = doc.components!.securitySchemes as Record<string, any>;
-    expect(Object.keys(schemes)).toEqual(['adminToken', 'basic', 'bearer', 'session']);
+    expect(Object.keys(schemes)).toEqual(['adminToken', 'basic', 'bearer', 'session', 'xetToken']);
+    expect(schemes.xetToken).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(schemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer', description: 'Hangar API token (hf_...)' });
     expect(schemes.adminToken).toMatchObject({ type: 'apiKey', in: 'header', name: 'X-Admin-Token' });
     expect(schemes.session).toMatchObject({ type: 'apiKey', in: 'cookie', name: 'hangar_session' });
