@@ -11,7 +11,12 @@ import { buildOpenApiDocument, setupSwaggerUi } from './core/openapi/openapi';
 
 /** Requests whose body is file content, streamed by the handler: no body parser may read it. */
 function hasStreamedBody(req: Request): boolean {
-  return req.path.startsWith('/storage/fs/') || (req.method === 'PUT' && req.path.startsWith('/lfs/uploads/'));
+  return req.path.startsWith('/storage/fs/') || (req.method === 'PUT' && req.path.startsWith('/lfs/uploads/')) || isXetCasUpload(req);
+}
+
+/** Xet xorb and shard uploads (binary, whatever Content-Type a client sends). */
+function isXetCasUpload(req: Request): boolean {
+  return req.method === 'POST' && /^\/v[12]\/(xorbs\/|shards$)/.test(req.path);
 }
 
 /** Creates the application exactly as production runs it; main.ts and the tests both call this. */

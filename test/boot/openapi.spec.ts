@@ -39,6 +39,10 @@ describe('openapi/openapi.json', () => {
     for (const route of ['GET /api/whoami-v2', 'POST /api/auth/tokens/create', 'POST /org/create']) {
       expect(spec.paths[route.split(' ')[1]][route.split(' ')[0].toLowerCase()].security).toEqual([{ bearer: [] }, { session: [] }]);
     }
+    // The Xet CAS routes take the Xet token only (not a Hangar credential).
+    for (const route of ['POST /v1/xorbs/default/{hash}', 'POST /v1/shards', 'POST /v2/shards', 'GET /v1/chunks/default/{hash}']) {
+      expect(spec.paths[route.split(' ')[1]][route.split(' ')[0].toLowerCase()].security).toEqual([{ xetToken: [] }]);
+    }
   });
 
   it('lists every route of the foundation', () => {

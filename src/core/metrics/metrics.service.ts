@@ -28,6 +28,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /** Bodies of `POST /v1/xorbs`, as received (rejected ones included): what Xet dedup saves shows here. */
+  private readonly xetXorbBytes = new Counter({
+    name: 'hangar_xet_xorb_bytes_received_total',
+    help: 'Bytes of Xet xorb upload bodies received',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
@@ -37,6 +44,10 @@ export class MetricsService {
     const labels = { method, route, status };
     this.requests.inc(labels);
     this.duration.observe(labels, seconds);
+  }
+
+  countXetXorbBytes(n: number): void {
+    this.xetXorbBytes.inc(n);
   }
 
   get contentType(): string {

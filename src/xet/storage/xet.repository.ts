@@ -87,6 +87,16 @@ export class XetRepository {
     return rows[0]?.xorbHash ?? null;
   }
 
+  /**
+   * The xorb sequences (term order) of up to `limit` files that use `xorbHash`. No index serves
+   * this containment test: it scans xet_files, which is fine for the few global dedup hits of an
+   * upload on a self-hosted hub (a GIN index on terms would be the next step).
+   */
+  async xorbSequencesOfFilesUsing(xorbHash: string, limit: number): Promise<string[][]> {
+    const rows: { terms: StoredTerm[] }[] = await this.db.query(`SELECT terms FROM xet_files WHERE terms @> $1::jsonb LIMIT $2`, [JSON.stringify([{ h: xorbHash }]), limit]);
+    return rows.map((r) => r.terms.map((t) => t.h));
+  }
+
   async findFile(fileHash: string, m: EntityManager = this.db.manager): Promise<XetFileRow | null> {
     const rows = await m.query(`SELECT file_hash AS "fileHash", sha256, size, terms FROM xet_files WHERE file_hash = $1`, [fileHash]);
     return rows[0] ? toFileRow(rows[0]) : null;

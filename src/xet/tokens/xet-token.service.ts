@@ -3,7 +3,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Principal } from '../../auth/principal';
 import type { HangarConfig } from '../../core/config/config';
 import { InjectConfig } from '../../core/config/config.module';
-import { UnauthorizedError } from '../../core/errors/domain-error';
+import { ForbiddenError, UnauthorizedError } from '../../core/errors/domain-error';
 import { PLURAL, type RepoRecord } from '../../repos/repo.types';
 
 export type XetOperation = 'read' | 'write';
@@ -76,7 +76,8 @@ export class XetTokenService {
     }
     const grant = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as XetGrant;
     if (!Number.isSafeInteger(grant.exp) || grant.exp * 1000 < nowMs) throw invalid('The Xet access token has expired');
-    if (op === 'write' && grant.op !== 'write') throw invalid('This Xet access token is read-only');
+    // A valid token of too narrow a scope is a 403, as the CAS API specifies (hub-docs api.md).
+    if (op === 'write' && grant.op !== 'write') throw new ForbiddenError('This Xet access token is read-only; a write token is required', 'ReadOnlyToken');
     return grant;
   }
 
