@@ -141,7 +141,9 @@ export class XetShardsService implements OnModuleInit {
 
 function parse(buf: Uint8Array): ParsedShard {
   try {
-    return parseShard(buf, { footer: 'forbid' });
+    // The spec's upload form has no footer, but @huggingface/hub sends one (the public hub takes
+    // it): allowed, and ignored — only the file and CAS sections are read.
+    return parseShard(buf, { footer: 'allow' });
   } catch (err) {
     if (err instanceof XetFormatError) throw shardRejected('InvalidShard', err.message);
     throw err;

@@ -562,16 +562,13 @@ export interface ShardUploadIssue {
 
 /**
  * Checks the rules an uploaded shard must follow beyond its structure (shard.md / upload-protocol):
- * no footer; every file has verification entries; every CAS listing is self-consistent (chunk
+ * every file has verification entries; every CAS listing is self-consistent (chunk
  * offsets are the running sum, `num_bytes_in_cas` their total); every term's xorb is known (listed
  * in the shard or returned by `lookupXorb`), its chunk range exists, its size matches, and its
  * verification hash is right. Returns the problems (empty = valid).
  */
 export function validateUploadShard(shard: ParsedShard, lookupXorb: (xorbHash: XetHash) => KnownXorb | undefined = () => undefined): ShardUploadIssue[] {
   const issues: ShardUploadIssue[] = [];
-  if (shard.footerSize !== 0) {
-    issues.push({ code: 'xorb_listing', message: 'uploaded shards must not have a footer' });
-  }
   const listed = new Map<string, KnownXorb>();
   for (const x of shard.xorbs) {
     const hex = hashToHex(x.xorbHash);
