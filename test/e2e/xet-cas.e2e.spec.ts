@@ -250,7 +250,6 @@ describe('Xet CAS uploads (xorbs, shards, global dedup)', () => {
       await uploadXorb(alice, privateRepo, up);
       const never = prepare(64 * 1024); // its xorb is never uploaded
       const wrongChunk = up.listing({ chunks: up.chunks.map((c, i) => ({ chunkHash: i === 1 ? up.chunks[0].hash : c.hash, unpackedSegmentBytes: c.size })) });
-      const withFooter = buildShard({ files: [up.file()], xorbs: [up.listing()] }, { footer: true });
       const before = await state();
       const cases: Array<[string, Uint8Array, string]> = [
         ['a xorb never uploaded', shardOf([never.file()], [never.listing()]), 'UnknownXorb'],
@@ -262,7 +261,6 @@ describe('Xet CAS uploads (xorbs, shards, global dedup)', () => {
         ['a file hash that is not its chunks’', shardOf([up.file({ fileHash: never.fileHash })]), 'FileHashMismatch'],
         ['a term longer than the xorb', shardOf([up.file({ terms: [{ xorbHash: up.xorb.hash, chunkIndexStart: 0, chunkIndexEnd: up.chunks.length + 1, unpackedSegmentBytes: up.data.length }] })]), 'InvalidShard'],
         ['a xorb listing with other chunks than stored', shardOf([up.file()], [wrongChunk]), 'XorbListingMismatch'],
-        ['a footer', withFooter, 'InvalidShard'],
         ['garbage', randomBytes(3000), 'InvalidShard'],
       ];
       for (const [, shard, code] of cases) expectHfError(await postShard(token, shard), 400, code);
