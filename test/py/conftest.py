@@ -26,6 +26,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def point_0x_client_at(url: str, mp: pytest.MonkeyPatch) -> None:
+    """huggingface_hub 0.x builds CommitInfo.repo_url with `RepoUrl(commit_url)` and no endpoint,
+    so it parses the commit URL against the global endpoint (HF_ENDPOINT, default
+    https://huggingface.co) and raises "Unable to retrieve user and repo ID" for any other host.
+    With 0.x a self-hosted hub is used through HF_ENDPOINT, whose effect (both constants derived
+    from it at import; file_download keeps its own copy of the URL template) this reproduces.
+    Nothing to do for 1.x and later."""
+    import huggingface_hub
+    import huggingface_hub.file_download as file_download
+
+    if int(huggingface_hub.__version__.split(".")[0]) != 0:
+        return
+    template = url + "/{repo_id}/resolve/{revision}/{filename}"
+    mp.setattr(huggingface_hub.constants, "ENDPOINT", url)
+    mp.setattr(huggingface_hub.constants, "HUGGINGFACE_CO_URL_TEMPLATE", template)
+    mp.setattr(file_download, "HUGGINGFACE_CO_URL_TEMPLATE", template)
+
+
 @dataclass
 class Hangar:
     url: str

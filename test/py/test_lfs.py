@@ -27,6 +27,7 @@ import pytest
 import requests
 from huggingface_hub import HfApi, hf_hub_download, snapshot_download
 from huggingface_hub.utils._runtime import is_xet_available
+from conftest import point_0x_client_at  # noqa: E402
 
 HF_MAJOR = int(huggingface_hub.__version__.split(".")[0])
 MiB = 1024 * 1024
@@ -96,14 +97,7 @@ def lfs_transfers(hangar_lfs, monkeypatch):
     monkeypatch.setattr(hf_lfs, "_upload_single_part", spy_single)
     monkeypatch.setattr(hf_lfs, "_upload_multi_part", spy_multi)
 
-    if HF_MAJOR == 0:
-        # As in test_repos.py: 0.x parses commit URLs against the global endpoint (HF_ENDPOINT).
-        import huggingface_hub.file_download as file_download
-
-        template = hangar_lfs.url + "/{repo_id}/resolve/{revision}/{filename}"
-        monkeypatch.setattr(huggingface_hub.constants, "ENDPOINT", hangar_lfs.url)
-        monkeypatch.setattr(huggingface_hub.constants, "HUGGINGFACE_CO_URL_TEMPLATE", template)
-        monkeypatch.setattr(file_download, "HUGGINGFACE_CO_URL_TEMPLATE", template)
+    point_0x_client_at(hangar_lfs.url, monkeypatch)
     return seen
 
 

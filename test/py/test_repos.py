@@ -25,6 +25,7 @@ from huggingface_hub import (
     snapshot_download,
 )
 from huggingface_hub.errors import EntryNotFoundError, HfHubHTTPError, RepositoryNotFoundError, RevisionNotFoundError
+from conftest import point_0x_client_at  # noqa: E402
 
 HF_MAJOR = int(huggingface_hub.__version__.split(".")[0])
 
@@ -35,19 +36,8 @@ def unique(prefix: str) -> str:
 
 @pytest.fixture(autouse=True)
 def zero_x_endpoint(hangar, monkeypatch):
-    """0.x builds CommitInfo.repo_url with `RepoUrl(commit_url)` and no endpoint, so it parses
-    the commit URL against the global endpoint (HF_ENDPOINT, default https://huggingface.co) and
-    raises "Unable to retrieve user and repo ID" for any other host. With 0.x a self-hosted hub
-    is used through HF_ENDPOINT, whose effect (both constants derived from it at import) this
-    reproduces (file_download keeps its own copy of the URL template); `endpoint=` is still passed
-    everywhere."""
-    if HF_MAJOR == 0:
-        import huggingface_hub.file_download as file_download
-
-        template = hangar.url + "/{repo_id}/resolve/{revision}/{filename}"
-        monkeypatch.setattr(huggingface_hub.constants, "ENDPOINT", hangar.url)
-        monkeypatch.setattr(huggingface_hub.constants, "HUGGINGFACE_CO_URL_TEMPLATE", template)
-        monkeypatch.setattr(file_download, "HUGGINGFACE_CO_URL_TEMPLATE", template)
+    """`endpoint=` is passed everywhere; 0.x also needs the global endpoint (see conftest)."""
+    point_0x_client_at(hangar.url, monkeypatch)
 
 
 @pytest.fixture(scope="module")

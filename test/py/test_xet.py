@@ -23,10 +23,19 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 from huggingface_hub import HfApi, hf_hub_download, snapshot_download
+from conftest import point_0x_client_at  # noqa: E402
 
 pytest.importorskip("hf_xet")
 
 MiB = 1024 * 1024
+
+
+@pytest.fixture(scope="module", autouse=True)
+def zero_x_endpoint(hangar):
+    """`endpoint=` is passed everywhere; 0.x also needs the global endpoint (see conftest)."""
+    with pytest.MonkeyPatch.context() as mp:
+        point_0x_client_at(hangar.url, mp)
+        yield
 
 
 def unique(prefix: str) -> str:

@@ -19,8 +19,17 @@ pytest.importorskip("hf_xet")
 
 import huggingface_hub  # noqa: E402
 from huggingface_hub import HfApi  # noqa: E402
+from conftest import point_0x_client_at  # noqa: E402
 
 MiB = 1024 * 1024
+
+
+@pytest.fixture(scope="module", autouse=True)
+def zero_x_endpoint(hangar):
+    """`endpoint=` is passed everywhere; 0.x also needs the global endpoint (see conftest)."""
+    with pytest.MonkeyPatch.context() as mp:
+        point_0x_client_at(hangar.url, mp)
+        yield
 
 
 @pytest.fixture(autouse=True)
