@@ -50,6 +50,8 @@ export class Xet1764300000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query(`CREATE INDEX xet_files_sha256_idx ON xet_files (sha256)`);
+    // Global dedup answers list the xorbs that follow a chunk's xorb in files using it: `terms @> [{"h": …}]`.
+    await q.query(`CREATE INDEX xet_files_terms_idx ON xet_files USING gin (terms jsonb_path_ops)`);
     await q.query(`ALTER TABLE lfs_objects ADD COLUMN xet_hash varchar(64) NULL REFERENCES xet_files (file_hash), ALTER COLUMN storage_key DROP NOT NULL`);
     await q.query(`CREATE INDEX lfs_objects_xet_hash_idx ON lfs_objects (xet_hash) WHERE xet_hash IS NOT NULL`);
   }

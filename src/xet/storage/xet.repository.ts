@@ -88,9 +88,8 @@ export class XetRepository {
   }
 
   /**
-   * The xorb sequences (term order) of up to `limit` files that use `xorbHash`. No index serves
-   * this containment test: it scans xet_files, which is fine for the few global dedup hits of an
-   * upload on a self-hosted hub (a GIN index on terms would be the next step).
+   * The xorb sequences (term order) of up to `limit` files that use `xorbHash` (the containment
+   * test is served by the GIN index xet_files_terms_idx).
    */
   async xorbSequencesOfFilesUsing(xorbHash: string, limit: number): Promise<string[][]> {
     const rows: { terms: StoredTerm[] }[] = await this.db.query(`SELECT terms FROM xet_files WHERE terms @> $1::jsonb LIMIT $2`, [JSON.stringify([{ h: xorbHash }]), limit]);
