@@ -13,30 +13,35 @@ export async function readCasBody(req: Readable & { headers: Record<string, stri
     req.resume();
     throw tooLarge(maxBytes);
   }
-  const pieces: Buffer[] = [];
+  // With a Content-Length (what the clients send) the body is written straight into its final
+  // buffer, so a xorb is held once rather than twice while it arrives.
+  let out: Uint8Array = new Uint8Array(new ArrayBuffer(Number.isSafeInteger(declared) && declared >= 0 ? declared : 0));
   let total = 0;
   try {
     for await (const piece of req as AsyncIterable<Buffer>) {
-      total += piece.length;
       onBytes(piece.length);
-      if (total > maxBytes) {
+      if (total + piece.length > maxBytes) {
         req.resume();
         throw tooLarge(maxBytes);
       }
-      pieces.push(piece);
+      if (total + piece.length > out.length) out = grown(out, total, total + piece.length);
+      out.set(piece, total);
+      total += piece.length;
     }
   } catch (err) {
     if (err instanceof DomainError) throw err;
     throw new DomainError(400, 'BadRequest', `Unreadable request body: ${(err as Error).message}`);
   }
-  // Not Buffer.concat: small results come from Node's shared pool, which must never be transferred.
-  const out = new Uint8Array(new ArrayBuffer(total));
-  let o = 0;
-  for (const p of pieces) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  // Shorter than declared: a fresh buffer of the right length (never a view into a bigger one,
+  // and never Node's shared pool: the result is transferred to a worker thread).
+  return total === out.length ? out : grown(out, total, total);
+}
+
+/** A new buffer (own ArrayBuffer) of at least `min` bytes holding the first `used` bytes of `b`. */
+function grown(b: Uint8Array, used: number, min: number): Uint8Array {
+  const next = new Uint8Array(new ArrayBuffer(min === used ? used : Math.max(min, b.length * 2)));
+  next.set(b.subarray(0, used));
+  return next;
 }
 
 function tooLarge(maxBytes: number): DomainError {

@@ -8,6 +8,7 @@ import { buildShard, HASH_LENGTH, hexToHash, isGlobalDedupEligible, MAX_XORB_BYT
 import { XetRepository, xorbChunkHashHex, xorbStorageKey, type XorbRow } from '../storage/xet.repository';
 import type { XetGrant } from '../tokens/xet-token.service';
 import { readCasBody } from './cas-body';
+import { IntakeLimiter } from './intake-limiter';
 import { pathHash, xorbRejected } from './cas-errors';
 import { XorbVerifier } from './xorb-verifier';
 
@@ -16,6 +17,9 @@ import { XorbVerifier } from './xorb-verifier';
  * incompressible chunks add a little on top.
  */
 export const XORB_BODY_LIMIT = MAX_XORB_BYTES + 1024 * 1024;
+
+/** Xorbs read and verified at the same time (each is held whole in memory meanwhile). */
+const XORBS_IN_FLIGHT = 2;
 
 /** Most xorbs in one global dedup answer (~64 KiB of shard per full xorb). */
 const DEDUP_ANSWER_XORBS = 16;
@@ -28,6 +32,8 @@ const DEDUP_ANSWER_XORBS = 16;
  */
 @Injectable()
 export class XetXorbsService {
+  private readonly intake = new IntakeLimiter(XORBS_IN_FLIGHT);
+
   constructor(
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
     private readonly xet: XetRepository,
@@ -39,6 +45,10 @@ export class XetXorbsService {
   /** Verifies and stores an uploaded xorb; false when it was already stored (this repository now holds it too). */
   async uploadXorb(grant: XetGrant, hashParam: string, body: Readable & { headers: Record<string, string | string[] | undefined> }): Promise<boolean> {
     const hash = pathHash(hashParam, 'xorb hash');
+    return this.intake.run(() => this.receive(grant, hash, body));
+  }
+
+  private async receive(grant: XetGrant, hash: string, body: Readable & { headers: Record<string, string | string[] | undefined> }): Promise<boolean> {
     const bytes = await readCasBody(body, XORB_BODY_LIMIT, (n) => this.metrics.countXetXorbBytes(n));
     const verified = await this.verifier.verify(bytes, hash, XORB_BODY_LIMIT).catch((err: unknown) => {
       throw err instanceof XetFormatError ? xorbRejected(err) : err;
