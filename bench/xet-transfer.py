@@ -188,13 +188,17 @@ def main() -> None:
 
         api = HfApi(endpoint=hangar.url, token=token)
         xet_repo, lfs_repo = api.create_repo("bench/xet").repo_id, api.create_repo("bench/lfs").repo_id
-        big, other, edited = tmp / "big.bin", tmp / "other.bin", tmp / "edited.bin"
+        big, other = tmp / "big.bin", tmp / "other.bin"
         for p in (big, other):
             write_random(p, size)
-        shutil.copyfile(big, edited)
-        with open(edited, "r+b") as f:
-            f.seek(size // 2)
-            f.write(os.urandom(MiB))
+        # Each path re-uploads an edit of its own file: an edit of the Xet file uploaded through
+        # LFS would find its sha256 already stored (Xet uploads are LFS objects too) and send nothing.
+        edited, edited_lfs = tmp / "edited.bin", tmp / "edited-lfs.bin"
+        for src, dst in ((big, edited), (other, edited_lfs)):
+            shutil.copyfile(src, dst)
+            with open(dst, "r+b") as f:
+                f.seek(size // 2)
+                f.write(os.urandom(MiB))
 
         def step(label: str, fn, sent=None, expect: str | None = None):
             before = hangar.xorb_bytes()
@@ -225,7 +229,7 @@ def main() -> None:
 
         step("Xet file, plain GET of resolve (reassembled)", plain_get, expect=big_sha)
         step("re-upload, 1 MiB edited, Xet", lambda: client("upload", hangar, token, xet_repo, edited, "big.bin", True), "xorbs")
-        step("re-upload, 1 MiB edited, LFS", lambda: client("upload", hangar, token, lfs_repo, edited, "big.bin", False), size)
+        step("re-upload, 1 MiB edited, LFS", lambda: client("upload", hangar, token, lfs_repo, edited_lfs, "big.bin", False), size)
         step("download of the edited file, Xet", lambda: client("download", hangar, token, xet_repo, tmp / "c3", "big.bin", True), expect=edited_sha)
     finally:
         hangar.stop()
