@@ -190,7 +190,8 @@ export class LfsRepository {
           const gone = await m.query(`DELETE FROM lfs_objects WHERE oid = $1 RETURNING storage_key AS "storageKey"`, [o.oid]);
           // TypeORM answers a DELETE … RETURNING with [rows, count].
           const rows = Array.isArray(gone[0]) ? gone[0] : gone;
-          if (rows[0]) orphaned.push(rows[0].storageKey);
+          // A file stored only as Xet has no key: its xorbs may back other files and stay.
+          if (rows[0]?.storageKey) orphaned.push(rows[0].storageKey);
         }
       }
       return orphaned;
