@@ -3,6 +3,7 @@ import { OBJECT_STORE, type ObjectStore } from '../../src/core/storage/object-st
 import { startTestApp, TestApp } from '../support/test-app';
 import { createUserWithToken, TestUser, uniqueName } from '../support/accounts';
 import { expectHfError } from '../support/hf-error';
+import { seedXetFile } from '../support/xet-seed';
 import { startMoto, type MotoServer } from '../support/moto';
 import { commit, createRepo, header } from '../support/repos';
 
@@ -287,6 +288,28 @@ describe('LFS keep_versions', () => {
       const left = (await t.db.query(`SELECT oid FROM lfs_objects`)).rows.map((r) => r.oid).sort();
       expect(left).toEqual([sha256(versions[2]), sha256(versions[3])].sort());
       expect(await t.app.get<ObjectStore>(OBJECT_STORE).head(`lfs/${sha256(versions[0]).slice(0, 2)}/${sha256(versions[0]).slice(2, 4)}/${sha256(versions[0])}`)).toBeNull();
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('prunes versions stored as Xet too: their rows go, the xorbs that back kept versions stay', async () => {
+    const t = await startTestApp();
+    try {
+      const u = await createUserWithToken(t);
+      await createRepo(t, u.token, 'kvx').expect(200);
+      const id = `${u.username}/kvx`;
+      const auth = { Authorization: `Bearer ${u.token}` };
+      await t.http().put(`/api/models/${id}/settings`).set(auth).send({ lfs_keep_versions: 1 }).expect(200);
+      const base = randomBytes(600_000);
+      const older = await seedXetFile(t, id, 'w.bin', base, { commitToken: u.token });
+      const newer = await seedXetFile(t, id, 'w.bin', Buffer.concat([base, randomBytes(1000)]), { commitToken: u.token });
+      const { LfsRetentionJob } = require('../../src/lfs/lfs-retention.job');
+      expect(await t.app.get(LfsRetentionJob).run()).toBe(1);
+      expectHfError(await t.http().get(`/${id}/resolve/${older.commitOid}/w.bin`), 410, 'LfsVersionPruned');
+      const head = await fetch(`${t.baseUrl}/${id}/resolve/main/w.bin`);
+      expect(sha256(Buffer.from(await head.arrayBuffer()))).toBe(newer.sha256);
+      expect((await t.db.query(`SELECT oid FROM lfs_objects`)).rows.map((r) => r.oid)).toEqual([newer.sha256]);
     } finally {
       await t.close();
     }
