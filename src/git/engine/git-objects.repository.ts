@@ -63,6 +63,17 @@ export class GitObjectsRepository {
     return rows.map(toRow);
   }
 
+  /** How many bytes each object's stored body takes in its row (0 when it lives in the object store); missing ones are absent. */
+  async storedLengths(repoId: number, oids: Oid[]): Promise<Map<Oid, number>> {
+    if (oids.length === 0) return new Map();
+    // octet_length reads the TOAST header only: the bodies themselves are not fetched.
+    const rows: { oid: string; n: string | number | null }[] = await this.db.query(
+      `SELECT oid, octet_length(body) AS n FROM git_objects WHERE repo_id = $1 AND oid = ANY($2::varchar(40)[])`,
+      [repoId, oids],
+    );
+    return new Map(rows.map((r) => [r.oid, Number(r.n ?? 0)]));
+  }
+
   /** Types and sizes of many objects, without their bodies; missing ones are absent. */
   async typesOf(repoId: number, oids: Oid[], m: EntityManager = this.db.manager): Promise<Map<Oid, { type: GitObjectType; size: number }>> {
     if (oids.length === 0) return new Map();

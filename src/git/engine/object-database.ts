@@ -73,6 +73,10 @@ export class ObjectDatabase {
     return this.objects.findMany(repoId, oids, m);
   }
 
+  storedLengths(repoId: number, oids: Oid[]): Promise<Map<Oid, number>> {
+    return this.objects.storedLengths(repoId, oids);
+  }
+
   typesOf(repoId: number, oids: Oid[], m?: EntityManager): Promise<Map<Oid, { type: GitObjectType; size: number }>> {
     return this.objects.typesOf(repoId, oids, m);
   }
