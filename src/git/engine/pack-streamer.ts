@@ -100,11 +100,11 @@ export class PackStreamer {
       }
     }
     if (group.length) groups.push(group);
-    let pending: Promise<StoredObjectRow[]> | null = this.objects.findMany(repoId, groups[0]);
+    let pending: Promise<StoredObjectRow[]> | null = this.objects.readMany(repoId, groups[0]);
     try {
       for (let i = 0; i < groups.length; i++) {
         const rows: StoredObjectRow[] = await pending!;
-        pending = i + 1 < groups.length ? this.objects.findMany(repoId, groups[i + 1]) : null;
+        pending = i + 1 < groups.length ? this.objects.readMany(repoId, groups[i + 1]) : null;
         yield new Map(rows.map((r) => [r.oid, r]));
       }
     } finally {

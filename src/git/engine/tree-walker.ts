@@ -100,7 +100,7 @@ export class TreeWalker {
       next = [];
       for (let i = 0; i < level.length; i += TREE_BATCH) {
         const batch = level.slice(i, i + TREE_BATCH);
-        const rows = new Map((await this.objects.findMany(this.repoId, batch.map((p) => p.oid))).map((r) => [r.oid, r]));
+        const rows = new Map((await this.objects.readMany(this.repoId, batch.map((p) => p.oid))).map((r) => [r.oid, r]));
         for (const { oid, path } of batch) {
           const row = rows.get(oid);
           if (!row || row.type !== 'tree') throw new MissingObjectError(oid);
