@@ -3,8 +3,9 @@ import { decodeTag } from '../codec/commit';
 import type { GitObjectType, Oid } from '../codec/object-types';
 import { GitCommitsRepository } from './git-commits.repository';
 import type { StoredObjectRow } from './git-objects.repository';
+import { ByteBudgetLru } from './lru-cache';
 import { ObjectDatabase } from './object-database';
-import { TreeWalker } from './tree-walker';
+import { type TreeDiff, TreeWalker } from './tree-walker';
 
 /**
  * What upload-pack sends (git-protocol notes §1.5–1.7): the objects reachable from the wants
@@ -14,6 +15,8 @@ import { TreeWalker } from './tree-walker';
  * a want names an object only if this repository holds it.
  */
 
+/** Memory for tree diffs reused across requests (see TreeWalker). */
+const TREE_DIFF_CACHE_BYTES = 32 * 1024 * 1024;
 /** Annotated tags nest at most this deep before Hangar gives up peeling. */
 const MAX_TAG_DEPTH = 8;
 
@@ -125,6 +128,8 @@ export interface PackPlan {
 
 @Injectable()
 export class PackPlanner {
+  private readonly treeDiffs = new ByteBudgetLru<TreeDiff>(TREE_DIFF_CACHE_BYTES);
+
   constructor(
     private readonly objects: ObjectDatabase,
     private readonly commits: GitCommitsRepository,
@@ -208,7 +213,7 @@ export class PackPlanner {
     for (const c of interesting) for (const p of graph.parentsOf(c, cut)) if (uninteresting.has(p)) edge.add(p);
     for (const u of unshallow) if (uninteresting.has(u)) edge.add(u);
 
-    const walker = new TreeWalker(this.objects, repoId);
+    const walker = new TreeWalker(this.objects, repoId, this.treeDiffs);
     await walker.markUninteresting([...edge].map((c) => graph.nodes.get(c)!.tree));
     const roots = [...interesting.map((c) => graph.nodes.get(c)!.tree), ...req.wants.trees];
     const { trees, blobs } = await walker.collect(roots, req.wants.blobs);

@@ -3,6 +3,7 @@ import { encodeDelta } from '../codec/delta-encoder';
 import type { Oid } from '../codec/object-types';
 import { decodeTreeEntryAt, type TreeEntry } from '../codec/tree';
 import type { StoredObjectRow } from './git-objects.repository';
+import type { ByteBudgetLru } from './lru-cache';
 import { MissingObjectError, type ObjectDatabase } from './object-database';
 
 /**
@@ -14,6 +15,9 @@ import { MissingObjectError, type ObjectDatabase } from './object-database';
  * copied range, at an entry boundary of that version, is byte for byte an entry of it, so it was
  * handled then and is skipped without being decoded. Only the changed entries cost anything,
  * and the same delta is what the pack sends instead of the whole tree (`CollectedTree.delta`).
+ *
+ * Like git reusing the deltas stored in its packs, diffs are kept (a byte-bounded LRU shared by
+ * all walks): cloning the same history again decodes, inflates and diffs no tree.
  */
 
 /** Trees read per query. */
@@ -30,12 +34,24 @@ export interface CollectedTree {
   delta?: { base: Oid; data: Buffer };
 }
 
+/** What diffing a tree against a base (or none) found. Immutable: both are named by their ids. */
+export interface TreeDiff {
+  /** The entries not found unchanged in the base (all of them without one). */
+  novel: TreeEntry[];
+  /** The delta from the base, when it saves most of the body. */
+  delta: Buffer | null;
+  /** About how much memory it holds (for the cache's budget). */
+  bytes: number;
+}
+
 /** The last version of a tree walked at some path. */
 interface WalkedVersion {
   oid: Oid;
-  body: Buffer;
-  /** Start offsets of its entries, then its length. */
-  starts: Int32Array;
+  row: StoredObjectRow;
+  /** Inflated only when a diff needed it. */
+  body: Buffer | null;
+  /** Start offsets of its entries, then its length (with `body`). */
+  starts: Int32Array | null;
   /** It is in the pack (so it can be a delta base), at this delta depth. */
   inPack: boolean;
   depth: number;
@@ -55,6 +71,8 @@ export class TreeWalker {
   constructor(
     private readonly objects: ObjectDatabase,
     private readonly repoId: number,
+    /** Diffs of earlier walks, by `<repo>:<base>:<tree>`. */
+    private readonly diffs: ByteBudgetLru<TreeDiff>,
   ) {}
 
   /** Everything under these trees is on the client already. */
@@ -104,9 +122,8 @@ export class TreeWalker {
         for (const { oid, path } of batch) {
           const row = rows.get(oid);
           if (!row || row.type !== 'tree') throw new MissingObjectError(oid);
-          const body = await this.objects.inflateRow(row);
           const collected: CollectedTree = { row };
-          const version = this.visitTree(oid, path, body, inPack, collected, (e) => {
+          const version = await this.visitTree(row, path, inPack, collected, (e) => {
             if (e.mode === '40000') addTree(e.oid, path ? `${path}/${e.name}` : e.name);
             else onBlob(e);
           });
@@ -118,46 +135,96 @@ export class TreeWalker {
     return out;
   }
 
-  /** Calls `onEntry` for each entry of `body` not found unchanged in the last version at `path`. */
-  private visitTree(oid: Oid, path: string, body: Buffer, inPack: boolean, collected: CollectedTree, onEntry: (e: TreeEntry) => void): WalkedVersion {
+  /**
+   * Calls `onEntry` for each entry of the tree not found unchanged in the last version at `path`,
+   * and picks its delta. The diff comes from the cache when these two versions were diffed
+   * before; only then are the bodies left compressed.
+   */
+  private async visitTree(row: StoredObjectRow, path: string, inPack: boolean, collected: CollectedTree, onEntry: (e: TreeEntry) => void): Promise<WalkedVersion> {
     const prev = this.lastAt.get(path);
-    let copies: DeltaCopy[] = [];
-    let depth = 0;
-    if (prev && body.length <= MAX_DIFF_BYTES && prev.body.length <= MAX_DIFF_BYTES) {
-      const delta = encodeDelta(prev.body, body)!;
-      copies = deltaCopies(delta).filter((c) => body.compare(prev.body, c.sourceOffset, c.sourceOffset + c.length, c.targetOffset, c.targetOffset + c.length) === 0);
-      // Sent as a delta only when it saves most of the body, against a base in this pack, not too deep.
-      if (inPack && prev.inPack && prev.depth < MAX_DELTA_DEPTH && delta.length * 2 < body.length) {
-        collected.delta = { base: prev.oid, data: delta };
-        depth = prev.depth + 1;
-      }
+    const version: WalkedVersion = { oid: row.oid, row, body: null, starts: null, inPack, depth: 0 };
+    const key = `${this.repoId}:${prev?.oid ?? ''}:${row.oid}`;
+    let diff = this.diffs.get(key);
+    if (!diff) {
+      version.body = await this.objects.inflateRow(row);
+      const base = prev ? await this.materialise(prev) : null;
+      const found = diffTree(version.body, base);
+      version.starts = found.starts;
+      diff = found.diff;
+      this.diffs.set(key, diff);
     }
-    const starts: number[] = [];
-    let c = 0;
-    let hint = 0;
-    for (let pos = 0; pos < body.length; ) {
-      starts.push(pos);
-      while (c < copies.length && copies[c].targetOffset + copies[c].length <= pos) c++;
-      if (prev && c < copies.length && copies[c].targetOffset <= pos) {
-        const copy = copies[c];
-        const sourcePos = copy.sourceOffset + (pos - copy.targetOffset);
-        hint = entryIndex(prev.starts, sourcePos, hint);
-        if (hint >= 0) {
-          const end = pos + (prev.starts[hint + 1] - sourcePos);
-          if (end <= copy.targetOffset + copy.length) {
-            pos = end;
-            hint++;
-            continue;
-          }
-        } else hint = 0;
-      }
-      const { entry, end } = decodeTreeEntryAt(body, pos);
-      onEntry(entry);
-      pos = end;
+    diff.novel.forEach(onEntry);
+    // Sent as a delta only against a base in this pack, and not too deep.
+    if (diff.delta && prev && inPack && prev.inPack && prev.depth < MAX_DELTA_DEPTH) {
+      collected.delta = { base: prev.oid, data: diff.delta };
+      version.depth = prev.depth + 1;
     }
-    starts.push(body.length);
-    return { oid, body, starts: Int32Array.from(starts), inPack, depth };
+    return version;
   }
+
+  /** A walked version's body and entry offsets (left compressed when its diff came from the cache). */
+  private async materialise(v: WalkedVersion): Promise<{ body: Buffer; starts: Int32Array }> {
+    v.body ??= await this.objects.inflateRow(v.row);
+    v.starts ??= entryStarts(v.body);
+    return { body: v.body, starts: v.starts };
+  }
+}
+
+/**
+ * Diffs a tree body against the previous version at its path (`encodeDelta`): an entry lying
+ * wholly inside a copied range, at an entry boundary of the base, is byte for byte an entry of
+ * the base and is not decoded. Returns the other entries, the delta when it saves most of the
+ * body, and the entry offsets (for diffing the next version against this one).
+ */
+export function diffTree(body: Buffer, base: { body: Buffer; starts: Int32Array } | null): { diff: TreeDiff; starts: Int32Array } {
+  let copies: DeltaCopy[] = [];
+  let delta: Buffer | null = null;
+  if (base && body.length <= MAX_DIFF_BYTES && base.body.length <= MAX_DIFF_BYTES) {
+    const d = encodeDelta(base.body, body)!;
+    copies = deltaCopies(d).filter((c) => body.compare(base.body, c.sourceOffset, c.sourceOffset + c.length, c.targetOffset, c.targetOffset + c.length) === 0);
+    if (d.length * 2 < body.length) delta = d;
+  }
+  const novel: TreeEntry[] = [];
+  const starts: number[] = [];
+  let bytes = 64 + (delta?.length ?? 0);
+  let c = 0;
+  let hint = 0;
+  for (let pos = 0; pos < body.length; ) {
+    starts.push(pos);
+    while (c < copies.length && copies[c].targetOffset + copies[c].length <= pos) c++;
+    if (base && c < copies.length && copies[c].targetOffset <= pos) {
+      const copy = copies[c];
+      const sourcePos = copy.sourceOffset + (pos - copy.targetOffset);
+      hint = entryIndex(base.starts, sourcePos, hint);
+      if (hint >= 0) {
+        const end = pos + (base.starts[hint + 1] - sourcePos);
+        if (end <= copy.targetOffset + copy.length) {
+          pos = end;
+          hint++;
+          continue;
+        }
+      } else hint = 0;
+    }
+    const { entry, end } = decodeTreeEntryAt(body, pos);
+    novel.push(entry);
+    bytes += 120 + 2 * entry.name.length;
+    pos = end;
+  }
+  starts.push(body.length);
+  return { diff: { novel, delta, bytes }, starts: Int32Array.from(starts) };
+}
+
+/** Where each entry of a tree body starts, then its length. */
+function entryStarts(body: Buffer): Int32Array {
+  const starts: number[] = [];
+  for (let pos = 0; pos < body.length; ) {
+    starts.push(pos);
+    const nul = body.indexOf(0, pos);
+    if (nul < 0 || nul + 21 > body.length) throw new Error('malformed tree object');
+    pos = nul + 21;
+  }
+  starts.push(body.length);
+  return Int32Array.from(starts);
 }
 
 /** The index of the entry starting at `offset` (tried first at `hint`), or -1 if no entry starts there. */
