@@ -521,6 +521,61 @@ describe('git over smart HTTP', () => {
       expect((r.body as Buffer).toString()).toContain('ng refs/heads/main missing necessary objects');
     });
 
+    it('refuses hostile packs with "unpack error": bad trailer, bad deltas, missing bases, a base from another repository, lying sizes; then serves the next request', async () => {
+      const head = before['refs/heads/main'];
+      const command = pktLine(`${head} ${before['refs/heads/dev']} refs/heads/main\0report-status side-band-64k quiet`);
+      const packOf = (...entries: Buffer[]) => {
+        const body = Buffer.concat([encodePackHeader(entries.length), ...entries]);
+        return Buffer.concat([body, createHash('sha1').update(body).digest()]);
+      };
+      const whole = (type: number, body: Buffer, declared = body.length) => Buffer.concat([encodePackEntryHeader(type, declared), deflateSync(body)]);
+      const refDelta = (base: string, delta: Buffer, declared = delta.length) => Buffer.concat([encodePackEntryHeader(7, declared), Buffer.from(base, 'hex'), deflateSync(delta)]);
+      const ofsDelta = (distance: number, delta: Buffer) => Buffer.concat([encodePackEntryHeader(6, delta.length), Buffer.from([distance]), deflateSync(delta)]);
+      const blob = Buffer.from('a blob to build on\n');
+      const blobOid = createHash('sha1').update(`blob ${blob.length}\0`).update(blob).digest('hex');
+      // Delta instructions: source size, target size, then "copy 5 bytes at 0".
+      const copy5 = (sourceSize: number) => Buffer.from([sourceSize, 5, 0x90, 5]);
+
+      // An object only another user's repository has: a thin-pack base must come from this repository.
+      const foreign = Buffer.from(`only in another repository ${randomBytes(8).toString('hex')}\n`);
+      await createRepo(t, other.token, 'elsewhere').expect(200);
+      await commit(t, other.token, `${other.username}/elsewhere`, [header('foreign'), file('foreign.txt', foreign)]).expect(200);
+      const foreignOid = createHash('sha1').update(`blob ${foreign.length}\0`).update(foreign).digest('hex');
+
+      const goodPack = packOf(whole(3, blob));
+      const badTrailer = Buffer.from(goodPack);
+      badTrailer[badTrailer.length - 1] ^= 0xff;
+      const wholeEntry = whole(3, blob);
+      const cases: [string, Buffer, string][] = [
+        ['bad trailer', badTrailer, 'checksum mismatch'],
+        ['delta copying outside its base', packOf(wholeEntry, ofsDelta(wholeEntry.length, Buffer.from([blob.length, 5, 0x91, 200, 5]))), 'copies 5 bytes at 200'],
+        ['delta with the reserved opcode 0', packOf(wholeEntry, ofsDelta(wholeEntry.length, Buffer.from([blob.length, 1, 0]))), 'opcode 0 is reserved'],
+        ['delta whose source size is not its base', packOf(wholeEntry, ofsDelta(wholeEntry.length, copy5(blob.length + 1))), 'does not match base size'],
+        ['OFS_DELTA pointing before the pack', packOf(ofsDelta(100, copy5(blob.length))), 'outside the pack'],
+        ['REF_DELTA on a base nobody has', packOf(refDelta('e'.repeat(40), copy5(blob.length))), 'neither in the pack nor known'],
+        ['REF_DELTA on a base of another repository', packOf(refDelta(foreignOid, copy5(foreign.length))), `base ${foreignOid} is neither in the pack nor known`],
+        ['whole object larger than declared', packOf(whole(3, blob, blob.length - 1)), `declares ${blob.length - 1} bytes`],
+        ['whole object smaller than declared', packOf(whole(3, blob, blob.length + 1)), `declares ${blob.length + 1} bytes but inflates to ${blob.length}`],
+        ['delta smaller than declared', packOf(wholeEntry, refDelta(blobOid, copy5(blob.length), 9)), 'declares 9 bytes but inflates to 4'],
+        ['object count larger than the entries', Buffer.concat([encodePackHeader(2), wholeEntry]), 'truncated'],
+      ];
+      for (const [what, pack, why] of cases) {
+        const r = await rpc(id, 'git-receive-pack', Buffer.concat([command, FLUSH, pack])).expect(200);
+        const report = demuxSideband(r.body as Buffer).data.toString();
+        const unpack = report.split('\n')[0];
+        expect({ what, unpack: /^[0-9a-f]{4}unpack error /.test(unpack), why: unpack.includes(why) ? true : unpack }).toEqual({ what, unpack: true, why: true });
+        expect(report).toContain('ng refs/heads/main unpacker error');
+      }
+      // The pack-line layer: non-hex and oversized lengths, and an unknown v2 command, are 400s.
+      await rpc(id, 'git-receive-pack', Buffer.from('zzzz0000')).expect(400);
+      await rpc(id, 'git-receive-pack', Buffer.concat([Buffer.from('fff5'), Buffer.alloc(65521, 0x61), FLUSH])).expect(400);
+      await rpc(id, 'git-upload-pack', Buffer.concat([pktLine('command=frobnicate'), FLUSH]), { 'Git-Protocol': 'version=2' }).expect(400);
+      // And the next request is served as usual.
+      const ls = await runGit(['ls-remote', gitUrl(t.baseUrl, id, cred)]);
+      expect(ls.code).toBe(0);
+      expect(ls.stdout).toContain(`${head}\trefs/heads/main`);
+    });
+
     it('gzip request bodies are inflated (v2 ls-refs)', async () => {
       const body = Buffer.concat([pktLine('command=ls-refs'), pktLine('object-format=sha1'), DELIM, pktLine('peel'), pktLine('symrefs'), pktLine('ref-prefix HEAD'), pktLine('ref-prefix refs/tags/'), FLUSH]);
       const r = await rpc(id, 'git-upload-pack', gzipSync(body), { 'Content-Encoding': 'gzip', 'Git-Protocol': 'version=2' }).expect(200);

@@ -88,7 +88,7 @@ const insert = (data: string | Buffer): Buffer => {
 const copy = (offset: number, size: number): Buffer =>
   Buffer.from([0xff, offset & 0xff, (offset >>> 8) & 0xff, (offset >>> 16) & 0xff, (offset >>> 24) & 0xff, size & 0xff, (size >>> 8) & 0xff, (size >>> 16) & 0xff]);
 
-async function collect(source: Parameters<typeof readPack>[0], opts: ReadPackOptions = {}): Promise<{ objects: PackObject[]; summary: PackSummary }> {
+async function collect(source: Parameters<typeof readPack>[0], opts: Omit<ReadPackOptions, 'largeBlobs'> = {}): Promise<{ objects: PackObject[]; summary: PackSummary }> {
   const gen = readPack(source, opts);
   const objects: PackObject[] = [];
   for (;;) {

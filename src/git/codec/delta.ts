@@ -133,3 +133,51 @@ export function decodeOfsOffset(buf: Buffer, pos = 0): { distance: number; lengt
   }
   return { distance, length: i - pos };
 }
+
+/** A copy instruction of a delta: `length` bytes of the source at `sourceOffset` land at `targetOffset`. */
+export interface DeltaCopy {
+  targetOffset: number;
+  sourceOffset: number;
+  length: number;
+}
+
+/**
+ * The copy instructions of a well-formed delta, in target order (what parts of the target are
+ * known to be the same bytes as the source). Throws `DeltaError` for a malformed delta; copies
+ * are not checked against a source (there is none here): use it on deltas `applyDelta` accepted
+ * or `encodeDelta` wrote.
+ */
+export function deltaCopies(delta: Buffer): DeltaCopy[] {
+  const { targetSize, offset } = readDeltaHeader(delta);
+  const out: DeltaCopy[] = [];
+  let outPos = 0;
+  let pos = offset;
+  while (pos < delta.length) {
+    const op = delta[pos++];
+    if (op & 0x80) {
+      let copyOffset = 0;
+      let copySize = 0;
+      if (op & 0x01) copyOffset = readByte(delta, pos++);
+      if (op & 0x02) copyOffset += readByte(delta, pos++) * 0x100;
+      if (op & 0x04) copyOffset += readByte(delta, pos++) * 0x10000;
+      if (op & 0x08) copyOffset += readByte(delta, pos++) * 0x1000000;
+      if (op & 0x10) copySize = readByte(delta, pos++);
+      if (op & 0x20) copySize += readByte(delta, pos++) * 0x100;
+      if (op & 0x40) copySize += readByte(delta, pos++) * 0x10000;
+      if (copySize === 0) copySize = 0x10000;
+      const last = out[out.length - 1];
+      // Adjacent copies of adjacent source bytes (a long copy split in 64 KiB pieces) become one.
+      if (last && last.targetOffset + last.length === outPos && last.sourceOffset + last.length === copyOffset) last.length += copySize;
+      else out.push({ targetOffset: outPos, sourceOffset: copyOffset, length: copySize });
+      outPos += copySize;
+    } else if (op !== 0) {
+      if (pos + op > delta.length) throw new DeltaError('truncated', 'delta insert runs past the end of the delta');
+      outPos += op;
+      pos += op;
+    } else {
+      throw new DeltaError('bad-opcode', 'delta opcode 0 is reserved');
+    }
+  }
+  if (outPos !== targetSize) throw new DeltaError('target-size', `delta produced ${outPos} bytes, declared ${targetSize}`);
+  return out;
+}

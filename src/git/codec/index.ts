@@ -5,5 +5,6 @@ export * from './commit';
 export * from './pktline';
 export * from './sideband';
 export * from './delta';
+export * from './delta-encoder';
 export * from './pack-writer';
 export * from './pack-reader';

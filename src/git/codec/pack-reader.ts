@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
-import { inflateSync } from 'node:zlib';
+import { createInflate, inflateSync } from 'node:zlib';
 import { applyDelta, DeltaError, decodeOfsOffset, readDeltaHeader } from './delta';
-import { hashObject } from './hash';
+import { hashObject, objectHeader } from './hash';
 import { type GitObjectType, type Oid, TYPE_BY_PACK } from './object-types';
 import { byteIterator, type ByteSource } from './pktline';
 
@@ -17,7 +17,10 @@ import { byteIterator, type ByteSource } from './pktline';
  *
  * Memory. The pack itself is never held: at any time the reader buffers the compressed bytes of
  * the entry it is inflating (it reads ahead about the entry's declared size, so an entry usually
- * inflates in one go) and the rest of the last chunk. It does keep:
+ * inflates in one go) and the rest of the last chunk. With `largeBlobs`, a whole blob entry of at
+ * least `minBytes` is never held either: it is inflated piece by piece as the input arrives, only
+ * to hash it, and its zlib stream goes to the caller's writer as is (a `StreamedBlob` comes out).
+ * It does keep:
  * - one offset → oid entry per resolved object, roughly 150 bytes each (bounded by `maxObjects`);
  * - two LRUs of resolved bodies for use as delta bases, each at most half of `baseCacheBytes`
  *   (default 96 MiB) and holding nothing larger than a quarter of its half: one for blobs, one
@@ -83,7 +86,34 @@ export interface PackObject {
   depth: number;
 }
 
+/**
+ * A whole blob entry that went to a `LargeBlobWriter` instead of memory: its bytes are wherever
+ * the writer put them (`storedAs`), `body` is null.
+ */
+export interface StreamedBlob {
+  oid: Oid;
+  type: 'blob';
+  body: null;
+  /** The inflated size. */
+  size: number;
+  offset: number;
+  depth: 0;
+  /** What the writer's `finish` returned. */
+  storedAs: string;
+}
+
+/** Receives one large blob entry's zlib stream, exactly as it is in the pack, in order. */
+export interface LargeBlobWriter {
+  write(chunk: Buffer): Promise<void>;
+  /** The stream is complete and its content hashes to `oid`; returns where it is now (`StreamedBlob.storedAs`). */
+  finish(oid: Oid): Promise<string>;
+  /** The entry or the pack was bad: drop what was written. */
+  abort(): Promise<void>;
+}
+
 export interface ReadPackOptions {
+  /** Stream whole blob entries declaring at least `minBytes` to a writer instead of holding them. */
+  largeBlobs?: { minBytes: number; open: (entry: { offset: number; size: number }) => Promise<LargeBlobWriter> };
   /** A thin pack's base outside the pack; null if unknown (then: 'delta-base-missing'). */
   resolveExternalBase?: (oid: Oid) => Promise<ResolvedObject | null>;
   /** An object this reader already yielded, once it has left the base cache. Defaults to `resolveExternalBase`. */
@@ -244,6 +274,74 @@ class PackInput {
     }
   }
 
+  /** The buffered bytes at the current position, up to the end of one input chunk (pulls one if none is buffered). */
+  private async piece(what: string): Promise<Buffer> {
+    if (this.pos >= this.buf.length) {
+      if (this.tail.length) {
+        this.buf = this.tail.shift()!;
+        this.tailBytes -= this.buf.length;
+        this.pos = 0;
+      } else if (!(await this.pull())) throw new PackError('truncated', `pack truncated in ${what} at offset ${this.offset}`);
+    }
+    return this.buf.subarray(this.pos);
+  }
+
+  /**
+   * Inflates the zlib stream at the current position piece by piece, as the input arrives: the
+   * inflated bytes go to `onInflated` (to be hashed), the compressed bytes to `onCompressed` (in
+   * order, awaited: the writer's pace is the reader's). Holds about one input chunk at a time.
+   */
+  async inflateStreaming(declaredSize: number, maxCompressed: number, onCompressed: (b: Buffer) => Promise<void>, onInflated: (b: Buffer) => void): Promise<void> {
+    const start = this.offset;
+    const inflater = createInflate({ chunkSize: 64 * 1024 });
+    let inflated = 0;
+    let ended = false;
+    let failure: PackError | null = null;
+    inflater.on('data', (b: Buffer) => {
+      inflated += b.length;
+      if (inflated > declaredSize) failure ??= new PackError('size-mismatch', `entry at offset ${start} inflates to more than its declared ${declaredSize} bytes`);
+      else onInflated(b);
+    });
+    // A write whose data zlib refuses never calls back: the error (or close) wakes the reader instead.
+    let wake: (() => void) | null = null;
+    inflater.on('end', () => (ended = true));
+    inflater.on('error', (err) => {
+      failure ??= new PackError('bad-zlib', `entry at offset ${start}: ${err.message}`, { cause: err });
+      wake?.();
+    });
+    inflater.on('close', () => wake?.());
+    let compressed = 0;
+    try {
+      while (!ended) {
+        const piece = await this.piece('an entry body');
+        const before = inflater.bytesWritten;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          inflater.write(piece, () => resolve());
+        });
+        wake = null;
+        // The 'end' and 'error' events of this write come on the next ticks.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (failure) throw failure;
+        // zlib stops taking input at the end of the stream: what it took is this entry's.
+        const used = inflater.bytesWritten - before;
+        const taken = piece.subarray(0, used);
+        this.hash.update(taken);
+        this.pos += used;
+        this.offset += used;
+        compressed += used;
+        if (compressed > maxCompressed) {
+          throw new PackError('bad-zlib', `entry at offset ${start}: zlib stream longer than ${maxCompressed} bytes for ${declaredSize} bytes of content`);
+        }
+        if (used > 0) await onCompressed(taken);
+        if (used < piece.length) ended = true;
+      }
+    } finally {
+      inflater.destroy();
+    }
+    if (inflated !== declaredSize) throw new PackError('size-mismatch', `entry at offset ${start} declares ${declaredSize} bytes but inflates to ${inflated}`);
+  }
+
   /** True if nothing follows: no buffered byte and the source is exhausted. */
   async atEnd(): Promise<boolean> {
     if (this.available > 0) return false;
@@ -264,7 +362,9 @@ interface WaitingDelta {
 }
 
 interface Settle {
-  base: ResolvedObject;
+  /** Null for a streamed blob: reloaded when a delta needs it. */
+  base: ResolvedObject | null;
+  baseOid: Oid;
   baseDepth: number;
   waiting: WaitingDelta;
 }
@@ -334,7 +434,9 @@ const ownBytes = (b: Buffer): Buffer => (b.length * 2 >= b.buffer.byteLength ? b
 const maxCompressedFor = (size: number): number => size + Math.ceil(size / 16) + 4096;
 
 /** Reads a pack from `source`. See the module comment for ordering, memory and errors. */
-export async function* readPack(source: ByteSource, opts: ReadPackOptions = {}): AsyncGenerator<PackObject, PackSummary, undefined> {
+export function readPack(source: ByteSource, opts?: ReadPackOptions & { largeBlobs?: undefined }): AsyncGenerator<PackObject, PackSummary, undefined>;
+export function readPack(source: ByteSource, opts: ReadPackOptions): AsyncGenerator<PackObject | StreamedBlob, PackSummary, undefined>;
+export async function* readPack(source: ByteSource, opts: ReadPackOptions = {}): AsyncGenerator<PackObject | StreamedBlob, PackSummary, undefined> {
   const maxObjectBytes = opts.maxObjectBytes ?? 1024 * MiB;
   const maxObjects = opts.maxObjects ?? 10_000_000;
   const cacheBytes = opts.baseCacheBytes ?? 96 * MiB;
@@ -390,18 +492,19 @@ export async function* readPack(source: ByteSource, opts: ReadPackOptions = {}):
   };
 
   /** Records a resolved object, yields it, then everything that was waiting on it (depth-first, pack order among siblings). */
-  async function* settle(first: PackObject | Settle[]): AsyncGenerator<PackObject> {
+  async function* settle(first: PackObject | StreamedBlob | Settle[]): AsyncGenerator<PackObject | StreamedBlob> {
     const stack: Settle[] = [];
-    const emit = (obj: PackObject) => {
+    const emit = (obj: PackObject | StreamedBlob) => {
       resolvedAt.set(obj.offset, { oid: obj.oid, depth: obj.depth });
       if (!offsetOf.has(obj.oid)) offsetOf.set(obj.oid, obj.offset);
       unresolved.delete(obj.offset);
-      cache.put(obj.oid, obj);
+      const base = obj.body === null ? null : (obj as PackObject);
+      if (base) cache.put(obj.oid, base);
       const deps = [...(waitingOnOffset.get(obj.offset) ?? []), ...(waitingOnOid.get(obj.oid) ?? [])];
       waitingOnOffset.delete(obj.offset);
       waitingOnOid.delete(obj.oid);
       deps.sort((a, b) => b.offset - a.offset);
-      for (const w of deps) stack.push({ base: obj, baseDepth: obj.depth, waiting: w });
+      for (const w of deps) stack.push({ base, baseOid: obj.oid, baseDepth: obj.depth, waiting: w });
     };
     if (Array.isArray(first)) stack.push(...first.sort((a, b) => b.waiting.offset - a.waiting.offset));
     else {
@@ -410,9 +513,10 @@ export async function* readPack(source: ByteSource, opts: ReadPackOptions = {}):
     }
     while (stack.length) {
       const s = stack.pop()!;
-      const body = apply(s.base, s.waiting);
+      const base = s.base ?? (await earlierBase(s.baseOid, s.waiting.offset));
+      const body = apply(base, s.waiting);
       pendingBytes -= s.waiting.delta.length;
-      const obj: PackObject = { oid: hashObject(s.base.type, body), type: s.base.type, body, offset: s.waiting.offset, depth: s.baseDepth + 1 };
+      const obj: PackObject = { oid: hashObject(base.type, body), type: base.type, body, offset: s.waiting.offset, depth: s.baseDepth + 1 };
       emit(obj);
       yield obj;
     }
@@ -431,6 +535,24 @@ export async function* readPack(source: ByteSource, opts: ReadPackOptions = {}):
       const { typeNumber, size } = await readEntryHeader(input);
       if (size > maxObjectBytes) throw new PackError('too-large', `entry at offset ${offset} declares ${size} bytes; the limit is ${maxObjectBytes}`);
       const wholeType = TYPE_BY_PACK[typeNumber];
+      if (wholeType === 'blob' && opts.largeBlobs && size >= opts.largeBlobs.minBytes) {
+        const writer = await opts.largeBlobs.open({ offset, size });
+        const hash = createHash('sha1').update(objectHeader('blob', size));
+        let oid: Oid;
+        let storedAs: string;
+        try {
+          await input.inflateStreaming(size, maxCompressedFor(size), (b) => writer.write(b), (b) => hash.update(b));
+          oid = hash.digest('hex');
+          storedAs = await writer.finish(oid);
+        } catch (err) {
+          await writer.abort();
+          throw err;
+        }
+        const obj: StreamedBlob = { oid, type: 'blob', body: null, size, offset, depth: 0, storedAs };
+        summary.count++;
+        yield* settle(obj);
+        continue;
+      }
       if (wholeType) {
         const { body, deflated } = await input.inflate(size, maxCompressedFor(size));
         if (body.length !== size) throw new PackError('size-mismatch', `entry at offset ${offset} declares ${size} bytes but inflates to ${body.length}`);
@@ -471,7 +593,7 @@ export async function* readPack(source: ByteSource, opts: ReadPackOptions = {}):
         if (known !== undefined) {
           const base = await earlierBase(known.oid, offset);
           pendingBytes += delta.length;
-          yield* settle([{ base, baseDepth: known.depth, waiting }]);
+          yield* settle([{ base, baseOid: known.oid, baseDepth: known.depth, waiting }]);
         } else if (unresolved.has(baseOffset)) {
           wait(waitingOnOffset, baseOffset, waiting);
         } else {
@@ -481,7 +603,7 @@ export async function* readPack(source: ByteSource, opts: ReadPackOptions = {}):
         const base = await earlierBase(baseOid, offset);
         pendingBytes += delta.length;
         const baseDepth = resolvedAt.get(offsetOf.get(baseOid)!)?.depth ?? 0;
-        yield* settle([{ base, baseDepth, waiting }]);
+        yield* settle([{ base, baseOid, baseDepth, waiting }]);
       } else {
         wait(waitingOnOid, baseOid, waiting);
       }
@@ -502,7 +624,7 @@ export async function* readPack(source: ByteSource, opts: ReadPackOptions = {}):
       if (hashObject(ext.type, ext.body) !== oid) throw new PackError('delta-base-missing', `external base ${oid} does not hash to its id`);
       summary.externalBases++;
       waitingOnOid.delete(oid);
-      yield* settle(list.map((w) => ({ base: ext, baseDepth: 0, waiting: w })));
+      yield* settle(list.map((w) => ({ base: ext, baseOid: oid, baseDepth: 0, waiting: w })));
     }
     if (waitingOnOffset.size > 0 || unresolved.size > 0) {
       // Only reachable through a REF_DELTA cycle, which the loop above would have reported.

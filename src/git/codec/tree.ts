@@ -41,18 +41,23 @@ export function encodeTree(entries: readonly TreeEntry[]): Buffer {
 
 export function decodeTree(body: Buffer): TreeEntry[] {
   const entries: TreeEntry[] = [];
-  let pos = 0;
-  while (pos < body.length) {
-    const space = body.indexOf(0x20, pos);
-    const nul = body.indexOf(0, space + 1);
-    if (space < 0 || nul < 0 || nul + 21 > body.length) throw new Error('malformed tree object');
-    const mode = body.toString('latin1', pos, space) as TreeMode;
-    const name = body.toString('utf8', space + 1, nul);
-    const oid = body.toString('hex', nul + 1, nul + 21);
-    entries.push({ mode: normaliseMode(mode), name, oid });
-    pos = nul + 21;
+  for (let pos = 0; pos < body.length; ) {
+    const { entry, end } = decodeTreeEntryAt(body, pos);
+    entries.push(entry);
+    pos = end;
   }
   return entries;
+}
+
+/** The entry starting at byte `pos` of a tree body, and where the next one starts. */
+export function decodeTreeEntryAt(body: Buffer, pos: number): { entry: TreeEntry; end: number } {
+  const space = body.indexOf(0x20, pos);
+  const nul = space < 0 ? -1 : body.indexOf(0, space + 1);
+  if (space < 0 || nul < 0 || nul + 21 > body.length) throw new Error('malformed tree object');
+  const mode = body.toString('latin1', pos, space) as TreeMode;
+  const name = body.toString('utf8', space + 1, nul);
+  const oid = body.toString('hex', nul + 1, nul + 21);
+  return { entry: { mode: normaliseMode(mode), name, oid }, end: nul + 21 };
 }
 
 function normaliseMode(mode: string): TreeMode {

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { PoolClient } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
-import { PACK_TYPE, TYPE_BY_PACK, type GitObjectType, type Oid } from '../codec/object-types';
+import { OID_PATTERN, PACK_TYPE, TYPE_BY_PACK, type GitObjectType, type Oid } from '../codec/object-types';
+import { BinaryCopyOut } from './pg-binary-copy';
 
 export interface StoredObjectRow {
   oid: Oid;
@@ -61,6 +63,46 @@ export class GitObjectsRepository {
       [repoId, oids],
     );
     return rows.map(toRow);
+  }
+
+  /**
+   * `findMany` for bulk reads outside a transaction (upload-pack): one binary COPY, so bodies
+   * arrive as raw bytes instead of hex text (see pg-binary-copy.ts). COPY takes no parameters:
+   * the repository id and every object id are checked before they go into the query text.
+   */
+  async readMany(repoId: number, oids: Oid[]): Promise<StoredObjectRow[]> {
+    if (oids.length === 0) return [];
+    if (!Number.isSafeInteger(repoId) || oids.some((o) => !OID_PATTERN.test(o))) throw new Error('readMany: malformed repository or object id');
+    const runner = this.db.createQueryRunner();
+    try {
+      const client = (await runner.connect()) as PoolClient;
+      const copy = client.query(
+        new BinaryCopyOut(
+          `COPY (SELECT oid::text, type::int4, size, body, storage_key FROM git_objects WHERE repo_id = ${repoId} AND oid = ANY('{${oids.join(',')}}'::varchar(40)[])) TO STDOUT (FORMAT binary)`,
+        ),
+      );
+      const rows = await copy.rows;
+      return rows.map(([oid, type, size, body, key]) => ({
+        oid: oid!.toString('latin1'),
+        type: TYPE_BY_PACK[type!.readInt32BE(0)],
+        size: Number(size!.readBigInt64BE(0)),
+        body,
+        storageKey: key ? key.toString('utf8') : null,
+      }));
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** How many bytes each object's stored body takes in its row (0 when it lives in the object store); missing ones are absent. */
+  async storedLengths(repoId: number, oids: Oid[]): Promise<Map<Oid, number>> {
+    if (oids.length === 0) return new Map();
+    // octet_length reads the TOAST header only: the bodies themselves are not fetched.
+    const rows: { oid: string; n: string | number | null }[] = await this.db.query(
+      `SELECT oid, octet_length(body) AS n FROM git_objects WHERE repo_id = $1 AND oid = ANY($2::varchar(40)[])`,
+      [repoId, oids],
+    );
+    return new Map(rows.map((r) => [r.oid, Number(r.n ?? 0)]));
   }
 
   /** Types and sizes of many objects, without their bodies; missing ones are absent. */

@@ -1,11 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Readable, Transform } from 'node:stream';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { PassThrough, Readable, Transform } from 'node:stream';
 import { createInflate } from 'node:zlib';
 import type { EntityManager } from 'typeorm';
 import { OBJECT_STORE, type ObjectStore } from '../../core/storage/object-store';
 import { decodeTree, type TreeEntry } from '../codec/tree';
 import { deflateBody, hashObject, inflateBody } from '../codec/hash';
 import type { GitObjectType, Oid } from '../codec/object-types';
+import type { LargeBlobWriter } from '../codec/pack-reader';
 import { GitObjectsRepository, type StoredObjectRow } from './git-objects.repository';
 import { LruCache } from './lru-cache';
 
@@ -38,7 +41,7 @@ export class ObjectDatabase {
     const oid = hashObject(type, body);
     const deflated = deflateBody(body);
     if (deflated.length <= INLINE_MAX_BYTES) return { oid, type, size: body.length, body: deflated, storageKey: null };
-    const storageKey = `git/objects/${oid.slice(0, 2)}/${oid}`;
+    const storageKey = contentKey(oid);
     if (!(await this.store.head(storageKey))) await this.store.put(storageKey, deflated, { contentLength: deflated.length });
     return { oid, type, size: body.length, body: null, storageKey };
   }
@@ -49,9 +52,45 @@ export class ObjectDatabase {
    */
   async prepareDeflated(oid: Oid, type: GitObjectType, size: number, deflated: Buffer): Promise<StoredObjectRow> {
     if (deflated.length <= INLINE_MAX_BYTES) return { oid, type, size, body: deflated, storageKey: null };
-    const storageKey = `git/objects/${oid.slice(0, 2)}/${oid}`;
+    const storageKey = contentKey(oid);
     if (!(await this.store.head(storageKey))) await this.store.put(storageKey, deflated, { contentLength: deflated.length });
     return { oid, type, size, body: null, storageKey };
+  }
+
+  /**
+   * A writer for one large object's zlib stream whose id is known only at its end (a pushed
+   * blob read piece by piece): the bytes stream to a temporary key, `finish(oid)` files them
+   * under the object's content key (a server-side copy; nothing if already there) and returns
+   * that key, `abort()` drops them.
+   */
+  openLargeObjectWriter(): LargeBlobWriter {
+    const tempKey = `git/incoming/${randomUUID()}`;
+    const pipe = new PassThrough({ highWaterMark: 1024 * 1024 });
+    const stored = this.store.put(tempKey, pipe);
+    // Observed by write/finish/abort; never an unhandled rejection in between.
+    stored.catch(() => undefined);
+    const storeFailed = stored.then(() => {
+      throw new Error('the object store stopped reading early');
+    });
+    storeFailed.catch(() => undefined);
+    return {
+      write: async (chunk) => {
+        if (!pipe.write(chunk)) await Promise.race([once(pipe, 'drain'), storeFailed]);
+      },
+      finish: async (oid) => {
+        pipe.end();
+        await stored;
+        const key = contentKey(oid);
+        if (!(await this.store.head(key))) await this.store.copy(tempKey, key);
+        await this.store.delete(tempKey);
+        return key;
+      },
+      abort: async () => {
+        pipe.destroy();
+        await stored.catch(() => undefined);
+        await this.store.delete(tempKey).catch(() => undefined);
+      },
+    };
   }
 
   /** A stored row's zlib stream: the inline bytes, or a stream from the object store. */
@@ -71,6 +110,15 @@ export class ObjectDatabase {
 
   findMany(repoId: number, oids: Oid[], m?: EntityManager): Promise<StoredObjectRow[]> {
     return this.objects.findMany(repoId, oids, m);
+  }
+
+  /** `findMany` for bulk reads outside a transaction, faster for many bodies (binary COPY). */
+  readMany(repoId: number, oids: Oid[]): Promise<StoredObjectRow[]> {
+    return this.objects.readMany(repoId, oids);
+  }
+
+  storedLengths(repoId: number, oids: Oid[]): Promise<Map<Oid, number>> {
+    return this.objects.storedLengths(repoId, oids);
   }
 
   typesOf(repoId: number, oids: Oid[], m?: EntityManager): Promise<Map<Oid, { type: GitObjectType; size: number }>> {
@@ -137,6 +185,9 @@ export class ObjectDatabase {
     return { stream: range ? inflated.pipe(sliceBytes(range.start, range.end)) : inflated, size: row.size };
   }
 }
+
+/** Where a large object's zlib stream lives in the object store. */
+const contentKey = (oid: Oid): string => `git/objects/${oid.slice(0, 2)}/${oid}`;
 
 /** Passes through bytes [start, end] (inclusive) of a stream and drops the rest. */
 function sliceBytes(start: number, end: number): Transform {

@@ -1,27 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
 import { decodeTag } from '../codec/commit';
-import { type GitObjectType, type Oid, PACK_TYPE } from '../codec/object-types';
-import { encodePackEntryHeader, encodePackHeader } from '../codec/pack-writer';
-import { decodeTree, type TreeEntry } from '../codec/tree';
+import type { GitObjectType, Oid } from '../codec/object-types';
 import { GitCommitsRepository } from './git-commits.repository';
 import type { StoredObjectRow } from './git-objects.repository';
-import { MissingObjectError, ObjectDatabase } from './object-database';
+import { ByteBudgetLru } from './lru-cache';
+import { ObjectDatabase } from './object-database';
+import { type TreeDiff, TreeWalker } from './tree-walker';
 
 /**
  * What upload-pack sends (git-protocol notes §1.5–1.7): the objects reachable from the wants
- * minus those reachable from the common haves, cut at the shallow boundary, as an undeltified
- * pack streamed from the stored zlib bodies. Everything is scoped to one repository: a have or
+ * minus those reachable from the common haves, cut at the shallow boundary; trees may go as
+ * deltas against the previous version at their path (see TreeWalker), the pack itself is written
+ * by PackStreamer. Everything is scoped to one repository: a have or
  * a want names an object only if this repository holds it.
  */
 
-/** Objects one tree walk reads at once. */
-const TREE_BATCH = 500;
-/** Objects whose rows (bodies included) are loaded at once while streaming the pack. */
-const STREAM_BATCH = 64;
-/** Pack bytes are gathered into chunks of about one side-band-64k packet. */
-const CHUNK_BYTES = 65515;
+/** Memory for tree diffs reused across requests (see TreeWalker). */
+const TREE_DIFF_CACHE_BYTES = 32 * 1024 * 1024;
 /** Annotated tags nest at most this deep before Hangar gives up peeling. */
 const MAX_TAG_DEPTH = 8;
 
@@ -119,6 +114,8 @@ export interface PlannedObject {
   type: GitObjectType;
   /** Known when the walk already loaded it (trees); others are loaded while streaming. */
   row?: StoredObjectRow;
+  /** Send this delta against an earlier object of the pack instead of the whole body. */
+  delta?: { base: Oid; data: Buffer };
 }
 
 export interface PackPlan {
@@ -131,6 +128,8 @@ export interface PackPlan {
 
 @Injectable()
 export class PackPlanner {
+  private readonly treeDiffs = new ByteBudgetLru<TreeDiff>(TREE_DIFF_CACHE_BYTES);
+
   constructor(
     private readonly objects: ObjectDatabase,
     private readonly commits: GitCommitsRepository,
@@ -214,7 +213,7 @@ export class PackPlanner {
     for (const c of interesting) for (const p of graph.parentsOf(c, cut)) if (uninteresting.has(p)) edge.add(p);
     for (const u of unshallow) if (uninteresting.has(u)) edge.add(u);
 
-    const walker = new TreeWalker(this.objects, repoId);
+    const walker = new TreeWalker(this.objects, repoId, this.treeDiffs);
     await walker.markUninteresting([...edge].map((c) => graph.nodes.get(c)!.tree));
     const roots = [...interesting.map((c) => graph.nodes.get(c)!.tree), ...req.wants.trees];
     const { trees, blobs } = await walker.collect(roots, req.wants.blobs);
@@ -238,56 +237,10 @@ export class PackPlanner {
     const objects: PlannedObject[] = [
       ...interesting.map((oid) => ({ oid, type: 'commit' as const })),
       ...tags.map((oid) => ({ oid, type: 'tag' as const })),
-      ...trees.map((t) => ({ oid: t.oid, type: 'tree' as const, row: t })),
+      ...trees.map((t) => ({ oid: t.row.oid, type: 'tree' as const, row: t.row, delta: t.delta })),
       ...blobs.map((oid) => ({ oid, type: 'blob' as const })),
     ];
     return { objects, shallow, unshallow };
-  }
-
-  /**
-   * The pack of a plan, as chunks: header, each object's entry header and stored zlib stream
-   * (inline bytes or streamed from the object store, never recompressed), SHA-1 trailer.
-   * Rows are loaded a few at a time, so memory stays bounded whatever the pack size.
-   */
-  async *packStream(repoId: number, plan: PackPlan): AsyncGenerator<Buffer, void, undefined> {
-    const hash = createHash('sha1');
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
-    const take = (): Buffer => {
-      const out = Buffer.concat(pending, pendingBytes);
-      pending = [];
-      pendingBytes = 0;
-      return out;
-    };
-    const add = (b: Buffer) => {
-      hash.update(b);
-      pending.push(b);
-      pendingBytes += b.length;
-    };
-    add(encodePackHeader(plan.objects.length));
-    for (let i = 0; i < plan.objects.length; i += STREAM_BATCH) {
-      const batch = plan.objects.slice(i, i + STREAM_BATCH);
-      const need = batch.filter((o) => !o.row).map((o) => o.oid);
-      const loaded = new Map((await this.objects.findMany(repoId, need)).map((r) => [r.oid, r]));
-      for (const o of batch) {
-        const row = o.row ?? loaded.get(o.oid);
-        if (!row) throw new MissingObjectError(o.oid);
-        add(encodePackEntryHeader(PACK_TYPE[row.type], row.size));
-        const body = await this.objects.deflatedBody(row);
-        if (Buffer.isBuffer(body)) add(body);
-        else {
-          for await (const chunk of body as Readable) {
-            add(chunk as Buffer);
-            if (pendingBytes >= CHUNK_BYTES) yield take();
-          }
-        }
-        if (pendingBytes >= CHUNK_BYTES) yield take();
-      }
-    }
-    const trailer = hash.digest();
-    pending.push(trailer);
-    pendingBytes += trailer.length;
-    yield take();
   }
 }
 
@@ -319,86 +272,4 @@ function deepen(graph: CommitGraph, wants: readonly Oid[], clientShallow: Readon
     else if (clientShallow.has(oid) && hasParents) unshallow.push(oid);
   }
   return { boundary, shallow: boundary.filter((b) => !clientShallow.has(b)), unshallow, unshallowSet: new Set(unshallow) };
-}
-
-/** Batched walks over trees, level by level (one query per level and batch). */
-class TreeWalker {
-  private readonly uninterestingTrees = new Set<Oid>();
-  private readonly uninterestingBlobs = new Set<Oid>();
-
-  constructor(
-    private readonly objects: ObjectDatabase,
-    private readonly repoId: number,
-  ) {}
-
-  private async load(oids: Oid[]): Promise<{ row: StoredObjectRow; entries: TreeEntry[] }[]> {
-    const out: { row: StoredObjectRow; entries: TreeEntry[] }[] = [];
-    for (let i = 0; i < oids.length; i += TREE_BATCH) {
-      const batch = oids.slice(i, i + TREE_BATCH);
-      const rows = await this.objects.findMany(this.repoId, batch);
-      if (rows.length !== batch.length) {
-        const found = new Set(rows.map((r) => r.oid));
-        throw new MissingObjectError(batch.find((o) => !found.has(o))!);
-      }
-      for (const row of rows) {
-        if (row.type !== 'tree') throw new MissingObjectError(row.oid);
-        out.push({ row, entries: decodeTree(await this.objects.inflateRow(row)) });
-      }
-    }
-    return out;
-  }
-
-  /** Everything under these trees is on the client already. */
-  async markUninteresting(roots: Oid[]): Promise<void> {
-    let next: Oid[] = [];
-    const visit = (oid: Oid) => {
-      if (this.uninterestingTrees.has(oid)) return;
-      this.uninterestingTrees.add(oid);
-      next.push(oid);
-    };
-    roots.forEach(visit);
-    while (next.length) {
-      const level = next;
-      next = [];
-      for (const { entries } of await this.load(level)) {
-        for (const e of entries) {
-          if (e.mode === '40000') visit(e.oid);
-          else if (e.mode !== '160000') this.uninterestingBlobs.add(e.oid);
-        }
-      }
-    }
-  }
-
-  /** The trees (with their rows) and blobs under `roots` that the client does not have, parents before children. */
-  async collect(roots: Oid[], extraBlobs: Oid[]): Promise<{ trees: StoredObjectRow[]; blobs: Oid[] }> {
-    const seenTrees = new Set<Oid>();
-    const seenBlobs = new Set<Oid>();
-    const trees: StoredObjectRow[] = [];
-    const blobs: Oid[] = [];
-    let next: Oid[] = [];
-    const addBlob = (oid: Oid) => {
-      if (this.uninterestingBlobs.has(oid) || seenBlobs.has(oid)) return;
-      seenBlobs.add(oid);
-      blobs.push(oid);
-    };
-    const addTree = (oid: Oid) => {
-      if (this.uninterestingTrees.has(oid) || seenTrees.has(oid)) return;
-      seenTrees.add(oid);
-      next.push(oid);
-    };
-    roots.forEach(addTree);
-    while (next.length) {
-      const level = next;
-      next = [];
-      for (const { row, entries } of await this.load(level)) {
-        trees.push(row);
-        for (const e of entries) {
-          if (e.mode === '40000') addTree(e.oid);
-          else if (e.mode !== '160000') addBlob(e.oid);
-        }
-      }
-    }
-    extraBlobs.forEach(addBlob);
-    return { trees, blobs };
-  }
 }

@@ -22,6 +22,11 @@ import { toCommitInfo } from './version-engine.service';
 
 /** Bodies this small are kept by `ingest` for the caller's checks (LFS pointers are at most 1 KiB). */
 export const SMALL_BLOB_BYTES = 1024;
+/**
+ * Whole blobs at least this large are never held in memory: read piece by piece, hashed, and
+ * their zlib stream written to the object store as it arrives (see `readPack`'s `largeBlobs`).
+ */
+const STREAMED_BLOB_BYTES = 4 * 1024 * 1024;
 /** Rows recorded per statement, by body bytes. */
 const RECORD_BATCH_BYTES = 8 * 1024 * 1024;
 
@@ -116,12 +121,17 @@ export class PushEngine {
         return own ? { type: own.row.type, body: await this.objects.inflateRow(own.row) } : fromRepo(oid);
       },
       maxObjectBytes: opts.maxObjectBytes,
+      largeBlobs: { minBytes: STREAMED_BLOB_BYTES, open: async () => this.objects.openLargeObjectWriter() },
     });
     for (;;) {
       const next = await reader.next();
       if (next.done) return { objects, summary: next.value };
       const o = next.value;
       if (objects.has(o.oid)) continue;
+      if (o.body === null) {
+        objects.set(o.oid, { row: { oid: o.oid, type: 'blob', size: o.size, body: null, storageKey: o.storedAs }, links: [] });
+        continue;
+      }
       const row = o.deflated ? await this.objects.prepareDeflated(o.oid, o.type, o.body.length, o.deflated) : await this.objects.prepare(o.type, o.body);
       const entry: IngestedObject = { row, links: [] };
       try {

@@ -6,6 +6,7 @@ import { GitObjectsRepository } from '../engine/git-objects.repository';
 import { GitRefsRepository } from '../engine/git-refs.repository';
 import { ObjectDatabase } from '../engine/object-database';
 import { PackPlanner } from '../engine/pack-planner';
+import { PackStreamer } from '../engine/pack-streamer';
 import { PushEngine } from '../engine/push';
 import { GitHttpController } from './git-http.controller';
 import { ReceivePackService } from './receive-pack.service';
@@ -18,6 +19,6 @@ import { UploadPackService } from './upload-pack.service';
 @Module({
   imports: [ReposModule, LfsModule],
   controllers: [GitHttpController],
-  providers: [GitObjectsRepository, GitRefsRepository, GitCommitsRepository, ObjectDatabase, PackPlanner, PushEngine, UploadPackService, ReceivePackService],
+  providers: [GitObjectsRepository, GitRefsRepository, GitCommitsRepository, ObjectDatabase, PackPlanner, PackStreamer, PushEngine, UploadPackService, ReceivePackService],
 })
 export class GitHttpModule {}

@@ -35,6 +35,7 @@ export function uploadPackCapabilities(agent: string, symref: string | null): st
     'shallow',
     'no-progress',
     'include-tag',
+    'ofs-delta',
     ...(symref ? [`symref=HEAD:${symref}`] : []),
     'object-format=sha1',
     `agent=${agent}`,
@@ -219,12 +220,14 @@ export function parseLsRefsArguments(args: readonly string[]): LsRefsArguments {
 /** Arguments of v2 `fetch`. */
 export interface FetchArgumentsV2 extends FetchArguments {
   includeTag: boolean;
+  /** The client reads OFS_DELTA entries (else deltas go as REF_DELTA). */
+  ofsDelta: boolean;
 }
 
-const IGNORED_FETCH_ARGS = new Set(['thin-pack', 'no-progress', 'ofs-delta', 'wait-for-done']);
+const IGNORED_FETCH_ARGS = new Set(['thin-pack', 'no-progress', 'wait-for-done']);
 
 export function parseFetchArguments(args: readonly string[]): FetchArgumentsV2 {
-  const out: FetchArgumentsV2 = { wants: [], haves: [], shallows: [], depth: 0, deepenRelative: false, unsupported: [], done: false, includeTag: false };
+  const out: FetchArgumentsV2 = { wants: [], haves: [], shallows: [], depth: 0, deepenRelative: false, unsupported: [], done: false, includeTag: false, ofsDelta: false };
   for (const a of args) {
     if (a.startsWith('want ')) out.wants.push(parseOid(a.slice(5), 'want'));
     else if (a.startsWith('have ')) out.haves.push(parseOid(a.slice(5), 'have'));
@@ -233,6 +236,7 @@ export function parseFetchArguments(args: readonly string[]): FetchArgumentsV2 {
     else if (a === 'deepen-relative') out.deepenRelative = true;
     else if (a === 'done') out.done = true;
     else if (a === 'include-tag') out.includeTag = true;
+    else if (a === 'ofs-delta') out.ofsDelta = true;
     else if (IGNORED_FETCH_ARGS.has(a)) continue;
     else if (/^(deepen-since|deepen-not|filter|want-ref|packfile-uris) /.test(a) || a === 'sideband-all') out.unsupported.push(a.split(' ')[0]);
     else throw new GitProtocolError(`unexpected fetch argument ${JSON.stringify(a.slice(0, 80))}`);

@@ -9,6 +9,7 @@ import type { Oid } from '../codec/object-types';
 import { DELIM, FLUSH, parsePktLines, pktError, pktLine } from '../codec/pktline';
 import { type Band, SIDEBAND_64K_MAX_DATA, SIDEBAND_MAX_DATA, sidebandFrames } from '../codec/sideband';
 import { PackPlanner, type PackPlan, type ResolvedWants } from '../engine/pack-planner';
+import { PackStreamer, type PackStreamOptions } from '../engine/pack-streamer';
 import { VersionEngine } from '../engine/version-engine.service';
 import {
   advertiseRefsV0,
@@ -44,6 +45,7 @@ export class UploadPackService {
   constructor(
     private readonly engine: VersionEngine,
     private readonly planner: PackPlanner,
+    private readonly streamer: PackStreamer,
     private readonly access: RepoAccessService,
   ) {}
 
@@ -135,7 +137,7 @@ export class UploadPackService {
     }
     head.push(pktLine('packfile'));
     yield Buffer.concat(head);
-    yield* this.sidebandPack(repo, plan, SIDEBAND_64K_MAX_DATA);
+    yield* this.sidebandPack(repo, plan, SIDEBAND_64K_MAX_DATA, { ofsDelta: args.ofsDelta });
   }
 
   private async *uploadPackV0(repo: RepoRecord, packets: ReturnType<typeof parsePktLines>): AsyncGenerator<Buffer> {
@@ -189,8 +191,9 @@ export class UploadPackService {
     }
     const plan = await this.plan(repo, wants, common, req.shallows, req.depth, caps.has('include-tag'));
     yield Buffer.concat(out);
-    if (band) yield* this.sidebandPack(repo, plan, band);
-    else yield* this.planner.packStream(repo.id, plan);
+    const packOpts: PackStreamOptions = { ofsDelta: caps.has('ofs-delta') };
+    if (band) yield* this.sidebandPack(repo, plan, band, packOpts);
+    else yield* this.streamer.packStream(repo.id, plan, packOpts);
   }
 
   private async plan(repo: RepoRecord, wants: ResolvedWants, common: Oid[], shallows: Oid[], depth: number, includeTag: boolean, deepenRelative = false): Promise<PackPlan> {
@@ -201,10 +204,10 @@ export class UploadPackService {
   }
 
   /** The pack in side-band 1, then a flush; a failure midway goes out on band 3 (the client stops there). */
-  private async *sidebandPack(repo: RepoRecord, plan: PackPlan, maxData: number): AsyncGenerator<Buffer> {
+  private async *sidebandPack(repo: RepoRecord, plan: PackPlan, maxData: number, packOpts: PackStreamOptions): AsyncGenerator<Buffer> {
     const frame = (band: Band, data: Buffer | string) => Buffer.concat(sidebandFrames(band, data, maxData));
     try {
-      for await (const chunk of this.planner.packStream(repo.id, plan)) yield frame(1, chunk);
+      for await (const chunk of this.streamer.packStream(repo.id, plan, packOpts)) yield frame(1, chunk);
     } catch (err) {
       this.logger.error({ err, repoId: repo.id }, 'upload-pack failed while streaming a pack');
       yield frame(3, `error: could not read an object of ${repo.namespace}/${repo.name}\n`);
