@@ -14,7 +14,7 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
  * Turns one NDJSON line of the HF commit API into a header or an operation, refusing anything
  * unexpected: unknown keys, missing fields, invalid paths or base64.
  */
-export function parseCommitLine(line: string, index: number): { header: CommitHeader } | { operation: PathOperation } | { lfs: { path: string; oid: string; size: number } } {
+export function parseCommitLine(line: string, index: number): { header: CommitHeader } | { operation: PathOperation } | { lfs: { path: string; oid: string; size: number | null } } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(line);
@@ -45,8 +45,10 @@ export function parseCommitLine(line: string, index: number): { header: CommitHe
       const path = normaliseRepoPath(str(v.path, index, 'path', true)!);
       const oid = str(v.oid, index, 'oid', true)!;
       if (!/^[0-9a-f]{64}$/.test(oid)) throw bad(index, 'oid must be a sha256 in hex');
-      if (!Number.isSafeInteger(v.size) || (v.size as number) < 0) throw bad(index, 'size must be a non-negative integer');
-      return { lfs: { path, oid, size: v.size as number } };
+      // huggingface_hub 2.x copies an LFS file with an lfsFile line that has no size: the
+      // object's own size is used then.
+      if (v.size !== undefined && (!Number.isSafeInteger(v.size) || (v.size as number) < 0)) throw bad(index, 'size must be a non-negative integer');
+      return { lfs: { path, oid, size: v.size === undefined ? null : (v.size as number) } };
     }
     case 'deletedFile':
       return { operation: { kind: 'delete-file', path: normaliseRepoPath(str(v.path, index, 'path', true)!) } };

@@ -62,8 +62,8 @@ export class CommitsService {
         const parsed = parseCommitLine(line, index++);
         if ('header' in parsed) header = parsed.header;
         else if ('lfs' in parsed) {
-          const pointer = await this.lfs.pointerForCommit(principal, repo, parsed.lfs.oid, parsed.lfs.size);
-          lfsObjects.push({ oid: parsed.lfs.oid, size: parsed.lfs.size });
+          const { pointer, size } = await this.lfs.pointerForCommit(principal, repo, parsed.lfs.oid, parsed.lfs.size);
+          lfsObjects.push({ oid: parsed.lfs.oid, size });
           operations.push({ kind: 'put-prepared', path: parsed.lfs.path, blob: await this.engine.prepareBlob(pointer) });
         }
         else if (parsed.operation.kind === 'put') {

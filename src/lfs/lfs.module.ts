@@ -5,6 +5,7 @@ import { XetTokensModule } from '../xet/tokens/xet-tokens.module';
 import { LfsBatchController } from './lfs-batch.controller';
 import { LfsUploadController } from './lfs-upload.controller';
 import { LfsDownloadController } from './lfs-download.controller';
+import { LfsDuplicateController } from './lfs-duplicate.controller';
 import { LfsCleanupJob } from './lfs-cleanup.job';
 import { LfsRetentionJob } from './lfs-retention.job';
 import { LfsRepository } from './lfs.repository';
@@ -15,7 +16,7 @@ import { LfsLocksService } from './locks/lfs-locks.service';
 
 @Module({
   imports: [ReposModule, XetStorageModule, XetTokensModule],
-  controllers: [LfsBatchController, LfsUploadController, LfsDownloadController, LfsLocksController],
+  controllers: [LfsBatchController, LfsUploadController, LfsDownloadController, LfsDuplicateController, LfsLocksController],
   providers: [LfsRepository, LfsService, LfsCleanupJob, LfsRetentionJob, LfsLocksRepository, LfsLocksService],
   exports: [LfsService],
 })

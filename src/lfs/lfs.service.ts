@@ -184,8 +184,9 @@ export class LfsService {
   /**
    * The pointer blob for an `lfsFile` commit operation, after checking the caller may link the
    * object into this repository: it was uploaded here, or lives in a repository they may read.
+   * Without a size (huggingface_hub's copies of LFS files), the object's own size is used.
    */
-  async pointerForCommit(principal: Principal, repo: RepoRecord, oid: string, size: number): Promise<Buffer> {
+  async pointerForCommit(principal: Principal, repo: RepoRecord, oid: string, size: number | null): Promise<{ pointer: Buffer; size: number }> {
     let object = await this.lfs.findObject(oid);
     if (!object) {
       // S3 clients that skip the verify action: check the bytes now.
@@ -198,8 +199,30 @@ export class LfsService {
     const held = object ? (await this.lfs.heldBy(repo.id, [oid])).has(oid) : false;
     const readable = object && !held ? (await this.lfs.readableBy([oid], await this.listing.visibleNamespaces(principal))).has(oid) : false;
     if (!object || (!held && !readable)) throw new DomainError(422, 'LfsObjectNotFound', `LFS object ${oid} was not uploaded to this repository`);
-    if (object.size !== size) throw new DomainError(422, 'LfsSizeMismatch', `LFS object ${oid} is ${object.size} bytes, not ${size}`);
-    return encodePointer({ oid, size });
+    if (size !== null && object.size !== size) throw new DomainError(422, 'LfsSizeMismatch', `LFS object ${oid} is ${object.size} bytes, not ${size}`);
+    return { pointer: encodePointer({ oid, size: object.size }), size: object.size };
+  }
+
+  /**
+   * Cross-repository copies (huggingface_hub 2.x `CommitOperationCopy` with `src_repo_id`): the
+   * target repository comes to hold LFS objects that the source's commits reference, so a
+   * following `lfsFile` commit in the target links them. The caller reads the source (the
+   * route's guard) and must write the target.
+   */
+  async duplicate(principal: Principal, source: RepoRecord, target: RepoRecord, sha256s: string[]): Promise<{ sha256: string; error: string }[]> {
+    const held = await this.lfs.heldBy(source.id, sha256s);
+    const failed: { sha256: string; error: string }[] = [];
+    await this.lfs.transaction(async (m) => {
+      for (const oid of new Set(sha256s)) {
+        const object = held.get(oid)?.committed ? await this.lfs.findObject(oid, m) : null;
+        if (!object) {
+          failed.push({ sha256: oid, error: 'not an LFS file of the source repository' });
+          continue;
+        }
+        await this.lfs.holdInRepo(m, target.id, oid, pointerBlobOid(oid, object.size), false);
+      }
+    });
+    return failed;
   }
 
   /** In the commit transaction: the repository now references these objects. */

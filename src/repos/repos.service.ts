@@ -6,7 +6,7 @@ import { isUniqueViolation } from '../core/database/pg-errors';
 import { UsersService } from '../auth/accounts/users.service';
 import type { Principal } from '../auth/principal';
 import { VersionEngine } from '../git/engine/version-engine.service';
-import { RepoAccessService, repoNotFound } from './access/repo-access.service';
+import { RepoAccessService, repoNotFound, type RepoPermission } from './access/repo-access.service';
 import { readmeFrontMatter, tagsFromCard } from './card-data';
 import { defaultGitattributes } from './default-files';
 import { effectiveLfsSettings } from './lfs-settings';
@@ -68,10 +68,15 @@ export class ReposService {
     }
   }
 
-  async findForAdmin(principal: Principal, type: RepoType, namespace: string, name: string): Promise<RepoRecord> {
+  findForAdmin(principal: Principal, type: RepoType, namespace: string, name: string): Promise<RepoRecord> {
+    return this.findWith(principal, 'admin', type, namespace, name);
+  }
+
+  /** The repository, when the principal has `permission` on it (RepoAccess rules; else 404 / 403). */
+  async findWith(principal: Principal | null, permission: RepoPermission, type: RepoType, namespace: string, name: string): Promise<RepoRecord> {
     const repo = await this.repos.find(type, namespace, name);
     if (!repo) throw repoNotFound(`${namespace}/${name}`);
-    await this.access.assert(principal, repo, 'admin', `${namespace}/${name}`);
+    await this.access.assert(principal, repo, permission, `${namespace}/${name}`);
     return repo;
   }
 

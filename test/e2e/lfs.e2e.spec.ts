@@ -315,3 +315,40 @@ describe('LFS keep_versions', () => {
     }
   });
 });
+
+describe('lfs-files/duplicate (cross-repository copies)', () => {
+  it('lets a repository the caller writes link LFS files the source references; nothing else', async () => {
+    const t = await startTestApp();
+    try {
+      const u = await createUserWithToken(t);
+      const stranger = await createUserWithToken(t);
+      await createRepo(t, u.token, 'src').expect(200);
+      await createRepo(t, u.token, 'dst').expect(200);
+      await createRepo(t, stranger.token, 'theirs').expect(200);
+      const auth = { Authorization: `Bearer ${u.token}` };
+      const v = randomBytes(700);
+      const oid = sha256(v);
+      const up = await t.http().post(`/${u.username}/src.git/info/lfs/objects/batch`).set(auth).send({ operation: 'upload', objects: [{ oid, size: v.length }] }).expect(200);
+      expect((await fetch(up.body.objects[0].actions.upload.href, { method: 'PUT', body: v })).status).toBe(200);
+      await commit(t, u.token, `${u.username}/src`, [header('w'), { key: 'lfsFile', value: { path: 'w.bin', oid, size: v.length } }]).expect(200);
+      const url = `/api/models/${u.username}/src/lfs-files/duplicate`;
+      const unknown = 'b'.repeat(64);
+
+      // Anyone who reads the (public) source may link its files into a repository of their own…
+      await t.http().post(url).set({ Authorization: `Bearer ${stranger.token}` }).send({ target: { type: 'model', name: `${stranger.username}/theirs` }, files: [{ sha256: oid }] }).expect(200);
+      // …but not into one they cannot write, nor anonymously, nor with a malformed hash.
+      expectHfError(await t.http().post(url).set(auth).send({ target: { type: 'model', name: `${stranger.username}/theirs` }, files: [{ sha256: oid }] }), 403, 'Forbidden');
+      expectHfError(await t.http().post(url).send({ target: { type: 'model', name: `${u.username}/dst` }, files: [{ sha256: oid }] }), 401, 'Unauthorized');
+      expectHfError(await t.http().post(url).set(auth).send({ target: { type: 'model', name: `${u.username}/dst` }, files: [{ sha256: 'nope' }] }), 400, 'ValidationError');
+
+      const res = await t.http().post(url).set(auth).send({ target: { type: 'model', name: `${u.username}/dst` }, files: [{ sha256: oid, filename: 'w.bin' }, { sha256: unknown }] }).expect(200);
+      expect(res.body).toEqual({ failed: [{ sha256: unknown, error: expect.any(String) }] });
+      // huggingface_hub then commits the copy as an lfsFile without a size.
+      const c = await commit(t, u.token, `${u.username}/dst`, [header('copy'), { key: 'lfsFile', value: { path: 'copy.bin', algo: 'sha256', oid } }]).expect(200);
+      const got = await fetch(`${t.baseUrl}/${u.username}/dst/resolve/${c.body.commitOid}/copy.bin`, { headers: auth });
+      expect(sha256(Buffer.from(await got.arrayBuffer()))).toBe(oid);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from huggingface_hub import HfApi, hf_hub_download, snapshot_download
+from huggingface_hub import CommitOperationCopy, HfApi, hf_hub_download, snapshot_download
 from conftest import point_0x_client_at  # noqa: E402
 
 pytest.importorskip("hf_xet")
@@ -189,3 +189,23 @@ def test_upload_folder_with_large_and_small_files(hangar, user, tmp_path):
     assert infos["notes-0.txt"].lfs is None
     out = Path(snapshot_download(repo_id, endpoint=hangar.url, token=token, cache_dir=tmp_path / "snap"))
     assert {p: sha256_of(out / p) for p in digests} == digests
+
+
+def test_copy_of_an_lfs_file_within_and_across_repositories(big_repo, hangar, user, tmp_path):
+    """huggingface_hub 2.x copies an LFS file with an `lfsFile` line without a size, and across
+    repositories first asks the source to let the target link the object (`lfs-files/duplicate`)."""
+    api, token, name = user
+    repo_id = big_repo[0]
+    (source,) = api.get_paths_info(repo_id, ["big.bin"])
+    api.create_commit(repo_id, [CommitOperationCopy(src_path_in_repo="big.bin", path_in_repo="copies/big.bin")], commit_message="copy")
+    (copied,) = api.get_paths_info(repo_id, ["copies/big.bin"])
+    assert copied.lfs is not None and copied.lfs.sha256 == source.lfs.sha256 and copied.size == source.size
+    if "src_repo_id" not in getattr(CommitOperationCopy, "__dataclass_fields__", {}):
+        return  # cross-repository copies arrived in huggingface_hub 1.x
+    other = f"{name}/{unique('copy')}"
+    api.create_repo(other)
+    api.create_commit(other, [CommitOperationCopy(src_path_in_repo="big.bin", path_in_repo="w.bin", src_repo_id=repo_id, src_repo_type="model")], commit_message="copy across")
+    (entry,) = api.get_paths_info(other, ["w.bin"])
+    assert entry.lfs is not None and entry.lfs.sha256 == source.lfs.sha256
+    local = hf_hub_download(other, "w.bin", endpoint=hangar.url, token=token, cache_dir=tmp_path)
+    assert sha256_of(local) == source.lfs.sha256
