@@ -23,13 +23,14 @@ export class LfsDownloadController {
   @ApiResponse({ status: 200, description: 'The object', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } })
   @ApiResponse({ status: 206, description: 'The requested byte range' })
   async lfsDownload(@Param('oid') oid: string, @Query() q: SignedQueryDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
-    const size = await this.lfs.signedObjectSize(oid, q.expires, q.sig);
+    const object = await this.lfs.signedObject(oid, q.expires, q.sig);
+    const size = object.size;
     const range = parseRangeHeader(req.headers.range, size);
     if (range === 'unsatisfiable') {
       res.setHeader('Content-Range', `bytes */${size}`);
       throw new RangeNotSatisfiableError();
     }
-    const body = await this.lfs.open(oid, range);
+    const body = await this.lfs.openObject(object, range);
     res.status(range ? 206 : 200);
     res.setHeader('Accept-Ranges', 'bytes');
     if (range) res.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${size}`);

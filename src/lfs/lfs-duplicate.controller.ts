@@ -31,6 +31,6 @@ export class LfsDuplicateController {
   async duplicateLfsFiles(@CurrentPrincipal() principal: Principal, @CurrentRepo() source: RepoRecord, @Body() body: DuplicateLfsFilesDto): Promise<DuplicateLfsFilesResponseDto> {
     const { namespace, name } = splitRepoId(body.target.name, principal.user.name);
     const target = await this.repos.findWith(principal, 'write', body.target.type, namespace, name);
-    return { failed: await this.lfs.duplicate(principal, source, target, body.files.map((f) => f.sha256)) };
+    return { failed: await this.lfs.duplicate(source, target, body.files.map((f) => f.sha256)) };
   }
 }

@@ -11,13 +11,13 @@ import { UrlSigner } from '../core/storage/url-signer';
 import { hashObject } from '../git/codec/hash';
 import { RepoAccessService } from '../repos/access/repo-access.service';
 import { RepoListingService } from '../repos/repo-listing.service';
-import { PLURAL, type RepoRecord } from '../repos/repo.types';
+import type { RepoRecord } from '../repos/repo.types';
 import { XetFileReader } from '../xet/storage/xet-file-reader';
 import { XetRepository } from '../xet/storage/xet.repository';
 import { XetTokenService } from '../xet/tokens/xet-token.service';
 import type { BatchObjectResultDto, BatchRequestDto, BatchResponseDto, CompleteMultipartDto } from './dto/batch.dto';
 import { encodePointer } from './lfs-pointer';
-import { LfsRepository, type LfsEntry, type LfsUploadRow } from './lfs.repository';
+import { LfsRepository, type LfsEntry, type LfsObjectRow, type LfsUploadRow } from './lfs.repository';
 
 const OID = /^[0-9a-f]{64}$/;
 const S3_MAX_PARTS = 10_000;
@@ -51,7 +51,7 @@ export class LfsService {
     if (req.operation === 'upload') await this.access.assert(principal, repo, 'write', label);
     const multipart = req.operation === 'upload' && (req.transfers ?? []).includes('multipart');
     // @huggingface/hub offers `xet`: its uploads then go to the CAS with the token in the action headers.
-    const xet = req.operation === 'upload' && (req.transfers ?? []).includes('xet');
+    const xetAction = req.operation === 'upload' && (req.transfers ?? []).includes('xet') ? this.xetUploadAction(principal, repo, req.ref?.name) : null;
     const objects: BatchObjectResultDto[] = [];
     const valid = req.objects.filter((o) => OID.test(String(o.oid)) && Number.isSafeInteger(o.size) && o.size >= 0);
     const held = await this.lfs.heldBy(repo.id, valid.map((o) => o.oid));
@@ -88,8 +88,8 @@ export class LfsService {
         objects.push({ oid: o.oid, size: o.size });
         continue;
       }
-      if (xet) {
-        objects.push({ oid: o.oid, size: o.size, authenticated: true, actions: { upload: this.xetUploadAction(principal, repo, req.ref?.name) } });
+      if (xetAction) {
+        objects.push({ oid: o.oid, size: o.size, authenticated: true, actions: { upload: xetAction } });
         continue;
       }
       // One part would be a basic upload with extra steps; 0 as threshold means "more than one part".
@@ -98,7 +98,7 @@ export class LfsService {
       usedMultipart ||= useMultipart;
       objects.push({ oid: o.oid, size: o.size, authenticated: true, actions: await this.uploadActions(principal, repo, o.oid, o.size, useMultipart) });
     }
-    return { transfer: xet ? 'xet' : usedMultipart ? 'multipart' : 'basic', objects, hash_algo: 'sha256' };
+    return { transfer: xetAction ? 'xet' : usedMultipart ? 'multipart' : 'basic', objects, hash_algo: 'sha256' };
   }
 
   /** The `xet` transfer's upload action: a CAS write token in the headers, the token route as href (to refresh it). */
@@ -106,7 +106,7 @@ export class LfsService {
     const token = this.xetTokens.issue(principal, repo.id, 'write');
     const branch = (ref ?? repo.defaultBranch).replace(/^refs\/heads\//, '');
     return {
-      href: `${this.config.baseUrl}/api/${PLURAL[repo.type]}/${repo.namespace}/${repo.name}/xet-write-token/${encodeURIComponent(branch)}`,
+      href: this.xetTokens.tokenRoute(repo, 'write', encodeURIComponent(branch)),
       header: { 'X-Xet-Cas-Url': token.casUrl, 'X-Xet-Access-Token': token.accessToken, 'X-Xet-Token-Expiration': String(token.exp) },
       expires_in: token.exp - Math.floor(Date.now() / 1000),
     };
@@ -128,11 +128,11 @@ export class LfsService {
     await this.lfs.insertUpload({ id, repoId: repo.id, userId: principal?.user.id ?? null, oid, size, stagingKey, multipartId, expiresAt });
     const expires = Math.floor(expiresAt.getTime() / 1000);
     const upload = multipart
-      ? { href: this.hangarHref(`/lfs/uploads/${id}/complete`, 'PUT', id, expires), header, expires_in: this.ttl }
+      ? { href: this.hangarHref(`/lfs/uploads/${id}/complete`, 'PUT', `lfs-upload:${id}`, expires), header, expires_in: this.ttl }
       : this.store.driver === 's3'
         ? { href: await this.store.signedUrl(stagingKey, 'PUT', { expiresInSeconds: this.ttl }), expires_in: this.ttl }
-        : { href: this.hangarHref(`/lfs/uploads/${id}`, 'PUT', id, expires), expires_in: this.ttl };
-    return { upload, verify: { href: this.hangarHref(`/lfs/uploads/${id}/verify`, 'GET', id, expires), expires_in: this.ttl } };
+        : { href: this.hangarHref(`/lfs/uploads/${id}`, 'PUT', `lfs-upload:${id}`, expires), expires_in: this.ttl };
+    return { upload, verify: { href: this.hangarHref(`/lfs/uploads/${id}/verify`, 'GET', `lfs-upload:${id}`, expires), expires_in: this.ttl } };
   }
 
   /** fs driver, basic transfer: the bytes stream through Hangar into the store with a running sha256. */
@@ -209,7 +209,7 @@ export class LfsService {
    * following `lfsFile` commit in the target links them. The caller reads the source (the
    * route's guard) and must write the target.
    */
-  async duplicate(principal: Principal, source: RepoRecord, target: RepoRecord, sha256s: string[]): Promise<{ sha256: string; error: string }[]> {
+  async duplicate(source: RepoRecord, target: RepoRecord, sha256s: string[]): Promise<{ sha256: string; error: string }[]> {
     const held = await this.lfs.heldBy(source.id, sha256s);
     const failed: { sha256: string; error: string }[] = [];
     await this.lfs.transaction(async (m) => {
@@ -271,6 +271,11 @@ export class LfsService {
   async open(oid: string, range?: { start: number; end: number }): Promise<Readable> {
     const object = await this.lfs.findObject(oid);
     if (!object) throw new NotFoundError('The LFS object of this file is missing', 'EntryNotFound');
+    return this.openObject(object, range);
+  }
+
+  /** {@link open} for an object row already read. */
+  async openObject(object: LfsObjectRow, range?: { start: number; end: number }): Promise<Readable> {
     if (object.storageKey) return (await this.store.get(object.storageKey, range)).body;
     const file = object.xetHash ? await this.xet.findFile(object.xetHash) : null;
     if (!file) throw new NotFoundError('The Xet reconstruction of this file is missing', 'EntryNotFound');
@@ -279,34 +284,36 @@ export class LfsService {
 
   /** The git-lfs download of an object stored only as Xet: a signed Hangar URL that reassembles it. */
   private xetDownloadHref(oid: string): string {
-    const expires = Math.floor(Date.now() / 1000) + this.ttl;
-    const sig = this.signer.sign({ method: 'GET', key: `lfs-download:${oid}`, expires });
-    return `${this.config.baseUrl}/lfs/objects/${oid}?expires=${expires}&sig=${sig}`;
+    return this.hangarHref(`/lfs/objects/${oid}`, 'GET', `lfs-download:${oid}`, Math.floor(Date.now() / 1000) + this.ttl);
   }
 
-  /** Checks a download href made by {@link xetDownloadHref}; the object's size. */
-  async signedObjectSize(oid: string, expires: string, sig: string): Promise<number> {
-    if (!/^\d{1,12}$/.test(expires) || !this.signer.verify({ method: 'GET', key: `lfs-download:${oid}`, expires: Number(expires) }, sig)) {
-      throw new ForbiddenError('Invalid or expired signature', 'InvalidSignature');
-    }
+  /** Checks a download href made by {@link xetDownloadHref}; the object it grants. */
+  async signedObject(oid: string, expires: string, sig: string): Promise<LfsObjectRow> {
+    this.checkSignature('GET', `lfs-download:${oid}`, expires, sig);
     const object = await this.lfs.findObject(oid);
     if (!object) throw new NotFoundError('No such object', 'EntryNotFound');
-    return object.size;
+    return object;
   }
 
   private get ttl(): number {
     return this.config.storage.signedUrlTtlSeconds;
   }
 
-  private hangarHref(path: string, method: 'GET' | 'PUT', id: string, expires: number): string {
-    const sig = this.signer.sign({ method, key: `lfs-upload:${id}`, expires });
+  /** A Hangar URL that authenticates by its signature over (method, key, expires). */
+  private hangarHref(path: string, method: 'GET' | 'PUT', key: string, expires: number): string {
+    const sig = this.signer.sign({ method, key, expires });
     return `${this.config.baseUrl}${path}?expires=${expires}&sig=${sig}`;
   }
 
-  private async usableUpload(id: string, method: 'PUT', expires: string, sig: string): Promise<LfsUploadRow> {
-    if (!/^\d{1,12}$/.test(expires) || !this.signer.verify({ method, key: `lfs-upload:${id}`, expires: Number(expires) }, sig)) {
+  /** Refuses (403) a request whose `expires`/`sig` were not made by {@link hangarHref} for (method, key), or have expired. */
+  private checkSignature(method: 'GET' | 'PUT', key: string, expires: string, sig: string): void {
+    if (!/^\d{1,12}$/.test(expires) || !this.signer.verify({ method, key, expires: Number(expires) }, sig)) {
       throw new ForbiddenError('Invalid or expired signature', 'InvalidSignature');
     }
+  }
+
+  private async usableUpload(id: string, method: 'PUT', expires: string, sig: string): Promise<LfsUploadRow> {
+    this.checkSignature(method, `lfs-upload:${id}`, expires, sig);
     const upload = await this.lfs.findUpload(id);
     // A finished upload's URL is spent: it can neither replace nor re-check the bytes.
     if (!upload || upload.state !== 'pending') throw new ForbiddenError('This upload URL has already been used', 'InvalidSignature');

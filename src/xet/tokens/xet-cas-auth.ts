@@ -5,7 +5,8 @@ import type { Request } from 'express';
 import { AUTH_REQUIREMENT } from '../../auth/auth.decorators';
 import { HfErrorDto } from '../../core/errors/hf-error.dto';
 import { SECURITY_SCHEMES } from '../../core/openapi/openapi';
-import { bearerToken, XetTokenService, type XetGrant, type XetOperation } from './xet-token.service';
+import { bearerToken } from '../../auth/credentials';
+import { XetTokenService, type XetGrant, type XetOperation } from './xet-token.service';
 
 const XET_OPERATION = 'hangar:xet-operation';
 

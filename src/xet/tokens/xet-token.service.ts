@@ -59,13 +59,18 @@ export class XetTokenService {
    */
   downloadLinks(repo: Pick<RepoRecord, 'type' | 'namespace' | 'name'>, commitOid: string, xetHash: string): XetDownloadLinks {
     return {
-      xetAuth: `${this.config.baseUrl}/api/${PLURAL[repo.type]}/${repo.namespace}/${repo.name}/xet-read-token/${commitOid}`,
+      xetAuth: this.tokenRoute(repo, 'read', commitOid),
       reconstruction: `${this.config.baseUrl}/v1/reconstructions/${xetHash}`,
     };
   }
 
+  /** The URL of the xet-read-token / xet-write-token route of a repository at `revision` (where clients refresh tokens). */
+  tokenRoute(repo: Pick<RepoRecord, 'type' | 'namespace' | 'name'>, op: XetOperation, revision: string): string {
+    return `${this.config.baseUrl}/api/${PLURAL[repo.type]}/${repo.namespace}/${repo.name}/xet-${op}-token/${revision}`;
+  }
+
   /** The grant of a valid, unexpired token with at least `op`; UnauthorizedError otherwise. */
-  verify(token: string | undefined, op: XetOperation, nowMs = Date.now()): XetGrant {
+  verify(token: string | null | undefined, op: XetOperation, nowMs = Date.now()): XetGrant {
     const parts = (token ?? '').split('.');
     if (parts.length !== 3 || parts[0] !== PREFIX) throw invalid('A Xet access token is required');
     const [, payload, sig] = parts;
@@ -88,10 +93,4 @@ export class XetTokenService {
 
 function invalid(message: string): UnauthorizedError {
   return new UnauthorizedError(message, 'InvalidXetToken');
-}
-
-/** The bearer token of a CAS request's Authorization header. */
-export function bearerToken(authorization: string | undefined): string | undefined {
-  const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
-  return m?.[1];
 }
