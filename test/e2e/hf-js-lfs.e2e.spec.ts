@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createRepo, downloadFile, listFiles, uploadFile } from '@huggingface/hub';
 import { startTestApp, TestApp } from '../support/test-app';
 import { createUserWithToken, TestUser, uniqueName } from '../support/accounts';
-import { startMoto, type MotoServer } from '../support/moto';
+import { s3EnvFor, startMoto, type MotoServer } from '../support/moto';
 
 /**
  * @huggingface/hub (from npm) uploads a 60 MiB file through Hangar's LFS batch API with
@@ -94,14 +94,7 @@ describe.each(CASES)('@huggingface/hub uploadFile/downloadFile of 60 MiB (LFS) o
     const env: Record<string, string> = {};
     if (chunkMiB) env.HANGAR_LFS_MULTIPART_CHUNK_BYTES = String(chunkMiB * MiB);
     if (store === 's3') {
-      Object.assign(env, {
-        HANGAR_STORAGE_DRIVER: 's3',
-        HANGAR_S3_ENDPOINT: moto!.endpoint,
-        HANGAR_S3_PUBLIC_ENDPOINT: moto!.endpoint,
-        HANGAR_S3_BUCKET: `hfjs-${Date.now()}-${chunkMiB ?? 0}`,
-        HANGAR_S3_ACCESS_KEY_ID: 'testing',
-        HANGAR_S3_SECRET_ACCESS_KEY: 'testing',
-      });
+      Object.assign(env, s3EnvFor(moto!.endpoint, `hfjs-${Date.now()}-${chunkMiB ?? 0}`));
     }
     t = await startTestApp(env);
     u = await createUserWithToken(t);

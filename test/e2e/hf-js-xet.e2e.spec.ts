@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createRepo, downloadFile, listFiles, uploadFile } from '@huggingface/hub';
 import { createUserWithToken, TestUser, uniqueName } from '../support/accounts';
-import { startMoto, type MotoServer } from '../support/moto';
+import { s3EnvFor, startMoto, type MotoServer } from '../support/moto';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -49,14 +49,7 @@ describe.each(['fs', 's3'] as const)('@huggingface/hub uploadFile/downloadFile o
   beforeAll(async () => {
     const env: Record<string, string> = {};
     if (store === 's3') {
-      Object.assign(env, {
-        HANGAR_STORAGE_DRIVER: 's3',
-        HANGAR_S3_ENDPOINT: moto!.endpoint,
-        HANGAR_S3_PUBLIC_ENDPOINT: moto!.endpoint,
-        HANGAR_S3_BUCKET: `hfjs-xet-${Date.now()}`,
-        HANGAR_S3_ACCESS_KEY_ID: 'testing',
-        HANGAR_S3_SECRET_ACCESS_KEY: 'testing',
-      });
+      Object.assign(env, s3EnvFor(moto!.endpoint, `hfjs-xet-${Date.now()}`));
     }
     t = await startTestApp(env);
     u = await createUserWithToken(t);

@@ -4,7 +4,7 @@ import { startTestApp, TestApp } from '../support/test-app';
 import { createUserWithToken, TestUser, uniqueName } from '../support/accounts';
 import { expectHfError } from '../support/hf-error';
 import { seedXetFile } from '../support/xet-seed';
-import { startMoto, type MotoServer } from '../support/moto';
+import { s3EnvFor, startMoto, type MotoServer } from '../support/moto';
 import { commit, createRepo, header } from '../support/repos';
 
 const LFS = 'application/vnd.git-lfs+json';
@@ -17,14 +17,7 @@ const DRIVERS: Driver[] = [
   { name: 'fs', env: () => ({}) },
   {
     name: 's3',
-    env: () => ({
-      HANGAR_STORAGE_DRIVER: 's3',
-      HANGAR_S3_ENDPOINT: moto!.endpoint,
-      HANGAR_S3_PUBLIC_ENDPOINT: moto!.endpoint,
-      HANGAR_S3_BUCKET: `lfs-${Date.now()}`,
-      HANGAR_S3_ACCESS_KEY_ID: 'testing',
-      HANGAR_S3_SECRET_ACCESS_KEY: 'testing',
-    }),
+    env: () => s3EnvFor(moto!.endpoint, `lfs-${Date.now()}`),
   },
 ];
 

@@ -11,7 +11,7 @@ import { git, gitUrl, runGit, scratchDirs } from '../support/git-cli';
 import { commit, createRepo, file, header } from '../support/repos';
 import { startTestApp, TestApp } from '../support/test-app';
 import { repoIdOf, seedXetFile, type SeededXetFile } from '../support/xet-seed';
-import { startMoto, type MotoServer } from '../support/moto';
+import { s3EnvFor, startMoto, type MotoServer } from '../support/moto';
 import { PYTHON, XET_HELPER } from '../support/xet-vectors';
 
 /**
@@ -424,14 +424,7 @@ describe('on the S3 store: reconstructions point at presigned xorb URLs, resolve
   let alice: TestUser;
   beforeAll(async () => {
     moto = await startMoto();
-    t = await startTestApp({
-      HANGAR_STORAGE_DRIVER: 's3',
-      HANGAR_S3_ENDPOINT: moto.endpoint,
-      HANGAR_S3_PUBLIC_ENDPOINT: moto.endpoint,
-      HANGAR_S3_BUCKET: `xet-dl-${Date.now()}`,
-      HANGAR_S3_ACCESS_KEY_ID: 'testing',
-      HANGAR_S3_SECRET_ACCESS_KEY: 'testing',
-    });
+    t = await startTestApp(s3EnvFor(moto.endpoint, `xet-dl-${Date.now()}`));
     alice = await createUserWithToken(t);
   });
   afterAll(async () => {

@@ -3,7 +3,9 @@ store, fresh ./data) from the built `dist/`, on free loopback ports, once per te
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from contextlib import contextmanager
 import secrets
 import shutil
@@ -11,6 +13,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +27,43 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+MiB = 1024 * 1024
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def write_random(path: Path, size: int) -> str:
+    """Writes `size` random bytes (in 8 MiB pieces) and returns their sha256."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    h = hashlib.sha256()
+    with open(path, "wb") as f:
+        left = size
+        while left:
+            piece = os.urandom(min(left, 8 * MiB))
+            h.update(piece)
+            f.write(piece)
+            left -= len(piece)
+    return h.hexdigest()
+
+
+def sha256_of(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while piece := f.read(8 * MiB):
+            h.update(piece)
+    return h.hexdigest()
+
+
+def xorb_bytes_received(url: str) -> float:
+    """Hangar's counter of the xorb bytes it has received (one process: the test server)."""
+    text = requests.get(url + "/metrics", timeout=30).text
+    m = re.search(r"^hangar_xet_xorb_bytes_received_total(?:\{[^}]*\})? (\S+)$", text, re.M)
+    assert m, "hangar_xet_xorb_bytes_received_total missing from /metrics"
+    return float(m.group(1))
 
 
 def point_0x_client_at(url: str, mp: pytest.MonkeyPatch) -> None:
@@ -42,6 +82,15 @@ def point_0x_client_at(url: str, mp: pytest.MonkeyPatch) -> None:
     mp.setattr(huggingface_hub.constants, "ENDPOINT", url)
     mp.setattr(huggingface_hub.constants, "HUGGINGFACE_CO_URL_TEMPLATE", template)
     mp.setattr(file_download, "HUGGINGFACE_CO_URL_TEMPLATE", template)
+
+
+@pytest.fixture(scope="module")
+def hf0_endpoint(hangar):
+    """For a module's tests on the `hangar` server: `endpoint=` is passed everywhere; 0.x also
+    needs the global endpoint (see point_0x_client_at)."""
+    with pytest.MonkeyPatch.context() as mp:
+        point_0x_client_at(hangar.url, mp)
+        yield
 
 
 @dataclass

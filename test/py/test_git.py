@@ -8,19 +8,15 @@ from __future__ import annotations
 
 import os
 import subprocess
-import uuid
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import huggingface_hub
 import pytest
 from huggingface_hub import HfApi, hf_hub_download
+from conftest import unique  # noqa: E402
 
 HF_MAJOR = int(huggingface_hub.__version__.split(".")[0])
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
 @pytest.fixture(autouse=True)

@@ -14,10 +14,8 @@ The server is the `hangar_lfs` fixture: LFS files of 64 MiB and more are uploade
 
 from __future__ import annotations
 
-import hashlib
 import math
 import os
-import uuid
 from pathlib import Path
 
 import huggingface_hub
@@ -27,37 +25,11 @@ import pytest
 import requests
 from huggingface_hub import HfApi, hf_hub_download, snapshot_download
 from huggingface_hub.utils._runtime import is_xet_available
-from conftest import point_0x_client_at  # noqa: E402
+from conftest import point_0x_client_at, sha256_of, unique, write_random  # noqa: E402
 
 HF_MAJOR = int(huggingface_hub.__version__.split(".")[0])
 MiB = 1024 * 1024
 CHUNK = 5 * MiB  # HANGAR_LFS_MULTIPART_CHUNK_BYTES of the hangar_lfs fixture
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-
-def write_random(path: Path, size: int) -> str:
-    """Writes `size` random bytes (in 8 MiB pieces) and returns their sha256."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    h = hashlib.sha256()
-    with open(path, "wb") as f:
-        left = size
-        while left:
-            piece = os.urandom(min(left, 8 * MiB))
-            h.update(piece)
-            f.write(piece)
-            left -= len(piece)
-    return h.hexdigest()
-
-
-def sha256_of(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while piece := f.read(8 * MiB):
-            h.update(piece)
-    return h.hexdigest()
 
 
 def stored_lfs_objects(hangar_lfs) -> list[Path]:

@@ -25,13 +25,9 @@ from huggingface_hub import (
     snapshot_download,
 )
 from huggingface_hub.errors import EntryNotFoundError, HfHubHTTPError, RepositoryNotFoundError, RevisionNotFoundError
-from conftest import point_0x_client_at  # noqa: E402
+from conftest import point_0x_client_at, unique  # noqa: E402
 
 HF_MAJOR = int(huggingface_hub.__version__.split(".")[0])
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
 @pytest.fixture(autouse=True)

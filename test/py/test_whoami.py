@@ -6,19 +6,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 
 import pytest
 import requests
 from huggingface_hub import HfApi
 from huggingface_hub.errors import HfHubHTTPError
+from conftest import unique  # noqa: E402
 
 # huggingface_hub 0.x re-raises a plain requests.HTTPError from whoami; 1.x+ raises HfHubHTTPError (httpx).
 HTTP_ERRORS = (HfHubHTTPError, requests.HTTPError)
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
 def test_whoami_returns_the_user_with_orgs(hangar):

@@ -16,58 +16,18 @@ import re
 import shutil
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import requests
 from huggingface_hub import CommitOperationCopy, HfApi, hf_hub_download, snapshot_download
-from conftest import point_0x_client_at  # noqa: E402
+from conftest import MiB, sha256_of, unique, write_random, xorb_bytes_received  # noqa: E402
 
 pytest.importorskip("hf_xet")
 
-MiB = 1024 * 1024
 
-
-@pytest.fixture(scope="module", autouse=True)
-def zero_x_endpoint(hangar):
-    """`endpoint=` is passed everywhere; 0.x also needs the global endpoint (see conftest)."""
-    with pytest.MonkeyPatch.context() as mp:
-        point_0x_client_at(hangar.url, mp)
-        yield
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-
-def write_random(path: Path, size: int) -> str:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    h = hashlib.sha256()
-    with open(path, "wb") as f:
-        left = size
-        while left:
-            piece = os.urandom(min(left, 8 * MiB))
-            h.update(piece)
-            f.write(piece)
-            left -= len(piece)
-    return h.hexdigest()
-
-
-def sha256_of(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while piece := f.read(8 * MiB):
-            h.update(piece)
-    return h.hexdigest()
-
-
-def xorb_bytes_received(url: str) -> int:
-    """Hangar's counter of xorb bytes it has received (one process: the test server)."""
-    text = requests.get(url + "/metrics", timeout=30).text
-    m = re.search(r"^hangar_xet_xorb_bytes_received_total(?:\{[^}]*\})? ([0-9.e+]+)$", text, re.M)
-    return int(float(m.group(1))) if m else 0
+pytestmark = pytest.mark.usefixtures("hf0_endpoint")
 
 
 @pytest.fixture(scope="module")

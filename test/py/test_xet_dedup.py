@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import uuid
 from pathlib import Path
 
 import pytest
@@ -19,17 +18,10 @@ pytest.importorskip("hf_xet")
 
 import huggingface_hub  # noqa: E402
 from huggingface_hub import HfApi  # noqa: E402
-from conftest import point_0x_client_at  # noqa: E402
-
-MiB = 1024 * 1024
+from conftest import MiB, unique, xorb_bytes_received  # noqa: E402
 
 
-@pytest.fixture(scope="module", autouse=True)
-def zero_x_endpoint(hangar):
-    """`endpoint=` is passed everywhere; 0.x also needs the global endpoint (see conftest)."""
-    with pytest.MonkeyPatch.context() as mp:
-        point_0x_client_at(hangar.url, mp)
-        yield
+pytestmark = pytest.mark.usefixtures("hf0_endpoint")
 
 
 @pytest.fixture(autouse=True)
@@ -39,19 +31,8 @@ def xet_enabled(monkeypatch):
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_DISABLE_XET", False)
 
 
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def xorb_bytes_received(url: str) -> float:
-    text = requests.get(url + "/metrics", timeout=30).text
-    m = re.search(r"^hangar_xet_xorb_bytes_received_total (\S+)$", text, re.M)
-    assert m, "hangar_xet_xorb_bytes_received_total missing from /metrics"
-    return float(m.group(1))
 
 
 def new_repo(hangar, prefix: str) -> tuple[HfApi, str]:

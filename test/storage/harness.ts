@@ -13,6 +13,7 @@ import { OBJECT_STORE, type ObjectStore } from '../../src/core/storage/object-st
 import { S3ObjectStore } from '../../src/core/storage/s3-object-store';
 import { StorageModule } from '../../src/core/storage/storage.module';
 import { freePort, startMoto } from '../support/moto';
+import { s3EnvFor } from '../support/moto';
 
 export const TEST_SECRET = 'storage-test-secret-0123456789abcdef';
 
@@ -70,16 +71,7 @@ export async function fsHarness(): Promise<StoreHarness & { root: string }> {
 export const S3_TEST_BUCKET = 'hangar-test';
 
 export function s3Env(endpoint: string): NodeJS.ProcessEnv {
-  return {
-    HANGAR_STORAGE_DRIVER: 's3',
-    HANGAR_S3_ENDPOINT: endpoint,
-    HANGAR_S3_PUBLIC_ENDPOINT: endpoint,
-    HANGAR_S3_REGION: 'us-east-1',
-    HANGAR_S3_BUCKET: S3_TEST_BUCKET,
-    HANGAR_S3_ACCESS_KEY_ID: 'testing',
-    HANGAR_S3_SECRET_ACCESS_KEY: 'testing',
-    HANGAR_S3_FORCE_PATH_STYLE: 'true',
-  };
+  return s3EnvFor(endpoint, S3_TEST_BUCKET);
 }
 
 /** A fresh moto_server; the app's StorageModule creates the bucket itself (ensureBucket). */

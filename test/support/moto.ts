@@ -3,6 +3,20 @@ import { existsSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 
+/** Hangar's environment for the S3 driver on a (moto) endpoint and bucket; the app creates the bucket. */
+export function s3EnvFor(endpoint: string, bucket: string): Record<string, string> {
+  return {
+    HANGAR_STORAGE_DRIVER: 's3',
+    HANGAR_S3_ENDPOINT: endpoint,
+    HANGAR_S3_PUBLIC_ENDPOINT: endpoint,
+    HANGAR_S3_REGION: 'us-east-1',
+    HANGAR_S3_BUCKET: bucket,
+    HANGAR_S3_ACCESS_KEY_ID: 'testing',
+    HANGAR_S3_SECRET_ACCESS_KEY: 'testing',
+    HANGAR_S3_FORCE_PATH_STYLE: 'true',
+  };
+}
+
 /**
  * A throwaway S3 (moto_server from the project's Python venv) on a free loopback port.
  * Each call starts a fresh, empty server; `stop()` kills exactly the process it started.
