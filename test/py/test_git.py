@@ -14,21 +14,15 @@ from urllib.parse import quote, urlsplit
 import huggingface_hub
 import pytest
 from huggingface_hub import HfApi, hf_hub_download
-from conftest import unique  # noqa: E402
+from conftest import point_0x_client_at, unique  # noqa: E402
 
 HF_MAJOR = int(huggingface_hub.__version__.split(".")[0])
 
 
 @pytest.fixture(autouse=True)
 def zero_x_endpoint(hangar, monkeypatch):
-    """0.x downloads through the global endpoint constants, not `endpoint=` (see test_repos.py)."""
-    if HF_MAJOR == 0:
-        import huggingface_hub.file_download as file_download
-
-        template = hangar.url + "/{repo_id}/resolve/{revision}/{filename}"
-        monkeypatch.setattr(huggingface_hub.constants, "ENDPOINT", hangar.url)
-        monkeypatch.setattr(huggingface_hub.constants, "HUGGINGFACE_CO_URL_TEMPLATE", template)
-        monkeypatch.setattr(file_download, "HUGGINGFACE_CO_URL_TEMPLATE", template)
+    """0.x downloads through the global endpoint constants, not `endpoint=` (see conftest)."""
+    point_0x_client_at(hangar.url, monkeypatch)
 
 
 @pytest.fixture(scope="module")

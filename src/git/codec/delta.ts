@@ -65,18 +65,8 @@ export function applyDelta(base: Buffer, delta: Buffer, maxTargetSize: number = 
   while (pos < end) {
     const op = delta[pos++];
     if (op & 0x80) {
-      let copyOffset = 0;
-      let copySize = 0;
-      // Offset: up to 4 bytes (bits 0–3), size: up to 3 bytes (bits 4–6), little-endian.
-      // Multiplication, not shifts: a 4th offset byte ≥ 0x80 would turn negative as an int32.
-      if (op & 0x01) copyOffset = readByte(delta, pos++);
-      if (op & 0x02) copyOffset += readByte(delta, pos++) * 0x100;
-      if (op & 0x04) copyOffset += readByte(delta, pos++) * 0x10000;
-      if (op & 0x08) copyOffset += readByte(delta, pos++) * 0x1000000;
-      if (op & 0x10) copySize = readByte(delta, pos++);
-      if (op & 0x20) copySize += readByte(delta, pos++) * 0x100;
-      if (op & 0x40) copySize += readByte(delta, pos++) * 0x10000;
-      if (copySize === 0) copySize = 0x10000;
+      const { copyOffset, copySize, next } = readCopy(delta, op, pos);
+      pos = next;
       if (copyOffset + copySize > base.length) {
         throw new DeltaError('out-of-bounds', `delta copies ${copySize} bytes at ${copyOffset} from a ${base.length}-byte base`);
       }
@@ -95,6 +85,22 @@ export function applyDelta(base: Buffer, delta: Buffer, maxTargetSize: number = 
   }
   if (outPos !== targetSize) throw new DeltaError('target-size', `delta produced ${outPos} bytes, declared ${targetSize}`);
   return out;
+}
+
+/** The operands of a copy opcode `op` whose operand bytes start at `pos`, and the position after them. */
+function readCopy(delta: Buffer, op: number, pos: number): { copyOffset: number; copySize: number; next: number } {
+  let copyOffset = 0;
+  let copySize = 0;
+  // Offset: up to 4 bytes (bits 0–3), size: up to 3 bytes (bits 4–6), little-endian.
+  // Multiplication, not shifts: a 4th offset byte ≥ 0x80 would turn negative as an int32.
+  if (op & 0x01) copyOffset = readByte(delta, pos++);
+  if (op & 0x02) copyOffset += readByte(delta, pos++) * 0x100;
+  if (op & 0x04) copyOffset += readByte(delta, pos++) * 0x10000;
+  if (op & 0x08) copyOffset += readByte(delta, pos++) * 0x1000000;
+  if (op & 0x10) copySize = readByte(delta, pos++);
+  if (op & 0x20) copySize += readByte(delta, pos++) * 0x100;
+  if (op & 0x40) copySize += readByte(delta, pos++) * 0x10000;
+  return { copyOffset, copySize: copySize === 0 ? 0x10000 : copySize, next: pos };
 }
 
 function readByte(delta: Buffer, pos: number): number {
@@ -155,16 +161,8 @@ export function deltaCopies(delta: Buffer): DeltaCopy[] {
   while (pos < delta.length) {
     const op = delta[pos++];
     if (op & 0x80) {
-      let copyOffset = 0;
-      let copySize = 0;
-      if (op & 0x01) copyOffset = readByte(delta, pos++);
-      if (op & 0x02) copyOffset += readByte(delta, pos++) * 0x100;
-      if (op & 0x04) copyOffset += readByte(delta, pos++) * 0x10000;
-      if (op & 0x08) copyOffset += readByte(delta, pos++) * 0x1000000;
-      if (op & 0x10) copySize = readByte(delta, pos++);
-      if (op & 0x20) copySize += readByte(delta, pos++) * 0x100;
-      if (op & 0x40) copySize += readByte(delta, pos++) * 0x10000;
-      if (copySize === 0) copySize = 0x10000;
+      const { copyOffset, copySize, next } = readCopy(delta, op, pos);
+      pos = next;
       const last = out[out.length - 1];
       // Adjacent copies of adjacent source bytes (a long copy split in 64 KiB pieces) become one.
       if (last && last.targetOffset + last.length === outPos && last.sourceOffset + last.length === copyOffset) last.length += copySize;
