@@ -46,9 +46,14 @@ export class RepoListingService {
     return { items, nextCursor: rows.length > limit ? encodeCursor(offset + limit) : null };
   }
 
-  async visibleNamespaces(principal: Principal | null): Promise<number[]> {
-    if (!principal) return [];
-    return [principal.user.id, ...(await this.orgs.membershipsOf(principal.user.id)).map((m) => m.orgId)];
+  visibleNamespaces(principal: Principal | null): Promise<number[]> {
+    return this.namespacesReadableBy(principal?.user.id ?? null);
+  }
+
+  /** Namespaces whose private repositories the user may read: their own and their organizations'. */
+  async namespacesReadableBy(userId: number | null): Promise<number[]> {
+    if (userId === null) return [];
+    return [userId, ...(await this.orgs.membershipsOf(userId)).map((m) => m.orgId)];
   }
 }
 

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
-import { OrgsService } from '../../auth/orgs/orgs.service';
 import { NotFoundError } from '../../core/errors/domain-error';
 import { MetricsService } from '../../core/metrics/metrics.service';
 import { OBJECT_STORE, type ObjectStore } from '../../core/storage/object-store';
+import { RepoListingService } from '../../repos/repo-listing.service';
 import { buildShard, HASH_LENGTH, hexToHash, isGlobalDedupEligible, MAX_XORB_BYTES, readHash, XetFormatError } from '../codec';
 import { XetRepository, xorbChunkHashHex, xorbStorageKey, type XorbRow } from '../storage/xet.repository';
 import type { XetGrant } from '../tokens/xet-token.service';
@@ -38,7 +38,7 @@ export class XetXorbsService {
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
     private readonly xet: XetRepository,
     private readonly verifier: XorbVerifier,
-    private readonly orgs: OrgsService,
+    private readonly listing: RepoListingService,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -120,9 +120,8 @@ export class XetXorbsService {
   }
 
   /** Namespaces whose private repositories the grant's user may read (their own and their organizations'). */
-  async readableNamespaces(grant: XetGrant): Promise<number[]> {
-    if (grant.userId === null) return [];
-    return [grant.userId, ...(await this.orgs.membershipsOf(grant.userId)).map((m) => m.orgId)];
+  readableNamespaces(grant: XetGrant): Promise<number[]> {
+    return this.listing.namespacesReadableBy(grant.userId);
   }
 }
 
