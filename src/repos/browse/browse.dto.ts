@@ -131,13 +131,13 @@ export class CommitsQueryDto {
   @Max(500)
   limit?: number;
 
-  @ApiPropertyOptional({ name: 'expand[]', example: 'formatted', description: '"formatted" adds HTML-escaped title and message' })
+  @ApiPropertyOptional({ example: 'formatted', description: '"formatted" adds HTML-escaped title and message (also sent as `expand[]`)' })
   @IsOptional()
   @AsArray()
   @IsArray()
   @IsString({ each: true })
   @MaxLength(32, { each: true })
-  'expand[]'?: string[];
+  expand?: string[];
 }
 
 export class CommitAuthorDto {
