@@ -19,7 +19,8 @@ export interface RepoDetails {
   repo: RepoRecord;
   sha: string;
   lastModified: Date;
-  siblings: { rfilename: string; size: number; blobId: string }[];
+  /** `lfs`: for an LFS pointer, the content behind it (filled in by BrowseService.repoDetails). */
+  siblings: { rfilename: string; size: number; blobId: string; lfs?: { sha256: string; size: number; pointerSize: number } }[];
   cardData: Record<string, unknown> | null;
   tags: string[];
 }
@@ -75,7 +76,7 @@ export class ReposService {
   /** The repository, when the principal has `permission` on it (RepoAccess rules; else 404 / 403). */
   async findWith(principal: Principal | null, permission: RepoPermission, type: RepoType, namespace: string, name: string): Promise<RepoRecord> {
     const repo = await this.repos.find(type, namespace, name);
-    if (!repo) throw repoNotFound(`${namespace}/${name}`);
+    if (!repo) throw repoNotFound(`${namespace}/${name}`, principal);
     await this.access.assert(principal, repo, permission, `${namespace}/${name}`);
     return repo;
   }
@@ -116,7 +117,7 @@ export class ReposService {
 
   /** What `repo_info` shows at a revision: commit, files, card data from the README front matter. */
   async details(repo: RepoRecord, revision?: string): Promise<RepoDetails> {
-    const { commitOid } = await this.engine.resolveRevision(repo.id, revision ?? repo.defaultBranch);
+    const { commitOid } = await this.engine.resolveRevision(repo, revision ?? repo.defaultBranch);
     const commit = await this.engine.commitInfo(repo.id, commitOid);
     const files = ((await this.engine.listFolder(repo.id, commitOid, '', true)) ?? []).filter((e) => e.type === 'file');
     const readme = files.find((f) => f.path.toLowerCase() === 'readme.md');

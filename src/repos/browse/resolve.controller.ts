@@ -8,7 +8,10 @@ import { PRUNED_MESSAGE } from '../../lfs/lfs.service';
 import { HfErrorDto } from '../../core/errors/hf-error.dto';
 import { parseRangeHeader } from '../../core/storage/http-range';
 import { RangeNotSatisfiableError } from '../../core/storage/storage-errors';
+import { OptionalPrincipal } from '../../auth/auth.decorators';
+import type { Principal } from '../../auth/principal';
 import { CurrentRepo, RepoAccess } from '../access/repo-access.decorator';
+import { repoNotFound } from '../access/repo-access.service';
 import type { RepoRecord } from '../repo.types';
 import { ResolveQueryDto, XetFileInfoDto } from './browse.dto';
 import { BrowseService } from './browse.service';
@@ -117,6 +120,17 @@ export class ResolveController {
   @ApiResponse({ status: 416, description: 'Range not satisfiable (Content-Range: bytes */size)', type: HfErrorDto })
   async downloadRawFile(@Req() req: Request, @Res() res: Response, @CurrentRepo() repo: RepoRecord, @Param('rev') rev: string, @Param('path') path: string[] | string, @Query() q: ResolveQueryDto): Promise<void> {
     await this.serve(req, res, repo, rev, joined(path), q.download === true, true, true);
+  }
+
+  // Every Hangar repository has a namespace; a bare id answers RepoNotFound so that
+  // file_exists / hf_hub_download report a missing repository (Express sends HEAD here too).
+  @Get(':repo/resolve/:rev/*path')
+  @ApiOperation({ summary: 'A file of a repository id without a namespace: always RepoNotFound (401 anonymous, else 404)' })
+  @ApiParam(REV_PARAM)
+  @ApiParam(PATH_PARAM)
+  @ApiErrorResponses(401)
+  resolveWithoutNamespace(@Param('repo') name: string, @OptionalPrincipal() principal: Principal | null): never {
+    throw repoNotFound(name, principal);
   }
 
   private async serve(req: Request, res: Response, repo: RepoRecord, rev: string, path: string, download: boolean, withBody: boolean, raw = false): Promise<void> {
