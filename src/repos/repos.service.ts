@@ -4,6 +4,7 @@ import { InjectConfig } from '../core/config/config.module';
 import { ConflictError, NotFoundError } from '../core/errors/domain-error';
 import { isUniqueViolation } from '../core/database/pg-errors';
 import { UsersService } from '../auth/accounts/users.service';
+import { OrgsService } from '../auth/orgs/orgs.service';
 import type { Principal } from '../auth/principal';
 import { VersionEngine } from '../git/engine/version-engine.service';
 import { RepoAccessService, repoNotFound, type RepoPermission } from './access/repo-access.service';
@@ -32,6 +33,7 @@ export class ReposService {
     @InjectConfig() private readonly config: HangarConfig,
     private readonly repos: RepositoriesRepository,
     private readonly users: UsersService,
+    private readonly orgs: OrgsService,
     private readonly access: RepoAccessService,
     private readonly engine: VersionEngine,
     private readonly listing: RepoListingRepository,
@@ -45,16 +47,18 @@ export class ReposService {
     return `${this.config.baseUrl}${path}`;
   }
 
-  async create(principal: Principal, input: { name: string; organization?: string | null; type: RepoType; private: boolean; sdk?: string | null }): Promise<RepoRecord> {
+  /** `private` unset: the owning organization's default (public for a user's namespace). */
+  async create(principal: Principal, input: { name: string; organization?: string | null; type: RepoType; private?: boolean; sdk?: string | null }): Promise<RepoRecord> {
     const { namespace, name } = splitRepoId(input.name, input.organization ?? principal.user.name);
     assertValidRepoName(name);
     const ns = await this.namespace(namespace);
     await this.access.assertCanCreateIn(principal, ns.id, ns.name);
     const existing = await this.repos.find(input.type, ns.name, name);
     if (existing) throw this.exists(existing);
+    const isPrivate = input.private ?? (await this.orgs.defaultRepoPrivate(ns.id));
     try {
       const id = await this.repos.transaction(async (m) => {
-        const repoId = await this.repos.insert(m, { type: input.type, namespaceId: ns.id, name, private: input.private, sdk: input.type === 'space' ? (input.sdk ?? null) : null, createdBy: principal.user.id });
+        const repoId = await this.repos.insert(m, { type: input.type, namespaceId: ns.id, name, private: isPrivate, sdk: input.type === 'space' ? (input.sdk ?? null) : null, createdBy: principal.user.id });
         await this.engine.initRepository(m, repoId, 'main', { name: principal.user.name, email: principal.user.email }, 'initial commit\n', [
           { path: '.gitattributes', content: defaultGitattributes(input.type) },
         ]);

@@ -124,7 +124,7 @@ export class BrowseController {
     res.setHeader('X-Total-Count', String(total));
     if ((page + 1) * limit < total) res.setHeader('Link', nextPageLink(this.config.baseUrl, req, 'p', String(page + 1)));
     const formatted = (q.expand ?? []).includes('formatted');
-    return commits.map((c) => toCommit(c, formatted));
+    return commits.map((c) => toCommit(c, formatted, this.config.baseUrl));
   }
 
   @Post(':namespace/:repo/branch/*branch')

@@ -142,6 +142,7 @@ export class CommitsQueryDto {
 
 export class CommitAuthorDto {
   @ApiProperty({ example: 'alice' }) user: string;
+  @ApiProperty({ example: 'http://localhost:3000/avatars/alice.svg' }) avatar: string;
 }
 
 export class FormattedCommitDto {
