@@ -15,14 +15,12 @@ import pytest
 import requests
 from huggingface_hub import CommitOperationAdd, HfApi, RepoCard, hf_hub_download
 from huggingface_hub.errors import RepositoryNotFoundError
-from conftest import point_0x_client_at, unique  # noqa: E402
+from conftest import unique  # noqa: E402
 
 HF_MAJOR = int(huggingface_hub.__version__.split(".")[0])
 
 
-@pytest.fixture(autouse=True)
-def zero_x_endpoint(hangar, monkeypatch):
-    point_0x_client_at(hangar.url, monkeypatch)
+pytestmark = pytest.mark.usefixtures("hf0_endpoint")
 
 
 @pytest.fixture(scope="module")
@@ -175,7 +173,8 @@ def test_anonymous_gets_401_repo_not_found_and_strangers_404(hangar, api, anon, 
         assert anon.file_exists(rid, "s.txt") is False
 
     url = hangar.url
-    for path in (f"/{private}/resolve/main/s.txt", f"/api/models/{private}/tree/main", f"/api/models/{missing}/revision/main"):
+    paths = (f"/{private}/resolve/main/s.txt", f"/api/models/{private}/tree/main", f"/api/models/{missing}/revision/main", f"/api/models/{private}/xet-read-token/main")
+    for path in paths:
         r = requests.get(url + path, timeout=30)
         assert (r.status_code, r.headers.get("X-Error-Code")) == (401, "RepoNotFound"), path
         r = requests.get(url + path, headers=bearer(stranger[1]), timeout=30)

@@ -132,8 +132,8 @@ export class ListReposQueryDto {
   @ApiPropertyOptional({ description: 'Substring of "namespace/name"' }) @IsOptional() @IsString() @MaxLength(200) search?: string;
   @ApiPropertyOptional({ example: 'alice' }) @IsOptional() @IsString() @MaxLength(96) author?: string;
   @ApiPropertyOptional({ description: 'Tag(s) every result must have' }) @IsOptional() filter?: string | string[];
-  @ApiPropertyOptional({ description: 'Tag(s) every result must have: the card\'s library_name' }) @IsOptional() library?: string | string[];
-  @ApiPropertyOptional({ description: 'Language tag(s) every result must have' }) @IsOptional() language?: string | string[];
+  @ApiPropertyOptional({ type: [String], description: 'Tag(s) every result must have: the card\'s library_name' }) @IsOptional() library?: string | string[];
+  @ApiPropertyOptional({ type: [String], description: 'Language tag(s) every result must have' }) @IsOptional() language?: string | string[];
   @ApiPropertyOptional({ example: 'text-classification', description: 'The card\'s pipeline_tag' }) @IsOptional() @IsString() @MaxLength(200) pipeline_tag?: string;
   @ApiPropertyOptional({ description: 'Only gated (true) or only ungated (false) repositories' }) @IsOptional() @QueryBoolean() @IsBoolean() gated?: boolean;
   @ApiPropertyOptional({ enum: ['lastModified', 'createdAt', 'likes', 'downloads', 'id', 'trendingScore'], description: 'trendingScore sorts by likes for now' })
