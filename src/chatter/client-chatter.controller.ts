@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Post, SetMetadata } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { AUTH_REQUIREMENT } from '../auth/auth.decorators';
 
 export class AgentHarnessRegistryDto {
@@ -31,5 +31,6 @@ export class ClientChatterController {
   @HttpCode(204)
   @SetMetadata(AUTH_REQUIREMENT, 'own') // hf_xet may send its CAS token, which is no Hangar credential
   @ApiOperation({ summary: 'hf_xet telemetry: accepted and dropped (204)' })
+  @ApiNoContentResponse({ description: 'Accepted; nothing is kept' })
   telemetry(): void {}
 }

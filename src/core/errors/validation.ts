@@ -4,9 +4,10 @@ import { ValidationError } from './domain-error';
 const STRICT_INPUT = 'hangar:strict-input';
 
 /**
- * Marks a DTO whose unknown fields are refused (400 naming them) instead of ignored: for the
- * admin API, where a misspelt option must not pass silently. Everything else is lenient, as
- * the HF routes must be: the clients send keys and fields Hangar does not use.
+ * Marks a DTO whose unknown fields are refused (400 naming them) instead of ignored: Hangar's
+ * own APIs that no HF client calls (the admin API; registration, login, token creation),
+ * where a misspelt option must not pass silently. Everything else is lenient, as the HF routes
+ * must be: the clients send keys and fields Hangar does not use.
  */
 export function StrictInput(): ClassDecorator {
   return (target) => Reflect.defineMetadata(STRICT_INPUT, true, target);

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Put, Query, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { OptionalPrincipal } from '../../auth/auth.decorators';
 import type { Principal } from '../../auth/principal';
@@ -55,17 +55,9 @@ export class RepoInfoController {
 
   // Every Hangar repository has a namespace; a bare id must still answer RepoNotFound (not a
   // generic 404) so that repo_exists / file_exists return False instead of raising.
-  @Get(':repo')
-  @ApiOperation({ summary: 'A repository id without a namespace: always RepoNotFound (401 anonymous, else 404)' })
-  @ApiErrorResponses(401)
+  @Get([':repo', ':repo/revision/*revision'])
+  @ApiExcludeEndpoint() // not an operation: the answer the clients need for an id Hangar can't hold
   repoWithoutNamespace(@Param('repo') name: string, @OptionalPrincipal() principal: Principal | null): never {
-    throw repoNotFound(name, principal);
-  }
-
-  @Get(':repo/revision/*revision')
-  @ApiOperation({ summary: 'A repository id without a namespace, at a revision: always RepoNotFound' })
-  @ApiErrorResponses(401)
-  repoWithoutNamespaceAtRevision(@Param('repo') name: string, @OptionalPrincipal() principal: Principal | null): never {
     throw repoNotFound(name, principal);
   }
 

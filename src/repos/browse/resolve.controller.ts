@@ -1,5 +1,5 @@
 import { Controller, Get, Head, Logger, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiExtraModels, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiExtraModels, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream';
 import { ApiErrorResponses } from '../../core/errors/api-errors.decorator';
@@ -125,10 +125,7 @@ export class ResolveController {
   // Every Hangar repository has a namespace; a bare id answers RepoNotFound so that
   // file_exists / hf_hub_download report a missing repository (Express sends HEAD here too).
   @Get(':repo/resolve/:rev/*path')
-  @ApiOperation({ summary: 'A file of a repository id without a namespace: always RepoNotFound (401 anonymous, else 404)' })
-  @ApiParam(REV_PARAM)
-  @ApiParam(PATH_PARAM)
-  @ApiErrorResponses(401)
+  @ApiExcludeEndpoint() // not an operation: the answer the clients need for an id Hangar can't hold
   resolveWithoutNamespace(@Param('repo') name: string, @OptionalPrincipal() principal: Principal | null): never {
     throw repoNotFound(name, principal);
   }
