@@ -35,16 +35,6 @@ def stranger(hangar):
     return name, hangar.new_user_token(name)
 
 
-@pytest.fixture
-def api(hangar, user) -> HfApi:
-    return HfApi(endpoint=hangar.url, token=user[1])
-
-
-@pytest.fixture
-def anon(hangar) -> HfApi:
-    return HfApi(endpoint=hangar.url, token=False)
-
-
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
