@@ -9,9 +9,9 @@ import { requestIdMiddleware } from './core/logging/request-id';
 import { HttpMetricsMiddleware } from './core/metrics/http-metrics.middleware';
 import { buildOpenApiDocument, setupSwaggerUi } from './core/openapi/openapi';
 
-/** Requests whose body is file content, streamed by the handler: no body parser may read it. */
+/** Requests whose body is file content, streamed by the handler (or, telemetry, dropped): no body parser may read it. */
 function hasStreamedBody(req: Request): boolean {
-  return req.path.startsWith('/storage/fs/') || (req.method === 'PUT' && req.path.startsWith('/lfs/uploads/')) || isXetCasUpload(req);
+  return req.path.startsWith('/storage/fs/') || (req.method === 'PUT' && req.path.startsWith('/lfs/uploads/')) || isXetCasUpload(req) || req.path === '/v1/telemetry';
 }
 
 /** Xet xorb and shard uploads (binary, whatever Content-Type a client sends). */

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
+import { ClientChatterModule } from './chatter/client-chatter.module';
 import { CommitsModule } from './commits/commits.module';
 import { GitHttpModule } from './git/http/git-http.module';
 import { LfsModule } from './lfs/lfs.module';
@@ -44,6 +45,7 @@ export class AppModule {
         CommitsModule,
         GitHttpModule,
         AdminModule,
+        ClientChatterModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

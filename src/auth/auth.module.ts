@@ -7,6 +7,7 @@ import { UsersService } from './accounts/users.service';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { AuthController } from './controllers/auth.controller';
+import { AvatarsController } from './controllers/avatars.controller';
 import { OrgsController } from './controllers/orgs.controller';
 import { WhoAmIController } from './controllers/whoami.controller';
 import { Mailer } from './mailer';
@@ -18,7 +19,7 @@ import { TokensRepository } from './tokens/tokens.repository';
 import { TokensService } from './tokens/tokens.service';
 
 @Module({
-  controllers: [AuthController, WhoAmIController, OrgsController],
+  controllers: [AuthController, WhoAmIController, OrgsController, AvatarsController],
   providers: [
     AccountsRepository,
     EmailVerificationsRepository,

@@ -30,7 +30,7 @@ export class CommitsService {
   ) {}
 
   async preupload(repo: RepoRecord, revision: string, body: PreuploadDto): Promise<PreuploadResponseDto> {
-    const { commitOid } = await this.engine.resolveRevision(repo.id, revision);
+    const { commitOid } = await this.engine.resolveRevision(repo, revision);
     const attributes = await this.engine.entryAt(repo.id, commitOid, '.gitattributes');
     const patterns = lfsPatternsOf(
       body.gitAttributes ?? (attributes?.type === 'file' ? (await this.engine.readBlob(repo.id, attributes.oid)).toString('utf8') : ''),

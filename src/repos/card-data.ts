@@ -10,7 +10,13 @@ export function readmeFrontMatter(readme: string): Record<string, unknown> | nul
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
 }
 
-/** The repo tags the hub derives from card data: `tags`, plus library, license and language. */
+/** A card field that must be one string (`pipeline_tag`, `library_name`), else null. */
+export function cardString(card: Record<string, unknown> | null | undefined, key: 'pipeline_tag' | 'library_name'): string | null {
+  const v = card?.[key];
+  return typeof v === 'string' && v.length > 0 && v.length <= 200 ? v : null;
+}
+
+/** The repo tags the hub derives from card data: `tags`, plus library, pipeline tag, license and language. */
 export function tagsFromCard(card: Record<string, unknown> | null): string[] {
   if (!card) return [];
   const out: string[] = [];
@@ -21,6 +27,7 @@ export function tagsFromCard(card: Record<string, unknown> | null): string[] {
   };
   add(card.tags);
   add(card.library_name);
+  add(cardString(card, 'pipeline_tag') ?? undefined);
   add(card.license, 'license:');
   add(card.language);
   return [...new Set(out)];

@@ -1,4 +1,7 @@
 import { parseDocument } from 'yaml';
+import { HUB_LICENSES } from './licenses';
+
+const KNOWN_LICENSES = new Set(HUB_LICENSES);
 
 export interface CardValidation {
   errors: string[];
@@ -33,6 +36,8 @@ export function validateCardContent(content: string): CardValidation {
     const ok = typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
     if (!ok) errors.push(`"${key}" must be a string or a list of strings`);
   }
+  const licenses = typeof meta.license === 'string' ? [meta.license] : Array.isArray(meta.license) ? meta.license : [];
+  if (licenses.some((l) => typeof l === 'string' && !KNOWN_LICENSES.has(l))) errors.push(`"license" must be one of [${HUB_LICENSES.join(', ')}]`);
   if (meta['model-index'] !== undefined && !Array.isArray(meta['model-index'])) errors.push('"model-index" must be a list');
   if (meta.widget !== undefined && !Array.isArray(meta.widget)) errors.push('"widget" must be a list');
   return { errors, warnings };

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { cardString } from './card-data';
 import type { RepoRecord, RepoType } from './repo.types';
 import { normalise, REPO_COLUMNS, REPO_FROM } from './repositories.repository';
 
@@ -10,6 +11,10 @@ export interface RepoListQuery {
   author?: string;
   /** Every tag must be present. */
   tags: string[];
+  /** The card's `pipeline_tag`. */
+  pipelineTag?: string;
+  /** Gated (true) or not (false) repositories only. */
+  gated?: boolean;
   sort: 'lastModified' | 'createdAt' | 'likes' | 'downloads' | 'id';
   direction: 'asc' | 'desc';
   limit: number;
@@ -46,6 +51,11 @@ export class RepoListingRepository {
       params.push(q.tags);
       where.push(`r.tags @> $${params.length}::text[]`);
     }
+    if (q.pipelineTag) {
+      params.push(q.pipelineTag);
+      where.push(`r.pipeline_tag = $${params.length}`);
+    }
+    if (q.gated !== undefined) where.push(q.gated ? 'r.gated IS NOT NULL' : 'r.gated IS NULL');
     const dir = q.direction === 'asc' ? 'ASC' : 'DESC';
     const rows = await this.db.query(
       `SELECT ${REPO_COLUMNS}, r.tags, r.card_data AS "cardData", r.head_oid AS "headOid" FROM ${REPO_FROM}
@@ -57,11 +67,12 @@ export class RepoListingRepository {
 
   /** Derived from the default branch's README after each commit to it. */
   async updateCard(repoId: number, headOid: string, cardData: Record<string, unknown> | null, tags: string[]): Promise<void> {
-    await this.db.query(`UPDATE repositories SET head_oid = $2, card_data = $3, tags = $4, last_modified = now() WHERE id = $1`, [
+    await this.db.query(`UPDATE repositories SET head_oid = $2, card_data = $3, tags = $4, pipeline_tag = $5, last_modified = now() WHERE id = $1`, [
       repoId,
       headOid,
       cardData === null ? null : JSON.stringify(cardData),
       tags,
+      cardString(cardData, 'pipeline_tag'),
     ]);
   }
 }

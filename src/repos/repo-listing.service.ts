@@ -14,7 +14,9 @@ const SORTS: Record<string, RepoListQuery['sort']> = {
   created_at: 'createdAt',
   likes: 'likes',
   downloads: 'downloads',
+  // No trending computation yet: likes are the closest signal.
   trending_score: 'likes',
+  trendingScore: 'likes',
   id: 'id',
 };
 
@@ -33,7 +35,10 @@ export class RepoListingService {
       type,
       search: q.search,
       author: q.author,
-      tags: q.filter === undefined ? [] : Array.isArray(q.filter) ? q.filter.map(String) : [String(q.filter)],
+      // `library` and `language` are tags on the hub too (derived from the card).
+      tags: [q.filter, q.library, q.language].flatMap(asList),
+      pipelineTag: q.pipeline_tag,
+      gated: q.gated,
       sort: SORTS[q.sort ?? 'lastModified'] ?? 'lastModified',
       direction: q.direction === '1' || q.direction === 'asc' ? 'asc' : 'desc',
       limit: limit + 1,
@@ -41,7 +46,7 @@ export class RepoListingService {
       visibleNamespaceIds: await this.visibleNamespaces(principal),
     });
     const items = rows.slice(0, limit).map((r) =>
-      toRepoInfo(r, { sha: r.headOid ?? undefined, tags: r.tags, cardData: q.full || q.cardData ? r.cardData : undefined }),
+      toRepoInfo(r, { sha: r.headOid ?? undefined, tags: r.tags, cardData: r.cardData, withCardData: Boolean(q.full || q.cardData) }),
     );
     return { items, nextCursor: rows.length > limit ? encodeCursor(offset + limit) : null };
   }
@@ -55,6 +60,10 @@ export class RepoListingService {
     if (userId === null) return [];
     return [userId, ...(await this.orgs.membershipsOf(userId)).map((m) => m.orgId)];
   }
+}
+
+function asList(v: string | string[] | undefined): string[] {
+  return v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)];
 }
 
 function encodeCursor(offset: number): string {

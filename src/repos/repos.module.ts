@@ -3,7 +3,6 @@ import { AuthModule } from '../auth/auth.module';
 import { GitModule } from '../git/git.module';
 import { RepoAccessGuard } from './access/repo-access.guard';
 import { RepoAccessService } from './access/repo-access.service';
-import { RepoInfoController } from './controllers/repo-info.controller';
 import { ReposController } from './controllers/repos.controller';
 import { UserReposController } from './controllers/user-repos.controller';
 import { ValidateYamlController } from './controllers/validate-yaml.controller';
@@ -15,7 +14,7 @@ import { RepositoriesRepository } from './repositories.repository';
 
 @Module({
   imports: [AuthModule, GitModule],
-  controllers: [ReposController, UserReposController, RepoInfoController, ValidateYamlController],
+  controllers: [ReposController, UserReposController, ValidateYamlController],
   providers: [
     RepositoriesRepository,
     RepoListingRepository,

@@ -4,6 +4,7 @@ import { InjectConfig } from '../core/config/config.module';
 import { ConflictError, NotFoundError } from '../core/errors/domain-error';
 import { isUniqueViolation } from '../core/database/pg-errors';
 import { UsersService } from '../auth/accounts/users.service';
+import { OrgsService } from '../auth/orgs/orgs.service';
 import type { Principal } from '../auth/principal';
 import { VersionEngine } from '../git/engine/version-engine.service';
 import { RepoAccessService, repoNotFound, type RepoPermission } from './access/repo-access.service';
@@ -19,7 +20,8 @@ export interface RepoDetails {
   repo: RepoRecord;
   sha: string;
   lastModified: Date;
-  siblings: { rfilename: string; size: number; blobId: string }[];
+  /** `lfs`: for an LFS pointer, the content behind it (filled in by BrowseService.repoDetails). */
+  siblings: { rfilename: string; size: number; blobId: string; lfs?: { sha256: string; size: number; pointerSize: number } }[];
   cardData: Record<string, unknown> | null;
   tags: string[];
 }
@@ -31,6 +33,7 @@ export class ReposService {
     @InjectConfig() private readonly config: HangarConfig,
     private readonly repos: RepositoriesRepository,
     private readonly users: UsersService,
+    private readonly orgs: OrgsService,
     private readonly access: RepoAccessService,
     private readonly engine: VersionEngine,
     private readonly listing: RepoListingRepository,
@@ -44,16 +47,18 @@ export class ReposService {
     return `${this.config.baseUrl}${path}`;
   }
 
-  async create(principal: Principal, input: { name: string; organization?: string | null; type: RepoType; private: boolean; sdk?: string | null }): Promise<RepoRecord> {
+  /** `private` unset: the owning organization's default (public for a user's namespace). */
+  async create(principal: Principal, input: { name: string; organization?: string | null; type: RepoType; private?: boolean; sdk?: string | null }): Promise<RepoRecord> {
     const { namespace, name } = splitRepoId(input.name, input.organization ?? principal.user.name);
     assertValidRepoName(name);
     const ns = await this.namespace(namespace);
     await this.access.assertCanCreateIn(principal, ns.id, ns.name);
     const existing = await this.repos.find(input.type, ns.name, name);
     if (existing) throw this.exists(existing);
+    const isPrivate = input.private ?? (await this.orgs.defaultRepoPrivate(ns.id));
     try {
       const id = await this.repos.transaction(async (m) => {
-        const repoId = await this.repos.insert(m, { type: input.type, namespaceId: ns.id, name, private: input.private, sdk: input.type === 'space' ? (input.sdk ?? null) : null, createdBy: principal.user.id });
+        const repoId = await this.repos.insert(m, { type: input.type, namespaceId: ns.id, name, private: isPrivate, sdk: input.type === 'space' ? (input.sdk ?? null) : null, createdBy: principal.user.id });
         await this.engine.initRepository(m, repoId, 'main', { name: principal.user.name, email: principal.user.email }, 'initial commit\n', [
           { path: '.gitattributes', content: defaultGitattributes(input.type) },
         ]);
@@ -75,7 +80,7 @@ export class ReposService {
   /** The repository, when the principal has `permission` on it (RepoAccess rules; else 404 / 403). */
   async findWith(principal: Principal | null, permission: RepoPermission, type: RepoType, namespace: string, name: string): Promise<RepoRecord> {
     const repo = await this.repos.find(type, namespace, name);
-    if (!repo) throw repoNotFound(`${namespace}/${name}`);
+    if (!repo) throw repoNotFound(`${namespace}/${name}`, principal);
     await this.access.assert(principal, repo, permission, `${namespace}/${name}`);
     return repo;
   }
@@ -116,7 +121,7 @@ export class ReposService {
 
   /** What `repo_info` shows at a revision: commit, files, card data from the README front matter. */
   async details(repo: RepoRecord, revision?: string): Promise<RepoDetails> {
-    const { commitOid } = await this.engine.resolveRevision(repo.id, revision ?? repo.defaultBranch);
+    const { commitOid } = await this.engine.resolveRevision(repo, revision ?? repo.defaultBranch);
     const commit = await this.engine.commitInfo(repo.id, commitOid);
     const files = ((await this.engine.listFolder(repo.id, commitOid, '', true)) ?? []).filter((e) => e.type === 'file');
     const readme = files.find((f) => f.path.toLowerCase() === 'readme.md');

@@ -53,7 +53,7 @@ describe('@huggingface/hub repositories', () => {
     expect(titles).toHaveLength(3);
 
     await deleteRepo({ repo, ...creds });
-    const gone = await t.http().get(`/api/models/${repo.name}`);
+    const gone = await t.http().get(`/api/models/${repo.name}`).set('Authorization', `Bearer ${u.token}`);
     expect(gone.status).toBe(404);
   });
 });

@@ -131,11 +131,11 @@ describe('repositories and commits', () => {
     }
   });
 
-  it('private repositories are 404 to anonymous callers and non-members; writes need rights', async () => {
+  it('private repositories are 401 RepoNotFound to anonymous callers, 404 to non-members; writes need rights', async () => {
     const name = uniqueName('p');
     await createRepo(t, alice.token, name, { private: true }).expect(200);
     const id = `${alice.username}/${name}`;
-    expectHfError(await t.http().get(`/api/models/${id}`), 404, 'RepoNotFound');
+    expectHfError(await t.http().get(`/api/models/${id}`), 401, 'RepoNotFound');
     expectHfError(await t.http().get(`/api/models/${id}`).set(as(bob)), 404, 'RepoNotFound');
     expectHfError(await commit(t, bob.token, id, [header('x'), file('x', 'x')]), 404, 'RepoNotFound');
     await t.http().get(`/api/models/${id}`).set(as(alice)).expect(200);
@@ -161,7 +161,7 @@ describe('repositories and commits', () => {
     // A member may not change settings; an admin may.
     expectHfError(await t.http().put(`/api/models/${org}/shared/settings`).set(as(bob)).send({ private: true }), 403, 'Forbidden');
     await t.http().put(`/api/models/${org}/shared/settings`).set(as(alice)).send({ private: true }).expect(200);
-    expectHfError(await t.http().get(`/api/models/${org}/shared`), 404, 'RepoNotFound');
+    expectHfError(await t.http().get(`/api/models/${org}/shared`), 401, 'RepoNotFound');
     await t.http().get(`/api/models/${org}/shared`).set(as(bob)).expect(200);
     expectHfError(await t.http().put(`/api/models/${org}/shared/settings`).set(as(alice)).send({ private: 'yes' }), 400, 'ValidationError');
     expectHfError(await t.http().put(`/api/models/${org}/shared/settings`).set(as(alice)).send({ visibility: 'secret' }), 400, 'ValidationError');
@@ -169,7 +169,7 @@ describe('repositories and commits', () => {
     await t.http().put(`/api/models/${org}/shared/settings`).set(as(alice)).send({ visibility: 'public' }).expect(200);
     await t.http().get(`/api/models/${org}/shared`).expect(200);
     await createRepo(t, alice.token, 'vis', { organization: org, visibility: 'private' }).expect(200);
-    expectHfError(await t.http().get(`/api/models/${org}/vis`), 404, 'RepoNotFound');
+    expectHfError(await t.http().get(`/api/models/${org}/vis`), 401, 'RepoNotFound');
   });
 
   it('moves a repository with its history; the old id redirects until reused; delete removes it', async () => {
@@ -190,7 +190,8 @@ describe('repositories and commits', () => {
     await createRepo(t, alice.token, name).expect(200);
     expect((await t.http().get(`/api/models/${id}`).redirects(0)).status).toBe(200);
     await t.http().delete('/api/repos/delete').set(as(alice)).send({ name, organization: alice.username }).expect(200);
-    expectHfError(await t.http().get(`/api/models/${id}`), 404, 'RepoNotFound');
+    expectHfError(await t.http().get(`/api/models/${id}`).set(as(alice)), 404, 'RepoNotFound');
+    expectHfError(await t.http().get(`/api/models/${id}`), 401, 'RepoNotFound');
     expectHfError(await t.http().delete('/api/repos/delete').set(as(bob)).send({ name: `${name}-new`, organization: alice.username }), 403, 'Forbidden');
   });
 

@@ -264,9 +264,10 @@ describe('Xet-stored LFS files download through resolve, the CAS reconstructions
   });
 
   it('access follows the token’s repository: private repos, other repositories, unknown hashes; bad tokens are 401', async () => {
-    // A stranger or anonymous caller gets no read token for the private repository (404: hidden).
+    // A stranger or anonymous caller gets no read token for the private repository (hidden:
+    // 404 RepoNotFound, 401 RepoNotFound when anonymous).
     await t.http().get(`/api/models/${priv}/xet-read-token/main`).set(auth(bob)).expect(404);
-    await t.http().get(`/api/models/${priv}/xet-read-token/main`).expect(404);
+    await t.http().get(`/api/models/${priv}/xet-read-token/main`).expect(401).expect('X-Error-Code', 'RepoNotFound');
     const own = await readToken(alice, priv);
     await recon(2, own.accessToken, secret.xetHash).expect(200);
     // A token of another repository (bob's, or alice's public one) does not open the private file.

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from huggingface_hub import HfApi
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -91,6 +92,18 @@ def hf0_endpoint(hangar):
     with pytest.MonkeyPatch.context() as mp:
         point_0x_client_at(hangar.url, mp)
         yield
+
+
+@pytest.fixture
+def api(hangar, user) -> HfApi:
+    """huggingface_hub as the module's `user` (each module defines it: (name, token))."""
+    return HfApi(endpoint=hangar.url, token=user[1])
+
+
+@pytest.fixture
+def anon(hangar) -> HfApi:
+    """huggingface_hub with no token at all."""
+    return HfApi(endpoint=hangar.url, token=False)
 
 
 @dataclass

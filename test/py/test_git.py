@@ -31,11 +31,6 @@ def user(hangar):
     return name, hangar.new_user_token(name)
 
 
-@pytest.fixture
-def api(hangar, user) -> HfApi:
-    return HfApi(endpoint=hangar.url, token=user[1])
-
-
 def git(cwd: Path, *args: str) -> str:
     """The git CLI with no user or system config (so no credential helper and no git-lfs filter) and never a prompt."""
     env = {

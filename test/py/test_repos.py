@@ -45,16 +45,6 @@ def user(hangar):
 
 
 @pytest.fixture
-def api(hangar, user) -> HfApi:
-    return HfApi(endpoint=hangar.url, token=user[1])
-
-
-@pytest.fixture
-def anon(hangar) -> HfApi:
-    return HfApi(endpoint=hangar.url, token=False)
-
-
-@pytest.fixture
 def repo_id(api, user) -> str:
     """A fresh public model repository of the module's user."""
     rid = f"{user[0]}/{unique('m')}"

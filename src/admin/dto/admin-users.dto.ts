@@ -1,3 +1,4 @@
+import { StrictInput } from '../../core/errors/validation';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { QueryBoolean, QueryInt } from '../../core/http/query-transforms';
@@ -5,6 +6,7 @@ import { RegisterDto } from '../../auth/dto/auth.dto';
 
 const MAX_QUOTA = Number.MAX_SAFE_INTEGER;
 
+@StrictInput()
 export class ListUsersQueryDto {
   @ApiPropertyOptional({ description: 'Substring of the username or email' })
   @IsOptional()
@@ -34,6 +36,7 @@ export class ListUsersQueryDto {
   include_orgs?: boolean;
 }
 
+@StrictInput()
 export class DeleteUserQueryDto {
   @ApiPropertyOptional({ default: false, description: 'Also delete the repositories the user owns' })
   @IsOptional()
@@ -42,6 +45,7 @@ export class DeleteUserQueryDto {
   force?: boolean;
 }
 
+@StrictInput()
 export class EmailVerificationQueryDto {
   @ApiProperty({ example: true })
   @QueryBoolean()
@@ -50,6 +54,7 @@ export class EmailVerificationQueryDto {
 }
 
 /** The admin creates a user with the fields of self-registration plus flags and quotas. */
+@StrictInput()
 export class CreateUserDto extends RegisterDto {
   @ApiPropertyOptional({ default: false })
   @IsOptional()
@@ -76,6 +81,7 @@ export class CreateUserDto extends RegisterDto {
   public_quota_bytes?: number | null;
 }
 
+@StrictInput()
 export class SetQuotaDto {
   @ApiProperty({ nullable: true, type: Number, example: 10737418240, description: 'null: unlimited' })
   @ValidateIf((_, v) => v !== null)

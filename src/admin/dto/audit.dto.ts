@@ -1,7 +1,9 @@
+import { StrictInput } from '../../core/errors/validation';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { QueryInt } from '../../core/http/query-transforms';
 
+@StrictInput()
 export class AuditQueryDto {
   @ApiPropertyOptional({ example: 'user.delete' }) @IsOptional() @IsString() @MaxLength(64) action?: string;
   @ApiPropertyOptional({ example: 'admin:1a2b3c4d5e6f' }) @IsOptional() @IsString() @MaxLength(64) actor?: string;

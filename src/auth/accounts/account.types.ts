@@ -17,6 +17,10 @@ export interface OrgRecord {
   id: number;
   name: string;
   description: string | null;
+  /** Display name; null: the name is shown. */
+  fullname: string | null;
+  /** New repositories are private unless their creator asks otherwise. */
+  defaultRepoPrivate: boolean;
   createdAt: Date;
   memberCount: number;
 }
@@ -28,6 +32,7 @@ export interface MembershipRecord {
   orgId: number;
   orgName: string;
   orgDescription: string | null;
+  orgFullname: string | null;
   userId: number;
   userName: string;
   role: OrgRole;

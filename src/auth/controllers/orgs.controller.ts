@@ -8,12 +8,25 @@ import {
   CreateOrgResponseDto,
   OrgInfoDto,
   OrgMembersResponseDto,
+  OrgSettingsDto,
   UpdateMemberDto,
   UserOrgsResponseDto,
 } from '../dto/orgs.dto';
 import { MessageResponseDto } from '../dto/auth.dto';
 import { OrgsService } from '../orgs/orgs.service';
+import type { OrgRecord } from '../accounts/account.types';
 import type { Principal } from '../principal';
+
+function toOrgInfo(org: OrgRecord): OrgInfoDto {
+  return {
+    name: org.name,
+    description: org.description,
+    fullname: org.fullname || org.name,
+    defaultRepoVisibility: org.defaultRepoPrivate ? 'private' : 'public',
+    created_at: org.createdAt.toISOString(),
+    member_count: org.memberCount,
+  };
+}
 
 @ApiTags('organizations')
 @ApiErrorResponses(400, 404, 409)
@@ -27,7 +40,7 @@ export class OrgsController {
   @ApiOperation({ summary: 'Create an organization; the creator becomes its super-admin' })
   @ApiOkResponse({ type: CreateOrgResponseDto })
   async createOrg(@CurrentPrincipal() principal: Principal, @Body() body: CreateOrgDto): Promise<CreateOrgResponseDto> {
-    const org = await this.orgs.create(principal, body.name, body.description ?? null);
+    const org = await this.orgs.create(principal, body.name, body.description ?? null, body.fullname ?? null);
     return { success: true, name: org.name };
   }
 
@@ -44,8 +57,17 @@ export class OrgsController {
   @ApiOperation({ summary: 'An organization' })
   @ApiOkResponse({ type: OrgInfoDto })
   async getOrg(@Param('name') name: string): Promise<OrgInfoDto> {
-    const org = await this.orgs.get(name);
-    return { name: org.name, description: org.description, created_at: org.createdAt.toISOString(), member_count: org.memberCount };
+    return toOrgInfo(await this.orgs.get(name));
+  }
+
+  @Put(':name/settings')
+  @Authenticated('write')
+  @ApiOperation({ summary: "Change an organization's display name and the default visibility of its new repositories (org admins)" })
+  @ApiOkResponse({ type: OrgInfoDto })
+  @ApiErrorResponses(403)
+  async updateOrgSettings(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body() body: OrgSettingsDto): Promise<OrgInfoDto> {
+    const defaultRepoPrivate = body.defaultRepoVisibility === undefined ? undefined : body.defaultRepoVisibility === 'private';
+    return toOrgInfo(await this.orgs.updateSettings(principal, name, { fullname: body.fullname, defaultRepoPrivate }));
   }
 
   @Get(':name/members')

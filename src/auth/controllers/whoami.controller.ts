@@ -1,6 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { HangarConfig } from '../../core/config/config';
+import { InjectConfig } from '../../core/config/config.module';
 import { Authenticated, CurrentPrincipal } from '../auth.decorators';
+import { avatarPath } from '../avatars';
 import { WhoAmIDto } from '../dto/whoami.dto';
 import { OrgsService } from '../orgs/orgs.service';
 import type { Principal } from '../principal';
@@ -8,7 +11,10 @@ import type { Principal } from '../principal';
 @ApiTags('auth')
 @Controller('api')
 export class WhoAmIController {
-  constructor(private readonly orgs: OrgsService) {}
+  constructor(
+    private readonly orgs: OrgsService,
+    @InjectConfig() private readonly config: HangarConfig,
+  ) {}
 
   @Get('whoami-v2')
   @Authenticated()
@@ -27,16 +33,16 @@ export class WhoAmIController {
       canPay: false,
       isPro: false,
       periodEnd: null,
-      avatarUrl: `/avatars/${encodeURIComponent(user.name)}.svg`,
+      avatarUrl: this.config.baseUrl + avatarPath(user.name),
       billingMode: 'postpaid',
       orgs: memberships.map((m) => ({
         id: String(m.orgId),
         type: 'org' as const,
         name: m.orgName,
-        fullname: m.orgName,
+        fullname: m.orgFullname || m.orgName,
         email: null,
         canPay: false,
-        avatarUrl: `/avatars/${encodeURIComponent(m.orgName)}.svg`,
+        avatarUrl: this.config.baseUrl + avatarPath(m.orgName),
         periodEnd: null,
         roleInOrg: m.role,
       })),

@@ -1,6 +1,8 @@
+import { StrictInput } from '../../core/errors/validation';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 
+@StrictInput()
 export class RegisterDto {
   @ApiProperty({ example: 'alice', description: '2-42 letters, digits, "-", "_" or "."; unique across users and organizations' })
   @IsString()
@@ -40,6 +42,7 @@ export class RegisterResponseDto {
   @ApiProperty({ example: true }) email_verified: boolean;
 }
 
+@StrictInput()
 export class LoginDto {
   @ApiProperty({ example: 'alice', description: 'Username or email address' })
   @IsString()

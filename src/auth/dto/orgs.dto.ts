@@ -14,6 +14,27 @@ export class CreateOrgDto {
   @IsString()
   @MaxLength(2000)
   description?: string;
+
+  @ApiPropertyOptional({ example: 'Acme Research', description: 'Display name (whoami-v2 `orgs[].fullname`)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  fullname?: string;
+}
+
+export const REPO_VISIBILITIES = ['public', 'private'] as const;
+
+export class OrgSettingsDto {
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'Acme Research', description: 'Display name; null: show the name' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  fullname?: string | null;
+
+  @ApiPropertyOptional({ enum: REPO_VISIBILITIES, description: 'Visibility of new repositories whose creator does not choose one' })
+  @IsOptional()
+  @IsIn(REPO_VISIBILITIES)
+  defaultRepoVisibility?: (typeof REPO_VISIBILITIES)[number];
 }
 
 export class CreateOrgResponseDto {
@@ -24,6 +45,8 @@ export class CreateOrgResponseDto {
 export class OrgInfoDto {
   @ApiProperty({ example: 'acme' }) name: string;
   @ApiProperty({ nullable: true, type: String, example: 'The Acme research group' }) description: string | null;
+  @ApiProperty({ example: 'Acme Research' }) fullname: string;
+  @ApiProperty({ enum: REPO_VISIBILITIES, description: 'Visibility of new repositories whose creator does not choose one' }) defaultRepoVisibility: string;
   @ApiProperty({ example: '2026-11-23T10:00:00.000Z' }) created_at: string;
   @ApiProperty({ example: 3 }) member_count: number;
 }

@@ -1,6 +1,8 @@
+import { StrictInput } from '../../core/errors/validation';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
+@StrictInput()
 export class CreateTokenDto {
   @ApiProperty({ example: 'laptop', description: 'A name to recognise the token by' })
   @IsString()

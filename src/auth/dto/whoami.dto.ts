@@ -4,10 +4,10 @@ export class WhoAmIOrgDto {
   @ApiProperty({ example: '7' }) id: string;
   @ApiProperty({ example: 'org' }) type: 'org';
   @ApiProperty({ example: 'acme' }) name: string;
-  @ApiProperty({ example: 'acme' }) fullname: string;
+  @ApiProperty({ example: 'Acme Research', description: "The org's display name (its name when it has none)" }) fullname: string;
   @ApiProperty({ nullable: true, type: String, example: null }) email: string | null;
   @ApiProperty({ example: false }) canPay: boolean;
-  @ApiProperty({ example: '/avatars/acme.svg' }) avatarUrl: string;
+  @ApiProperty({ example: 'http://localhost:3000/avatars/acme.svg' }) avatarUrl: string;
   @ApiProperty({ nullable: true, type: Number, example: null }) periodEnd: number | null;
   @ApiProperty({ enum: ['member', 'admin', 'super-admin'] }) roleInOrg: string;
 }
@@ -34,7 +34,7 @@ export class WhoAmIDto {
   @ApiProperty({ example: false }) canPay: boolean;
   @ApiProperty({ example: false }) isPro: boolean;
   @ApiProperty({ nullable: true, type: Number, example: null }) periodEnd: number | null;
-  @ApiProperty({ example: '/avatars/alice.svg' }) avatarUrl: string;
+  @ApiProperty({ example: 'http://localhost:3000/avatars/alice.svg' }) avatarUrl: string;
   @ApiProperty({ example: 'postpaid' }) billingMode: string;
   @ApiProperty({ type: [WhoAmIOrgDto] }) orgs: WhoAmIOrgDto[];
   @ApiProperty({ type: AuthInfoDto }) auth: AuthInfoDto;

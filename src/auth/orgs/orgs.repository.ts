@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { MembershipRecord, OrgRecord, OrgRole } from '../accounts/account.types';
 
 const MEMBERSHIP_COLUMNS = `
-  m.org_id AS "orgId", o_ns.name AS "orgName", o.description AS "orgDescription",
+  m.org_id AS "orgId", o_ns.name AS "orgName", o.description AS "orgDescription", o.fullname AS "orgFullname",
   m.user_id AS "userId", u_ns.name AS "userName", m.role, m.created_at AS "createdAt"`;
 const MEMBERSHIP_FROM = `
   memberships m
@@ -15,20 +15,33 @@ const MEMBERSHIP_FROM = `
 export class OrgsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async insertOrg(m: EntityManager, name: string, description: string | null): Promise<number> {
+  async insertOrg(m: EntityManager, name: string, description: string | null, fullname: string | null): Promise<number> {
     const [ns] = await m.query(`INSERT INTO namespaces (name, kind) VALUES ($1, 'org') RETURNING id`, [name]);
-    await m.query(`INSERT INTO organizations (id, description) VALUES ($1, $2)`, [ns.id, description]);
+    await m.query(`INSERT INTO organizations (id, description, fullname) VALUES ($1, $2, $3)`, [ns.id, description, fullname]);
     return Number(ns.id);
   }
 
   async findByName(name: string, m: EntityManager = this.db.manager): Promise<OrgRecord | null> {
     const rows = await m.query(
-      `SELECT o.id, n.name, o.description, o.created_at AS "createdAt",
+      `SELECT o.id, n.name, o.description, o.fullname, o.default_repo_private AS "defaultRepoPrivate", o.created_at AS "createdAt",
               (SELECT count(*)::int FROM memberships WHERE org_id = o.id) AS "memberCount"
          FROM organizations o JOIN namespaces n ON n.id = o.id WHERE lower(n.name) = lower($1)`,
       [name],
     );
     return rows[0] ?? null;
+  }
+
+  async updateSettings(orgId: number, s: { fullname?: string | null; defaultRepoPrivate?: boolean }): Promise<void> {
+    await this.db.query(
+      `UPDATE organizations SET fullname = CASE WHEN $2 THEN $3 ELSE fullname END, default_repo_private = COALESCE($4, default_repo_private) WHERE id = $1`,
+      [orgId, s.fullname !== undefined, s.fullname ?? null, s.defaultRepoPrivate ?? null],
+    );
+  }
+
+  /** Whether new repositories in this namespace are private by default (false for users). */
+  async defaultRepoPrivate(namespaceId: number): Promise<boolean> {
+    const rows = await this.db.query(`SELECT default_repo_private AS "p" FROM organizations WHERE id = $1`, [namespaceId]);
+    return rows[0]?.p === true;
   }
 
   listMembers(orgId: number): Promise<MembershipRecord[]> {

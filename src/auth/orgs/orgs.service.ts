@@ -20,12 +20,12 @@ export class OrgsService {
     private readonly accounts: AccountsRepository,
   ) {}
 
-  async create(creator: Principal, name: string, description: string | null): Promise<OrgRecord> {
+  async create(creator: Principal, name: string, description: string | null, fullname: string | null = null): Promise<OrgRecord> {
     assertValidName(name, 'Organization name');
     if (await this.accounts.nameTaken(name)) throw nameTakenError(name);
     try {
       await this.orgs.transaction(async (m) => {
-        const orgId = await this.orgs.insertOrg(m, name, description);
+        const orgId = await this.orgs.insertOrg(m, name, description, fullname);
         await this.orgs.insertMembership(orgId, creator.user.id, 'super-admin', m);
       });
     } catch (err) {
@@ -39,6 +39,20 @@ export class OrgsService {
     const org = await this.orgs.findByName(name);
     if (!org) throw new NotFoundError(`Organization "${name}" not found`, 'OrgNotFound');
     return org;
+  }
+
+  /** Display name and default visibility of new repositories: org admins. */
+  async updateSettings(actor: Principal, name: string, s: { fullname?: string | null; defaultRepoPrivate?: boolean }): Promise<OrgRecord> {
+    const org = await this.get(name);
+    const role = await this.orgs.findRole(org.id, actor.user.id);
+    if (!role || RANK[role] < RANK.admin) throw new ForbiddenError(`Only admins of "${org.name}" can change its settings`, 'NotOrgAdmin');
+    await this.orgs.updateSettings(org.id, s);
+    return this.get(org.name);
+  }
+
+  /** Whether a new repository in this namespace is private when its creator doesn't say (users: no). */
+  defaultRepoPrivate(namespaceId: number): Promise<boolean> {
+    return this.orgs.defaultRepoPrivate(namespaceId);
   }
 
   async members(name: string): Promise<MembershipRecord[]> {

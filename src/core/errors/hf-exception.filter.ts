@@ -70,8 +70,17 @@ export class HfExceptionFilter implements ExceptionFilter {
       res.type('application/vnd.git-lfs+json').send(JSON.stringify({ message: shape.message, request_id: requestId || undefined }));
       return;
     }
+    if (prefersPlainText(req)) {
+      // huggingface_hub's RepoCard.validate asks for text and shows the body as it is.
+      res.type('text/plain').send(shape.message);
+      return;
+    }
     res.json({ ...(shape.details ?? {}), error: shape.message });
   }
+}
+
+function prefersPlainText(req: Request): boolean {
+  return typeof req.headers.accept === 'string' && req.accepts(['application/json', 'text/plain']) === 'text/plain';
 }
 
 function isGitLfsRoute(req: Request): boolean {

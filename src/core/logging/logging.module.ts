@@ -7,8 +7,11 @@ import type { HangarConfig } from '../config/config';
 import { REDACT_CENSOR, REDACT_PATHS, serializeRequest } from './log-redaction';
 import { assignRequestId } from './request-id';
 
-/** Probes hit these every few seconds; a line per probe would drown the useful logs. */
-const QUIET_PATHS = new Set(['/health', '/health/ready', '/metrics']);
+/**
+ * Probes hit these every few seconds, and the clients' own chatter (agent registry, hf_xet
+ * telemetry) comes with most commands; a line per request would drown the useful logs.
+ */
+const QUIET_PATHS = new Set(['/health', '/health/ready', '/metrics', '/api/agent-harnesses', '/v1/telemetry']);
 
 function pathOf(req: IncomingMessage): string {
   const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '';

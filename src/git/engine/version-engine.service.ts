@@ -101,7 +101,7 @@ export class VersionEngine {
         } else if (op.kind === 'delete-file' || op.kind === 'delete-folder') {
           await editor.remove(op.path, op.kind === 'delete-folder');
         } else {
-          const srcCommit = op.srcRevision ? (await this.resolveRevision(input.repoId, op.srcRevision)).commitOid : head;
+          const srcCommit = op.srcRevision ? (await this.resolveIn(input.repoId, op.srcRevision)).commitOid : head;
           const src = await this.entryAt(input.repoId, srcCommit, op.srcPath, m);
           if (!src || src.type !== 'file') throw entryNotFound(op.srcPath, op.srcRevision ?? input.revision);
           await editor.put(op.path, src.mode, src.oid);
@@ -126,8 +126,15 @@ export class VersionEngine {
     return { commitOid: commit.oid };
   }
 
-  /** Branch, tag (peeled), `refs/...`, full commit id or a unique prefix of ≥ 7 hex. */
-  async resolveRevision(repoId: number, revision: string): Promise<ResolvedRevision> {
+  /**
+   * Branch, tag (peeled), `refs/...`, full commit id or a unique prefix of ≥ 7 hex; `HEAD` is
+   * the default branch's head (what @huggingface/hub asks for when no revision is given).
+   */
+  resolveRevision(repo: { id: number; defaultBranch: string }, revision: string): Promise<ResolvedRevision> {
+    return this.resolveIn(repo.id, revision === 'HEAD' ? repo.defaultBranch : revision);
+  }
+
+  private async resolveIn(repoId: number, revision: string): Promise<ResolvedRevision> {
     const candidates = revision.startsWith('refs/') ? [revision] : [`refs/heads/${revision}`, `refs/tags/${revision}`];
     for (const ref of candidates) {
       const oid = await this.refs.get(repoId, ref);

@@ -1,5 +1,5 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiParam } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNotFoundResponse, ApiParam, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { HfErrorDto } from '../../core/errors/hf-error.dto';
 import type { RepoRecord } from '../repo.types';
 import type { RepoPermission } from './repo-access.service';
@@ -10,7 +10,7 @@ export const REPO_CHALLENGE = 'hangar:repo-challenge';
 
 /**
  * git and git-lfs ask for credentials only after a 401 carrying a challenge header, so their
- * routes answer an anonymous caller 401 (the same for private and missing repositories).
+ * routes add one (`WWW-Authenticate`, `LFS-Authenticate`) to every 401 an anonymous caller gets.
  */
 export type AuthChallenge = 'git' | 'lfs';
 
@@ -27,6 +27,7 @@ export function RepoAccess(permission: RepoPermission, options: { challenge?: Au
     ApiParam({ name: 'namespace', example: 'alice' }),
     ApiParam({ name: 'repo', example: 'my-model' }),
     ApiNotFoundResponse({ description: 'RepoNotFound (also for private repositories you may not read)', type: HfErrorDto }),
+    ApiUnauthorizedResponse({ description: 'Anonymous caller: RepoNotFound for a missing or private repository (git and git-lfs routes add a challenge header)', type: HfErrorDto }),
   );
 }
 

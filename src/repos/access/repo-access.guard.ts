@@ -24,9 +24,10 @@ export class RepoAccessGuard implements CanActivate {
     try {
       return await this.check(req, permission);
     } catch (err) {
-      // An anonymous git/git-lfs client is asked for credentials instead of being told "not found".
+      // An anonymous git/git-lfs client is asked for credentials (it retries with them only
+      // after a 401 carrying a challenge header); the error code stays (RepoNotFound included).
       if (challenge && !req.principal && err instanceof DomainError && [401, 403, 404].includes(err.status)) {
-        throw authChallenge(challenge);
+        throw authChallenge(challenge, err);
       }
       throw err;
     }
@@ -43,7 +44,7 @@ export class RepoAccessGuard implements CanActivate {
         await this.access.assert(req.principal ?? null, moved, 'read', label);
         throw new RepoRedirect(redirectLocation(req.originalUrl, namespace, name, moved));
       }
-      throw repoNotFound(label);
+      throw repoNotFound(label, req.principal ?? null);
     }
     await this.access.assert(req.principal ?? null, repo, permission, label);
     req.repo = repo;
@@ -51,9 +52,10 @@ export class RepoAccessGuard implements CanActivate {
   }
 }
 
-function authChallenge(kind: AuthChallenge): UnauthorizedError {
+function authChallenge(kind: AuthChallenge, cause: DomainError): UnauthorizedError {
   const header = kind === 'lfs' ? 'LFS-Authenticate' : 'WWW-Authenticate';
-  return new UnauthorizedError('Authentication required', 'Unauthorized', { [header]: 'Basic realm="Hangar"' });
+  const code = cause.status === 401 ? cause.code : 'Unauthorized';
+  return new UnauthorizedError('Authentication required', code, { ...cause.headers, [header]: 'Basic realm="Hangar"' });
 }
 
 /** The type a route serves, from its URL prefix: `/api/datasets/…`, `/datasets/…` → dataset. */

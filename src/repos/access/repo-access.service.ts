@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OrgsService } from '../../auth/orgs/orgs.service';
 import type { Principal } from '../../auth/principal';
-import { ForbiddenError, NotFoundError, UnauthorizedError } from '../../core/errors/domain-error';
+import { DomainError, ForbiddenError, NotFoundError, UnauthorizedError } from '../../core/errors/domain-error';
 import type { RepoRecord } from '../repo.types';
 
 export type RepoPermission = 'read' | 'write' | 'admin';
@@ -11,7 +11,7 @@ export type RepoPermission = 'read' | 'write' | 'admin';
  * - read: public repos, or the owner / any member of the owning organization;
  * - write: the owner or any member of the owning organization, with a write credential;
  * - admin (settings, move, delete): the owner, or an org admin / super-admin.
- * A private repository the caller may not read does not exist for them (404 RepoNotFound).
+ * A private repository the caller may not read does not exist for them: see repoNotFound.
  */
 @Injectable()
 export class RepoAccessService {
@@ -27,7 +27,7 @@ export class RepoAccessService {
 
   async assert(principal: Principal | null, repo: RepoRecord, permission: RepoPermission, label: string): Promise<void> {
     const role = await this.namespaceRole(principal, repo.namespaceId);
-    if (repo.private && !role) throw repoNotFound(label);
+    if (repo.private && !role) throw repoNotFound(label, principal);
     if (permission === 'read') return;
     if (!principal) throw new UnauthorizedError('Authentication required to change this repository');
     if (!principal.canWrite) throw new ForbiddenError('This token is read-only; a write token is required', 'ReadOnlyToken');
@@ -44,6 +44,12 @@ export class RepoAccessService {
   }
 }
 
-export function repoNotFound(label: string): NotFoundError {
-  return new NotFoundError(`Repository ${label} not found`, 'RepoNotFound');
+/**
+ * What a missing repository, or a private one the caller may not read, answers: 404
+ * RepoNotFound to a signed-in caller, 401 RepoNotFound to an anonymous one (the hub's answer:
+ * "maybe it exists and you must sign in"; the clients map both to RepositoryNotFoundError).
+ */
+export function repoNotFound(label: string, principal: Principal | null): DomainError {
+  const message = `Repository ${label} not found`;
+  return principal ? new NotFoundError(message, 'RepoNotFound') : new UnauthorizedError(message, 'RepoNotFound');
 }

@@ -123,8 +123,8 @@ export class BrowseController {
     const { commits, total } = await this.browse.commits(repo, rev, page, limit);
     res.setHeader('X-Total-Count', String(total));
     if ((page + 1) * limit < total) res.setHeader('Link', nextPageLink(this.config.baseUrl, req, 'p', String(page + 1)));
-    const formatted = (q['expand[]'] ?? []).includes('formatted');
-    return commits.map((c) => toCommit(c, formatted));
+    const formatted = (q.expand ?? []).includes('formatted');
+    return commits.map((c) => toCommit(c, formatted, this.config.baseUrl));
   }
 
   @Post(':namespace/:repo/branch/*branch')

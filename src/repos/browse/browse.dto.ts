@@ -131,17 +131,18 @@ export class CommitsQueryDto {
   @Max(500)
   limit?: number;
 
-  @ApiPropertyOptional({ name: 'expand[]', example: 'formatted', description: '"formatted" adds HTML-escaped title and message' })
+  @ApiPropertyOptional({ example: 'formatted', description: '"formatted" adds HTML-escaped title and message (also sent as `expand[]`)' })
   @IsOptional()
   @AsArray()
   @IsArray()
   @IsString({ each: true })
   @MaxLength(32, { each: true })
-  'expand[]'?: string[];
+  expand?: string[];
 }
 
 export class CommitAuthorDto {
   @ApiProperty({ example: 'alice' }) user: string;
+  @ApiProperty({ example: 'http://localhost:3000/avatars/alice.svg' }) avatar: string;
 }
 
 export class FormattedCommitDto {

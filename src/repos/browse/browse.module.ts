@@ -4,12 +4,13 @@ import { XetTokensModule } from '../../xet/tokens/xet-tokens.module';
 import { ReposModule } from '../repos.module';
 import { BrowseController } from './browse.controller';
 import { BrowseService } from './browse.service';
+import { RepoInfoController } from './repo-info.controller';
 import { ResolveController } from './resolve.controller';
 
-/** Reading repositories: tree, paths-info, refs, commits, branches and tags, and downloads. */
+/** Reading repositories: repo info, tree, paths-info, refs, commits, branches and tags, and downloads. */
 @Module({
   imports: [ReposModule, LfsModule, XetTokensModule],
-  controllers: [BrowseController, ResolveController],
+  controllers: [RepoInfoController, BrowseController, ResolveController],
   providers: [BrowseService],
 })
 export class BrowseModule {}

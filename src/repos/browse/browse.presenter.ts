@@ -1,3 +1,4 @@
+import { avatarPath } from '../../auth/avatars';
 import type { CommitInfo } from '../../git/engine/engine.types';
 import type { CommitDto, TreeEntryDto } from './browse.dto';
 import type { BrowseEntry } from './browse.service';
@@ -18,7 +19,7 @@ export function toTreeEntry(e: BrowseEntry, expand: boolean): TreeEntryDto {
 }
 
 /** A commit as list_repo_commits reads it: `message` is the description below the title line. */
-export function toCommit(c: CommitInfo, formatted: boolean): CommitDto {
+export function toCommit(c: CommitInfo, formatted: boolean, baseUrl: string): CommitDto {
   const newline = c.message.indexOf('\n');
   const description = newline < 0 ? '' : c.message.slice(newline + 1).trim();
   const out: CommitDto = {
@@ -26,7 +27,7 @@ export function toCommit(c: CommitInfo, formatted: boolean): CommitDto {
     title: c.title,
     message: description,
     date: c.authoredAt.toISOString(),
-    authors: [{ user: c.authorName }],
+    authors: [{ user: c.authorName, avatar: baseUrl + avatarPath(c.authorName) }],
   };
   if (formatted) out.formatted = { title: escapeHtml(c.title), message: escapeHtml(description) };
   return out;

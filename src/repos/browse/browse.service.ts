@@ -8,6 +8,7 @@ import type { CommitInfo, RepoEntry } from '../../git/engine/engine.types';
 import { normaliseFolder, normaliseRepoPath } from '../../git/engine/paths';
 import { VersionEngine } from '../../git/engine/version-engine.service';
 import type { RepoRecord } from '../repo.types';
+import { ReposService, type RepoDetails } from '../repos.service';
 import { LfsService } from '../../lfs/lfs.service';
 import type { LfsEntry } from '../../lfs/lfs.repository';
 import { MAX_POINTER_BYTES } from '../../lfs/lfs-pointer';
@@ -56,7 +57,21 @@ export class BrowseService {
   constructor(
     private readonly engine: VersionEngine,
     private readonly lfs: LfsService,
+    private readonly repos: ReposService,
   ) {}
+
+  /** Repository info at a revision; with `blobs`, an LFS file's size is its content's, with its sha256. */
+  async repoDetails(repo: RepoRecord, revision: string | undefined, blobs: boolean): Promise<RepoDetails> {
+    const d = await this.repos.details(repo, revision);
+    if (!blobs) return d;
+    const pointers = d.siblings.filter((s) => s.size <= MAX_POINTER_BYTES);
+    const found = await this.lfs.lfsByBlob(repo.id, pointers.map((s) => s.blobId));
+    const siblings = d.siblings.map((s) => {
+      const lfs = found.get(s.blobId);
+      return lfs && !lfs.pruned ? { ...s, size: lfs.size, lfs: { sha256: lfs.oid, size: lfs.size, pointerSize: s.size } } : s;
+    });
+    return { ...d, siblings };
+  }
 
   /** Marks the entries that are LFS pointers with the object behind them. */
   private async addLfs(repo: RepoRecord, entries: BrowseEntry[]): Promise<void> {
@@ -71,7 +86,7 @@ export class BrowseService {
   async tree(repo: RepoRecord, revision: string, rawPath: string | undefined, q: { recursive?: boolean; expand?: boolean; limit?: number; cursor?: string }): Promise<TreePage> {
     const folder = normaliseFolder(rawPath);
     const offset = decodeCursor(q.cursor);
-    const { commitOid } = await this.engine.resolveRevision(repo.id, revision);
+    const { commitOid } = await this.engine.resolveRevision(repo, revision);
     const all = await this.engine.listFolder(repo.id, commitOid, folder, q.recursive === true);
     if (!all) throw entryNotFound(folder, revision);
     const limit = q.expand ? Math.min(q.limit ?? TREE_EXPAND_DEFAULT_LIMIT, TREE_EXPAND_MAX_LIMIT) : (q.limit ?? TREE_DEFAULT_LIMIT);
@@ -85,7 +100,7 @@ export class BrowseService {
   /** The entries among `paths` that exist at the revision, in the order asked; missing ones are left out. */
   async pathsInfo(repo: RepoRecord, revision: string, paths: string[], expand: boolean): Promise<BrowseEntry[]> {
     if (paths.length > PATHS_INFO_MAX_PATHS) throw new PayloadTooLargeError(`At most ${PATHS_INFO_MAX_PATHS} paths per request (got ${paths.length})`);
-    const { commitOid } = await this.engine.resolveRevision(repo.id, revision);
+    const { commitOid } = await this.engine.resolveRevision(repo, revision);
     const wanted = [...new Set(paths.map(validPathOrNull).filter((p): p is string => p !== null))];
     const found = await Promise.all(wanted.map((p) => this.engine.entryAt(repo.id, commitOid, p)));
     const entries: BrowseEntry[] = found.filter((e): e is RepoEntry => e !== null);
@@ -108,14 +123,14 @@ export class BrowseService {
 
   /** History from a revision, newest first: one page and the total count. */
   async commits(repo: RepoRecord, revision: string, page: number, limit: number): Promise<{ commits: CommitInfo[]; total: number }> {
-    const { commitOid } = await this.engine.resolveRevision(repo.id, revision);
+    const { commitOid } = await this.engine.resolveRevision(repo, revision);
     return this.engine.listCommits(repo.id, commitOid, page * limit, limit);
   }
 
   /** The file at `path` of a revision; a directory or a missing path is EntryNotFound. */
   async file(repo: RepoRecord, revision: string, rawPath: string): Promise<ResolvedFile> {
     const path = validPathOrNull(rawPath);
-    const { commitOid } = await this.engine.resolveRevision(repo.id, revision);
+    const { commitOid } = await this.engine.resolveRevision(repo, revision);
     const entry = path === null ? null : await this.engine.entryAt(repo.id, commitOid, path);
     if (!entry || entry.type !== 'file') throw entryNotFound(rawPath, revision);
     const file: BrowseEntry = entry;
@@ -134,7 +149,7 @@ export class BrowseService {
   }
 
   async createBranch(repo: RepoRecord, branch: string, startingPoint: string | undefined, existOk: boolean): Promise<void> {
-    const { commitOid } = await this.engine.resolveRevision(repo.id, startingPoint ?? repo.defaultBranch);
+    const { commitOid } = await this.engine.resolveRevision(repo, startingPoint ?? repo.defaultBranch);
     await this.engine.createBranch(repo.id, branch, commitOid, existOk);
   }
 
@@ -143,7 +158,7 @@ export class BrowseService {
   }
 
   async createTag(principal: Principal, repo: RepoRecord, revision: string, tag: string, message: string | undefined, existOk: boolean): Promise<void> {
-    const { commitOid } = await this.engine.resolveRevision(repo.id, revision);
+    const { commitOid } = await this.engine.resolveRevision(repo, revision);
     await this.engine.createTag(repo.id, tag, commitOid, { name: principal.user.name, email: principal.user.email }, message, existOk);
   }
 

@@ -1,5 +1,5 @@
 import { Controller, Get, Head, Logger, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiExtraModels, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiExtraModels, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream';
 import { ApiErrorResponses } from '../../core/errors/api-errors.decorator';
@@ -8,7 +8,10 @@ import { PRUNED_MESSAGE } from '../../lfs/lfs.service';
 import { HfErrorDto } from '../../core/errors/hf-error.dto';
 import { parseRangeHeader } from '../../core/storage/http-range';
 import { RangeNotSatisfiableError } from '../../core/storage/storage-errors';
+import { OptionalPrincipal } from '../../auth/auth.decorators';
+import type { Principal } from '../../auth/principal';
 import { CurrentRepo, RepoAccess } from '../access/repo-access.decorator';
+import { repoNotFound } from '../access/repo-access.service';
 import type { RepoRecord } from '../repo.types';
 import { ResolveQueryDto, XetFileInfoDto } from './browse.dto';
 import { BrowseService } from './browse.service';
@@ -117,6 +120,14 @@ export class ResolveController {
   @ApiResponse({ status: 416, description: 'Range not satisfiable (Content-Range: bytes */size)', type: HfErrorDto })
   async downloadRawFile(@Req() req: Request, @Res() res: Response, @CurrentRepo() repo: RepoRecord, @Param('rev') rev: string, @Param('path') path: string[] | string, @Query() q: ResolveQueryDto): Promise<void> {
     await this.serve(req, res, repo, rev, joined(path), q.download === true, true, true);
+  }
+
+  // Every Hangar repository has a namespace; a bare id answers RepoNotFound so that
+  // file_exists / hf_hub_download report a missing repository (Express sends HEAD here too).
+  @Get(':repo/resolve/:rev/*path')
+  @ApiExcludeEndpoint() // not an operation: the answer the clients need for an id Hangar can't hold
+  resolveWithoutNamespace(@Param('repo') name: string, @OptionalPrincipal() principal: Principal | null): never {
+    throw repoNotFound(name, principal);
   }
 
   private async serve(req: Request, res: Response, repo: RepoRecord, rev: string, path: string, download: boolean, withBody: boolean, raw = false): Promise<void> {

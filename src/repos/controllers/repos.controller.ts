@@ -23,7 +23,7 @@ export class ReposController {
       name: body.name,
       organization: body.organization,
       type: body.type ?? 'model',
-      private: isPrivate(body) ?? false,
+      private: isPrivate(body),
       sdk: body.sdk,
     });
     return { url: this.repos.url(repo), name: repoId(repo), id: repoId(repo) };

@@ -31,12 +31,14 @@ export class ValidateYamlResponseDto {
 export class ValidateYamlController {
   @Post('validate-yaml')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Validate repo card metadata: 400 with `errors`, or 200 with `warnings`' })
+  @ApiOperation({ summary: 'Validate repo card metadata (license against the hub\'s list): 400 with `errors` (plain text with Accept: text/plain), or 200 with `warnings`' })
   @ApiOkResponse({ type: ValidateYamlResponseDto })
   validateYaml(@Body() body: ValidateYamlDto): ValidateYamlResponseDto {
     const { errors, warnings } = validateCardContent(body.content);
     const asProblems = (list: string[]) => list.map((message) => ({ message }));
-    if (errors.length) throw new ValidationError(errors.join('; '), { errors: asProblems(errors), warnings: asProblems(warnings) });
+    // The hub's wording, one line per problem; huggingface_hub shows it as the ValueError's text
+    // (it asks with `Accept: text/plain`, which the error filter honours).
+    if (errors.length) throw new ValidationError(errors.map((e) => `- Error: ${e}`).join('\n'), { errors: asProblems(errors), warnings: asProblems(warnings) });
     return { warnings: asProblems(warnings) };
   }
 }

@@ -132,9 +132,13 @@ export class ListReposQueryDto {
   @ApiPropertyOptional({ description: 'Substring of "namespace/name"' }) @IsOptional() @IsString() @MaxLength(200) search?: string;
   @ApiPropertyOptional({ example: 'alice' }) @IsOptional() @IsString() @MaxLength(96) author?: string;
   @ApiPropertyOptional({ description: 'Tag(s) every result must have' }) @IsOptional() filter?: string | string[];
-  @ApiPropertyOptional({ enum: ['lastModified', 'createdAt', 'likes', 'downloads', 'id', 'trending_score'] })
+  @ApiPropertyOptional({ type: [String], description: 'Tag(s) every result must have: the card\'s library_name' }) @IsOptional() library?: string | string[];
+  @ApiPropertyOptional({ type: [String], description: 'Language tag(s) every result must have' }) @IsOptional() language?: string | string[];
+  @ApiPropertyOptional({ example: 'text-classification', description: 'The card\'s pipeline_tag' }) @IsOptional() @IsString() @MaxLength(200) pipeline_tag?: string;
+  @ApiPropertyOptional({ description: 'Only gated (true) or only ungated (false) repositories' }) @IsOptional() @QueryBoolean() @IsBoolean() gated?: boolean;
+  @ApiPropertyOptional({ enum: ['lastModified', 'createdAt', 'likes', 'downloads', 'id', 'trendingScore'], description: 'trendingScore sorts by likes for now' })
   @IsOptional()
-  @IsIn(['lastModified', 'createdAt', 'likes', 'downloads', 'id', 'trending_score', 'last_modified', 'created_at'])
+  @IsIn(['lastModified', 'createdAt', 'likes', 'downloads', 'id', 'trendingScore', 'trending_score', 'last_modified', 'created_at'])
   sort?: string;
   @ApiPropertyOptional({ description: '-1 (descending) or 1' }) @IsOptional() @IsIn(['-1', '1', 'desc', 'asc']) direction?: string;
   @ApiPropertyOptional({ default: 100, maximum: 1000 }) @IsOptional() @QueryInt() @IsInt() @Min(1) @Max(1000) limit?: number;
@@ -151,10 +155,17 @@ export class RepoInfoQueryDto {
   @ApiPropertyOptional() @IsOptional() @QueryBoolean() @IsBoolean() files_metadata?: boolean;
 }
 
+export class SiblingLfsDto {
+  @ApiProperty({ example: 'a9993e364706816aba3e25717850c26c9cd0d89da9993e364706816aba3e2571' }) sha256: string;
+  @ApiProperty({ example: 524288000 }) size: number;
+  @ApiProperty({ example: 134 }) pointerSize: number;
+}
+
 export class RepoSiblingDto {
   @ApiProperty({ example: 'config.json' }) rfilename: string;
   @ApiPropertyOptional({ example: 1234 }) size?: number;
   @ApiPropertyOptional({ example: 'a9993e364706816aba3e25717850c26c9cd0d89d' }) blobId?: string;
+  @ApiPropertyOptional({ type: SiblingLfsDto, description: 'LFS files, with blobs=true: the content behind the pointer' }) lfs?: SiblingLfsDto;
 }
 
 export class RepoInfoDto {
@@ -173,4 +184,6 @@ export class RepoInfoDto {
   @ApiPropertyOptional({ type: Object, nullable: true }) cardData?: Record<string, unknown> | null;
   @ApiPropertyOptional({ type: [RepoSiblingDto] }) siblings?: RepoSiblingDto[];
   @ApiPropertyOptional({ example: 'gradio' }) sdk?: string;
+  @ApiPropertyOptional({ example: 'text-classification', description: 'From the README front matter' }) pipeline_tag?: string;
+  @ApiPropertyOptional({ example: 'transformers', description: 'From the README front matter' }) library_name?: string;
 }

@@ -1,15 +1,17 @@
 import { Body, Controller, Get, Param, Put, Query, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { OptionalPrincipal } from '../../auth/auth.decorators';
 import type { Principal } from '../../auth/principal';
 import { ApiErrorResponses } from '../../core/errors/api-errors.decorator';
 import { CurrentRepo, RepoAccess } from '../access/repo-access.decorator';
 import { repoTypeOf } from '../access/repo-access.guard';
+import { repoNotFound } from '../access/repo-access.service';
 import { isPrivate, LfsSettingsDto, ListReposQueryDto, OkResponseDto, RepoInfoDto, RepoInfoQueryDto, RepoSettingsDto } from '../dto/repos.dto';
 import { toRepoInfo } from '../repo-info.presenter';
 import type { RepoRecord } from '../repo.types';
 import { ReposService } from '../repos.service';
+import { BrowseService } from './browse.service';
 import { RepoListingService } from '../repo-listing.service';
 
 @ApiTags('repositories')
@@ -19,6 +21,7 @@ export class RepoInfoController {
   constructor(
     private readonly repos: ReposService,
     private readonly listing: RepoListingService,
+    private readonly browse: BrowseService,
   ) {}
 
   @Get()
@@ -48,6 +51,14 @@ export class RepoInfoController {
   @ApiOkResponse({ type: RepoInfoDto })
   async repoInfoAtRevision(@CurrentRepo() repo: RepoRecord, @Param('revision') revision: string[], @Query() q: RepoInfoQueryDto): Promise<RepoInfoDto> {
     return this.info(repo, revision.join('/'), q);
+  }
+
+  // Every Hangar repository has a namespace; a bare id must still answer RepoNotFound (not a
+  // generic 404) so that repo_exists / file_exists return False instead of raising.
+  @Get([':repo', ':repo/revision/*revision'])
+  @ApiExcludeEndpoint() // not an operation: the answer the clients need for an id Hangar can't hold
+  repoWithoutNamespace(@Param('repo') name: string, @OptionalPrincipal() principal: Principal | null): never {
+    throw repoNotFound(name, principal);
   }
 
   @Put(':namespace/:repo/settings')
@@ -85,7 +96,8 @@ export class RepoInfoController {
   }
 
   private async info(repo: RepoRecord, revision: string | undefined, q: RepoInfoQueryDto): Promise<RepoInfoDto> {
-    const d = await this.repos.details(repo, revision);
-    return toRepoInfo(repo, { sha: d.sha, lastModified: d.lastModified, tags: d.tags, cardData: d.cardData, siblings: d.siblings, blobs: q.blobs || q.files_metadata });
+    const blobs = q.blobs === true || q.files_metadata === true;
+    const d = await this.browse.repoDetails(repo, revision, blobs);
+    return toRepoInfo(repo, { sha: d.sha, lastModified: d.lastModified, tags: d.tags, cardData: d.cardData, siblings: d.siblings, blobs });
   }
 }
