@@ -33,7 +33,7 @@ async function bootstrap(): Promise<void> {
   const logger = app.get(Logger);
   logger.log(
     { port: config.port, embeddedDatabase: embedded !== null, migrationsApplied: applied, bootMs: Date.now() - startedAt },
-    `Hangar listening on ${config.baseUrl}`,
+    `Hangar listening on ${config.baseUrl ?? `http://${config.host}:${config.port}`}`,
   );
 
   let stopping = false;

@@ -122,7 +122,7 @@ export class BrowseController {
     const limit = q.limit ?? 50;
     const { commits, total } = await this.browse.commits(repo, rev, page, limit);
     res.setHeader('X-Total-Count', String(total));
-    if ((page + 1) * limit < total) res.setHeader('Link', nextPageLink(this.config.baseUrl, req, 'p', String(page + 1)));
+    if ((page + 1) * limit < total) res.setHeader('Link', nextPageLink(req, 'p', String(page + 1)));
     const formatted = (q['expand[]'] ?? []).includes('formatted');
     return commits.map((c) => toCommit(c, formatted));
   }
@@ -179,7 +179,7 @@ export class BrowseController {
 
   private async treePage(req: Request, res: Response, repo: RepoRecord, rev: string, path: string | undefined, q: TreeQueryDto): Promise<TreeEntryDto[]> {
     const page = await this.browse.tree(repo, rev, path, q);
-    if (page.nextCursor) res.setHeader('Link', nextPageLink(this.config.baseUrl, req, 'cursor', page.nextCursor));
+    if (page.nextCursor) res.setHeader('Link', nextPageLink(req, 'cursor', page.nextCursor));
     const expand = q.expand === true;
     return page.entries.map((e) => toTreeEntry(e, expand));
   }
