@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 import type { HangarConfig } from './core/config/config';
 import { HANGAR_CONFIG } from './core/config/config.module';
 import { setConfiguredBaseUrl } from './core/http/public-base-url';
+import { QuietBootLogger } from './core/logging/quiet-boot-logger';
 import { requestIdMiddleware } from './core/logging/request-id';
 import { HttpMetricsMiddleware } from './core/metrics/http-metrics.middleware';
 import { buildOpenApiDocument, setupSwaggerUi } from './core/openapi/openapi';
@@ -50,7 +51,7 @@ export async function createHangarApp(
 export function configureApp(app: INestApplication, options: { withLogger?: boolean } = {}): void {
   const server = app as NestExpressApplication;
   if (options.withLogger !== false) {
-    app.useLogger(app.get(Logger));
+    app.useLogger(new QuietBootLogger(app.get(Logger)));
     // First in line, so that even a request the body parser rejects has an id and is counted.
     server.use(requestIdMiddleware);
     const httpMetrics = app.get(HttpMetricsMiddleware);

@@ -5,6 +5,9 @@ import { ConfigError, HangarConfig, loadConfig } from './core/config/config';
 import { withResolvedSecret } from './core/config/secret';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './core/database/embedded-postgres';
 import { runMigrations } from './core/database/migrate';
+import { AdminCredentialsService } from './auth/admin-setup/admin-credentials.service';
+import { PACKAGE_INFO } from './core/health/package-info';
+import { startupBanner } from './core/startup-banner';
 import { StartupError } from './core/startup-error';
 
 /** Boot: validate config, bring up the database (embedded when no URL), migrate, serve. */
@@ -33,10 +36,21 @@ async function bootstrap(): Promise<void> {
     const app = await createHangarApp(config, databaseUrl);
     await listen(app, config);
     const logger = app.get(Logger);
-    logger.log(
-      { port: config.port, embeddedDatabase: embedded !== null, migrationsApplied: applied, bootMs: Date.now() - startedAt },
-      `Hangar listening on ${config.baseUrl ?? `http://${config.host}:${config.port}`}`,
-    );
+    const admins = app.get(AdminCredentialsService);
+    const setupToken = await admins.openSetup();
+    const banner = startupBanner({
+      config,
+      version: PACKAGE_INFO.version,
+      adminApiOn: await admins.enabled(),
+      setupToken,
+      embeddedDatabase: embedded !== null,
+      migrationsApplied: applied,
+      bootMs: Date.now() - startedAt,
+    });
+    // People at a terminal get a few lines; log collectors get one JSON line with the same facts.
+    if (process.stdout.isTTY) process.stdout.write(`${banner.human.join('\n')}\n`);
+    else if (banner.warnings.length > 0) logger.warn(banner.fields, banner.message, 'Hangar');
+    else logger.log(banner.fields, banner.message, 'Hangar');
 
     let stopping = false;
     const stop = async (signal: string) => {
