@@ -75,6 +75,8 @@ export class ConfigError extends Error {
 }
 
 const WEAK_ADMIN_TOKENS = new Set(['change-me-in-production']);
+/** Values copied from an example file without being filled in (`replace-with-…`, `change-me…`). */
+const PLACEHOLDER = /replace[-_ ]?with|change[-_ ]?me/i;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Reads and validates the environment; throws one ConfigError naming every bad variable. */
@@ -119,6 +121,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HangarConfig {
   }
   const secret = r.optional('HANGAR_SECRET');
   if (secret !== null && secret.length < 32) r.problem('HANGAR_SECRET must be at least 32 characters');
+  for (const name of ['HANGAR_SECRET', 'HANGAR_S3_SECRET_ACCESS_KEY', 'HANGAR_DATABASE_URL']) {
+    if (PLACEHOLDER.test(r.optional(name) ?? '')) r.problem(`${name} still holds a placeholder from an example file; set a real value (e.g. openssl rand -hex 32)`);
+  }
 
   const config: HangarConfig = {
     host: r.str('HANGAR_HOST', '0.0.0.0'),
