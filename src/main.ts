@@ -86,7 +86,8 @@ async function listen(app: Awaited<ReturnType<typeof createHangarApp>>, config: 
 }
 
 bootstrap().catch((err) => {
-  const text = err instanceof StartupError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+  const text =
+    err instanceof StartupError ? err.message : err instanceof Error ? (err.stack ?? err.message) : err === undefined ? 'an unexplained error (a promise rejected without a reason)' : String(err);
   process.stderr.write(`hangar: failed to start: ${text}\n`);
   process.exit(1);
 });
