@@ -5,6 +5,9 @@ import express, { NextFunction, Request, RequestHandler, Response } from 'expres
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import type { HangarConfig } from './core/config/config';
+import { HANGAR_CONFIG } from './core/config/config.module';
+import { setConfiguredBaseUrl } from './core/http/public-base-url';
+import { QuietBootLogger } from './core/logging/quiet-boot-logger';
 import { requestIdMiddleware } from './core/logging/request-id';
 import { HttpMetricsMiddleware } from './core/metrics/http-metrics.middleware';
 import { buildOpenApiDocument, setupSwaggerUi } from './core/openapi/openapi';
@@ -48,14 +51,17 @@ export async function createHangarApp(
 export function configureApp(app: INestApplication, options: { withLogger?: boolean } = {}): void {
   const server = app as NestExpressApplication;
   if (options.withLogger !== false) {
-    app.useLogger(app.get(Logger));
+    app.useLogger(new QuietBootLogger(app.get(Logger)));
     // First in line, so that even a request the body parser rejects has an id and is counted.
     server.use(requestIdMiddleware);
     const httpMetrics = app.get(HttpMetricsMiddleware);
     server.use((req: Request, res: Response, next: NextFunction) => httpMetrics.use(req, res, next));
   }
-  // Hangar is usually behind one reverse proxy; trust exactly one hop for the client address.
-  server.set('trust proxy', 1);
+  // X-Forwarded-For/-Proto/-Host count only from the proxies HANGAR_TRUST_PROXY names (default:
+  // loopback); they set the client address in logs and the scheme and host of links.
+  const config = app.get<HangarConfig>(HANGAR_CONFIG);
+  server.set('trust proxy', config.trustProxy);
+  setConfiguredBaseUrl(server.getHttpAdapter().getInstance(), config.baseUrl);
   server.disable('x-powered-by');
   // application/*+json covers git-lfs's application/vnd.git-lfs+json.
   server.use(unlessStreamed(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] })));

@@ -4,12 +4,13 @@ import { AuthModule } from '../auth/auth.module';
 import { AuditController } from './audit/audit.controller';
 import { AuditInterceptor } from './audit/audit.interceptor';
 import { AuditRepository } from './audit/audit.repository';
+import { AdminSetupController } from './setup/admin-setup.controller';
 import { AdminUsersController } from './users/admin-users.controller';
 import { AdminUsersService } from './users/admin-users.service';
 
 @Module({
   imports: [AuthModule],
-  controllers: [AdminUsersController, AuditController],
+  controllers: [AdminUsersController, AuditController, AdminSetupController],
   providers: [AuditRepository, AdminUsersService, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
 })
 export class AdminModule {}

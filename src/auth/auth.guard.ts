@@ -1,9 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { HangarConfig } from '../core/config/config';
-import { InjectConfig } from '../core/config/config.module';
-import { constantTimeEquals, fingerprint } from '../core/crypto/secrets';
 import { ForbiddenError, UnauthorizedError } from '../core/errors/domain-error';
+import { AdminCredentialsService } from './admin-setup/admin-credentials.service';
 import { AUTH_REQUIREMENT, AuthRequirement, AuthenticatedRequest } from './auth.decorators';
 import { AuthService } from './auth.service';
 import { bearerToken, readCredentials } from './credentials';
@@ -17,7 +15,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
-    @InjectConfig() private readonly config: HangarConfig,
+    private readonly admins: AdminCredentialsService,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -27,7 +25,7 @@ export class AuthGuard implements CanActivate {
       this.reflector.getAllAndOverride<AuthRequirement>(AUTH_REQUIREMENT, [ctx.getHandler(), ctx.getClass()]) ?? 'optional';
     if (requirement === 'own') return true;
     if (requirement === 'admin') {
-      req.adminActor = this.checkAdminToken(req);
+      req.adminActor = await this.checkAdminToken(req);
       return true;
     }
     await this.identify(req);
@@ -51,13 +49,14 @@ export class AuthGuard implements CanActivate {
     req.principal = sessionSecret ? await this.auth.principalForSession(sessionSecret) : null;
   }
 
-  private checkAdminToken(req: AuthenticatedRequest): string {
-    const expected = this.config.adminToken;
-    if (!expected) throw new ForbiddenError('The admin API is disabled: set HANGAR_ADMIN_TOKEN to enable it', 'AdminDisabled');
+  private async checkAdminToken(req: AuthenticatedRequest): Promise<string> {
     const header = req.headers['x-admin-token'];
     const sent = (Array.isArray(header) ? header[0] : header) ?? bearerToken(req.headers.authorization);
-    if (!sent) throw new UnauthorizedError('Admin token required in the X-Admin-Token header', 'AdminTokenRequired');
-    if (!constantTimeEquals(sent, expected)) throw new ForbiddenError('Invalid admin token', 'InvalidAdminToken');
-    return `admin:${fingerprint(expected)}`;
+    const actor = sent ? await this.admins.actorFor(sent) : null;
+    if (actor) return actor;
+    if (!(await this.admins.enabled())) {
+      throw new ForbiddenError('The admin API is off: set HANGAR_ADMIN_TOKEN, or use the one-time setup link that Hangar printed at startup', 'AdminDisabled');
+    }
+    throw new UnauthorizedError('Admin token required in the X-Admin-Token header', 'AdminTokenRequired');
   }
 }

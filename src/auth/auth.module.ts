@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { AdminCredentialsService } from './admin-setup/admin-credentials.service';
+import { AdminSetupRepository } from './admin-setup/admin-setup.repository';
 import { AccountsRepository } from './accounts/accounts.repository';
 import { EmailVerificationsRepository } from './accounts/email-verifications.repository';
 import { OwnedRepositoriesPort } from './accounts/owned-repositories';
@@ -33,8 +35,10 @@ import { TokensService } from './tokens/tokens.service';
     Mailer,
     SessionsCleanupJob,
     OwnedRepositoriesPort,
+    AdminSetupRepository,
+    AdminCredentialsService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [UsersService, AuthService, TokensService, OrgsService, OwnedRepositoriesPort],
+  exports: [UsersService, AuthService, TokensService, OrgsService, OwnedRepositoriesPort, AdminCredentialsService],
 })
 export class AuthModule {}

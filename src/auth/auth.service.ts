@@ -20,6 +20,8 @@ export interface RegisterInput {
   password: string;
   fullname?: string;
   invitationToken?: string;
+  /** The request's public base URL: the verification link points there. */
+  baseUrl: string;
 }
 
 /** Registration, login, sessions, email verification, and turning credentials into a Principal. */
@@ -65,7 +67,7 @@ export class AuthService {
       },
     );
     if (verificationToken) {
-      const link = `${this.config.baseUrl}/api/auth/verify-email?token=${encodeURIComponent(verificationToken)}`;
+      const link = `${input.baseUrl}/api/auth/verify-email?token=${encodeURIComponent(verificationToken)}`;
       await this.mailer.sendVerification(user.email, user.name, link);
     }
     return { user, verificationSent: verificationToken !== null };

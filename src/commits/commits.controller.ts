@@ -8,6 +8,7 @@ import { CurrentRepo, RepoAccess } from '../repos/access/repo-access.decorator';
 import type { RepoRecord } from '../repos/repo.types';
 import { CommitsService } from './commits.service';
 import { CommitResponseDto, CreatePrQueryDto, PreuploadDto, PreuploadResponseDto } from './dto/commits.dto';
+import { publicBaseUrl } from '../core/http/public-base-url';
 
 @ApiTags('commits')
 @ApiErrorResponses(400, 404, 409)
@@ -43,6 +44,6 @@ export class CommitsController {
     @Query() query: CreatePrQueryDto,
     @Req() req: Request,
   ): Promise<CommitResponseDto> {
-    return this.commits.commit(principal, repo, revision.join('/'), req, query.create_pr ?? false);
+    return this.commits.commit(principal, repo, revision.join('/'), req, query.create_pr ?? false, publicBaseUrl(req));
   }
 }

@@ -52,7 +52,7 @@ export class CommitsService {
     return { files, commitOid };
   }
 
-  async commit(principal: Principal, repo: RepoRecord, revision: string, body: Readable, createPr: boolean): Promise<CommitResponseDto> {
+  async commit(principal: Principal, repo: RepoRecord, revision: string, body: Readable, createPr: boolean, baseUrl: string): Promise<CommitResponseDto> {
     let header: CommitHeader | null = null;
     const operations: PathOperation[] = [];
     const lfsObjects: { oid: string; size: number }[] = [];
@@ -91,8 +91,8 @@ export class CommitsService {
     await this.repos.afterCommit(repo, result.ref);
     return {
       commitOid: result.commitOid,
-      commitUrl: this.repos.absoluteUrl(`${repoWebPath(repo)}/commit/${result.commitOid}`),
-      pullRequestUrl: result.prNumber ? this.repos.absoluteUrl(`${repoWebPath(repo)}/discussions/${result.prNumber}`) : null,
+      commitUrl: `${this.repos.url(baseUrl, repo)}/commit/${result.commitOid}`,
+      pullRequestUrl: result.prNumber ? `${this.repos.url(baseUrl, repo)}/discussions/${result.prNumber}` : null,
       success: true,
     };
   }

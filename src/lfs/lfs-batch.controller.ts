@@ -9,6 +9,7 @@ import { CurrentRepo, RepoAccess } from '../repos/access/repo-access.decorator';
 import { repoId, type RepoRecord } from '../repos/repo.types';
 import { BatchRequestDto, BatchResponseDto } from './dto/batch.dto';
 import { LfsService } from './lfs.service';
+import { PublicBaseUrl } from '../core/http/public-base-url';
 
 const LFS_MEDIA_TYPE = 'application/vnd.git-lfs+json';
 
@@ -34,11 +35,12 @@ export class LfsBatchController {
     @Headers('accept') accept: string | undefined,
     @Body() body: BatchRequestDto,
     @Res({ passthrough: true }) res: Response,
+    @PublicBaseUrl() baseUrl: string,
   ): Promise<BatchResponseDto> {
     if (accept && !/application\/vnd\.git-lfs\+json|application\/json|\*\/\*/.test(accept)) {
       throw new DomainError(406, 'NotAcceptable', `Accept must allow ${LFS_MEDIA_TYPE}`);
     }
     res.type(LFS_MEDIA_TYPE);
-    return this.lfs.batch(principal, repo, repoId(repo), body);
+    return this.lfs.batch(principal, repo, repoId(repo), body, baseUrl);
   }
 }

@@ -47,11 +47,12 @@ export class LfsService {
     this.signer = new UrlSigner(config.secret!, 'hangar/lfs-href/v1');
   }
 
-  async batch(principal: Principal | null, repo: RepoRecord, label: string, req: BatchRequestDto): Promise<BatchResponseDto> {
+  /** `baseUrl`: the request's public base URL, under which every href of the answer is made. */
+  async batch(principal: Principal | null, repo: RepoRecord, label: string, req: BatchRequestDto, baseUrl: string): Promise<BatchResponseDto> {
     if (req.operation === 'upload') await this.access.assert(principal, repo, 'write', label);
     const multipart = req.operation === 'upload' && (req.transfers ?? []).includes('multipart');
     // @huggingface/hub offers `xet`: its uploads then go to the CAS with the token in the action headers.
-    const xetAction = req.operation === 'upload' && (req.transfers ?? []).includes('xet') ? this.xetUploadAction(principal, repo, req.ref?.name) : null;
+    const xetAction = req.operation === 'upload' && (req.transfers ?? []).includes('xet') ? this.xetUploadAction(principal, repo, req.ref?.name, baseUrl) : null;
     const objects: BatchObjectResultDto[] = [];
     const valid = req.objects.filter((o) => OID.test(String(o.oid)) && Number.isSafeInteger(o.size) && o.size >= 0);
     const held = await this.lfs.heldBy(repo.id, valid.map((o) => o.oid));
@@ -77,8 +78,8 @@ export class LfsService {
           continue;
         }
         const href = existing.storageKey
-          ? await this.store.signedUrl(existing.storageKey, 'GET', { expiresInSeconds: this.ttl })
-          : this.xetDownloadHref(o.oid);
+          ? await this.store.signedUrl(existing.storageKey, 'GET', { expiresInSeconds: this.ttl, baseUrl })
+          : this.xetDownloadHref(baseUrl, o.oid);
         objects.push({ oid: o.oid, size: o.size, authenticated: true, actions: { download: { href, expires_in: this.ttl } } });
         continue;
       }
@@ -96,23 +97,23 @@ export class LfsService {
       const threshold = this.config.commits.lfsMultipartThresholdBytes || this.config.commits.lfsMultipartChunkBytes + 1;
       const useMultipart = multipart && o.size >= threshold;
       usedMultipart ||= useMultipart;
-      objects.push({ oid: o.oid, size: o.size, authenticated: true, actions: await this.uploadActions(principal, repo, o.oid, o.size, useMultipart) });
+      objects.push({ oid: o.oid, size: o.size, authenticated: true, actions: await this.uploadActions(principal, repo, o.oid, o.size, useMultipart, baseUrl) });
     }
     return { transfer: xetAction ? 'xet' : usedMultipart ? 'multipart' : 'basic', objects, hash_algo: 'sha256' };
   }
 
   /** The `xet` transfer's upload action: a CAS write token in the headers, the token route as href (to refresh it). */
-  private xetUploadAction(principal: Principal | null, repo: RepoRecord, ref: string | undefined) {
-    const token = this.xetTokens.issue(principal, repo.id, 'write');
+  private xetUploadAction(principal: Principal | null, repo: RepoRecord, ref: string | undefined, baseUrl: string) {
+    const token = this.xetTokens.issue(principal, repo.id, 'write', baseUrl);
     const branch = (ref ?? repo.defaultBranch).replace(/^refs\/heads\//, '');
     return {
-      href: this.xetTokens.tokenRoute(repo, 'write', encodeURIComponent(branch)),
+      href: this.xetTokens.tokenRoute(baseUrl, repo, 'write', encodeURIComponent(branch)),
       header: { 'X-Xet-Cas-Url': token.casUrl, 'X-Xet-Access-Token': token.accessToken, 'X-Xet-Token-Expiration': String(token.exp) },
       expires_in: token.exp - Math.floor(Date.now() / 1000),
     };
   }
 
-  private async uploadActions(principal: Principal | null, repo: RepoRecord, oid: string, size: number, multipart: boolean) {
+  private async uploadActions(principal: Principal | null, repo: RepoRecord, oid: string, size: number, multipart: boolean, baseUrl: string) {
     const id = randomUUID();
     const stagingKey = `lfs/staging/${id}`;
     const expiresAt = new Date(Date.now() + this.ttl * 1000);
@@ -123,16 +124,16 @@ export class LfsService {
       // Parts stay ≥ the configured size and ≤ 10,000 in number (S3's limits).
       const chunk = Math.max(this.config.commits.lfsMultipartChunkBytes, Math.ceil(size / S3_MAX_PARTS));
       header = { chunk_size: String(chunk) };
-      for (let n = 1; n <= Math.ceil(size / chunk); n++) header[String(n)] = await this.store.signedPartUrl(stagingKey, multipartId, n, this.ttl);
+      for (let n = 1; n <= Math.ceil(size / chunk); n++) header[String(n)] = await this.store.signedPartUrl(stagingKey, multipartId, n, { expiresInSeconds: this.ttl, baseUrl });
     }
     await this.lfs.insertUpload({ id, repoId: repo.id, userId: principal?.user.id ?? null, oid, size, stagingKey, multipartId, expiresAt });
     const expires = Math.floor(expiresAt.getTime() / 1000);
     const upload = multipart
-      ? { href: this.hangarHref(`/lfs/uploads/${id}/complete`, 'PUT', `lfs-upload:${id}`, expires), header, expires_in: this.ttl }
+      ? { href: this.hangarHref(baseUrl, `/lfs/uploads/${id}/complete`, 'PUT', `lfs-upload:${id}`, expires), header, expires_in: this.ttl }
       : this.store.driver === 's3'
         ? { href: await this.store.signedUrl(stagingKey, 'PUT', { expiresInSeconds: this.ttl }), expires_in: this.ttl }
-        : { href: this.hangarHref(`/lfs/uploads/${id}`, 'PUT', `lfs-upload:${id}`, expires), expires_in: this.ttl };
-    return { upload, verify: { href: this.hangarHref(`/lfs/uploads/${id}/verify`, 'GET', `lfs-upload:${id}`, expires), expires_in: this.ttl } };
+        : { href: this.hangarHref(baseUrl, `/lfs/uploads/${id}`, 'PUT', `lfs-upload:${id}`, expires), expires_in: this.ttl };
+    return { upload, verify: { href: this.hangarHref(baseUrl, `/lfs/uploads/${id}/verify`, 'GET', `lfs-upload:${id}`, expires), expires_in: this.ttl } };
   }
 
   /** fs driver, basic transfer: the bytes stream through Hangar into the store with a running sha256. */
@@ -283,8 +284,8 @@ export class LfsService {
   }
 
   /** The git-lfs download of an object stored only as Xet: a signed Hangar URL that reassembles it. */
-  private xetDownloadHref(oid: string): string {
-    return this.hangarHref(`/lfs/objects/${oid}`, 'GET', `lfs-download:${oid}`, Math.floor(Date.now() / 1000) + this.ttl);
+  private xetDownloadHref(baseUrl: string, oid: string): string {
+    return this.hangarHref(baseUrl, `/lfs/objects/${oid}`, 'GET', `lfs-download:${oid}`, Math.floor(Date.now() / 1000) + this.ttl);
   }
 
   /** Checks a download href made by {@link xetDownloadHref}; the object it grants. */
@@ -299,10 +300,10 @@ export class LfsService {
     return this.config.storage.signedUrlTtlSeconds;
   }
 
-  /** A Hangar URL that authenticates by its signature over (method, key, expires). */
-  private hangarHref(path: string, method: 'GET' | 'PUT', key: string, expires: number): string {
+  /** A Hangar URL that authenticates by its signature over (method, key, expires): not the host, so any name of Hangar works. */
+  private hangarHref(baseUrl: string, path: string, method: 'GET' | 'PUT', key: string, expires: number): string {
     const sig = this.signer.sign({ method, key, expires });
-    return `${this.config.baseUrl}${path}?expires=${expires}&sig=${sig}`;
+    return `${baseUrl}${path}?expires=${expires}&sig=${sig}`;
   }
 
   /** Refuses (403) a request whose `expires`/`sig` were not made by {@link hangarHref} for (method, key), or have expired. */

@@ -39,22 +39,19 @@ export class ReposService {
     private readonly listing: RepoListingRepository,
   ) {}
 
-  url(repo: Pick<RepoRecord, 'type' | 'namespace' | 'name'>): string {
-    return this.absoluteUrl(repoWebPath(repo));
+  /** The repository's URL under `baseUrl` (the request's public base URL). */
+  url(baseUrl: string, repo: Pick<RepoRecord, 'type' | 'namespace' | 'name'>): string {
+    return `${baseUrl}${repoWebPath(repo)}`;
   }
 
-  absoluteUrl(path: string): string {
-    return `${this.config.baseUrl}${path}`;
-  }
-
-  /** `private` unset: the owning organization's default (public for a user's namespace). */
-  async create(principal: Principal, input: { name: string; organization?: string | null; type: RepoType; private?: boolean; sdk?: string | null }): Promise<RepoRecord> {
+  /** `private` unset: the owning organization's default (public for a user's namespace). `baseUrl`: for the url of an existing repository in the 409. */
+  async create(principal: Principal, input: { name: string; organization?: string | null; type: RepoType; private?: boolean; sdk?: string | null }, baseUrl: string): Promise<RepoRecord> {
     const { namespace, name } = splitRepoId(input.name, input.organization ?? principal.user.name);
     assertValidRepoName(name);
     const ns = await this.namespace(namespace);
     await this.access.assertCanCreateIn(principal, ns.id, ns.name);
     const existing = await this.repos.find(input.type, ns.name, name);
-    if (existing) throw this.exists(existing);
+    if (existing) throw this.exists(existing, baseUrl);
     const isPrivate = input.private ?? (await this.orgs.defaultRepoPrivate(ns.id));
     try {
       const id = await this.repos.transaction(async (m) => {
@@ -68,7 +65,7 @@ export class ReposService {
       await this.afterCommit(repo, `refs/heads/${repo.defaultBranch}`);
       return repo;
     } catch (err) {
-      if (isUniqueViolation(err, 'repositories_type_ns_name_key')) throw this.exists((await this.repos.find(input.type, ns.name, name))!);
+      if (isUniqueViolation(err, 'repositories_type_ns_name_key')) throw this.exists((await this.repos.find(input.type, ns.name, name))!, baseUrl);
       throw err;
     }
   }
@@ -92,7 +89,7 @@ export class ReposService {
   }
 
   /** Moves (renames, or re-homes) a repository with all its refs and history; the old id redirects. */
-  async move(principal: Principal, type: RepoType, from: string, to: string): Promise<RepoRecord> {
+  async move(principal: Principal, type: RepoType, from: string, to: string, baseUrl: string): Promise<RepoRecord> {
     const src = splitRepoId(from);
     const dst = splitRepoId(to);
     assertValidRepoName(dst.name);
@@ -100,7 +97,7 @@ export class ReposService {
     const ns = await this.namespace(dst.namespace);
     await this.access.assertCanCreateIn(principal, ns.id, ns.name);
     const clash = await this.repos.find(type, ns.name, dst.name);
-    if (clash && clash.id !== repo.id) throw this.exists(clash);
+    if (clash && clash.id !== repo.id) throw this.exists(clash, baseUrl);
     try {
       await this.repos.transaction((m) => this.repos.move(m, repo, ns.id, dst.name));
     } catch (err) {
@@ -151,8 +148,8 @@ export class ReposService {
     await this.listing.updateCard(repo.id, d.sha, d.cardData, d.tags);
   }
 
-  private exists(repo: RepoRecord): ConflictError {
-    return new ConflictError(`You already created this ${repo.type} repo: ${repo.namespace}/${repo.name}`, 'RepoExists', { url: this.url(repo) });
+  private exists(repo: RepoRecord, baseUrl: string): ConflictError {
+    return new ConflictError(`You already created this ${repo.type} repo: ${repo.namespace}/${repo.name}`, 'RepoExists', { url: this.url(baseUrl, repo) });
   }
 
   private async namespace(name: string): Promise<{ id: number; name: string }> {

@@ -1,45 +1,20 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { freePort, freshDataDir, MAIN, portIsOpen, waitFor } from '../support/hangar-process';
 
 /**
  * The README's first command, as a user runs it: the built server on a fresh data directory,
  * with no database configured, starts its own PostgreSQL and becomes ready; SIGTERM stops both.
  */
-const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(url: string, deadline: number): Promise<Response> {
-  for (;;) {
-    try {
-      const res = await fetch(url);
-      if (res.status === 200) return res;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > deadline) throw new Error(`${url} not ready in time`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 describe('npm start on a fresh machine (embedded default)', () => {
   beforeAll(() => {
     if (!existsSync(MAIN)) throw new Error('dist/src/main.js is missing: run `npx nest build` first (npm test does)');
   });
 
   it('boots with embedded PostgreSQL, is ready, serves /docs, and stops cleanly', async () => {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hangar-boot-'));
-    chmodSync(dataDir, 0o755);
+    const dataDir = freshDataDir('hangar-boot-');
     const [port, pgPort] = [await freePort(), await freePort()];
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, HANGAR_DATA_DIR: dataDir, HANGAR_PORT: String(port), HANGAR_HOST: '127.0.0.1', HANGAR_EMBEDDED_PG_PORT: String(pgPort), HANGAR_LOG_LEVEL: 'warn' };
     const started = Date.now();
@@ -66,8 +41,7 @@ describe('npm start on a fresh machine (embedded default)', () => {
       const code = await exited;
       expect({ code, output: code === 0 ? '' : output }).toEqual({ code: 0, output: '' });
       // The embedded PostgreSQL is gone with it: its port is free again.
-      const probe = spawnSync('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${pgPort}`]);
-      expect(probe.status).not.toBe(0);
+      expect(portIsOpen(pgPort)).toBe(false);
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 150_000);

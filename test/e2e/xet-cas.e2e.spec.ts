@@ -193,7 +193,7 @@ describe('Xet CAS uploads (xorbs, shards, global dedup)', () => {
       const tampered = `${prefix}.${Buffer.from(JSON.stringify({ ...claims, repoId: claims.repoId + 1 })).toString('base64url')}.${sig}`;
       const service = t.app.get(XetTokenService);
       const principal = { user: { id: claims.userId } } as Principal;
-      const expired = service.issue(principal, claims.repoId, 'write', Date.now() - (t.config.xet.tokenTtlSeconds + 60) * 1000).accessToken;
+      const expired = service.issue(principal, claims.repoId, 'write', t.baseUrl, Date.now() - (t.config.xet.tokenTtlSeconds + 60) * 1000).accessToken;
       const before = await state();
       for (const token of [null, forged, tampered, expired, alice.token]) expectHfError(await postXorb(token, up.xorb.hashHex, up.xorb.bytes), 401, 'InvalidXetToken');
       expectHfError(await postXorb(await xetToken(alice, privateRepo, 'read'), up.xorb.hashHex, up.xorb.bytes), 403, 'ReadOnlyToken');

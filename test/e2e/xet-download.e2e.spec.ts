@@ -285,7 +285,7 @@ describe('Xet-stored LFS files download through resolve, the CAS reconstructions
 
     // Forged, expired, missing tokens.
     const tokens = t.app.get(XetTokenService);
-    const expired = tokens.issue(null, await repoIdOf(t, pub), 'read', Date.now() - 3 * 24 * 3600 * 1000).accessToken;
+    const expired = tokens.issue(null, await repoIdOf(t, pub), 'read', t.baseUrl, Date.now() - 3 * 24 * 3600 * 1000).accessToken;
     const [p, payload, sig] = own.accessToken.split('.');
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
     const forged = [p, Buffer.from(JSON.stringify({ ...claims, repoId: await repoIdOf(t, pub) })).toString('base64url'), sig].join('.');

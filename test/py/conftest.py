@@ -132,7 +132,7 @@ class Hangar:
 
 
 @contextmanager
-def _running_hangar(prefix: str, extra_env: dict[str, str], log_copy_suffix: str = ""):
+def _running_hangar(prefix: str, extra_env: dict[str, str | None], log_copy_suffix: str = ""):
     """Starts the built server on the embedded default (fresh data dir, free ports) and yields
     (url, admin token, data dir) once /health/ready answers; stops it and cleans up after."""
     main = ROOT / "dist" / "src" / "main.js"
@@ -150,8 +150,10 @@ def _running_hangar(prefix: str, extra_env: dict[str, str], log_copy_suffix: str
         HANGAR_EMBEDDED_PG_PORT=str(pg_port),
         HANGAR_ADMIN_TOKEN=admin_token,
         HANGAR_LOG_LEVEL="warn",
-        **extra_env,
     )
+    env.update(extra_env)
+    # A value of None in extra_env unsets that variable (e.g. HANGAR_BASE_URL).
+    env = {k: v for k, v in env.items() if v is not None}
     log_path = Path(data) / "hangar.log"
     log = open(log_path, "wb")
     proc = subprocess.Popen(["node", str(main)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

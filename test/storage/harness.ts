@@ -54,7 +54,7 @@ export async function fsHarness(): Promise<StoreHarness & { root: string }> {
   return {
     root,
     store: app.get<ObjectStore>(OBJECT_STORE),
-    appUrl: config.baseUrl,
+    appUrl: `http://127.0.0.1:${port}`,
     leftovers: async () => {
       const names = await Promise.all(
         ['.tmp', '.multipart'].map((d) => readdir(path.join(root, d)).catch(() => [] as string[])),

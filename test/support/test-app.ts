@@ -43,7 +43,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   });
   const app = await createHangarApp(config, database.url, { silent: true });
   await app.listen(port, '127.0.0.1');
-  const baseUrl = config.baseUrl;
+  const baseUrl = `http://127.0.0.1:${port}`;
   const db = new Client({ connectionString: database.url });
   await db.connect();
   return {

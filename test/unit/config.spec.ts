@@ -39,6 +39,25 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ HANGAR_ADMIN_TOKEN: token })).toThrow(message);
   });
 
+  it.each([
+    ['HANGAR_SECRET', 'replace-with-a-secret-of-32-characters-or-more'],
+    ['HANGAR_S3_SECRET_ACCESS_KEY', 'replace-with-a-minio-secret'],
+    ['HANGAR_DATABASE_URL', 'postgres://hangar:replace-with-a-database-password@db/hangar'],
+  ])('refuses the example placeholder in %s', (name, value) => {
+    expect(() => loadConfig({ HANGAR_STORAGE_DRIVER: 's3', HANGAR_S3_BUCKET: 'b', HANGAR_S3_ACCESS_KEY_ID: 'id', HANGAR_S3_SECRET_ACCESS_KEY: 'real-secret', [name]: value })).toThrow(
+      `${name} still holds a placeholder`,
+    );
+  });
+
+  it('reads HANGAR_TRUST_PROXY (default loopback) and refuses trusting everyone', () => {
+    expect(loadConfig({}).trustProxy).toEqual(['loopback']);
+    expect(loadConfig({ HANGAR_TRUST_PROXY: 'off' }).trustProxy).toBe(false);
+    expect(loadConfig({ HANGAR_TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ HANGAR_TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toEqual(['loopback', '10.0.0.0/8']);
+    expect(() => loadConfig({ HANGAR_TRUST_PROXY: 'true' })).toThrow('HANGAR_TRUST_PROXY');
+    expect(loadConfig({}).baseUrl).toBeNull();
+  });
+
   it('refuses half-set S3 credentials and a base URL with a path', () => {
     expect(() =>
       loadConfig({ HANGAR_STORAGE_DRIVER: 's3', HANGAR_S3_BUCKET: 'b', HANGAR_S3_ACCESS_KEY_ID: 'only-the-id' }),

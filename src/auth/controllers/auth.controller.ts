@@ -21,6 +21,7 @@ import {
 } from '../dto/auth.dto';
 import { CreateTokenDto, CreateTokenResponseDto, TokenIdParamDto, TokenListResponseDto } from '../dto/tokens.dto';
 import { toMe, toTokenInfo } from './auth.presenters';
+import { PublicBaseUrl } from '../../core/http/public-base-url';
 
 @ApiTags('auth')
 @ApiErrorResponses(400, 401, 403, 404, 409)
@@ -36,8 +37,8 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Create an account (open, invitation-only or closed, by HANGAR_REGISTRATION)' })
   @ApiOkResponse({ type: RegisterResponseDto })
-  async register(@Body() body: RegisterDto, @Query() query: RegisterQueryDto): Promise<RegisterResponseDto> {
-    const { user, verificationSent } = await this.auth.register({ ...body, invitationToken: query.invitation_token });
+  async register(@Body() body: RegisterDto, @Query() query: RegisterQueryDto, @PublicBaseUrl() baseUrl: string): Promise<RegisterResponseDto> {
+    const { user, verificationSent } = await this.auth.register({ ...body, invitationToken: query.invitation_token, baseUrl });
     return {
       success: true,
       message: verificationSent ? 'User created. Check your email to verify your account.' : 'User created successfully',

@@ -1,7 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { HangarConfig } from '../../core/config/config';
-import { InjectConfig } from '../../core/config/config.module';
+import { PublicBaseUrl } from '../../core/http/public-base-url';
 import { Authenticated, CurrentPrincipal } from '../auth.decorators';
 import { avatarPath } from '../avatars';
 import { WhoAmIDto } from '../dto/whoami.dto';
@@ -11,16 +10,13 @@ import type { Principal } from '../principal';
 @ApiTags('auth')
 @Controller('api')
 export class WhoAmIController {
-  constructor(
-    private readonly orgs: OrgsService,
-    @InjectConfig() private readonly config: HangarConfig,
-  ) {}
+  constructor(private readonly orgs: OrgsService) {}
 
   @Get('whoami-v2')
   @Authenticated()
   @ApiOperation({ summary: 'Who the token belongs to, in the shape huggingface_hub and @huggingface/hub parse' })
   @ApiOkResponse({ type: WhoAmIDto })
-  async whoami(@CurrentPrincipal() principal: Principal): Promise<WhoAmIDto> {
+  async whoami(@CurrentPrincipal() principal: Principal, @PublicBaseUrl() baseUrl: string): Promise<WhoAmIDto> {
     const { user, token } = principal;
     const memberships = await this.orgs.membershipsOf(user.id);
     return {
@@ -33,7 +29,7 @@ export class WhoAmIController {
       canPay: false,
       isPro: false,
       periodEnd: null,
-      avatarUrl: this.config.baseUrl + avatarPath(user.name),
+      avatarUrl: baseUrl + avatarPath(user.name),
       billingMode: 'postpaid',
       orgs: memberships.map((m) => ({
         id: String(m.orgId),
@@ -42,7 +38,7 @@ export class WhoAmIController {
         fullname: m.orgFullname || m.orgName,
         email: null,
         canPay: false,
-        avatarUrl: this.config.baseUrl + avatarPath(m.orgName),
+        avatarUrl: baseUrl + avatarPath(m.orgName),
         periodEnd: null,
         roleInOrg: m.role,
       })),

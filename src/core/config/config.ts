@@ -7,8 +7,13 @@ import * as path from 'node:path';
 export interface HangarConfig {
   host: string;
   port: number;
-  /** URL clients reach Hangar at; used in links Hangar hands out (verification, signed URLs). */
-  baseUrl: string;
+  /**
+   * HANGAR_BASE_URL: the URL in every link Hangar hands out. Null: links follow the address each
+   * request came in on (see core/http/public-base-url.ts).
+   */
+  baseUrl: string | null;
+  /** Express `trust proxy`: whose X-Forwarded-* headers count (false, a hop count, or addresses/subnets/names). */
+  trustProxy: boolean | number | string[];
   dataDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   database: {
@@ -70,6 +75,8 @@ export class ConfigError extends Error {
 }
 
 const WEAK_ADMIN_TOKENS = new Set(['change-me-in-production']);
+/** Values copied from an example file without being filled in (`replace-with-…`, `change-me…`). */
+const PLACEHOLDER = /replace[-_ ]?with|change[-_ ]?me/i;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Reads and validates the environment; throws one ConfigError naming every bad variable. */
@@ -114,11 +121,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HangarConfig {
   }
   const secret = r.optional('HANGAR_SECRET');
   if (secret !== null && secret.length < 32) r.problem('HANGAR_SECRET must be at least 32 characters');
+  for (const name of ['HANGAR_SECRET', 'HANGAR_S3_SECRET_ACCESS_KEY', 'HANGAR_DATABASE_URL']) {
+    if (PLACEHOLDER.test(r.optional(name) ?? '')) r.problem(`${name} still holds a placeholder from an example file; set a real value (e.g. openssl rand -hex 32)`);
+  }
 
   const config: HangarConfig = {
     host: r.str('HANGAR_HOST', '0.0.0.0'),
     port,
-    baseUrl: (r.url('HANGAR_BASE_URL') ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    baseUrl: r.url('HANGAR_BASE_URL')?.replace(/\/+$/, '') ?? null,
+    trustProxy: r.trustProxy('HANGAR_TRUST_PROXY', ['loopback']),
     dataDir,
     logLevel: r.oneOf('HANGAR_LOG_LEVEL', LOG_LEVELS, 'info'),
     database: {
@@ -147,7 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HangarConfig {
       cookieSecure: r.bool('HANGAR_COOKIE_SECURE', false),
     },
   };
-  if (!/^https?:\/\/[^/]+\/?$/.test(config.baseUrl + '/')) {
+  if (config.baseUrl !== null && !/^https?:\/\/[^/]+\/?$/.test(config.baseUrl + '/')) {
     r.problem('HANGAR_BASE_URL must be scheme://host[:port] without a path (Hangar serves at the root)');
   }
   if (config.database.url !== null && !/^postgres(ql)?:\/\//.test(config.database.url)) {
@@ -216,6 +227,26 @@ class EnvReader {
       return fallback;
     }
     return raw as T;
+  }
+
+  /**
+   * Express `trust proxy`: `false`/`off` (trust nobody), a number of hops, or a comma-separated
+   * list of addresses, CIDR subnets and Express's names (`loopback`, `linklocal`, `uniquelocal`).
+   * `true` (trust everyone) is refused: then any client could choose the host of Hangar's links.
+   */
+  trustProxy(name: string, fallback: string[]): boolean | number | string[] {
+    const raw = this.optional(name);
+    if (raw === null) return fallback;
+    const lower = raw.toLowerCase();
+    if (['0', 'false', 'no', 'off'].includes(lower)) return false;
+    if (/^\d{1,2}$/.test(raw)) return Number(raw);
+    const list = raw.split(',').map((x) => x.trim()).filter(Boolean);
+    const ok = (x: string) => ['loopback', 'linklocal', 'uniquelocal'].includes(x) || /^[0-9A-Fa-f:.]+(\/\d{1,3})?$/.test(x);
+    if (list.length === 0 || !list.every(ok)) {
+      this.problem(`${name} must be off, a number of hops, or a comma-separated list of addresses, subnets, loopback, linklocal, uniquelocal (got "${raw}")`);
+      return fallback;
+    }
+    return list;
   }
 
   url(name: string): string | null {

@@ -14,6 +14,7 @@ import {
   type ObjectStore,
   type PutOptions,
   type PutResult,
+  type PartUrlOptions,
   type SignedUrlOptions,
 } from './object-store';
 import { ContentLengthMismatchError, InvalidPartError, NoSuchUploadError, RangeNotSatisfiableError } from './storage-errors';
@@ -149,7 +150,7 @@ export class FsObjectStore implements ObjectStore {
   async signedUrl(key: string, method: 'GET' | 'PUT', options: SignedUrlOptions = {}): Promise<string> {
     assertValidKey(key);
     const filename = method === 'GET' ? options.filename : undefined;
-    return this.buildUrl({ method, key, expires: this.expiry(options.expiresInSeconds), filename });
+    return this.buildUrl({ method, key, expires: this.expiry(options.expiresInSeconds), filename }, options.baseUrl);
   }
 
   async createMultipartUpload(key: string): Promise<string> {
@@ -163,11 +164,11 @@ export class FsObjectStore implements ObjectStore {
     return uploadId;
   }
 
-  async signedPartUrl(key: string, uploadId: string, partNumber: number, expiresInSeconds?: number): Promise<string> {
+  async signedPartUrl(key: string, uploadId: string, partNumber: number, options: PartUrlOptions = {}): Promise<string> {
     assertValidKey(key);
     if (!UPLOAD_ID.test(uploadId)) throw new NoSuchUploadError(uploadId);
     assertPartNumber(partNumber);
-    return this.buildUrl({ method: 'PUT', key, uploadId, partNumber, expires: this.expiry(expiresInSeconds) });
+    return this.buildUrl({ method: 'PUT', key, uploadId, partNumber, expires: this.expiry(options.expiresInSeconds) }, options.baseUrl);
   }
 
   /** Stores one part (what a signed part URL's PUT does). ETag = quoted md5 hex, as on S3. */
@@ -371,13 +372,13 @@ export class FsObjectStore implements ObjectStore {
     return Math.floor(Date.now() / 1000) + expiresInSeconds;
   }
 
-  private buildUrl(fields: SignedFields): string {
+  private buildUrl(fields: SignedFields, baseUrl = this.baseUrl): string {
     const query = new URLSearchParams({ expires: String(fields.expires) });
     if (fields.uploadId !== undefined) query.set('uploadId', fields.uploadId);
     if (fields.partNumber !== undefined) query.set('partNumber', String(fields.partNumber));
     if (fields.filename !== undefined) query.set('filename', fields.filename);
     query.set('sig', this.signer.sign(fields));
-    return `${this.baseUrl}/storage/fs/${encodeKeyForUrl(fields.key)}?${query}`;
+    return `${baseUrl.replace(/\/+$/, '')}/storage/fs/${encodeKeyForUrl(fields.key)}?${query}`;
   }
 
   /** Depth-first walk that yields keys in byte order (a directory sorts as "name/"). */

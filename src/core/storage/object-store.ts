@@ -36,7 +36,7 @@ export interface ObjectStore {
 
   /** Multipart upload: create, hand out part URLs, then complete (or abort). */
   createMultipartUpload(key: string): Promise<string>;
-  signedPartUrl(key: string, uploadId: string, partNumber: number, expiresInSeconds?: number): Promise<string>;
+  signedPartUrl(key: string, uploadId: string, partNumber: number, options?: PartUrlOptions): Promise<string>;
   completeMultipartUpload(key: string, uploadId: string, parts: CompletedPart[]): Promise<void>;
   abortMultipartUpload(key: string, uploadId: string): Promise<void>;
 
@@ -82,7 +82,14 @@ export interface SignedUrlOptions {
   expiresInSeconds?: number;
   /** GET only: answer with `Content-Disposition: attachment; filename="…"`. */
   filename?: string;
+  /**
+   * fs only: the Hangar base URL the link is for (the request's public base URL); the signature
+   * does not cover it. S3 presigns for its own (public) endpoint and ignores it.
+   */
+  baseUrl?: string;
 }
+
+export type PartUrlOptions = Pick<SignedUrlOptions, 'expiresInSeconds' | 'baseUrl'>;
 
 export interface CompletedPart {
   partNumber: number;

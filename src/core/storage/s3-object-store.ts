@@ -30,6 +30,7 @@ import {
   type ObjectStore,
   type PutOptions,
   type PutResult,
+  type PartUrlOptions,
   type SignedUrlOptions,
 } from './object-store';
 import { ContentLengthMismatchError, InvalidPartError, NoSuchUploadError, RangeNotSatisfiableError } from './storage-errors';
@@ -214,10 +215,10 @@ export class S3ObjectStore implements ObjectStore {
     return res.UploadId;
   }
 
-  async signedPartUrl(key: string, uploadId: string, partNumber: number, expiresInSeconds?: number): Promise<string> {
+  async signedPartUrl(key: string, uploadId: string, partNumber: number, options: PartUrlOptions = {}): Promise<string> {
     assertValidKey(key);
     const command = new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber });
-    return getSignedUrl(this.presignClient, command, { expiresIn: expiresInSeconds ?? this.defaultTtlSeconds });
+    return getSignedUrl(this.presignClient, command, { expiresIn: options.expiresInSeconds ?? this.defaultTtlSeconds });
   }
 
   async completeMultipartUpload(key: string, uploadId: string, parts: CompletedPart[]): Promise<void> {

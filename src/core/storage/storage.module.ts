@@ -20,7 +20,8 @@ export async function createObjectStore(config: HangarConfig): Promise<ObjectSto
   }
   // The bootstrap fills the secret (generated under dataDir when not configured).
   if (!config.secret) throw new Error('HangarConfig.secret must be set before StorageModule starts');
-  return new FsObjectStore(storage.root, new UrlSigner(config.secret), config.baseUrl, {
+  // The default base serves callers without a request (none today); request handlers pass theirs.
+  return new FsObjectStore(storage.root, new UrlSigner(config.secret), config.baseUrl ?? `http://localhost:${config.port}`, {
     defaultTtlSeconds: storage.signedUrlTtlSeconds,
   });
 }

@@ -3,8 +3,6 @@ import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiParam, ApiRespons
 import type { Request, Response } from 'express';
 import { CurrentPrincipal } from '../../auth/auth.decorators';
 import type { Principal } from '../../auth/principal';
-import type { HangarConfig } from '../../core/config/config';
-import { InjectConfig } from '../../core/config/config.module';
 import { ApiErrorResponses } from '../../core/errors/api-errors.decorator';
 import { HfErrorDto } from '../../core/errors/hf-error.dto';
 import { CurrentRepo, RepoAccess } from '../access/repo-access.decorator';
@@ -25,6 +23,7 @@ import { toCommit, toTreeEntry } from './browse.presenter';
 import { BrowseService } from './browse.service';
 import { joined } from './route-params';
 import { nextPageLink } from './next-link';
+import { publicBaseUrl } from '../../core/http/public-base-url';
 
 const REV_PARAM = { name: 'rev', type: String, example: 'main', description: 'Branch, tag, commit id (full or ≥ 7 hex) or refs/pr/N, URL-encoded' };
 const PATH_PARAM = { name: 'path', type: String, example: 'checkpoints', description: 'Folder inside the repository (may contain slashes)' };
@@ -42,10 +41,7 @@ const LINK_HEADER = { Link: { description: '`<url>; rel="next"` when more entrie
 @ApiErrorResponses(400, 404)
 @Controller(['api/models', 'api/datasets', 'api/spaces'])
 export class BrowseController {
-  constructor(
-    private readonly browse: BrowseService,
-    @InjectConfig() private readonly config: HangarConfig,
-  ) {}
+  constructor(private readonly browse: BrowseService) {}
 
   @Get(':namespace/:repo/tree/:rev')
   @RepoAccess('read')
@@ -122,9 +118,9 @@ export class BrowseController {
     const limit = q.limit ?? 50;
     const { commits, total } = await this.browse.commits(repo, rev, page, limit);
     res.setHeader('X-Total-Count', String(total));
-    if ((page + 1) * limit < total) res.setHeader('Link', nextPageLink(this.config.baseUrl, req, 'p', String(page + 1)));
+    if ((page + 1) * limit < total) res.setHeader('Link', nextPageLink(req, 'p', String(page + 1)));
     const formatted = (q.expand ?? []).includes('formatted');
-    return commits.map((c) => toCommit(c, formatted, this.config.baseUrl));
+    return commits.map((c) => toCommit(c, formatted, publicBaseUrl(req)));
   }
 
   @Post(':namespace/:repo/branch/*branch')
@@ -179,7 +175,7 @@ export class BrowseController {
 
   private async treePage(req: Request, res: Response, repo: RepoRecord, rev: string, path: string | undefined, q: TreeQueryDto): Promise<TreeEntryDto[]> {
     const page = await this.browse.tree(repo, rev, path, q);
-    if (page.nextCursor) res.setHeader('Link', nextPageLink(this.config.baseUrl, req, 'cursor', page.nextCursor));
+    if (page.nextCursor) res.setHeader('Link', nextPageLink(req, 'cursor', page.nextCursor));
     const expand = q.expand === true;
     return page.entries.map((e) => toTreeEntry(e, expand));
   }

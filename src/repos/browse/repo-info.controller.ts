@@ -13,6 +13,7 @@ import type { RepoRecord } from '../repo.types';
 import { ReposService } from '../repos.service';
 import { BrowseService } from './browse.service';
 import { RepoListingService } from '../repo-listing.service';
+import { nextPageLink } from '../browse/next-link';
 
 @ApiTags('repositories')
 @ApiErrorResponses(400, 404)
@@ -29,11 +30,7 @@ export class RepoInfoController {
   @ApiOkResponse({ type: [RepoInfoDto] })
   async listRepos(@Req() req: Request, @Res({ passthrough: true }) res: Response, @OptionalPrincipal() principal: Principal | null, @Query() q: ListReposQueryDto): Promise<RepoInfoDto[]> {
     const { items, nextCursor } = await this.listing.list(principal, repoTypeOf(req), q);
-    if (nextCursor) {
-      const next = new URL(req.originalUrl, 'http://placeholder');
-      next.searchParams.set('cursor', nextCursor);
-      res.setHeader('Link', `<${this.repos.absoluteUrl(next.pathname + next.search)}>; rel="next"`);
-    }
+    if (nextCursor) res.setHeader('Link', nextPageLink(req, 'cursor', nextCursor));
     return items;
   }
 

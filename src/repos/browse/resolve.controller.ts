@@ -19,6 +19,7 @@ import { basename, joined } from './route-params';
 import { contentDisposition, contentTypeFor, etagMatches } from './file-headers';
 import { XetTokenService } from '../../xet/tokens/xet-token.service';
 import { acceptsXetFileInfo, XET_FILEINFO_TYPE, xetLinkHeader } from './xet-headers';
+import { publicBaseUrl } from '../../core/http/public-base-url';
 
 /** Headers a browser client (e.g. @huggingface/hub) may read across origins. */
 const EXPOSED_HEADERS = [
@@ -144,7 +145,7 @@ export class ResolveController {
       res.setHeader('X-Linked-Size', String(lfs.size));
     }
     // Xet clients (hf_xet through huggingface_hub, @huggingface/hub) download through the CAS.
-    const xetLinks = lfs?.xetHash ? this.xet.downloadLinks(repo, file.commitOid, lfs.xetHash) : null;
+    const xetLinks = lfs?.xetHash ? this.xet.downloadLinks(publicBaseUrl(req), repo, file.commitOid, lfs.xetHash) : null;
     if (xetLinks) {
       res.setHeader('X-Xet-Hash', lfs!.xetHash!);
       res.setHeader('Link', xetLinkHeader(xetLinks));

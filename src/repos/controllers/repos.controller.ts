@@ -6,6 +6,7 @@ import { ApiErrorResponses } from '../../core/errors/api-errors.decorator';
 import { CreateRepoDto, CreateRepoResponseDto, DeleteRepoDto, isPrivate, MoveRepoDto, OkResponseDto } from '../dto/repos.dto';
 import { repoId } from '../repo.types';
 import { ReposService } from '../repos.service';
+import { PublicBaseUrl } from '../../core/http/public-base-url';
 
 @ApiTags('repositories')
 @ApiErrorResponses(400, 403, 404, 409)
@@ -18,15 +19,15 @@ export class ReposController {
   @Authenticated('write')
   @ApiOperation({ summary: 'Create a repository with its first commit (.gitattributes); 409 with its url when it exists' })
   @ApiOkResponse({ type: CreateRepoResponseDto })
-  async createRepo(@CurrentPrincipal() principal: Principal, @Body() body: CreateRepoDto): Promise<CreateRepoResponseDto> {
+  async createRepo(@CurrentPrincipal() principal: Principal, @Body() body: CreateRepoDto, @PublicBaseUrl() baseUrl: string): Promise<CreateRepoResponseDto> {
     const repo = await this.repos.create(principal, {
       name: body.name,
       organization: body.organization,
       type: body.type ?? 'model',
       private: isPrivate(body),
       sdk: body.sdk,
-    });
-    return { url: this.repos.url(repo), name: repoId(repo), id: repoId(repo) };
+    }, baseUrl);
+    return { url: this.repos.url(baseUrl, repo), name: repoId(repo), id: repoId(repo) };
   }
 
   @Delete('delete')
@@ -43,8 +44,8 @@ export class ReposController {
   @Authenticated('write')
   @ApiOperation({ summary: 'Rename or move a repository with every branch, tag and its whole history; the old id redirects' })
   @ApiOkResponse({ type: CreateRepoResponseDto })
-  async moveRepo(@CurrentPrincipal() principal: Principal, @Body() body: MoveRepoDto): Promise<CreateRepoResponseDto> {
-    const repo = await this.repos.move(principal, body.type ?? 'model', body.fromRepo, body.toRepo);
-    return { url: this.repos.url(repo), name: repoId(repo), id: repoId(repo) };
+  async moveRepo(@CurrentPrincipal() principal: Principal, @Body() body: MoveRepoDto, @PublicBaseUrl() baseUrl: string): Promise<CreateRepoResponseDto> {
+    const repo = await this.repos.move(principal, body.type ?? 'model', body.fromRepo, body.toRepo, baseUrl);
+    return { url: this.repos.url(baseUrl, repo), name: repoId(repo), id: repoId(repo) };
   }
 }

@@ -5,6 +5,7 @@ import { CurrentXetGrant, XetCasAuth } from '../tokens/xet-cas-auth';
 import type { XetGrant } from '../tokens/xet-token.service';
 import { FetchInfoDto, ReconstructionV1Dto, ReconstructionV2Dto, XorbMultiRangeFetchDto } from './reconstruction.dto';
 import { XetReconstructionService } from './reconstruction.service';
+import { PublicBaseUrl } from '../../core/http/public-base-url';
 
 const FILE_PARAM = { name: 'fileHash', description: 'Xet file hash (64 hex digits, Xet word order)' };
 const RANGE_HEADER = { name: 'Range', required: false, description: '`bytes=start-end` (inclusive) of the file; hf_xet always sends one' };
@@ -24,8 +25,13 @@ export class XetReconstructionController {
   @ApiParam(FILE_PARAM)
   @ApiHeader(RANGE_HEADER)
   @ApiOkResponse({ type: ReconstructionV1Dto })
-  getReconstructionV1(@CurrentXetGrant() grant: XetGrant, @Param('fileHash') fileHash: string, @Headers('range') range: string | undefined): Promise<ReconstructionV1Dto> {
-    return this.reconstructions.v1(grant, fileHash, range);
+  getReconstructionV1(
+    @CurrentXetGrant() grant: XetGrant,
+    @Param('fileHash') fileHash: string,
+    @Headers('range') range: string | undefined,
+    @PublicBaseUrl() baseUrl: string,
+  ): Promise<ReconstructionV1Dto> {
+    return this.reconstructions.v1(grant, fileHash, range, baseUrl);
   }
 
   @Get('v2/reconstructions/:fileHash')
@@ -35,7 +41,12 @@ export class XetReconstructionController {
   @ApiParam(FILE_PARAM)
   @ApiHeader(RANGE_HEADER)
   @ApiOkResponse({ type: ReconstructionV2Dto })
-  getReconstructionV2(@CurrentXetGrant() grant: XetGrant, @Param('fileHash') fileHash: string, @Headers('range') range: string | undefined): Promise<ReconstructionV2Dto> {
-    return this.reconstructions.v2(grant, fileHash, range);
+  getReconstructionV2(
+    @CurrentXetGrant() grant: XetGrant,
+    @Param('fileHash') fileHash: string,
+    @Headers('range') range: string | undefined,
+    @PublicBaseUrl() baseUrl: string,
+  ): Promise<ReconstructionV2Dto> {
+    return this.reconstructions.v2(grant, fileHash, range, baseUrl);
   }
 }

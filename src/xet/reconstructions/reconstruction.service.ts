@@ -33,29 +33,29 @@ export class XetReconstructionService {
     private readonly lfs: LfsService,
   ) {}
 
-  async v1(grant: XetGrant, fileHash: string, rangeHeader: string | undefined): Promise<ReconstructionV1Dto> {
-    const { plan, urls } = await this.prepare(grant, fileHash, rangeHeader);
+  async v1(grant: XetGrant, fileHash: string, rangeHeader: string | undefined, baseUrl: string): Promise<ReconstructionV1Dto> {
+    const { plan, urls } = await this.prepare(grant, fileHash, rangeHeader, baseUrl);
     return toReconstructionResponseV1(plan, (hex) => urls.get(hex)!);
   }
 
-  async v2(grant: XetGrant, fileHash: string, rangeHeader: string | undefined): Promise<ReconstructionV2Dto> {
-    const { plan, urls } = await this.prepare(grant, fileHash, rangeHeader);
+  async v2(grant: XetGrant, fileHash: string, rangeHeader: string | undefined, baseUrl: string): Promise<ReconstructionV2Dto> {
+    const { plan, urls } = await this.prepare(grant, fileHash, rangeHeader, baseUrl);
     return toReconstructionResponseV2(plan, (hex) => urls.get(hex)!, RANGES_PER_FETCH);
   }
 
-  private async prepare(grant: XetGrant, fileHash: string, rangeHeader: string | undefined): Promise<{ plan: ReconstructionPlan; urls: Map<string, string> }> {
+  private async prepare(grant: XetGrant, fileHash: string, rangeHeader: string | undefined, baseUrl: string): Promise<{ plan: ReconstructionPlan; urls: Map<string, string> }> {
     if (!isHashHex(fileHash)) throw new BadRequestError('The file id must be a Xet hash (64 hex digits)', 'InvalidXetHash');
     const hash = fileHash.toLowerCase();
     const file = (await this.lfs.xetFileVisible(grant.repoId, hash, grant.op)) ? await this.xet.findFile(hash) : null;
     if (!file) throw new NotFoundError('No such file in this repository', 'XetFileNotFound');
     const { plan, xorbs } = await this.reader.plan(file.terms, byteRange(rangeHeader, file.size));
-    return { plan, urls: await this.signedXorbUrls([...plan.fetches.keys()], xorbs) };
+    return { plan, urls: await this.signedXorbUrls([...plan.fetches.keys()], xorbs, baseUrl) };
   }
 
   /** One URL per xorb (it grants the whole object; the plan says which bytes to ask for). */
-  private async signedXorbUrls(hashes: string[], xorbs: Map<string, XorbRow>): Promise<Map<string, string>> {
+  private async signedXorbUrls(hashes: string[], xorbs: Map<string, XorbRow>, baseUrl: string): Promise<Map<string, string>> {
     const expiresInSeconds = this.config.storage.signedUrlTtlSeconds;
-    const urls = await Promise.all(hashes.map((h) => this.store.signedUrl(xorbs.get(h)!.storageKey, 'GET', { expiresInSeconds })));
+    const urls = await Promise.all(hashes.map((h) => this.store.signedUrl(xorbs.get(h)!.storageKey, 'GET', { expiresInSeconds, baseUrl })));
     return new Map(hashes.map((h, i) => [h, urls[i]]));
   }
 }

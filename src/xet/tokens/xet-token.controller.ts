@@ -8,6 +8,7 @@ import { CurrentRepo, RepoAccess } from '../../repos/access/repo-access.decorato
 import type { RepoRecord } from '../../repos/repo.types';
 import { XetTokenDto } from './xet-token.dto';
 import { XetTokenService, type XetOperation } from './xet-token.service';
+import { PublicBaseUrl } from '../../core/http/public-base-url';
 
 /**
  * CAS access tokens for one repository. huggingface_hub reads the answer from the `X-Xet-*`
@@ -25,8 +26,8 @@ export class XetTokenController {
   @ApiOperation({ summary: 'A short-lived CAS token to upload xorbs and shards for this repository' })
   @ApiQuery({ name: 'create_pr', required: false, description: 'The upload is for a pull request (same rules)' })
   @ApiOkResponse({ type: XetTokenDto })
-  xetWriteToken(@OptionalPrincipal() principal: Principal | null, @CurrentRepo() repo: RepoRecord, @Param('revision') _revision: string[], @Res({ passthrough: true }) res: Response): XetTokenDto {
-    return this.answer(res, principal, repo, 'write');
+  xetWriteToken(@OptionalPrincipal() principal: Principal | null, @CurrentRepo() repo: RepoRecord, @Param('revision') _revision: string[], @Res({ passthrough: true }) res: Response, @PublicBaseUrl() baseUrl: string): XetTokenDto {
+    return this.answer(res, principal, repo, 'write', baseUrl);
   }
 
   @Get(':namespace/:repo/xet-read-token/*revision')
@@ -40,12 +41,13 @@ export class XetTokenController {
     @Param('revision') _revision: string[],
     @Query('create_pr') _createPr: string | undefined,
     @Res({ passthrough: true }) res: Response,
+    @PublicBaseUrl() baseUrl: string,
   ): XetTokenDto {
-    return this.answer(res, principal, repo, 'read');
+    return this.answer(res, principal, repo, 'read', baseUrl);
   }
 
-  private answer(res: Response, principal: Principal | null, repo: RepoRecord, op: XetOperation): XetTokenDto {
-    const t = this.tokens.issue(principal, repo.id, op);
+  private answer(res: Response, principal: Principal | null, repo: RepoRecord, op: XetOperation, baseUrl: string): XetTokenDto {
+    const t = this.tokens.issue(principal, repo.id, op, baseUrl);
     res.setHeader('X-Xet-Cas-Url', t.casUrl);
     res.setHeader('X-Xet-Access-Token', t.accessToken);
     res.setHeader('X-Xet-Token-Expiration', String(t.exp));

@@ -46,27 +46,28 @@ export class XetTokenService {
     this.key = createHmac('sha256', config.secret!).update('hangar/xet-token/v1').digest();
   }
 
-  issue(principal: Principal | null, repoId: number, op: XetOperation, nowMs = Date.now()): XetTokenAnswer {
+  /** `baseUrl`: the request's public base URL (publicBaseUrl), which is also the CAS URL. */
+  issue(principal: Principal | null, repoId: number, op: XetOperation, baseUrl: string, nowMs = Date.now()): XetTokenAnswer {
     const exp = Math.floor(nowMs / 1000) + this.config.xet.tokenTtlSeconds;
     const grant: XetGrant = { repoId, op, userId: principal?.user.id ?? null, exp };
     const payload = Buffer.from(JSON.stringify(grant)).toString('base64url');
-    return { accessToken: `${PREFIX}.${payload}.${this.sign(payload)}`, exp, casUrl: this.config.baseUrl };
+    return { accessToken: `${PREFIX}.${payload}.${this.sign(payload)}`, exp, casUrl: baseUrl };
   }
 
   /**
    * Where a client that downloads a Xet-stored file gets a read token (pinned to the commit it
    * resolved, as the hub does) and the file's reconstruction. The resolve answer links both.
    */
-  downloadLinks(repo: Pick<RepoRecord, 'type' | 'namespace' | 'name'>, commitOid: string, xetHash: string): XetDownloadLinks {
+  downloadLinks(baseUrl: string, repo: Pick<RepoRecord, 'type' | 'namespace' | 'name'>, commitOid: string, xetHash: string): XetDownloadLinks {
     return {
-      xetAuth: this.tokenRoute(repo, 'read', commitOid),
-      reconstruction: `${this.config.baseUrl}/v1/reconstructions/${xetHash}`,
+      xetAuth: this.tokenRoute(baseUrl, repo, 'read', commitOid),
+      reconstruction: `${baseUrl}/v1/reconstructions/${xetHash}`,
     };
   }
 
   /** The URL of the xet-read-token / xet-write-token route of a repository at `revision` (where clients refresh tokens). */
-  tokenRoute(repo: Pick<RepoRecord, 'type' | 'namespace' | 'name'>, op: XetOperation, revision: string): string {
-    return `${this.config.baseUrl}/api/${PLURAL[repo.type]}/${repo.namespace}/${repo.name}/xet-${op}-token/${revision}`;
+  tokenRoute(baseUrl: string, repo: Pick<RepoRecord, 'type' | 'namespace' | 'name'>, op: XetOperation, revision: string): string {
+    return `${baseUrl}/api/${PLURAL[repo.type]}/${repo.namespace}/${repo.name}/xet-${op}-token/${revision}`;
   }
 
   /** The grant of a valid, unexpired token with at least `op`; UnauthorizedError otherwise. */
