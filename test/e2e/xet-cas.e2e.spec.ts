@@ -279,6 +279,20 @@ describe('Xet CAS uploads (xorbs, shards, global dedup)', () => {
       expectHfError(await postShard(await xetToken(alice, privateRepo, 'read'), shardOf([up.file()])), 403, 'ReadOnlyToken');
     });
 
+    it('a xorb stays usable by its uploader after the repository holding it is deleted, and by nobody else', async () => {
+      // hf_xet remembers the xorbs it uploaded and names them in later shards without sending them.
+      const gone = uniqueName('xet-gone');
+      await createRepo(t, alice.token, gone).expect(200);
+      const up = prepare();
+      await uploadXorb(alice, `${alice.username}/${gone}`, up);
+      await t.http().delete('/api/repos/delete').set('Authorization', `Bearer ${alice.token}`).send({ name: gone, type: 'model' }).expect(200);
+      expectHfError(await postShard(await xetToken(bob, bobRepo), shardOf([up.file()])), 400, 'UnknownXorb');
+      await postShard(await xetToken(alice, privateRepo), shardOf([up.file()], [up.listing()])).expect(200);
+      await commit(t, alice.token, privateRepo, [header('again'), { key: 'lfsFile', value: { path: 'again.bin', algo: 'sha256', oid: sha256(up.data), size: up.data.length } }]).expect(200);
+      const res = await t.http().get(`/${privateRepo}/resolve/main/again.bin`).set('Authorization', `Bearer ${alice.token}`).buffer(true).expect(200);
+      expect(sha256(res.body)).toBe(sha256(up.data));
+    });
+
     it('builds on a xorb of a public repository (what global dedup hands out)', async () => {
       const up = prepare();
       await uploadXorb(alice, publicRepo, up);
