@@ -1,0 +1,70 @@
+"""Commits as huggingface_hub makes them, where it relies on the Hub's exact answers: preupload's
+`shouldIgnore` (.gitignore, never "unchanged") and `oid` (what the client compares to skip an
+unchanged file), binary files going to LFS, empty files, folder deletes, PRs on someone else's
+repository, odd paths, and the error texts the client shows. Both client versions run these."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi
+from huggingface_hub.utils import EntryNotFoundError, HfHubHTTPError
+
+from conftest import MiB, unique
+
+pytestmark = pytest.mark.usefixtures("hf0_endpoint")
+
+
+@pytest.fixture(scope="module")
+def user(hangar):
+    token = hangar.new_user_token(unique("cc"))
+    api = HfApi(endpoint=hangar.url, token=token)
+    return api, api.whoami()["name"]
+
+
+@pytest.fixture
+def repo(user):
+    api, name = user
+    repo_id = f"{name}/{unique('m')}"
+    api.create_repo(repo_id)
+    return api, repo_id
+
+
+def files_of(api: HfApi, repo_id: str, revision: str | None = None) -> set[str]:
+    return set(api.list_repo_files(repo_id, revision=revision))
+
+
+def test_delete_folder_then_add_the_same_file_back_keeps_it(repo):
+    api, repo_id = repo
+    api.create_commit(repo_id, [CommitOperationAdd("folder/a.txt", b"same bytes"), CommitOperationAdd("folder/b.txt", b"b")], commit_message="one")
+    api.create_commit(
+        repo_id,
+        [CommitOperationDelete("folder/"), CommitOperationAdd("folder/a.txt", b"same bytes")],
+        commit_message="replace the folder",
+    )
+    assert "folder/a.txt" in files_of(api, repo_id)
+    assert "folder/b.txt" not in files_of(api, repo_id)
+
+
+def test_files_the_repository_gitignore_excludes_are_left_out(repo):
+    api, repo_id = repo
+    api.create_commit(repo_id, [CommitOperationAdd(".gitignore", b"*.log\nbuild/\n!keep.log\n")], commit_message="ignore")
+    api.create_commit(
+        repo_id,
+        [CommitOperationAdd(p, b"x") for p in ["run.log", "keep.log", "build/out.bin", "sub/build/o", "model.txt"]],
+        commit_message="files",
+    )
+    files = files_of(api, repo_id)
+    assert {"keep.log", "model.txt"} <= files
+    assert not {"run.log", "build/out.bin", "sub/build/o"} & files
+
+
+def test_re_uploading_an_unchanged_lfs_file_makes_no_commit(repo, tmp_path):
+    api, repo_id = repo
+    path = tmp_path / "w.bin"
+    path.write_bytes(os.urandom(11 * MiB))
+    api.upload_file(path_or_fileobj=str(path), path_in_repo="w.bin", repo_id=repo_id)
+    before = [c.commit_id for c in api.list_repo_commits(repo_id)]
+    api.upload_file(path_or_fileobj=str(path), path_in_repo="w.bin", repo_id=repo_id)
+    assert [c.commit_id for c in api.list_repo_commits(repo_id)] == before
