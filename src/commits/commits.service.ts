@@ -20,6 +20,17 @@ import type { CommitResponseDto, PreuploadDto, PreuploadResponseDto } from './dt
 
 const MAX_OPERATIONS = 100_000;
 
+/**
+ * Binary files from this size go to LFS whatever the threshold, as on the Hub (which refuses
+ * binary files over 1 MB in plain git: huggingface_hub PR #657's note).
+ */
+const BINARY_LFS_MIN_BYTES = 1_000_000;
+
+/** git's own binary test (buffer_is_binary): a NUL byte in the first bytes, here the client's 512-byte sample. */
+function looksBinary(sampleBase64: string | undefined): boolean {
+  return sampleBase64 !== undefined && Buffer.from(sampleBase64, 'base64').includes(0);
+}
+
 /** The HF commit API over the version engine: preupload decisions and streamed NDJSON commits. */
 @Injectable()
 export class CommitsService {
@@ -45,8 +56,11 @@ export class CommitsService {
       body.files.map(async (f) => {
         const path = normaliseRepoPath(f.path);
         const existing = await this.engine.entryAt(repo.id, commitOid, path);
-        const uploadMode: 'regular' | 'lfs' =
-          isLfsBySettings(path, f.size, lfsSettings.threshold.effective, lfsSettings.suffixRules.effective) || matchesAny(path, patterns) ? 'lfs' : 'regular';
+        const lfs =
+          isLfsBySettings(path, f.size, lfsSettings.threshold.effective, lfsSettings.suffixRules.effective) ||
+          matchesAny(path, patterns) ||
+          (f.size >= BINARY_LFS_MIN_BYTES && looksBinary(f.sample));
+        const uploadMode: 'regular' | 'lfs' = lfs ? 'lfs' : 'regular';
         return { path: f.path, uploadMode, shouldIgnore: ignore.ignores(path), oid: existing?.type === 'file' ? await this.contentId(repo, existing) : null };
       }),
     );

@@ -68,3 +68,32 @@ def test_re_uploading_an_unchanged_lfs_file_makes_no_commit(repo, tmp_path):
     before = [c.commit_id for c in api.list_repo_commits(repo_id)]
     api.upload_file(path_or_fileobj=str(path), path_in_repo="w.bin", repo_id=repo_id)
     assert [c.commit_id for c in api.list_repo_commits(repo_id)] == before
+
+
+def test_a_binary_file_of_a_few_mib_is_stored_as_lfs_and_text_of_that_size_is_not(repo, tmp_path):
+    api, repo_id = repo
+    binary = b"\x00\x01" + os.urandom(4 * MiB)
+    text = b"a line of text\n" * (4 * MiB // 15)
+    api.create_commit(repo_id, [CommitOperationAdd("blob.raw", binary), CommitOperationAdd("notes.txt", text)], commit_message="sizes")
+    entries = {e.path: e for e in api.get_paths_info(repo_id, ["blob.raw", "notes.txt"])}
+    assert entries["blob.raw"].lfs is not None and entries["blob.raw"].size == len(binary)
+    assert entries["notes.txt"].lfs is None
+    with open(api.hf_hub_download(repo_id, "blob.raw", cache_dir=tmp_path), "rb") as f:
+        assert f.read() == binary
+
+
+def test_an_empty_file_is_committed_as_an_empty_blob(repo, tmp_path):
+    api, repo_id = repo
+    api.create_commit(repo_id, [CommitOperationAdd("empty.txt", b"")], commit_message="empty")
+    (entry,) = api.get_paths_info(repo_id, ["empty.txt"])
+    assert entry.size == 0 and entry.blob_id == "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"  # git's empty blob
+    with open(api.hf_hub_download(repo_id, "empty.txt", cache_dir=tmp_path), "rb") as f:
+        assert f.read() == b""
+
+
+def test_delete_naming_a_folder_without_slash_deletes_the_folder(repo):
+    api, repo_id = repo
+    api.create_commit(repo_id, [CommitOperationAdd("folder/a.txt", b"a"), CommitOperationAdd("folder/sub/b.txt", b"b"), CommitOperationAdd("kept.txt", b"k")], commit_message="one")
+    api.create_commit(repo_id, [CommitOperationDelete("folder")], commit_message="delete the folder")
+    assert not any(f.startswith("folder/") for f in files_of(api, repo_id))
+    assert "kept.txt" in files_of(api, repo_id)
