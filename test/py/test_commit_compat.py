@@ -97,3 +97,24 @@ def test_delete_naming_a_folder_without_slash_deletes_the_folder(repo):
     api.create_commit(repo_id, [CommitOperationDelete("folder")], commit_message="delete the folder")
     assert not any(f.startswith("folder/") for f in files_of(api, repo_id))
     assert "kept.txt" in files_of(api, repo_id)
+
+
+def test_anyone_who_can_read_a_public_repo_may_open_a_pull_request(hangar, repo):
+    owner_api, repo_id = repo
+    owner_api.create_commit(repo_id, [CommitOperationAdd("readme.txt", b"owner's")], commit_message="owner")
+    main_before = files_of(owner_api, repo_id)
+    stranger = HfApi(endpoint=hangar.url, token=hangar.new_user_token(unique("pr")))
+    binary = b"\x00" + os.urandom(2 * MiB)  # an LFS file too: its upload is for the PR as well
+    info = stranger.create_commit(
+        repo_id,
+        [CommitOperationAdd("from-stranger.txt", b"hello"), CommitOperationAdd("weights.raw", binary)],
+        commit_message="a suggestion",
+        create_pr=True,
+    )
+    assert info.pr_url and info.pr_num is not None
+    assert files_of(owner_api, repo_id) == main_before
+    assert {"from-stranger.txt", "weights.raw"} <= files_of(owner_api, repo_id, revision=f"refs/pr/{info.pr_num}")
+    # Without create_pr it stays the owner's to change.
+    with pytest.raises(HfHubHTTPError) as e:
+        stranger.create_commit(repo_id, [CommitOperationAdd("x.txt", b"x")], commit_message="direct")
+    assert e.value.response.status_code == 403

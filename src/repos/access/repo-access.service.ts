@@ -4,11 +4,13 @@ import type { Principal } from '../../auth/principal';
 import { ForbiddenError, NotFoundError, UnauthorizedError } from '../../core/errors/domain-error';
 import type { RepoRecord } from '../repo.types';
 
-export type RepoPermission = 'read' | 'write' | 'admin';
+export type RepoPermission = 'read' | 'contribute' | 'write' | 'admin';
 
 /**
  * The one decision of who may read, write or administer a repository.
  * - read: public repos, or the owner / any member of the owning organization;
+ * - contribute (open a pull request: a commit that lands only on a new refs/pr/N): anyone who
+ *   may read the repository, with a write credential, as on the Hub;
  * - write: the owner or any member of the owning organization, with a write credential;
  * - admin (settings, move, delete): the owner, or an org admin / super-admin.
  * A private repository the caller may not read does not exist for them (404 RepoNotFound).
@@ -31,6 +33,7 @@ export class RepoAccessService {
     if (permission === 'read') return;
     if (!principal) throw new UnauthorizedError('Authentication required to change this repository');
     if (!principal.canWrite) throw new ForbiddenError('This token is read-only; a write token is required', 'ReadOnlyToken');
+    if (permission === 'contribute') return;
     if (!role) throw new ForbiddenError(`You cannot write to ${label}`, 'Forbidden');
     if (permission === 'admin' && role === 'member') throw new ForbiddenError(`Only admins of ${repo.namespace} can administer ${label}`, 'Forbidden');
   }
