@@ -6,8 +6,10 @@ repository, odd paths, and the error texts the client shows. Both client version
 from __future__ import annotations
 
 import os
+from urllib.parse import quote
 
 import pytest
+import requests
 from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi
 from huggingface_hub.utils import EntryNotFoundError, HfHubHTTPError
 
@@ -118,3 +120,17 @@ def test_anyone_who_can_read_a_public_repo_may_open_a_pull_request(hangar, repo)
     with pytest.raises(HfHubHTTPError) as e:
         stranger.create_commit(repo_id, [CommitOperationAdd("x.txt", b"x")], commit_message="direct")
     assert e.value.response.status_code == 403
+
+
+def test_a_backslash_is_part_of_a_file_name_and_climbing_out_of_the_repo_is_422(repo):
+    api, repo_id = repo
+    odd = "folder/..\\..\\..\\file"
+    api.upload_file(path_or_fileobj=b"content", path_in_repo=odd, repo_id=repo_id)
+    assert odd in files_of(api, repo_id)
+    # huggingface_hub 2.x refuses to download such a name itself (a Windows safety check): plain HTTP.
+    r = requests.get(f"{api.endpoint}/{repo_id}/resolve/main/{quote(odd)}", headers={"Authorization": f"Bearer {api.token}"}, timeout=30)
+    assert r.status_code == 200 and r.content == b"content"
+    with pytest.raises(HfHubHTTPError) as e:
+        api.upload_file(path_or_fileobj=b"content", path_in_repo="..\\ddd", repo_id=repo_id)
+    assert e.value.response.status_code == 422
+    assert "..\\ddd" not in files_of(api, repo_id)
