@@ -75,7 +75,7 @@ export class ReposService {
   /** The repository, when the principal has `permission` on it (RepoAccess rules; else 404 / 403). */
   async findWith(principal: Principal | null, permission: RepoPermission, type: RepoType, namespace: string, name: string): Promise<RepoRecord> {
     const repo = await this.repos.find(type, namespace, name);
-    if (!repo) throw repoNotFound(`${namespace}/${name}`);
+    if (!repo) throw repoNotFound();
     await this.access.assert(principal, repo, permission, `${namespace}/${name}`);
     return repo;
   }
@@ -95,11 +95,11 @@ export class ReposService {
     const ns = await this.namespace(dst.namespace);
     await this.access.assertCanCreateIn(principal, ns.id, ns.name);
     const clash = await this.repos.find(type, ns.name, dst.name);
-    if (clash && clash.id !== repo.id) throw this.exists(clash);
+    if (clash && clash.id !== repo.id) throw this.moveTargetExists(type, `${ns.name}/${dst.name}`);
     try {
       await this.repos.transaction((m) => this.repos.move(m, repo, ns.id, dst.name));
     } catch (err) {
-      if (isUniqueViolation(err, 'repositories_type_ns_name_key')) throw new ConflictError(`Repository ${to} already exists`, 'RepoExists');
+      if (isUniqueViolation(err, 'repositories_type_ns_name_key')) throw this.moveTargetExists(type, `${ns.name}/${dst.name}`);
       throw err;
     }
     return (await this.repos.findById(repo.id))!;
@@ -144,6 +144,11 @@ export class ReposService {
     }
     const d = await this.details(repo);
     await this.listing.updateCard(repo.id, d.sha, d.cardData, d.tags);
+  }
+
+  /** The Hub's words, which the clients show as they are. */
+  private moveTargetExists(type: RepoType, id: string): ConflictError {
+    return new ConflictError(`A ${type} repository called ${id} already exists`, 'RepoExists');
   }
 
   private exists(repo: RepoRecord): ConflictError {

@@ -11,7 +11,7 @@ from urllib.parse import quote
 import pytest
 import requests
 from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi
-from huggingface_hub.utils import EntryNotFoundError, HfHubHTTPError
+from huggingface_hub.utils import HfHubHTTPError, RepositoryNotFoundError
 
 from conftest import MiB, unique
 
@@ -134,3 +134,55 @@ def test_a_backslash_is_part_of_a_file_name_and_climbing_out_of_the_repo_is_422(
         api.upload_file(path_or_fileobj=b"content", path_in_repo="..\\ddd", repo_id=repo_id)
     assert e.value.response.status_code == 422
     assert "..\\ddd" not in files_of(api, repo_id)
+
+
+def server_text(err: HfHubHTTPError) -> str:
+    return err.response.json()["error"]
+
+
+def test_error_texts_are_the_hubs_own(hangar, repo):
+    api, repo_id = repo
+    first = api.create_commit(repo_id, [CommitOperationAdd("a.txt", b"1")], commit_message="1").oid
+    api.create_commit(repo_id, [CommitOperationAdd("a.txt", b"2")], commit_message="2")
+    with pytest.raises(HfHubHTTPError) as e:
+        api.create_commit(repo_id, [CommitOperationAdd("a.txt", b"3")], commit_message="3", parent_commit=first)
+    assert e.value.response.status_code == 412
+    assert server_text(e.value) == "The branch was updated since you opened this page. Please refresh and try again."
+
+    api.create_branch(repo_id, branch="dev")
+    for branch in ("dev", "main"):
+        with pytest.raises(HfHubHTTPError) as e:
+            api.create_branch(repo_id, branch=branch)
+        assert e.value.response.status_code == 409 and server_text(e.value) == f"Reference refs/heads/{branch} already exists"
+    with pytest.raises(HfHubHTTPError) as e:
+        api.delete_branch(repo_id, branch="main")
+    assert server_text(e.value) == "Cannot delete refs/heads/main"
+    with pytest.raises(HfHubHTTPError) as e:
+        api.delete_branch(repo_id, branch="no-such-branch")
+    assert server_text(e.value) == "Invalid rev id: no-such-branch"
+    with pytest.raises(HfHubHTTPError) as e:
+        api.delete_tag(repo_id, tag="no-such-tag")
+    assert server_text(e.value) == "Invalid rev id: no-such-tag"
+
+    namespace = repo_id.split("/")[0]
+    other = f"{namespace}/{unique('other')}"
+    api.create_repo(other)
+    with pytest.raises(HfHubHTTPError) as e:
+        api.move_repo(from_id=repo_id, to_id=other)
+    assert e.value.response.status_code == 409 and server_text(e.value) == f"A model repository called {other} already exists"
+    api.create_repo(other, repo_type="dataset")
+    dataset = f"{namespace}/{unique('ds')}"
+    api.create_repo(dataset, repo_type="dataset")
+    with pytest.raises(HfHubHTTPError) as e:
+        api.move_repo(from_id=dataset, to_id=other, repo_type="dataset")
+    assert server_text(e.value) == f"A dataset repository called {other} already exists"
+
+
+def test_a_missing_repository_at_preupload_adds_nothing_to_the_clients_message(user):
+    api, name = user
+    with pytest.raises(RepositoryNotFoundError) as e:
+        api.create_commit(f"{name}/{unique('missing')}", [CommitOperationAdd("a.txt", b"1")], commit_message="1")
+    message = str(e.value)
+    assert "Repository Not Found for url" in message and "/preupload/" in message
+    # The server's text adds nothing to the client's own (which it then leaves out): said once.
+    assert message.lower().count("not found") == 1, message

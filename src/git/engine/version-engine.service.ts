@@ -9,7 +9,7 @@ import type { TreeEntry } from '../codec/tree';
 import type { StoredObjectRow } from './git-objects.repository';
 import { GitCommitsRepository } from './git-commits.repository';
 import { GitRefsRepository } from './git-refs.repository';
-import { entryNotFound, parentCommitMismatch, pathConflict, revisionNotFound } from './engine-errors';
+import { cannotDeleteDefaultBranch, entryNotFound, parentCommitMismatch, pathConflict, refExists, revisionNotFound, unknownRefToDelete } from './engine-errors';
 import type { Author, CommitInfo, CommitInput, CommitResult, PreparedBlob, RefInfo, RepoEntry, ResolvedRevision } from './engine.types';
 import { LruCache } from './lru-cache';
 import { ObjectDatabase } from './object-database';
@@ -70,7 +70,7 @@ export class VersionEngine {
     return this.db.transaction(async (m) => {
       const head = await this.refs.lock(m, input.repoId, targetRef);
       if (!head) throw revisionNotFound(input.revision);
-      if (input.parentCommit && !sameCommit(input.parentCommit, head)) throw parentCommitMismatch(input.parentCommit, head);
+      if (input.parentCommit && !sameCommit(input.parentCommit, head)) throw parentCommitMismatch();
       const base = await this.commitInfo(input.repoId, head, m);
       const editor = new TreeEditor((oid) => this.objects.readTree(input.repoId, oid, m), base.treeOid);
       const rows = [...prepared.values()];
@@ -253,15 +253,15 @@ export class VersionEngine {
     assertValidRefName(branch);
     await this.db.transaction(async (m) => {
       if (!(await this.refs.create(m, repoId, `refs/heads/${branch}`, startingPoint)) && !existOk) {
-        throw new ConflictError(`Branch "${branch}" already exists`, 'BranchExists');
+        throw refExists(`refs/heads/${branch}`, 'BranchExists');
       }
     });
   }
 
   async deleteBranch(repoId: number, branch: string, defaultBranch: string): Promise<void> {
-    if (branch === defaultBranch) throw new BadRequestError(`The default branch "${branch}" cannot be deleted`, 'DefaultBranch');
+    if (branch === defaultBranch) throw cannotDeleteDefaultBranch(branch);
     const deleted = await this.db.transaction((m) => this.refs.delete(m, repoId, `refs/heads/${branch}`));
-    if (!deleted) throw revisionNotFound(branch);
+    if (!deleted) throw unknownRefToDelete(branch);
   }
 
   /** A lightweight tag, or an annotated one (a tag object) when a message is given. */
@@ -285,7 +285,7 @@ export class VersionEngine {
 
   async deleteTag(repoId: number, tag: string): Promise<void> {
     const deleted = await this.db.transaction((m) => this.refs.delete(m, repoId, `refs/tags/${tag}`));
-    if (!deleted) throw new NotFoundError(`Tag "${tag.slice(0, 200)}" not found`, 'RevisionNotFound');
+    if (!deleted) throw unknownRefToDelete(tag);
   }
 
   /** Follows annotated tags down to the commit they name. */

@@ -46,7 +46,7 @@ export class RepoAccessGuard implements CanActivate {
         await this.access.assert(req.principal ?? null, moved, 'read', label);
         throw new RepoRedirect(redirectLocation(req.originalUrl, namespace, name, moved));
       }
-      throw repoNotFound(label);
+      throw repoNotFound();
     }
     await this.access.assert(req.principal ?? null, repo, permission, label);
     req.repo = repo;

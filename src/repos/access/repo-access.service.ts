@@ -29,7 +29,7 @@ export class RepoAccessService {
 
   async assert(principal: Principal | null, repo: RepoRecord, permission: RepoPermission, label: string): Promise<void> {
     const role = await this.namespaceRole(principal, repo.namespaceId);
-    if (repo.private && !role) throw repoNotFound(label);
+    if (repo.private && !role) throw repoNotFound();
     if (permission === 'read') return;
     if (!principal) throw new UnauthorizedError('Authentication required to change this repository');
     if (!principal.canWrite) throw new ForbiddenError('This token is read-only; a write token is required', 'ReadOnlyToken');
@@ -47,6 +47,10 @@ export class RepoAccessService {
   }
 }
 
-export function repoNotFound(label: string): NotFoundError {
-  return new NotFoundError(`Repository ${label} not found`, 'RepoNotFound');
+/**
+ * The Hub's words: huggingface_hub shows its own "Repository Not Found for url ..." and appends
+ * the server's text only when it says something more, which this does not.
+ */
+export function repoNotFound(): NotFoundError {
+  return new NotFoundError('Repository not found', 'RepoNotFound');
 }
