@@ -1,4 +1,4 @@
-import { commit, createRepo, deleteRepo, downloadFile, fileExists, listCommits, listFiles, uploadFiles } from '@huggingface/hub';
+import { commit, createBranch, createRepo, deleteRepo, downloadFile, fileExists, listCommits, listFiles, uploadFiles } from '@huggingface/hub';
 import { startTestApp, TestApp } from '../support/test-app';
 import { createUserWithToken, TestUser, uniqueName } from '../support/accounts';
 
@@ -55,5 +55,37 @@ describe('@huggingface/hub repositories', () => {
     await deleteRepo({ repo, ...creds });
     const gone = await t.http().get(`/api/models/${repo.name}`);
     expect(gone.status).toBe(404);
+  });
+
+  it('createBranch: empty (a parentless commit, no files: EntryNotFound there) and overwrite (moves an existing branch)', async () => {
+    const repo = { type: 'model' as const, name: `${u.username}/${uniqueName('js-branch')}` };
+    const creds = { accessToken: u.token, hubUrl: t.baseUrl };
+    await createRepo({ repo, ...creds });
+    const put = async (path: string) =>
+      (await commit({ repo, ...creds, title: path, operations: [{ operation: 'addOrUpdate', path, content: new Blob([path]) }], useXet: false }))!.commit.oid;
+    const head = async (branch: string) => (await t.http().get(`/api/models/${repo.name}/revision/${branch}`).set('Authorization', `Bearer ${u.token}`).expect(200)).body.sha;
+    await put('hello.txt');
+
+    await createBranch({ repo, ...creds, branch: 'empty', empty: true });
+    const files: string[] = [];
+    for await (const f of listFiles({ repo, ...creds, revision: 'empty' })) files.push(f.path);
+    expect(files).toEqual([]);
+    const missing = await t.http().get(`/${repo.name}/resolve/empty/hello.txt`).set('Authorization', `Bearer ${u.token}`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers['x-error-code']).toBe('EntryNotFound');
+    const history: string[] = [];
+    for await (const c of listCommits({ repo, ...creds, revision: 'empty' })) history.push(c.oid);
+    expect(history).toHaveLength(1);
+
+    await createBranch({ repo, ...creds, branch: 'dev' });
+    const devAtFirst = await head('dev');
+    const second = await put('second.txt');
+    await expect(createBranch({ repo, ...creds, branch: 'dev' })).rejects.toThrow(/already exists/);
+    await createBranch({ repo, ...creds, branch: 'dev', overwrite: true }); // no revision: a no-op
+    expect(await head('dev')).toBe(devAtFirst);
+    await createBranch({ repo, ...creds, branch: 'dev', revision: 'main', overwrite: true });
+    expect(await head('dev')).toBe(second);
+    await createBranch({ repo, ...creds, branch: 'dev', empty: true, overwrite: true });
+    expect(await fileExists({ repo, ...creds, path: 'hello.txt', revision: 'dev' })).toBe(false);
   });
 });

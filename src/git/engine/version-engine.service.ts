@@ -249,13 +249,28 @@ export class VersionEngine {
     );
   }
 
-  async createBranch(repoId: number, branch: string, startingPoint: Oid, existOk: boolean): Promise<void> {
+  /**
+   * Creates a branch at `start`: a commit, or `{ empty }`: a new parentless commit with an empty
+   * tree by that author. An existing branch is an error, left as it is (`existOk`), or moved to
+   * the new start (`overwrite`).
+   */
+  async createBranch(repoId: number, branch: string, start: Oid | { empty: Author }, opts: { existOk: boolean; overwrite: boolean }): Promise<void> {
     assertValidRefName(branch);
+    const ref = `refs/heads/${branch}`;
     await this.db.transaction(async (m) => {
-      if (!(await this.refs.create(m, repoId, `refs/heads/${branch}`, startingPoint)) && !existOk) {
-        throw refExists(`refs/heads/${branch}`, 'BranchExists');
+      const target = typeof start === 'string' ? start : await this.emptyCommit(m, repoId, start.empty);
+      if (await this.refs.create(m, repoId, ref, target)) return;
+      if (opts.overwrite) {
+        const current = await this.refs.lock(m, repoId, ref);
+        if (current && (await this.refs.compareAndSwap(m, repoId, ref, current, target))) return;
       }
+      if (!opts.existOk) throw refExists(ref, 'BranchExists');
     });
+  }
+
+  private async emptyCommit(m: EntityManager, repoId: number, author: Author): Promise<Oid> {
+    const { commitOid } = await this.writeCommit(m, repoId, new TreeEditor(async () => [], null), [], [], author, 'Create empty branch\n');
+    return commitOid;
   }
 
   async deleteBranch(repoId: number, branch: string, defaultBranch: string): Promise<void> {
