@@ -8,7 +8,7 @@ import type { Principal } from '../auth/principal';
 import { VersionEngine } from '../git/engine/version-engine.service';
 import { RepoAccessService, repoNotFound, type RepoPermission } from './access/repo-access.service';
 import { readmeFrontMatter, tagsFromCard } from './card-data';
-import { defaultGitattributes } from './default-files';
+import { defaultGitattributes, defaultReadme } from './default-files';
 import { effectiveLfsSettings } from './lfs-settings';
 import { assertValidRepoName, splitRepoId } from './repo-names';
 import { repoWebPath, type RepoRecord, type RepoType } from './repo.types';
@@ -44,7 +44,14 @@ export class ReposService {
     return `${this.config.baseUrl}${path}`;
   }
 
-  async create(principal: Principal, input: { name: string; organization?: string | null; type: RepoType; private: boolean; sdk?: string | null }): Promise<RepoRecord> {
+  /**
+   * A new repository and its first commit: the default `.gitattributes` (unless `files` brings
+   * one), a README.md when there is front matter to write (a space's SDK, a license), then `files`.
+   */
+  async create(
+    principal: Principal,
+    input: { name: string; organization?: string | null; type: RepoType; private: boolean; sdk?: string | null; license?: string | null; files?: { path: string; content: Buffer }[] },
+  ): Promise<RepoRecord> {
     const { namespace, name } = splitRepoId(input.name, input.organization ?? principal.user.name);
     assertValidRepoName(name);
     const ns = await this.namespace(namespace);
@@ -54,9 +61,7 @@ export class ReposService {
     try {
       const id = await this.repos.transaction(async (m) => {
         const repoId = await this.repos.insert(m, { type: input.type, namespaceId: ns.id, name, private: input.private, sdk: input.type === 'space' ? (input.sdk ?? null) : null, createdBy: principal.user.id });
-        await this.engine.initRepository(m, repoId, 'main', { name: principal.user.name, email: principal.user.email }, 'initial commit\n', [
-          { path: '.gitattributes', content: defaultGitattributes(input.type) },
-        ]);
+        await this.engine.initRepository(m, repoId, 'main', { name: principal.user.name, email: principal.user.email }, 'initial commit\n', firstFiles(input, name));
         return repoId;
       });
       const repo = (await this.repos.findById(id))!;
@@ -160,4 +165,13 @@ export class ReposService {
     if (!ns) throw new NotFoundError(`Namespace "${name}" not found`, 'NamespaceNotFound');
     return ns;
   }
+}
+
+/** The files of a new repository's first commit: what the caller gave wins over the defaults. */
+function firstFiles(input: { type: RepoType; sdk?: string | null; license?: string | null; files?: { path: string; content: Buffer }[] }, name: string) {
+  const files = new Map<string, Buffer>([['.gitattributes', defaultGitattributes(input.type)]]);
+  const readme = defaultReadme(input.type, name, input);
+  if (readme) files.set('README.md', readme);
+  for (const f of input.files ?? []) files.set(f.path.replace(/^\.\//, ''), f.content);
+  return [...files].map(([path, content]) => ({ path, content }));
 }

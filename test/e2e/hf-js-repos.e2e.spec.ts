@@ -88,4 +88,36 @@ describe('@huggingface/hub repositories', () => {
     await createBranch({ repo, ...creds, branch: 'dev', empty: true, overwrite: true });
     expect(await fileExists({ repo, ...creds, path: 'hello.txt', revision: 'dev' })).toBe(false);
   });
+
+  it('createRepo with files and license, and a space: the first commit holds them (README front matter, .gitattributes replaced)', async () => {
+    const creds = { accessToken: u.token, hubUrl: t.baseUrl };
+    const text = async (repo: { type: 'model' | 'space'; name: string }, path: string) => (await (await downloadFile({ repo, ...creds, path }))!.text());
+
+    const withFiles = { type: 'model' as const, name: `${u.username}/${uniqueName('js-files')}` };
+    await createRepo({
+      repo: withFiles,
+      ...creds,
+      license: 'mit',
+      files: [
+        { path: '.gitattributes', content: new Blob(['*.weights filter=lfs diff=lfs merge=lfs -text\n']) },
+        { path: 'config/settings.json', content: new Blob(['{"a":1}']) },
+      ],
+    });
+    expect(await text(withFiles, '.gitattributes')).toBe('*.weights filter=lfs diff=lfs merge=lfs -text\n');
+    expect(await text(withFiles, 'config/settings.json')).toBe('{"a":1}');
+    expect(await text(withFiles, 'README.md')).toMatch(/^---\n(?:.*\n)*license: mit\n(?:.*\n)*---\n/);
+    const info = await t.http().get(`/api/models/${withFiles.name}`).set('Authorization', `Bearer ${u.token}`).expect(200);
+    expect(info.body.cardData?.license).toBe('mit');
+    const titles: string[] = [];
+    for await (const c of listCommits({ repo: withFiles, ...creds })) titles.push(c.title);
+    expect(titles).toHaveLength(1);
+
+    const space = { type: 'space' as const, name: `${u.username}/${uniqueName('js-space')}` };
+    await createRepo({ repo: space, ...creds, sdk: 'gradio' });
+    expect(await text(space, 'README.md')).toMatch(/^---\n(?:.*\n)*sdk: gradio\n(?:.*\n)*---\n/);
+
+    const plain = { type: 'model' as const, name: `${u.username}/${uniqueName('js-plain')}` };
+    await createRepo({ repo: plain, ...creds });
+    expect(await fileExists({ repo: plain, ...creds, path: 'README.md' })).toBe(false);
+  });
 });

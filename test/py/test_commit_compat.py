@@ -1,7 +1,8 @@
 """Commits as huggingface_hub makes them, where it relies on the Hub's exact answers: preupload's
 `shouldIgnore` (.gitignore, never "unchanged") and `oid` (what the client compares to skip an
 unchanged file), binary files going to LFS, empty files, folder deletes, PRs on someone else's
-repository, odd paths, and the error texts the client shows. Both client versions run these."""
+repository, odd paths, the error texts the client shows, and a new space's README. Both client
+versions run these."""
 
 from __future__ import annotations
 
@@ -186,3 +187,13 @@ def test_a_missing_repository_at_preupload_adds_nothing_to_the_clients_message(u
     assert "Repository Not Found for url" in message and "/preupload/" in message
     # The server's text adds nothing to the client's own (which it then leaves out): said once.
     assert message.lower().count("not found") == 1, message
+
+
+def test_a_new_space_has_a_readme_naming_its_sdk(user, tmp_path):
+    api, name = user
+    space = f"{name}/{unique('space')}"
+    api.create_repo(space, repo_type="space", space_sdk="gradio")
+    with open(api.hf_hub_download(space, "README.md", repo_type="space", cache_dir=tmp_path), encoding="utf-8") as f:
+        readme = f.read()
+    assert readme.startswith("---\n") and "\nsdk: gradio\n" in readme
+    assert api.space_info(space).card_data.sdk == "gradio"

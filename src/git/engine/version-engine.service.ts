@@ -46,7 +46,11 @@ export class VersionEngine {
     for (const f of files) {
       const blob = await this.objects.prepare('blob', f.content);
       rows.push(blob);
-      await editor.put(normaliseRepoPath(f.path), '100644', blob.oid);
+      try {
+        await editor.put(normaliseRepoPath(f.path), '100644', blob.oid);
+      } catch (err) {
+        throw err instanceof PathConflictError ? pathConflict(err.message) : err;
+      }
     }
     const { commitOid } = await this.writeCommit(m, repoId, editor, rows, [], author, message);
     await this.refs.create(m, repoId, `refs/heads/${branch}`, commitOid);

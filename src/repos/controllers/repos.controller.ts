@@ -16,7 +16,7 @@ export class ReposController {
   @Post('create')
   @HttpCode(200)
   @Authenticated('write')
-  @ApiOperation({ summary: 'Create a repository with its first commit (.gitattributes); 409 with its url when it exists' })
+  @ApiOperation({ summary: 'Create a repository with its first commit (.gitattributes, README.md for a space or a license, the given files); 409 with its url when it exists' })
   @ApiOkResponse({ type: CreateRepoResponseDto })
   async createRepo(@CurrentPrincipal() principal: Principal, @Body() body: CreateRepoDto): Promise<CreateRepoResponseDto> {
     const repo = await this.repos.create(principal, {
@@ -25,6 +25,8 @@ export class ReposController {
       type: body.type ?? 'model',
       private: isPrivate(body) ?? false,
       sdk: body.sdk,
+      license: body.license,
+      files: body.files?.map((f) => ({ path: f.path, content: Buffer.from(f.content, 'base64') })),
     });
     return { url: this.repos.url(repo), name: repoId(repo), id: repoId(repo) };
   }
