@@ -15,7 +15,7 @@ import {
   type ShardXorbInput,
   type XetHash,
 } from '../../src/xet/codec';
-import { XORB_BODY_LIMIT } from '../../src/xet/cas/xet-xorbs.service';
+import { DEDUP_ANSWER_VALID_SECONDS, XORB_BODY_LIMIT } from '../../src/xet/cas/xet-xorbs.service';
 import { XetTokenService } from '../../src/xet/tokens/xet-token.service';
 import { createUserWithToken, TestUser, uniqueName } from '../support/accounts';
 import { expectHfError } from '../support/hf-error';
@@ -320,6 +320,10 @@ describe('Xet CAS uploads (xorbs, shards, global dedup)', () => {
         expect(shard.xorbs[0].chunks.map((c) => [hashToHex(c.chunkHash), c.unpackedSegmentBytes])).toEqual(up.chunks.map((c) => [hashToHex(c.hash), c.size]));
         expect(shard.xorbs[0].numBytesOnDisk).toBe(up.xorb.bytes.length);
         expect(shard.footer!.chunkHashHmacKey).toEqual(new Uint8Array(32));
+        // A finite expiry: how long the client may dedup against this answer (what xorb GC must wait out).
+        const now = BigInt(Math.floor(Date.now() / 1000));
+        expect(shard.footer!.shardKeyExpiry).toBeGreaterThan(now);
+        expect(shard.footer!.shardKeyExpiry).toBeLessThanOrEqual(now + BigInt(DEDUP_ANSWER_VALID_SECONDS) + 5n);
       }
       expect((await dedup(await xetToken(bob, bobRepo, 'read'), up.chunks[0].hash)).status).toBe(404);
       expect((await dedup(await xetToken(bob, bobRepo), up.chunks[0].hash)).status).toBe(404);
