@@ -120,4 +120,26 @@ describe('@huggingface/hub repositories', () => {
     await createRepo({ repo: plain, ...creds });
     expect(await fileExists({ repo: plain, ...creds, path: 'README.md' })).toBe(false);
   });
+
+  it('commit: an empty file is an empty blob, and deleting a folder by its name (no slash) deletes it', async () => {
+    const repo = { type: 'model' as const, name: `${u.username}/${uniqueName('js-edge')}` };
+    const creds = { accessToken: u.token, hubUrl: t.baseUrl };
+    await createRepo({ repo, ...creds });
+    await commit({
+      repo,
+      ...creds,
+      title: 'files',
+      operations: [
+        { operation: 'addOrUpdate', path: 'empty.txt', content: new Blob([]) },
+        { operation: 'addOrUpdate', path: 'folder/a.txt', content: new Blob(['a']) },
+        { operation: 'addOrUpdate', path: 'folder/sub/b.txt', content: new Blob(['b']) },
+      ],
+      useXet: false,
+    });
+    expect(await (await downloadFile({ repo, ...creds, path: 'empty.txt' }))!.text()).toBe('');
+    await commit({ repo, ...creds, title: 'drop the folder', operations: [{ operation: 'delete', path: 'folder' }], useXet: false });
+    const files: string[] = [];
+    for await (const f of listFiles({ repo, ...creds, recursive: true })) files.push(f.path);
+    expect(files.sort()).toEqual(['.gitattributes', 'empty.txt']);
+  });
 });

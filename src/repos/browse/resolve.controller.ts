@@ -157,6 +157,13 @@ export class ResolveController {
     // If-Range: the range only applies to the version the client already has part of.
     const ifRange = req.get('if-range');
     if (range !== undefined && ifRange !== undefined && !etagMatches(ifRange, etag)) range = undefined;
+    // No range of an empty file is satisfiable, and a server may ignore Range: the whole (empty)
+    // file answers. @huggingface/hub probes every download with `bytes=0-0` and reads the size
+    // from Content-Range, which therefore comes along (`bytes */0`).
+    if (range === 'unsatisfiable' && size === 0) {
+      range = undefined;
+      res.setHeader('Content-Range', 'bytes */0');
+    }
     if (range === 'unsatisfiable') {
       res.setHeader('Content-Range', `bytes */${size}`);
       throw new RangeNotSatisfiableError(`Range ${String(req.get('range')).slice(0, 100)} is outside the file (${size} bytes)`);
