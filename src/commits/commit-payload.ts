@@ -35,7 +35,8 @@ export function parseCommitLine(line: string, index: number): { header: CommitHe
     }
     case 'file': {
       const path = normaliseRepoPath(str(v.path, index, 'path', true)!);
-      const content = str(v.content, index, 'content', true)!;
+      // An empty content is an empty file (a valid blob), so only its absence is refused.
+      const content = str(v.content, index, 'content', true, true)!;
       const encoding = str(v.encoding, index, 'encoding') ?? 'base64';
       if (encoding !== 'base64') throw bad(index, 'encoding must be "base64"');
       if (content.length % 4 !== 0 || !BASE64.test(content)) throw bad(index, 'content is not valid base64');
@@ -70,13 +71,13 @@ export function parseCommitLine(line: string, index: number): { header: CommitHe
   }
 }
 
-function str(value: unknown, index: number, field: string, required = false): string | undefined {
+function str(value: unknown, index: number, field: string, required = false, emptyAllowed = false): string | undefined {
   if (value === undefined || value === null) {
     if (required) throw bad(index, `is missing "${field}"`);
     return undefined;
   }
   if (typeof value !== 'string') throw bad(index, `"${field}" must be a string`);
-  if (required && value.length === 0) throw bad(index, `"${field}" must not be empty`);
+  if (required && !emptyAllowed && value.length === 0) throw bad(index, `"${field}" must not be empty`);
   return value;
 }
 

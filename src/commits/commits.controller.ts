@@ -18,7 +18,7 @@ export class CommitsController {
 
   @Post(':namespace/:repo/preupload/*revision')
   @HttpCode(200)
-  @RepoAccess('write')
+  @RepoAccess('write', { pullRequest: true })
   @ApiOperation({ summary: 'For each file to upload: regular or LFS, and whether the same content is already there' })
   @ApiOkResponse({ type: PreuploadResponseDto })
   preupload(@CurrentRepo() repo: RepoRecord, @Param('revision') revision: string[], @Body() body: PreuploadDto): Promise<PreuploadResponseDto> {
@@ -27,10 +27,11 @@ export class CommitsController {
 
   @Post(':namespace/:repo/commit/*revision')
   @HttpCode(200)
-  @RepoAccess('write')
+  @RepoAccess('write', { pullRequest: true })
   @ApiOperation({
     summary: 'Create a commit from an NDJSON stream: a header line, then file, lfsFile, deletedFile, deletedFolder and copyFile lines',
-    description: 'A stale header.parentCommit answers 412; without it, the commit is applied on the current head.',
+    description:
+      'A stale header.parentCommit answers 412; without it, the commit is applied on the current head. With create_pr the commit lands only on a new refs/pr/N, and anyone who may read the repository may make it.',
   })
   @ApiConsumes('application/x-ndjson')
   @ApiBody({

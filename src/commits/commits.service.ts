@@ -4,20 +4,32 @@ import type { Principal } from '../auth/principal';
 import type { HangarConfig } from '../core/config/config';
 import { InjectConfig } from '../core/config/config.module';
 import { BadRequestError, DomainError } from '../core/errors/domain-error';
-import type { PathOperation } from '../git/engine/engine.types';
+import type { PathOperation, RepoEntry } from '../git/engine/engine.types';
 import { normaliseRepoPath } from '../git/engine/paths';
 import { VersionEngine } from '../git/engine/version-engine.service';
-import { hashObject } from '../git/codec/hash';
 import { repoWebPath, type RepoRecord } from '../repos/repo.types';
 import { ReposService } from '../repos/repos.service';
 import { LfsService } from '../lfs/lfs.service';
 import { parseCommitLine, type CommitHeader } from './commit-payload';
 import { lfsPatternsOf, matchesAny } from './gitattributes';
+import { GitIgnore } from './gitignore';
+import { MAX_POINTER_BYTES, parsePointer } from '../lfs/lfs-pointer';
 import { isLfsBySettings } from '../repos/lfs-settings';
 import { LineTooLongError, readLines } from './ndjson';
 import type { CommitResponseDto, PreuploadDto, PreuploadResponseDto } from './dto/commits.dto';
 
 const MAX_OPERATIONS = 100_000;
+
+/**
+ * Binary files from this size go to LFS whatever the threshold, as on the Hub (which refuses
+ * binary files over 1 MB in plain git: huggingface_hub PR #657's note).
+ */
+const BINARY_LFS_MIN_BYTES = 1_000_000;
+
+/** git's own binary test (buffer_is_binary): a NUL byte in the first bytes, here the client's 512-byte sample. */
+function looksBinary(sampleBase64: string | undefined): boolean {
+  return sampleBase64 !== undefined && Buffer.from(sampleBase64, 'base64').includes(0);
+}
 
 /** The HF commit API over the version engine: preupload decisions and streamed NDJSON commits. */
 @Injectable()
@@ -29,27 +41,42 @@ export class CommitsService {
     private readonly lfs: LfsService,
   ) {}
 
+  /**
+   * For each file: how to upload it, whether `.gitignore` excludes it (`shouldIgnore`: the
+   * client then leaves it out of the commit; it never means "unchanged"), and the id of what is
+   * at its path now (`oid`), which the client compares with its own to skip unchanged files:
+   * the git blob id of a regular file, the sha256 of an LFS file's content.
+   */
   async preupload(repo: RepoRecord, revision: string, body: PreuploadDto): Promise<PreuploadResponseDto> {
     const { commitOid } = await this.engine.resolveRevision(repo, revision);
-    const attributes = await this.engine.entryAt(repo.id, commitOid, '.gitattributes');
-    const patterns = lfsPatternsOf(
-      body.gitAttributes ?? (attributes?.type === 'file' ? (await this.engine.readBlob(repo.id, attributes.oid)).toString('utf8') : ''),
-    );
+    const patterns = lfsPatternsOf(body.gitAttributes ?? (await this.textAt(repo, commitOid, '.gitattributes')));
+    const ignore = new GitIgnore(body.gitIgnore ?? (await this.textAt(repo, commitOid, '.gitignore')));
     const lfsSettings = await this.repos.lfsSettings(repo);
     const files = await Promise.all(
       body.files.map(async (f) => {
         const path = normaliseRepoPath(f.path);
         const existing = await this.engine.entryAt(repo.id, commitOid, path);
-        const current = existing?.type === 'file' ? existing : null;
-        const uploadMode: 'regular' | 'lfs' =
-          isLfsBySettings(path, f.size, lfsSettings.threshold.effective, lfsSettings.suffixRules.effective) || matchesAny(path, patterns) ? 'lfs' : 'regular';
-        // The whole content is known only when the sample holds all of it.
-        const sample = f.sample !== undefined ? Buffer.from(f.sample, 'base64') : null;
-        const sameContent = current !== null && sample !== null && sample.length === f.size && hashObject('blob', sample) === current.oid;
-        return { path: f.path, uploadMode, shouldIgnore: sameContent, oid: current?.oid ?? null };
+        const lfs =
+          isLfsBySettings(path, f.size, lfsSettings.threshold.effective, lfsSettings.suffixRules.effective) ||
+          matchesAny(path, patterns) ||
+          (f.size >= BINARY_LFS_MIN_BYTES && looksBinary(f.sample));
+        const uploadMode: 'regular' | 'lfs' = lfs ? 'lfs' : 'regular';
+        return { path: f.path, uploadMode, shouldIgnore: ignore.ignores(path), oid: existing?.type === 'file' ? await this.contentId(repo, existing) : null };
       }),
     );
     return { files, commitOid };
+  }
+
+  /** The text of a file at a commit, '' when there is none. */
+  private async textAt(repo: RepoRecord, commitOid: string, path: string): Promise<string> {
+    const entry = await this.engine.entryAt(repo.id, commitOid, path);
+    return entry?.type === 'file' ? (await this.engine.readBlob(repo.id, entry.oid)).toString('utf8') : '';
+  }
+
+  /** What huggingface_hub compares to skip an unchanged file: an LFS pointer's sha256, else the git blob id. */
+  private async contentId(repo: RepoRecord, entry: RepoEntry): Promise<string> {
+    if (entry.size > MAX_POINTER_BYTES) return entry.oid;
+    return parsePointer(await this.engine.readBlob(repo.id, entry.oid))?.oid ?? entry.oid;
   }
 
   async commit(principal: Principal, repo: RepoRecord, revision: string, body: Readable, createPr: boolean, baseUrl: string): Promise<CommitResponseDto> {

@@ -9,7 +9,7 @@ import type { Principal } from '../auth/principal';
 import { VersionEngine } from '../git/engine/version-engine.service';
 import { RepoAccessService, repoNotFound, type RepoPermission } from './access/repo-access.service';
 import { readmeFrontMatter, tagsFromCard } from './card-data';
-import { defaultGitattributes } from './default-files';
+import { defaultGitattributes, defaultReadme } from './default-files';
 import { effectiveLfsSettings } from './lfs-settings';
 import { assertValidRepoName, splitRepoId } from './repo-names';
 import { repoWebPath, type RepoRecord, type RepoType } from './repo.types';
@@ -44,8 +44,17 @@ export class ReposService {
     return `${baseUrl}${repoWebPath(repo)}`;
   }
 
-  /** `private` unset: the owning organization's default (public for a user's namespace). `baseUrl`: for the url of an existing repository in the 409. */
-  async create(principal: Principal, input: { name: string; organization?: string | null; type: RepoType; private?: boolean; sdk?: string | null }, baseUrl: string): Promise<RepoRecord> {
+  /**
+   * A new repository and its first commit: the default `.gitattributes` (unless `files` brings
+   * one), a README.md when there is front matter to write (a space's SDK, a license), then `files`.
+   * `private` unset: the owning organization's default (public for a user's namespace).
+   * `baseUrl`: for the url of an existing repository in the 409.
+   */
+  async create(
+    principal: Principal,
+    input: { name: string; organization?: string | null; type: RepoType; private?: boolean; sdk?: string | null; license?: string | null; files?: { path: string; content: Buffer }[] },
+    baseUrl: string,
+  ): Promise<RepoRecord> {
     const { namespace, name } = splitRepoId(input.name, input.organization ?? principal.user.name);
     assertValidRepoName(name);
     const ns = await this.namespace(namespace);
@@ -56,9 +65,7 @@ export class ReposService {
     try {
       const id = await this.repos.transaction(async (m) => {
         const repoId = await this.repos.insert(m, { type: input.type, namespaceId: ns.id, name, private: isPrivate, sdk: input.type === 'space' ? (input.sdk ?? null) : null, createdBy: principal.user.id });
-        await this.engine.initRepository(m, repoId, 'main', { name: principal.user.name, email: principal.user.email }, 'initial commit\n', [
-          { path: '.gitattributes', content: defaultGitattributes(input.type) },
-        ]);
+        await this.engine.initRepository(m, repoId, 'main', { name: principal.user.name, email: principal.user.email }, 'initial commit\n', firstFiles(input, name));
         return repoId;
       });
       const repo = (await this.repos.findById(id))!;
@@ -77,7 +84,7 @@ export class ReposService {
   /** The repository, when the principal has `permission` on it (RepoAccess rules; else 404 / 403). */
   async findWith(principal: Principal | null, permission: RepoPermission, type: RepoType, namespace: string, name: string): Promise<RepoRecord> {
     const repo = await this.repos.find(type, namespace, name);
-    if (!repo) throw repoNotFound(`${namespace}/${name}`, principal);
+    if (!repo) throw repoNotFound(principal);
     await this.access.assert(principal, repo, permission, `${namespace}/${name}`);
     return repo;
   }
@@ -97,11 +104,11 @@ export class ReposService {
     const ns = await this.namespace(dst.namespace);
     await this.access.assertCanCreateIn(principal, ns.id, ns.name);
     const clash = await this.repos.find(type, ns.name, dst.name);
-    if (clash && clash.id !== repo.id) throw this.exists(clash, baseUrl);
+    if (clash && clash.id !== repo.id) throw this.moveTargetExists(type, `${ns.name}/${dst.name}`);
     try {
       await this.repos.transaction((m) => this.repos.move(m, repo, ns.id, dst.name));
     } catch (err) {
-      if (isUniqueViolation(err, 'repositories_type_ns_name_key')) throw new ConflictError(`Repository ${to} already exists`, 'RepoExists');
+      if (isUniqueViolation(err, 'repositories_type_ns_name_key')) throw this.moveTargetExists(type, `${ns.name}/${dst.name}`);
       throw err;
     }
     return (await this.repos.findById(repo.id))!;
@@ -148,6 +155,11 @@ export class ReposService {
     await this.listing.updateCard(repo.id, d.sha, d.cardData, d.tags);
   }
 
+  /** The Hub's words, which the clients show as they are. */
+  private moveTargetExists(type: RepoType, id: string): ConflictError {
+    return new ConflictError(`A ${type} repository called ${id} already exists`, 'RepoExists');
+  }
+
   private exists(repo: RepoRecord, baseUrl: string): ConflictError {
     return new ConflictError(`You already created this ${repo.type} repo: ${repo.namespace}/${repo.name}`, 'RepoExists', { url: this.url(baseUrl, repo) });
   }
@@ -157,4 +169,13 @@ export class ReposService {
     if (!ns) throw new NotFoundError(`Namespace "${name}" not found`, 'NamespaceNotFound');
     return ns;
   }
+}
+
+/** The files of a new repository's first commit: what the caller gave wins over the defaults. */
+function firstFiles(input: { type: RepoType; sdk?: string | null; license?: string | null; files?: { path: string; content: Buffer }[] }, name: string) {
+  const files = new Map<string, Buffer>([['.gitattributes', defaultGitattributes(input.type)]]);
+  const readme = defaultReadme(input.type, name, input);
+  if (readme) files.set('README.md', readme);
+  for (const f of input.files ?? []) files.set(f.path.replace(/^\.\//, ''), f.content);
+  return [...files].map(([path, content]) => ({ path, content }));
 }

@@ -206,7 +206,12 @@ describe.each(DRIVERS)('git LFS batch API on the $name store', (driver) => {
     expect((await t.http().post(`/${id}.git/info/lfs/objects/batch`).set('Accept', 'text/html').set('Authorization', `Bearer ${alice.token}`).send({ operation: 'download', objects: [] })).status).toBe(406);
     const reader = await createUserWithToken(t, uniqueName('ro'), 'read');
     expect((await batch(reader, id, { operation: 'upload', objects: [{ oid: 'b'.repeat(64), size: 1 }] })).status).toBe(403);
-    expect((await batch(bob, id, { operation: 'upload', objects: [{ oid: 'b'.repeat(64), size: 1 }] })).status).toBe(403);
+    // Another user with a write token may upload for a pull request (nothing lands without a commit
+    // that needs its own right), but only to a repository they may read.
+    expect((await batch(bob, id, { operation: 'upload', objects: [{ oid: 'b'.repeat(64), size: 1 }] })).status).toBe(200);
+    const hidden = uniqueName('err-private');
+    await createRepo(t, alice.token, hidden, { private: true }).expect(200);
+    expect((await batch(bob, `${alice.username}/${hidden}`, { operation: 'upload', objects: [{ oid: 'b'.repeat(64), size: 1 }] })).status).toBe(404);
   });
 });
 

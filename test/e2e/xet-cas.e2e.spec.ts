@@ -15,7 +15,7 @@ import {
   type ShardXorbInput,
   type XetHash,
 } from '../../src/xet/codec';
-import { XORB_BODY_LIMIT } from '../../src/xet/cas/xet-xorbs.service';
+import { DEDUP_ANSWER_VALID_SECONDS, XORB_BODY_LIMIT } from '../../src/xet/cas/xet-xorbs.service';
 import { XetTokenService } from '../../src/xet/tokens/xet-token.service';
 import { createUserWithToken, TestUser, uniqueName } from '../support/accounts';
 import { expectHfError } from '../support/hf-error';
@@ -279,6 +279,20 @@ describe('Xet CAS uploads (xorbs, shards, global dedup)', () => {
       expectHfError(await postShard(await xetToken(alice, privateRepo, 'read'), shardOf([up.file()])), 403, 'ReadOnlyToken');
     });
 
+    it('a xorb stays usable by its uploader after the repository holding it is deleted, and by nobody else', async () => {
+      // hf_xet remembers the xorbs it uploaded and names them in later shards without sending them.
+      const gone = uniqueName('xet-gone');
+      await createRepo(t, alice.token, gone).expect(200);
+      const up = prepare();
+      await uploadXorb(alice, `${alice.username}/${gone}`, up);
+      await t.http().delete('/api/repos/delete').set('Authorization', `Bearer ${alice.token}`).send({ name: gone, type: 'model' }).expect(200);
+      expectHfError(await postShard(await xetToken(bob, bobRepo), shardOf([up.file()])), 400, 'UnknownXorb');
+      await postShard(await xetToken(alice, privateRepo), shardOf([up.file()], [up.listing()])).expect(200);
+      await commit(t, alice.token, privateRepo, [header('again'), { key: 'lfsFile', value: { path: 'again.bin', algo: 'sha256', oid: sha256(up.data), size: up.data.length } }]).expect(200);
+      const res = await t.http().get(`/${privateRepo}/resolve/main/again.bin`).set('Authorization', `Bearer ${alice.token}`).buffer(true).expect(200);
+      expect(sha256(res.body)).toBe(sha256(up.data));
+    });
+
     it('builds on a xorb of a public repository (what global dedup hands out)', async () => {
       const up = prepare();
       await uploadXorb(alice, publicRepo, up);
@@ -306,6 +320,10 @@ describe('Xet CAS uploads (xorbs, shards, global dedup)', () => {
         expect(shard.xorbs[0].chunks.map((c) => [hashToHex(c.chunkHash), c.unpackedSegmentBytes])).toEqual(up.chunks.map((c) => [hashToHex(c.hash), c.size]));
         expect(shard.xorbs[0].numBytesOnDisk).toBe(up.xorb.bytes.length);
         expect(shard.footer!.chunkHashHmacKey).toEqual(new Uint8Array(32));
+        // A finite expiry: how long the client may dedup against this answer (what xorb GC must wait out).
+        const now = BigInt(Math.floor(Date.now() / 1000));
+        expect(shard.footer!.shardKeyExpiry).toBeGreaterThan(now);
+        expect(shard.footer!.shardKeyExpiry).toBeLessThanOrEqual(now + BigInt(DEDUP_ANSWER_VALID_SECONDS) + 5n);
       }
       expect((await dedup(await xetToken(bob, bobRepo, 'read'), up.chunks[0].hash)).status).toBe(404);
       expect((await dedup(await xetToken(bob, bobRepo), up.chunks[0].hash)).status).toBe(404);

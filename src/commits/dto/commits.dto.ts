@@ -25,8 +25,13 @@ export class PreuploadDto {
 export class PreuploadResultFileDto {
   @ApiProperty({ example: 'config.json' }) path: string;
   @ApiProperty({ enum: ['regular', 'lfs'] }) uploadMode: 'regular' | 'lfs';
-  @ApiProperty({ example: false }) shouldIgnore: boolean;
-  @ApiPropertyOptional({ description: 'git blob id of the file now at this path, if any', nullable: true, type: String }) oid?: string | null;
+  @ApiProperty({ example: false, description: 'The repository\'s .gitignore (or the request\'s gitIgnore) excludes this path' }) shouldIgnore: boolean;
+  @ApiPropertyOptional({
+    description: 'What is at this path now, if anything: the sha256 of an LFS file\'s content, else the git blob id',
+    nullable: true,
+    type: String,
+  })
+  oid?: string | null;
 }
 
 export class PreuploadResponseDto {

@@ -30,7 +30,7 @@ export interface HangarConfig {
   commits: {
     /** One NDJSON line of a commit payload may not exceed this (413 beyond). */
     maxLineBytes: number;
-    /** Files at least this large are uploaded as LFS (preupload's uploadMode). */
+    /** Files at least this large are uploaded as LFS (preupload's uploadMode; binary files from 1 MB whatever this says). */
     lfsThresholdBytes: number;
     /** Part size offered to clients that ask for the HF multipart transfer (S3: 5 MiB minimum). */
     lfsMultipartChunkBytes: number;

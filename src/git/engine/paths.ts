@@ -1,17 +1,24 @@
-import { BadRequestError } from '../../core/errors/domain-error';
+import { BadRequestError, DomainError } from '../../core/errors/domain-error';
 
 const MAX_PATH_BYTES = 1024;
 const MAX_SEGMENT_BYTES = 255;
 
 /**
  * A repository path as the HF API takes it: relative, `/`-separated, no empty, `.` or `..`
- * segment, no backslash or control character, and nothing inside `.git/`.
- * Returns the path without a leading `./` or trailing `/`; throws a 400 naming the problem.
+ * segment, no control character, and nothing inside `.git/`. A backslash is an ordinary
+ * character (`folder/..\\x` is a file name, as on the Hub), except that a path starting with
+ * `..\\` is refused like `../`: on Windows it would resolve outside the repository.
+ * Returns the path without a leading `./` or trailing `/`; throws a 400 naming the problem, or
+ * 422 for a path that climbs out of the repository (the Hub's answer).
  */
 export function normaliseRepoPath(raw: string, what = 'path'): string {
   const path = raw.replace(/^\.\//, '').replace(/\/+$/, '');
+  const message = (problem: string) => `Invalid ${what} ${JSON.stringify(raw.slice(0, 200))}: ${problem}`;
+  if (path.startsWith('..\\') || path.split('/').includes('..')) {
+    throw new DomainError(422, 'InvalidPath', message('it resolves outside the repository'));
+  }
   const problem = pathProblem(path);
-  if (problem) throw new BadRequestError(`Invalid ${what} ${JSON.stringify(raw.slice(0, 200))}: ${problem}`, 'InvalidPath');
+  if (problem) throw new BadRequestError(message(problem), 'InvalidPath');
   return path;
 }
 
@@ -19,10 +26,9 @@ function pathProblem(path: string): string | null {
   if (path.length === 0) return 'it is empty';
   if (Buffer.byteLength(path) > MAX_PATH_BYTES) return `it is longer than ${MAX_PATH_BYTES} bytes`;
   if (path.startsWith('/')) return 'it must be relative';
-  if (path.includes('\\')) return 'backslashes are not allowed';
   if (/[\x00-\x1f\x7f]/.test(path)) return 'control characters are not allowed';
   for (const segment of path.split('/')) {
-    if (segment === '' || segment === '.' || segment === '..') return 'empty, "." and ".." segments are not allowed';
+    if (segment === '' || segment === '.') return 'empty and "." segments are not allowed';
     if (segment.toLowerCase() === '.git') return '".git" is reserved';
     if (Buffer.byteLength(segment) > MAX_SEGMENT_BYTES) return `a segment is longer than ${MAX_SEGMENT_BYTES} bytes`;
   }

@@ -62,8 +62,12 @@ export class TreeEditor {
     dir.oid = null;
   }
 
-  /** Removes a file (`folder` false) or a whole folder; empty parent folders disappear, as in git. */
-  async remove(path: string, folder: boolean): Promise<void> {
+  /**
+   * Removes what is at `path`: a file or a whole folder (`folderOnly` refuses a file, as
+   * `deletedFolder` does; a `deletedFile` naming a folder deletes it, as on the Hub). Empty
+   * parent folders disappear, as in git.
+   */
+  async remove(path: string, folderOnly: boolean): Promise<void> {
     const parts = path.split('/');
     const chain: DirNode[] = [this.root];
     for (const part of parts.slice(0, -1)) {
@@ -74,7 +78,7 @@ export class TreeEditor {
     const parent = chain[chain.length - 1];
     const entries = await this.load(parent);
     const leaf = entries.get(parts[parts.length - 1]);
-    if (!leaf || (leaf.kind === 'dir') !== folder) throw new PathMissingError(path);
+    if (!leaf || (folderOnly && leaf.kind !== 'dir')) throw new PathMissingError(path);
     entries.delete(parts[parts.length - 1]);
     for (let i = chain.length - 1; i >= 0; i--) {
       chain[i].oid = null;

@@ -9,7 +9,7 @@ import type { TreeEntry } from '../codec/tree';
 import type { StoredObjectRow } from './git-objects.repository';
 import { GitCommitsRepository } from './git-commits.repository';
 import { GitRefsRepository } from './git-refs.repository';
-import { entryNotFound, parentCommitMismatch, pathConflict, revisionNotFound } from './engine-errors';
+import { cannotDeleteDefaultBranch, entryNotFound, parentCommitMismatch, pathConflict, refExists, revisionNotFound, unknownRefToDelete } from './engine-errors';
 import type { Author, CommitInfo, CommitInput, CommitResult, PreparedBlob, RefInfo, RepoEntry, ResolvedRevision } from './engine.types';
 import { LruCache } from './lru-cache';
 import { ObjectDatabase } from './object-database';
@@ -46,7 +46,11 @@ export class VersionEngine {
     for (const f of files) {
       const blob = await this.objects.prepare('blob', f.content);
       rows.push(blob);
-      await editor.put(normaliseRepoPath(f.path), '100644', blob.oid);
+      try {
+        await editor.put(normaliseRepoPath(f.path), '100644', blob.oid);
+      } catch (err) {
+        throw err instanceof PathConflictError ? pathConflict(err.message) : err;
+      }
     }
     const { commitOid } = await this.writeCommit(m, repoId, editor, rows, [], author, message);
     await this.refs.create(m, repoId, `refs/heads/${branch}`, commitOid);
@@ -70,7 +74,7 @@ export class VersionEngine {
     return this.db.transaction(async (m) => {
       const head = await this.refs.lock(m, input.repoId, targetRef);
       if (!head) throw revisionNotFound(input.revision);
-      if (input.parentCommit && !sameCommit(input.parentCommit, head)) throw parentCommitMismatch(input.parentCommit, head);
+      if (input.parentCommit && !sameCommit(input.parentCommit, head)) throw parentCommitMismatch();
       const base = await this.commitInfo(input.repoId, head, m);
       const editor = new TreeEditor((oid) => this.objects.readTree(input.repoId, oid, m), base.treeOid);
       const rows = [...prepared.values()];
@@ -256,19 +260,34 @@ export class VersionEngine {
     );
   }
 
-  async createBranch(repoId: number, branch: string, startingPoint: Oid, existOk: boolean): Promise<void> {
+  /**
+   * Creates a branch at `start`: a commit, or `{ empty }`: a new parentless commit with an empty
+   * tree by that author. An existing branch is an error, left as it is (`existOk`), or moved to
+   * the new start (`overwrite`).
+   */
+  async createBranch(repoId: number, branch: string, start: Oid | { empty: Author }, opts: { existOk: boolean; overwrite: boolean }): Promise<void> {
     assertValidRefName(branch);
+    const ref = `refs/heads/${branch}`;
     await this.db.transaction(async (m) => {
-      if (!(await this.refs.create(m, repoId, `refs/heads/${branch}`, startingPoint)) && !existOk) {
-        throw new ConflictError(`Branch "${branch}" already exists`, 'BranchExists');
+      const target = typeof start === 'string' ? start : await this.emptyCommit(m, repoId, start.empty);
+      if (await this.refs.create(m, repoId, ref, target)) return;
+      if (opts.overwrite) {
+        const current = await this.refs.lock(m, repoId, ref);
+        if (current && (await this.refs.compareAndSwap(m, repoId, ref, current, target))) return;
       }
+      if (!opts.existOk) throw refExists(ref, 'BranchExists');
     });
   }
 
+  private async emptyCommit(m: EntityManager, repoId: number, author: Author): Promise<Oid> {
+    const { commitOid } = await this.writeCommit(m, repoId, new TreeEditor(async () => [], null), [], [], author, 'Create empty branch\n');
+    return commitOid;
+  }
+
   async deleteBranch(repoId: number, branch: string, defaultBranch: string): Promise<void> {
-    if (branch === defaultBranch) throw new BadRequestError(`The default branch "${branch}" cannot be deleted`, 'DefaultBranch');
+    if (branch === defaultBranch) throw cannotDeleteDefaultBranch(branch);
     const deleted = await this.db.transaction((m) => this.refs.delete(m, repoId, `refs/heads/${branch}`));
-    if (!deleted) throw revisionNotFound(branch);
+    if (!deleted) throw unknownRefToDelete(branch);
   }
 
   /** A lightweight tag, or an annotated one (a tag object) when a message is given. */
@@ -292,7 +311,7 @@ export class VersionEngine {
 
   async deleteTag(repoId: number, tag: string): Promise<void> {
     const deleted = await this.db.transaction((m) => this.refs.delete(m, repoId, `refs/tags/${tag}`));
-    if (!deleted) throw new NotFoundError(`Tag "${tag.slice(0, 200)}" not found`, 'RevisionNotFound');
+    if (!deleted) throw unknownRefToDelete(tag);
   }
 
   /** Follows annotated tags down to the commit they name. */

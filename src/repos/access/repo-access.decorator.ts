@@ -7,6 +7,7 @@ import { RepoAccessGuard } from './repo-access.guard';
 
 export const REPO_PERMISSION = 'hangar:repo-permission';
 export const REPO_CHALLENGE = 'hangar:repo-challenge';
+export const REPO_PR_QUERY = 'hangar:repo-pr-query';
 
 /**
  * git and git-lfs ask for credentials only after a 401 carrying a challenge header, so their
@@ -16,12 +17,14 @@ export type AuthChallenge = 'git' | 'lfs';
 
 /**
  * The route acts on the repository named by its `:namespace` and `:repo` params (type from the
- * URL prefix); RepoAccessGuard loads it and checks the permission.
+ * URL prefix); RepoAccessGuard loads it and checks the permission. `pullRequest`: with a true
+ * `create_pr` query the route only prepares or makes a pull request, which needs `contribute`.
  */
-export function RepoAccess(permission: RepoPermission, options: { challenge?: AuthChallenge } = {}) {
+export function RepoAccess(permission: RepoPermission, options: { challenge?: AuthChallenge; pullRequest?: boolean } = {}) {
   return applyDecorators(
     SetMetadata(REPO_PERMISSION, permission),
     SetMetadata(REPO_CHALLENGE, options.challenge ?? null),
+    SetMetadata(REPO_PR_QUERY, options.pullRequest ?? false),
     UseGuards(RepoAccessGuard),
     ApiBearerAuth('bearer'),
     ApiParam({ name: 'namespace', example: 'alice' }),

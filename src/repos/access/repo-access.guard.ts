@@ -2,10 +2,11 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { AuthenticatedRequest } from '../../auth/auth.decorators';
 import { RepoRedirect } from '../../core/errors/redirect';
+import { queryBoolean } from '../../core/http/query-transforms';
 import { RepositoriesRepository } from '../repositories.repository';
 import type { RepoRecord, RepoType } from '../repo.types';
 import { DomainError, UnauthorizedError } from '../../core/errors/domain-error';
-import { REPO_CHALLENGE, REPO_PERMISSION, type AuthChallenge } from './repo-access.decorator';
+import { REPO_CHALLENGE, REPO_PERMISSION, REPO_PR_QUERY, type AuthChallenge } from './repo-access.decorator';
 import { RepoAccessService, repoNotFound, type RepoPermission } from './repo-access.service';
 
 /** Loads the repository a route names and lets the request in only with the needed permission. */
@@ -19,7 +20,9 @@ export class RepoAccessGuard implements CanActivate {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<AuthenticatedRequest & { repo?: RepoRecord }>();
-    const permission = this.reflector.get<RepoPermission>(REPO_PERMISSION, ctx.getHandler()) ?? 'read';
+    const declared = this.reflector.get<RepoPermission>(REPO_PERMISSION, ctx.getHandler()) ?? 'read';
+    const forPullRequest = this.reflector.get<boolean>(REPO_PR_QUERY, ctx.getHandler()) && queryBoolean(req.query?.create_pr) === true;
+    const permission = forPullRequest && declared === 'write' ? 'contribute' : declared;
     const challenge = this.reflector.get<AuthChallenge | null>(REPO_CHALLENGE, ctx.getHandler()) ?? null;
     try {
       return await this.check(req, permission);
@@ -44,7 +47,7 @@ export class RepoAccessGuard implements CanActivate {
         await this.access.assert(req.principal ?? null, moved, 'read', label);
         throw new RepoRedirect(redirectLocation(req.originalUrl, namespace, name, moved));
       }
-      throw repoNotFound(label, req.principal ?? null);
+      throw repoNotFound(req.principal ?? null);
     }
     await this.access.assert(req.principal ?? null, repo, permission, label);
     req.repo = repo;

@@ -130,9 +130,20 @@ export class BrowseController {
   @ApiParam({ name: 'branch', example: 'dev', description: 'Branch name (may contain slashes)' })
   @ApiBody({ type: CreateBranchDto, required: false })
   @ApiOkResponse({ type: EmptyResponseDto })
-  @ApiResponse({ status: 409, description: 'The branch exists (X-Error-Code: BranchExists)', type: HfErrorDto })
-  async createBranch(@CurrentRepo() repo: RepoRecord, @Param('branch') branch: string[] | string, @Body() body: CreateBranchDto): Promise<EmptyResponseDto> {
-    await this.browse.createBranch(repo, joined(branch), body.startingPoint, body.exist_ok === true);
+  @ApiResponse({ status: 409, description: 'The branch exists and neither exist_ok nor overwrite was given (X-Error-Code: BranchExists)', type: HfErrorDto })
+  async createBranch(
+    @CurrentPrincipal() principal: Principal,
+    @CurrentRepo() repo: RepoRecord,
+    @Param('branch') branch: string[] | string,
+    @Body() body: CreateBranchDto,
+  ): Promise<EmptyResponseDto> {
+    await this.browse.createBranch(
+      principal,
+      repo,
+      joined(branch),
+      { startingPoint: body.startingPoint, empty: body.emptyBranch === true },
+      { existOk: body.exist_ok === true, overwrite: body.overwrite === true },
+    );
     return {};
   }
 

@@ -173,6 +173,16 @@ export class CreateBranchDto {
   @IsOptional()
   @IsBoolean()
   exist_ok?: boolean;
+
+  @ApiPropertyOptional({ default: false, description: 'Start the branch with a parentless commit holding no files (startingPoint is then ignored)' })
+  @IsOptional()
+  @IsBoolean()
+  emptyBranch?: boolean;
+
+  @ApiPropertyOptional({ default: false, description: 'Move the branch to the new start when it already exists (instead of 409)' })
+  @IsOptional()
+  @IsBoolean()
+  overwrite?: boolean;
 }
 
 export class CreateTagDto {

@@ -148,9 +148,22 @@ export class BrowseService {
     return this.lfs.download(oid, filename);
   }
 
-  async createBranch(repo: RepoRecord, branch: string, startingPoint: string | undefined, existOk: boolean): Promise<void> {
-    const { commitOid } = await this.engine.resolveRevision(repo, startingPoint ?? repo.defaultBranch);
-    await this.engine.createBranch(repo.id, branch, commitOid, existOk);
+  /** From a revision (default: the default branch), or empty (a parentless commit with no files). */
+  async createBranch(
+    principal: Principal,
+    repo: RepoRecord,
+    branch: string,
+    from: { startingPoint?: string; empty: boolean },
+    opts: { existOk: boolean; overwrite: boolean },
+  ): Promise<void> {
+    // @huggingface/hub documents `overwrite` alone (no revision, not empty) on an existing branch as a no-op.
+    if (opts.overwrite && !from.empty && from.startingPoint === undefined) opts = { existOk: true, overwrite: false };
+    const start = from.empty
+      ? { empty: { name: principal.user.name, email: principal.user.email } }
+      : (await this.engine.resolveRevision(repo, from.startingPoint ?? repo.defaultBranch)).commitOid;
+    await this.engine.createBranch(repo.id, branch, start, opts);
+    // Overwriting the default branch moves the head that repo info and listings show.
+    if (opts.overwrite && branch === repo.defaultBranch) await this.repos.afterCommit(repo, `refs/heads/${branch}`);
   }
 
   deleteBranch(repo: RepoRecord, branch: string): Promise<void> {

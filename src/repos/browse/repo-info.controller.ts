@@ -55,7 +55,7 @@ export class RepoInfoController {
   @Get([':repo', ':repo/revision/*revision'])
   @ApiExcludeEndpoint() // not an operation: the answer the clients need for an id Hangar can't hold
   repoWithoutNamespace(@Param('repo') name: string, @OptionalPrincipal() principal: Principal | null): never {
-    throw repoNotFound(name, principal);
+    throw repoNotFound(principal);
   }
 
   @Put(':namespace/:repo/settings')

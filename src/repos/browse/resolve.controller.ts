@@ -128,7 +128,7 @@ export class ResolveController {
   @Get(':repo/resolve/:rev/*path')
   @ApiExcludeEndpoint() // not an operation: the answer the clients need for an id Hangar can't hold
   resolveWithoutNamespace(@Param('repo') name: string, @OptionalPrincipal() principal: Principal | null): never {
-    throw repoNotFound(name, principal);
+    throw repoNotFound(principal);
   }
 
   private async serve(req: Request, res: Response, repo: RepoRecord, rev: string, path: string, download: boolean, withBody: boolean, raw = false): Promise<void> {
@@ -169,6 +169,13 @@ export class ResolveController {
     // If-Range: the range only applies to the version the client already has part of.
     const ifRange = req.get('if-range');
     if (range !== undefined && ifRange !== undefined && !etagMatches(ifRange, etag)) range = undefined;
+    // No range of an empty file is satisfiable, and a server may ignore Range: the whole (empty)
+    // file answers. @huggingface/hub probes every download with `bytes=0-0` and reads the size
+    // from Content-Range, which therefore comes along (`bytes */0`).
+    if (range === 'unsatisfiable' && size === 0) {
+      range = undefined;
+      res.setHeader('Content-Range', 'bytes */0');
+    }
     if (range === 'unsatisfiable') {
       res.setHeader('Content-Range', `bytes */${size}`);
       throw new RangeNotSatisfiableError(`Range ${String(req.get('range')).slice(0, 100)} is outside the file (${size} bytes)`);

@@ -17,7 +17,7 @@ export class ReposController {
   @Post('create')
   @HttpCode(200)
   @Authenticated('write')
-  @ApiOperation({ summary: 'Create a repository with its first commit (.gitattributes); 409 with its url when it exists' })
+  @ApiOperation({ summary: 'Create a repository with its first commit (.gitattributes, README.md for a space or a license, the given files); 409 with its url when it exists' })
   @ApiOkResponse({ type: CreateRepoResponseDto })
   async createRepo(@CurrentPrincipal() principal: Principal, @Body() body: CreateRepoDto, @PublicBaseUrl() baseUrl: string): Promise<CreateRepoResponseDto> {
     const repo = await this.repos.create(principal, {
@@ -26,6 +26,8 @@ export class ReposController {
       type: body.type ?? 'model',
       private: isPrivate(body),
       sdk: body.sdk,
+      license: body.license,
+      files: body.files?.map((f) => ({ path: f.path, content: Buffer.from(f.content, 'base64') })),
     }, baseUrl);
     return { url: this.repos.url(baseUrl, repo), name: repoId(repo), id: repoId(repo) };
   }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBase64, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { QueryBoolean, QueryInt } from '../../core/http/query-transforms';
 import { REPO_TYPES, type RepoType } from '../repo.types';
 
@@ -11,6 +12,13 @@ export type Visibility = (typeof VISIBILITIES)[number];
 export function isPrivate(dto: { private?: boolean; visibility?: Visibility }): boolean | undefined {
   if (dto.visibility !== undefined) return dto.visibility !== 'public';
   return dto.private;
+}
+
+/** A file of the first commit, as @huggingface/hub's createRepo sends it. */
+export class CreateRepoFileDto {
+  @ApiProperty({ example: 'README.md' }) @IsString() @IsNotEmpty() @MaxLength(1024) path: string;
+  @ApiProperty({ example: 'IyBIZWxsbwo=', description: 'base64 of the content' }) @IsString() @IsBase64() content: string;
+  @ApiPropertyOptional({ enum: ['base64'], default: 'base64' }) @IsOptional() @IsIn(['base64']) encoding?: 'base64';
 }
 
 export class CreateRepoDto {
@@ -47,8 +55,21 @@ export class CreateRepoDto {
   @MaxLength(32)
   sdk?: string;
 
+  @ApiPropertyOptional({ example: 'mit', description: 'Written into the front matter of the first commit\'s README.md' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  license?: string;
+
+  @ApiPropertyOptional({ type: [CreateRepoFileDto], description: 'Committed in the first commit; a .gitattributes or README.md here replaces the default one' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
+  @Type(() => CreateRepoFileDto)
+  files?: CreateRepoFileDto[];
+
   // Accepted for compatibility with huggingface_hub, which sends them; not used yet.
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) license?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) hardware?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) storageTier?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) resourceGroupId?: string;

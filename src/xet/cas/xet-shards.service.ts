@@ -93,14 +93,15 @@ export class XetShardsService implements OnModuleInit {
 
   /**
    * The stored rows of every xorb the shard names (in terms or in its CAS section). Each must be
-   * stored and readable for the grant — unknown and unreadable answer alike — and a listed
+   * stored and readable for the grant (or uploaded by its user: hf_xet never sends again a xorb
+   * it remembers uploading) — unknown and unreadable answer alike — and a listed
    * xorb's chunks must be exactly the stored ones.
    */
   private async referencedXorbs(grant: XetGrant, shard: ParsedShard): Promise<Map<string, XorbRow>> {
     const hashes = [...new Set([...shard.xorbs.map((x) => hashToHex(x.xorbHash)), ...shard.files.flatMap((f) => f.terms.map((t) => hashToHex(t.xorbHash)))])];
     const [stored, readable] = await Promise.all([
       this.xet.findXorbs(hashes),
-      this.xet.xorbsReadableBy(hashes, grant.repoId, await this.xorbs.readableNamespaces(grant)),
+      this.xet.xorbsReadableBy(hashes, await this.xorbs.readerOf(grant)),
     ]);
     for (const h of hashes) {
       if (!stored.has(h) || !readable.has(h)) throw shardRejected('UnknownXorb', `xorb ${h} has not been uploaded (or is not readable with this token)`);

@@ -5,7 +5,7 @@ import { MetricsService } from '../../core/metrics/metrics.service';
 import { OBJECT_STORE, type ObjectStore } from '../../core/storage/object-store';
 import { RepoListingService } from '../../repos/repo-listing.service';
 import { buildShard, HASH_LENGTH, hexToHash, isGlobalDedupEligible, MAX_XORB_BYTES, readHash, XetFormatError } from '../codec';
-import { XetRepository, xorbChunkHashHex, xorbStorageKey, type XorbRow } from '../storage/xet.repository';
+import { XetRepository, xorbChunkHashHex, xorbStorageKey, type XorbReader, type XorbRow } from '../storage/xet.repository';
 import type { XetGrant } from '../tokens/xet-token.service';
 import { readCasBody } from './cas-body';
 import { IntakeLimiter } from './intake-limiter';
@@ -21,6 +21,15 @@ export const XORB_BODY_LIMIT = MAX_XORB_BYTES + 1024 * 1024;
 /** Xorbs read and verified at the same time (each is held whole in memory meanwhile). */
 const XORBS_IN_FLIGHT = 2;
 
+/**
+ * How long a client may dedup against a global dedup answer (its footer's `shard_key_expiry`).
+ * xet-core's stored form says "never" (u64::MAX); a finite expiry bounds how long a client can
+ * name a xorb it learnt from us, which garbage collection must wait out (see below).
+ */
+export const DEDUP_ANSWER_VALID_SECONDS = 7 * 24 * 3600;
+
+const dedupAnswerExpiry = () => BigInt(Math.floor(Date.now() / 1000) + DEDUP_ANSWER_VALID_SECONDS);
+
 /** Most xorbs in one global dedup answer (~64 KiB of shard per full xorb). */
 const DEDUP_ANSWER_XORBS = 16;
 
@@ -29,6 +38,25 @@ const DEDUP_ANSWER_XORBS = 16;
  * decompressed and hashed to the hash it is uploaded under, and a repository holds a xorb only
  * if its bytes were uploaded with a write token of that repository: holding a xorb is what lets
  * a shard build files on it, so a hash alone must never be enough.
+ *
+ * What the client remembers, and the rule that follows (xet-core, `shard_interface`): after a
+ * shard upload succeeds, hf_xet moves that shard into its cache (`HF_HOME/xet/.../shard-cache`)
+ * with an expiry of three weeks (`MDB_SHARD_LOCAL_CACHE_EXPIRATION`, env
+ * `HF_XET_MDB_SHARD_LOCAL_CACHE_EXPIRATION`), and the global dedup answers it receives with the
+ * expiry this server writes in their footer. Until then every process using that HF_HOME
+ * dedups against those shards without asking, treats their xorbs as "already uploaded" and
+ * names them in new shards for any repository, never sending the bytes again; an expired shard
+ * is no longer used for dedup. Hence:
+ * - A stored, verified xorb stays usable by the user who uploaded it (`xet_xorb_uploaders`),
+ *   whatever happened to the repositories that held it, until garbage collection removes it.
+ *   Other users reach it only through a repository they may read: a hash alone grants nothing.
+ * - Garbage collection (there is none for xorbs yet) may delete a xorb only when no file
+ *   reachable from a ref uses it, its last upload by anyone (`last_uploaded_at`) is older than
+ *   the client's three weeks plus a margin, and it was first taken out of `xet_dedup_chunks`
+ *   at least {@link DEDUP_ANSWER_VALID_SECONDS} before (so no unexpired dedup answer names it).
+ *   Otherwise a client would keep naming a deleted xorb and every shard it sends would answer
+ *   `UnknownXorb` until its cache expires: stuck. (A user who raised the client's expiry by
+ *   environment accepts that risk.)
  */
 @Injectable()
 export class XetXorbsService {
@@ -72,6 +100,7 @@ export class XetXorbsService {
     return this.xet.transaction(async (m) => {
       const inserted = await this.xet.insertXorb(m, row);
       await this.xet.holdXorb(m, grant.repoId, hash);
+      if (grant.userId !== null) await this.xet.recordUploader(m, hash, grant.userId);
       await this.xet.indexDedupChunks(m, hash, dedupChunksOfXorb(row));
       return inserted;
     });
@@ -90,7 +119,7 @@ export class XetXorbsService {
     const chunk = pathHash(chunkParam, 'chunk hash');
     const xorbHash = await this.xet.xorbForDedupChunk(chunk);
     const candidates = xorbHash ? await this.dedupCandidates(xorbHash) : [];
-    const readable = await this.xet.xorbsReadableBy(candidates, grant.repoId, await this.readableNamespaces(grant));
+    const readable = await this.xet.xorbsReadableBy(candidates, await this.readerOf(grant));
     if (!xorbHash || !readable.has(xorbHash)) throw new NotFoundError('This chunk is not known to global deduplication', 'ChunkNotFound');
     const rows = await this.xet.findXorbs(candidates.filter((h) => readable.has(h)));
     const shard = buildShard(
@@ -102,7 +131,7 @@ export class XetXorbsService {
           chunks: x.chunkSizes.map((size, i) => ({ chunkHash: readHash(x.chunkHashes, i * HASH_LENGTH), unpackedSegmentBytes: size })),
         })),
       },
-      { footer: { chunkHashHmacKey: new Uint8Array(HASH_LENGTH) }, sortByHash: true },
+      { footer: { chunkHashHmacKey: new Uint8Array(HASH_LENGTH), shardKeyExpiry: dedupAnswerExpiry() }, sortByHash: true },
     );
     return Buffer.from(shard.buffer, shard.byteOffset, shard.length);
   }
@@ -119,9 +148,9 @@ export class XetXorbsService {
     return [...out];
   }
 
-  /** Namespaces whose private repositories the grant's user may read (their own and their organizations'). */
-  readableNamespaces(grant: XetGrant): Promise<number[]> {
-    return this.listing.namespacesReadableBy(grant.userId);
+  /** Who the grant reads xorbs as: its repository, its user, and the namespaces whose private repositories that user may read. */
+  async readerOf(grant: XetGrant): Promise<XorbReader> {
+    return { repoId: grant.repoId, userId: grant.userId, readableNamespaceIds: await this.listing.namespacesReadableBy(grant.userId) };
   }
 }
 

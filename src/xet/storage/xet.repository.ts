@@ -16,6 +16,13 @@ export interface XorbRow {
   storageKey: string;
 }
 
+/** Who asks to build on xorbs: the repository written (or read), its user, what that user may read. */
+export interface XorbReader {
+  repoId: number;
+  userId: number | null;
+  readableNamespaceIds: number[];
+}
+
 /** A file's reconstruction: the Xet file hash, its sha256 and its terms. */
 export interface XetFileRow {
   fileHash: string;
@@ -34,7 +41,7 @@ interface StoredTerm {
 const XORB_COLUMNS = `hash, size, unpacked_size AS "unpackedSize", chunk_hashes AS "chunkHashes", chunk_sizes AS "chunkSizes",
   chunk_ends AS "chunkEnds", storage_key AS "storageKey"`;
 
-/** Queries over xet_xorbs, repo_xet_xorbs, xet_dedup_chunks and xet_files. */
+/** Queries over xet_xorbs, repo_xet_xorbs, xet_xorb_uploaders, xet_dedup_chunks and xet_files. */
 @Injectable()
 export class XetRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
@@ -59,16 +66,28 @@ export class XetRepository {
     await m.query(`INSERT INTO repo_xet_xorbs (repo_id, xorb_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [repoId, xorbHash]);
   }
 
+  /** Records that `userId` sent this xorb's bytes (again: the time moves on). */
+  async recordUploader(m: EntityManager, xorbHash: string, userId: number): Promise<void> {
+    await m.query(
+      `INSERT INTO xet_xorb_uploaders (xorb_hash, user_id) VALUES ($1, $2)
+       ON CONFLICT (xorb_hash, user_id) DO UPDATE SET last_uploaded_at = now()`,
+      [xorbHash, userId],
+    );
+  }
+
   /**
    * Of `hashes`, the xorbs the caller may build on: uploaded to `repoId` (the repository being
-   * written), or to a repository they may read (public, or in one of `readableNamespaceIds`).
+   * written), to a repository they may read (public, or in one of `readableNamespaceIds`), or
+   * by the caller themself, whatever became of the repositories that held them.
    */
-  async xorbsReadableBy(hashes: string[], repoId: number, readableNamespaceIds: number[]): Promise<Set<string>> {
+  async xorbsReadableBy(hashes: string[], caller: XorbReader): Promise<Set<string>> {
     if (!hashes.length) return new Set();
     const rows: { hash: string }[] = await this.db.query(
-      `SELECT DISTINCT rx.xorb_hash AS hash FROM repo_xet_xorbs rx JOIN repositories r ON r.id = rx.repo_id
-        WHERE rx.xorb_hash = ANY($1::varchar(64)[]) AND (rx.repo_id = $2 OR NOT r.private OR r.namespace_id = ANY($3::bigint[]))`,
-      [[...new Set(hashes)], repoId, readableNamespaceIds],
+      `SELECT rx.xorb_hash AS hash FROM repo_xet_xorbs rx JOIN repositories r ON r.id = rx.repo_id
+        WHERE rx.xorb_hash = ANY($1::varchar(64)[]) AND (rx.repo_id = $2 OR NOT r.private OR r.namespace_id = ANY($3::bigint[]))
+       UNION
+       SELECT xorb_hash FROM xet_xorb_uploaders WHERE xorb_hash = ANY($1::varchar(64)[]) AND user_id = $4`,
+      [[...new Set(hashes)], caller.repoId, caller.readableNamespaceIds, caller.userId ?? -1],
     );
     return new Set(rows.map((r) => r.hash));
   }

@@ -21,10 +21,10 @@ export class XetTokenController {
   constructor(private readonly tokens: XetTokenService) {}
 
   @Get(':namespace/:repo/xet-write-token/*revision')
-  @RepoAccess('write')
+  @RepoAccess('write', { pullRequest: true })
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'A short-lived CAS token to upload xorbs and shards for this repository' })
-  @ApiQuery({ name: 'create_pr', required: false, description: 'The upload is for a pull request (same rules)' })
+  @ApiQuery({ name: 'create_pr', required: false, description: 'The upload is for a pull request: anyone who may read the repository may make one' })
   @ApiOkResponse({ type: XetTokenDto })
   xetWriteToken(@OptionalPrincipal() principal: Principal | null, @CurrentRepo() repo: RepoRecord, @Param('revision') _revision: string[], @Res({ passthrough: true }) res: Response, @PublicBaseUrl() baseUrl: string): XetTokenDto {
     return this.answer(res, principal, repo, 'write', baseUrl);
