@@ -1,11 +1,13 @@
 import { BadRequestError } from '../../core/errors/domain-error';
+import { entryNameProblem } from '../codec/fsck';
 
 const MAX_PATH_BYTES = 1024;
 const MAX_SEGMENT_BYTES = 255;
 
 /**
- * A repository path as the HF API takes it: relative, `/`-separated, no empty, `.` or `..`
- * segment, no backslash or control character, and nothing inside `.git/`.
+ * A repository path as the HF API takes it: well-formed Unicode, relative, `/`-separated, no
+ * empty, `.` or `..` segment, no backslash or control character, and no segment git refuses
+ * (`.git` in any case or in a spelling HFS+ or NTFS read as `.git`: see `entryNameProblem`).
  * Returns the path without a leading `./` or trailing `/`; throws a 400 naming the problem.
  */
 export function normaliseRepoPath(raw: string, what = 'path'): string {
@@ -17,13 +19,15 @@ export function normaliseRepoPath(raw: string, what = 'path'): string {
 
 function pathProblem(path: string): string | null {
   if (path.length === 0) return 'it is empty';
+  // A lone surrogate has no UTF-8 form: written, it would become U+FFFD and merge with other names.
+  if (hasLoneSurrogate(path)) return 'it is not well-formed Unicode (a lone surrogate)';
   if (Buffer.byteLength(path) > MAX_PATH_BYTES) return `it is longer than ${MAX_PATH_BYTES} bytes`;
   if (path.startsWith('/')) return 'it must be relative';
   if (path.includes('\\')) return 'backslashes are not allowed';
   if (/[\x00-\x1f\x7f]/.test(path)) return 'control characters are not allowed';
   for (const segment of path.split('/')) {
     if (segment === '' || segment === '.' || segment === '..') return 'empty, "." and ".." segments are not allowed';
-    if (segment.toLowerCase() === '.git') return '".git" is reserved';
+    if (entryNameProblem(Buffer.from(segment, 'utf8'))?.id === 'hasDotgit') return `"${segment}" is reserved (it reads as ".git")`;
     if (Buffer.byteLength(segment) > MAX_SEGMENT_BYTES) return `a segment is longer than ${MAX_SEGMENT_BYTES} bytes`;
   }
   return null;
@@ -33,4 +37,9 @@ function pathProblem(path: string): string | null {
 export function normaliseFolder(raw: string | undefined): string {
   if (!raw || raw === '/' || raw === '.') return '';
   return normaliseRepoPath(raw, 'folder');
+}
+
+/** Whether a string holds a UTF-16 surrogate that is not part of a pair (JSON.parse lets "\ud800" through). */
+export function hasLoneSurrogate(s: string): boolean {
+  return /\p{Cs}/u.test(s);
 }

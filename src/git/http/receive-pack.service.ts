@@ -10,7 +10,7 @@ import { PackError } from '../codec/pack-reader';
 import { FLUSH, PktLineError, readUntilFlush, type ByteSource } from '../codec/pktline';
 import { sideband } from '../codec/sideband';
 import { assertValidRefName } from '../engine/ref-names';
-import { type Connected, type Ingested, PushEngine, PushPackError, type RefUpdate } from '../engine/push';
+import { type Connected, type Ingested, PushEngine, PushFsckError, PushPackError, type RefUpdate } from '../engine/push';
 import { GitProtocolError, parseReceiveCommands, type RefCommand, reportStatus } from './protocol';
 
 const MiB = 1024 * 1024;
@@ -70,6 +70,8 @@ export class ReceivePackService {
         if (!isUnpackError(err)) throw err;
         unpack = `error ${err.message}`.replace(/[\r\n]+/g, ' ').slice(0, 300);
         if (err instanceof PackError && err.code === 'too-large') messages.push(tooLargeMessage(threshold, []));
+        // What git's own receive-pack (index-pack --strict) prints, so `git push` shows the same.
+        if (err instanceof PushFsckError) messages.push(`error: ${err.message}`, 'fatal: fsck error in packed object');
         for (const c of commands) c.error = 'unpacker error';
       }
       if (ingested) await this.checkContent(principal, repo, commands, ingested, threshold, messages);
