@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { decodeCommit, decodeTag } from '../codec/commit';
 import { type GitObjectType, type Oid, ZERO_OID } from '../codec/object-types';
-import { readPack, type PackSummary, type ResolvedObject } from '../codec/pack-reader';
+import { readPack, type PackSummary, type ReadPackOptions, type ResolvedObject } from '../codec/pack-reader';
 import type { ByteSource } from '../codec/pktline';
 import { fsckTree, gitmodulesProblems, type FsckProblem } from '../codec/fsck';
 import { decodeTree } from '../codec/tree';
@@ -115,7 +115,7 @@ export class PushEngine {
    * bodies go to the object store under their content key). Nothing is recorded.
    * Throws `PackError` (codec) or `PushPackError` for a corrupt pack.
    */
-  async ingest(repoId: number, source: ByteSource, opts: { maxObjectBytes: number }): Promise<Ingested> {
+  async ingest(repoId: number, source: ByteSource, opts: Pick<ReadPackOptions, 'maxObjectBytes' | 'maxInflatedBytes' | 'maxInflateRatio'>): Promise<Ingested> {
     const objects = new Map<Oid, IngestedObject>();
     const fromRepo = async (oid: Oid): Promise<ResolvedObject | null> => {
       try {
@@ -131,7 +131,7 @@ export class PushEngine {
         const own = objects.get(oid);
         return own ? { type: own.row.type, body: await this.objects.inflateRow(own.row) } : fromRepo(oid);
       },
-      maxObjectBytes: opts.maxObjectBytes,
+      ...opts,
       largeBlobs: { minBytes: STREAMED_BLOB_BYTES, open: async () => this.objects.openLargeObjectWriter() },
     });
     // Blobs that some pushed tree names `.gitmodules`: their content is checked once all is read.
