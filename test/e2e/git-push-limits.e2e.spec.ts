@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { deflateSync } from 'node:zlib';
 import { OBJECT_STORE, type ObjectStore } from '../../src/core/storage/object-store';
 import { StoreSweepJob } from '../../src/git/engine/store-sweep.job';
 import { createUserWithToken, TestUser } from '../support/accounts';
@@ -104,5 +105,30 @@ describe('push inflate limits and the store sweep', () => {
     const c = await runGit(['clone', gitUrl(t.baseUrl, id, { user: u.username, token: u.token }), dir]);
     expect(c.code).toBe(0);
     expect((await git(dir, 'cat-file', '-s', 'HEAD:noise.bin')).trim()).toBe(String(5 * MiB));
+  });
+
+  it('renews a stored object a push reuses when the sweep could soon take it', async () => {
+    // An object left unreferenced long ago (a refused push), that a later push sends again.
+    const zeros = Buffer.alloc(6 * MiB);
+    zeros[0] = 200;
+    writeFileSync(path.join(work, 'again.bin'), zeros);
+    const oid = (await git(work, 'hash-object', 'again.bin')).trim();
+    const key = `git/objects/${oid.slice(0, 2)}/${oid}`;
+    await store.put(key, deflateSync(zeros));
+    const root = t.config.storage.driver === 'fs' ? t.config.storage.root : '';
+    const old = new Date(Date.now() - GRACE_SECONDS * 1000);
+    utimesSync(path.join(root, key), old, old);
+
+    await git(work, 'reset', '-q', '--hard', 'origin/main');
+    writeFileSync(path.join(work, 'again.bin'), zeros);
+    await git(work, 'add', 'again.bin');
+    await git(work, 'commit', '-q', '-m', 'again');
+    const r = await runGit(['-c', 'pack.window=0', 'push', 'origin', 'main'], { cwd: work });
+    expect(r.code).toBe(0);
+    // Rewritten, not reused as it was: a sweep that listed it as old and unreferenced a moment
+    // before the push recorded it finds it young now.
+    expect((await store.head(key))!.lastModified.getTime()).toBeGreaterThan(Date.now() - 60_000);
+    expect(await t.app.get(StoreSweepJob).run(new Date(Date.now() + (GRACE_SECONDS * 1000) / 2))).toMatchObject({ objects: 0 });
+    expect(await keysUnder('git/objects/')).toContain(key);
   });
 });
