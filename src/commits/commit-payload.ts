@@ -1,6 +1,6 @@
 import { BadRequestError } from '../core/errors/domain-error';
 import type { PathOperation } from '../git/engine/engine.types';
-import { normaliseRepoPath } from '../git/engine/paths';
+import { hasLoneSurrogate, normaliseRepoPath } from '../git/engine/paths';
 
 export interface CommitHeader {
   summary: string;
@@ -77,6 +77,8 @@ function str(value: unknown, index: number, field: string, required = false, emp
     return undefined;
   }
   if (typeof value !== 'string') throw bad(index, `"${field}" must be a string`);
+  // JSON.parse accepts "\ud800"; written as UTF-8 it would become U+FFFD and merge distinct names.
+  if (hasLoneSurrogate(value)) throw bad(index, `"${field}" is not well-formed Unicode (a lone surrogate)`);
   if (required && !emptyAllowed && value.length === 0) throw bad(index, `"${field}" must not be empty`);
   return value;
 }

@@ -15,7 +15,7 @@ import { lfsPatternsOf, matchesAny } from './gitattributes';
 import { GitIgnore } from './gitignore';
 import { MAX_POINTER_BYTES, parsePointer } from '../lfs/lfs-pointer';
 import { isLfsBySettings } from '../repos/lfs-settings';
-import { LineTooLongError, readLines } from './ndjson';
+import { InvalidUtf8LineError, LineTooLongError, readLines } from './ndjson';
 import type { CommitResponseDto, PreuploadDto, PreuploadResponseDto } from './dto/commits.dto';
 
 const MAX_OPERATIONS = 100_000;
@@ -101,6 +101,7 @@ export class CommitsService {
       }
     } catch (err) {
       if (err instanceof LineTooLongError) throw new DomainError(413, 'PayloadTooLarge', `${err.message} (HANGAR_COMMIT_MAX_LINE_BYTES)`);
+      if (err instanceof InvalidUtf8LineError) throw new BadRequestError(`Commit payload ${err.message}`, 'InvalidCommitPayload');
       throw err;
     }
     if (!header) throw new BadRequestError('Commit payload must start with a header line', 'InvalidCommitPayload');

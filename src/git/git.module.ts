@@ -3,11 +3,12 @@ import { GitCommitsRepository } from './engine/git-commits.repository';
 import { GitObjectsRepository } from './engine/git-objects.repository';
 import { GitRefsRepository } from './engine/git-refs.repository';
 import { ObjectDatabase } from './engine/object-database';
+import { StoreSweepJob } from './engine/store-sweep.job';
 import { VersionEngine } from './engine/version-engine.service';
 
 /** The version engine; smart HTTP (clone, fetch, push) will live here too. */
 @Module({
-  providers: [GitObjectsRepository, GitRefsRepository, GitCommitsRepository, ObjectDatabase, VersionEngine],
+  providers: [GitObjectsRepository, GitRefsRepository, GitCommitsRepository, ObjectDatabase, VersionEngine, StoreSweepJob],
   exports: [VersionEngine],
 })
 export class GitModule {}

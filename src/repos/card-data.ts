@@ -1,13 +1,16 @@
-import { parseDocument } from 'yaml';
+import { parseFrontMatter } from './card-front-matter';
 
-/** The YAML front matter of a README (`---\n...\n---`), parsed; null when absent or invalid. */
-export function readmeFrontMatter(readme: string): Record<string, unknown> | null {
-  const m = readme.match(/^\uFEFF?---\r?\n([\s\S]*?)\r?\n---\s*(\r?\n|$)/);
-  if (!m) return null;
-  const doc = parseDocument(m[1]);
-  if (doc.errors.length > 0) return null;
-  const value = doc.toJS();
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+/**
+ * Card data: the README's front matter when it is a YAML mapping, else null. `problem` says why
+ * a metadata block that is there could not be used (for a warning; the request goes on).
+ */
+export function readmeFrontMatter(readme: string): { data: Record<string, unknown> | null; problem: string | null } {
+  const fm = parseFrontMatter(readme);
+  if (fm.kind === 'absent') return { data: null, problem: null };
+  if (fm.kind === 'unclosed') return { data: null, problem: 'the metadata block is not closed by a "---" line' };
+  if (fm.kind === 'invalid') return { data: null, problem: fm.errors.join('; ').slice(0, 500) };
+  const value = fm.data;
+  return value && typeof value === 'object' && !Array.isArray(value) ? { data: value as Record<string, unknown>, problem: null } : { data: null, problem: null };
 }
 
 /** A card field that must be one string (`pipeline_tag`, `library_name`), else null. */

@@ -1,4 +1,4 @@
-import { parseDocument } from 'yaml';
+import { parseFrontMatter } from './card-front-matter';
 import { HUB_LICENSES } from './licenses';
 
 const KNOWN_LICENSES = new Set(HUB_LICENSES);
@@ -18,15 +18,11 @@ const STRING_OR_LIST = ['tags', 'language', 'datasets', 'metrics', 'license_name
 export function validateCardContent(content: string): CardValidation {
   const errors: string[] = [];
   const warnings: string[] = [];
-  const m = content.match(/^\uFEFF?---\r?\n([\s\S]*?)\r?\n---\s*(\r?\n|$)/);
-  if (!m) {
-    if (content.trimStart().startsWith('---')) errors.push('The metadata block is not closed by a "---" line');
-    else warnings.push('No YAML metadata block found');
-    return { errors, warnings };
-  }
-  const doc = parseDocument(m[1]);
-  if (doc.errors.length) return { errors: doc.errors.map((e) => `Invalid YAML: ${e.message.split('\n')[0]}`), warnings };
-  const data = doc.toJS() as unknown;
+  const fm = parseFrontMatter(content);
+  if (fm.kind === 'unclosed') return { errors: ['The metadata block is not closed by a "---" line'], warnings };
+  if (fm.kind === 'absent') return { errors, warnings: ['No YAML metadata block found'] };
+  if (fm.kind === 'invalid') return { errors: fm.errors, warnings };
+  const data = fm.data;
   if (data === null || data === undefined) return { errors, warnings: ['Empty metadata block'] };
   if (typeof data !== 'object' || Array.isArray(data)) return { errors: ['The metadata must be a YAML mapping'], warnings };
   const meta = data as Record<string, unknown>;

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { HangarConfig } from '../core/config/config';
 import { InjectConfig } from '../core/config/config.module';
 import { ConflictError, NotFoundError } from '../core/errors/domain-error';
@@ -29,6 +29,8 @@ export interface RepoDetails {
 /** Repository lifecycle: create (with its first commit), delete, move, settings, details. */
 @Injectable()
 export class ReposService {
+  private readonly logger = new Logger(ReposService.name);
+
   constructor(
     @InjectConfig() private readonly config: HangarConfig,
     private readonly repos: RepositoriesRepository,
@@ -129,7 +131,12 @@ export class ReposService {
     const commit = await this.engine.commitInfo(repo.id, commitOid);
     const files = ((await this.engine.listFolder(repo.id, commitOid, '', true)) ?? []).filter((e) => e.type === 'file');
     const readme = files.find((f) => f.path.toLowerCase() === 'readme.md');
-    const cardData = readme && readme.size < 1024 * 1024 ? readmeFrontMatter((await this.engine.readBlob(repo.id, readme.oid)).toString('utf8')) : null;
+    let cardData: Record<string, unknown> | null = null;
+    if (readme && readme.size < 1024 * 1024) {
+      const card = readmeFrontMatter((await this.engine.readBlob(repo.id, readme.oid)).toString('utf8'));
+      if (card.problem) this.logger.warn({ repoId: repo.id, commit: commitOid, problem: card.problem }, 'README card metadata ignored');
+      cardData = card.data;
+    }
     return {
       repo,
       sha: commitOid,

@@ -7,6 +7,7 @@ Only small, non-LFS files are uploaded (.txt/.json/.md/.csv/.py): Hangar has no 
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import uuid
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import huggingface_hub
 import pytest
+import requests
 from huggingface_hub import (
     CommitOperationAdd,
     CommitOperationCopy,
@@ -534,6 +536,68 @@ def test_hf_file_system_ls_glob_open(hangar, api, user):
     with fs.open(f"{model}/written.txt", "w") as f:  # writing goes through a commit
         f.write("via fs")
     assert api.list_repo_files(model).count("written.txt") == 1
+
+
+def raw_commit(api: HfApi, repo_id: str, lines: list[bytes]) -> requests.Response:
+    """An NDJSON commit sent byte for byte, past the client's own checks (what a hostile or buggy
+    client can send)."""
+    body = b"\n".join([b'{"key":"header","value":{"summary":"raw"}}', *lines]) + b"\n"
+    return requests.post(
+        f"{api.endpoint}/api/models/{repo_id}/commit/main",
+        data=body,
+        headers={"Authorization": f"Bearer {api.token}", "Content-Type": "application/x-ndjson"},
+        timeout=60,
+    )
+
+
+def ndjson_file_line(path: str, content: bytes) -> bytes:
+    return json.dumps({"key": "file", "value": {"path": path, "content": base64.b64encode(content).decode(), "encoding": "base64"}}).encode()
+
+
+def test_readme_with_many_yaml_aliases_is_card_data(api, repo_id, tmp_path):
+    # No bomb: one anchor and 150 plain references (past the YAML reader's default guard of 100).
+    card = "---\na: &a x\nb:\n" + "".join("- *a\n" for _ in range(150)) + "---\n# Card\n"
+    before = len(api.list_repo_commits(repo_id))
+    api.upload_file(path_or_fileobj=card.encode(), path_in_repo="README.md", repo_id=repo_id)
+    # Answered 200 once: exactly one commit was made (a 500 after applying makes clients retry).
+    assert len(api.list_repo_commits(repo_id)) == before + 1
+    api.upload_file(path_or_fileobj=b"after", path_in_repo="after.txt", repo_id=repo_id)
+    info = api.repo_info(repo_id)
+    assert info.card_data["b"] == ["x"] * 150
+    folder = snapshot_download(repo_id, cache_dir=tmp_path / "cache", endpoint=api.endpoint, token=api.token)
+    assert (Path(folder) / "README.md").read_text(encoding="utf-8") == card
+
+
+def test_commit_paths_that_are_not_well_formed_unicode_are_refused(api, repo_id):
+    # Lone surrogates (JSON.parse lets them through) and raw bytes that are not UTF-8: written as
+    # U+FFFD they would merge different names into duplicate tree entries.
+    head = api.repo_info(repo_id).sha
+    for line in [
+        b'{"key":"file","value":{"path":"\\ud800.txt","content":"eA==","encoding":"base64"}}',
+        b'{"key":"file","value":{"path":"\\udc00.txt","content":"eA==","encoding":"base64"}}',
+        b'{"key":"file","value":{"path":"bad\xff\xfe.txt","content":"eA==","encoding":"base64"}}',
+    ]:
+        r = raw_commit(api, repo_id, [line])
+        assert r.status_code == 400, r.text
+        assert r.headers["X-Error-Code"] == "InvalidCommitPayload"
+    assert api.repo_info(repo_id).sha == head
+
+
+def test_readme_with_an_alias_bomb_never_fails_a_request(api, repo_id, tmp_path):
+    # Past every bound: card data is null (with a warning in the log), requests go on.
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    card = "---\n" + "\n".join(levels) + "\n---\n# Bomb\n"
+    before = len(api.list_repo_commits(repo_id))
+    r = raw_commit(api, repo_id, [ndjson_file_line("README.md", card.encode())])
+    assert r.status_code == 200, r.text
+    assert len(api.list_repo_commits(repo_id)) == before + 1
+    api.upload_file(path_or_fileobj=b"after", path_in_repo="after.txt", repo_id=repo_id)
+    info = api.repo_info(repo_id)
+    assert info.card_data is None or info.card_data == {}
+    assert {"README.md", "after.txt"} <= {s.rfilename for s in info.siblings}
+    folder = snapshot_download(repo_id, cache_dir=tmp_path / "cache", endpoint=api.endpoint, token=api.token)
+    assert (Path(folder) / "README.md").read_text(encoding="utf-8") == card
 
 
 def test_repo_card_validate(hangar, monkeypatch):

@@ -171,4 +171,59 @@ describe('pack reader: large blobs streamed to a writer', () => {
     expect(objects[1].body).toBeNull();
     expect(w.log).toHaveLength(1);
   });
+
+  describe('inflate limits (a push of zeros costs no more than its bytes allow)', () => {
+    const zeros = (n: number, mark: number) => {
+      const b = Buffer.alloc(n);
+      b[0] = mark; // distinct objects
+      return b;
+    };
+    // 20 blobs of 8 MiB of zeros: about 160 KiB of pack for 160 MiB of content.
+    const bomb = pack(Array.from({ length: 20 }, (_, i) => whole('blob', zeros(8 * 1024 * 1024, i))));
+
+    it('refuses a pack past the ratio while streaming the blob that crosses it, before filing it', async () => {
+      const w = memoryWriter();
+      const opts: ReadPackOptions = { largeBlobs: { minBytes: 1024 * 1024, open: w.open }, maxInflateRatio: { ratio: 200, afterBytes: 16 * 1024 * 1024 } };
+      expect(await errorCode(chunks(bomb, 64 * 1024), opts)).toBe('inflate-limit');
+      // Two blobs fit under afterBytes; the third crosses it and is dropped, the rest never start.
+      expect(w.log.map((e) => (e.finished ? 'filed' : e.aborted ? 'aborted' : 'open'))).toEqual(['filed', 'filed', 'aborted']);
+    });
+
+    it('refuses a pack past the total before inflating the entry that would cross it', async () => {
+      const w = memoryWriter();
+      const opts: ReadPackOptions = { largeBlobs: { minBytes: 1024 * 1024, open: w.open }, maxInflatedBytes: 20 * 1024 * 1024 };
+      expect(await errorCode(chunks(bomb, 64 * 1024), opts)).toBe('inflate-limit');
+      expect(w.log).toHaveLength(2);
+    });
+
+    it('counts objects built from deltas toward the total (not the ratio)', async () => {
+      const base = randomBytes(1024 * 1024);
+      const baseEntry = whole('blob', base);
+      const entries: Buffer[][] = [baseEntry];
+      let offset = 12 + baseEntry[0].length + baseEntry[1].length;
+      // 30 deltas against the base, each a whole copy of it plus one byte: 30 MiB built from ~1 KiB.
+      for (let i = 0; i < 30; i++) {
+        const delta = encodeDelta(base, Buffer.concat([base, Buffer.from([i])]))!;
+        const e = [encodePackEntryHeader(OBJ_OFS_DELTA, delta.length), encodeOfsOffset(offset - 12), deflateBody(delta)];
+        entries.push(e);
+        offset += e.reduce((n, b) => n + b.length, 0);
+      }
+      const p = pack(entries);
+      expect(await errorCode([p], { maxInflatedBytes: 20 * 1024 * 1024 })).toBe('inflate-limit');
+      expect(await errorCode([p], { maxInflateRatio: { ratio: 2, afterBytes: 0 } })).toBe('no error');
+    });
+
+    it('counts objects held in memory too', async () => {
+      const blobs = pack(Array.from({ length: 40 }, (_, i) => whole('blob', zeros(512 * 1024, i))));
+      expect(await errorCode([blobs], { maxInflateRatio: { ratio: 100, afterBytes: 4 * 1024 * 1024 } })).toBe('inflate-limit');
+      expect(await errorCode([blobs], { maxInflatedBytes: 10 * 1024 * 1024 })).toBe('inflate-limit');
+    });
+
+    it('lets ordinary packs through with the defaults Hangar uses', async () => {
+      const text = Buffer.from(Array.from({ length: 200_000 }, (_, i) => `line ${i} of a file with some words\n`).join(''));
+      const p = pack([whole('blob', text), whole('blob', randomBytes(3 * 1024 * 1024))]);
+      const { objects } = await readAll([p], { maxInflatedBytes: 16 * 1024 ** 3, maxInflateRatio: { ratio: 200, afterBytes: 64 * 1024 * 1024 } });
+      expect(objects).toHaveLength(2);
+    });
+  });
 });

@@ -45,6 +45,16 @@ export interface HangarConfig {
     /** Lifetime of the CAS access tokens handed out by xet-read-token / xet-write-token. */
     tokenTtlSeconds: number;
   };
+  git: {
+    /** A pushed pack whose zlib streams inflate to more bytes than this is refused as it is read. */
+    pushMaxInflatedBytes: number;
+    /** A pushed pack inflating to more than this many times its own size (past 64 MiB inflated) is refused. */
+    pushMaxInflateRatio: number;
+  };
+  maintenance: {
+    /** Crash leftovers (temp files, unfinished multipart folders, unreferenced pushed objects) older than this are swept. */
+    sweepGraceSeconds: number;
+  };
   auth: {
     registration: 'open' | 'invitation' | 'closed';
     requireEmailVerification: boolean;
@@ -150,6 +160,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HangarConfig {
     },
     xet: {
       tokenTtlSeconds: r.int('HANGAR_XET_TOKEN_TTL_SECONDS', 3600, 1, 7 * 86400),
+    },
+    git: {
+      pushMaxInflatedBytes: r.int('HANGAR_GIT_PUSH_MAX_INFLATED_BYTES', 16 * 1024 ** 3, 1024 * 1024, Number.MAX_SAFE_INTEGER),
+      pushMaxInflateRatio: r.int('HANGAR_GIT_PUSH_MAX_INFLATE_RATIO', 200, 2, 1_000_000),
+    },
+    maintenance: {
+      sweepGraceSeconds: r.int('HANGAR_SWEEP_GRACE_SECONDS', 24 * 3600, 60, 365 * 86400),
     },
     auth: {
       registration: r.oneOf('HANGAR_REGISTRATION', ['open', 'invitation', 'closed'] as const, 'open'),

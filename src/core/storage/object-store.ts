@@ -40,6 +40,12 @@ export interface ObjectStore {
   completeMultipartUpload(key: string, uploadId: string, parts: CompletedPart[]): Promise<void>;
   abortMultipartUpload(key: string, uploadId: string): Promise<void>;
 
+  /**
+   * Drivers with local scratch space (fs: `.tmp` files and `.multipart` folders) remove what is
+   * older than `maxAgeMs` there (crash leftovers); returns how many entries went.
+   */
+  sweep?(maxAgeMs: number): Promise<number>;
+
   /** Throws when the store cannot be reached or written; used by /health/ready. */
   healthCheck(): Promise<void>;
 }

@@ -8,3 +8,4 @@ export * from './delta';
 export * from './delta-encoder';
 export * from './pack-writer';
 export * from './pack-reader';
+export * from './fsck';

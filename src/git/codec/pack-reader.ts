@@ -52,7 +52,8 @@ export type PackErrorCode =
   | 'delta-cycle'
   | 'base-evicted'
   | 'too-many-objects'
-  | 'too-large';
+  | 'too-large'
+  | 'inflate-limit';
 
 export class PackError extends Error {
   override readonly name = 'PackError';
@@ -126,6 +127,19 @@ export interface ReadPackOptions {
   baseCacheBytes?: number;
   /** Budget for deltas waiting for their base. Default 256 MiB. */
   maxPendingDeltaBytes?: number;
+  /**
+   * Refuse the pack ('inflate-limit') once it expands to more than this many bytes in total:
+   * its zlib streams inflated (whole objects, delta instructions) plus the objects built from
+   * deltas. An entry that would pass it is refused before it is inflated or built. Default: none.
+   */
+  maxInflatedBytes?: number;
+  /**
+   * Refuse the pack ('inflate-limit') once its zlib streams have inflated to more than `ratio`
+   * times the pack bytes read so far, counted only past `afterBytes` inflated (small packs of
+   * very repetitive files are fine). Checked as the bytes come out, so a zlib bomb stops within
+   * one input chunk.
+   */
+  maxInflateRatio?: { ratio: number; afterBytes: number };
 }
 
 export interface PackSummary {
@@ -300,7 +314,14 @@ class PackInput {
     inflater.on('data', (b: Buffer) => {
       inflated += b.length;
       if (inflated > declaredSize) failure ??= new PackError('size-mismatch', `entry at offset ${start} inflates to more than its declared ${declaredSize} bytes`);
-      else onInflated(b);
+      else {
+        try {
+          onInflated(b);
+        } catch (err) {
+          // Thrown by the caller's budget: stops this entry at the next piece.
+          failure ??= err instanceof PackError ? err : new PackError('bad-zlib', `entry at offset ${start}: ${(err as Error).message}`, { cause: err });
+        }
+      }
     });
     // A write whose data zlib refuses never calls back: the error (or close) wakes the reader instead.
     let wake: (() => void) | null = null;
@@ -455,6 +476,33 @@ export async function* readPack(source: ByteSource, opts: ReadPackOptions = {}):
   let pendingBytes = 0;
   const summary: PackSummary = { count: 0, ofsDeltas: 0, refDeltas: 0, externalBases: 0, reloadedBases: 0, checksum: '', bytes: 0 };
 
+  /**
+   * The bytes the pack expands to: zlib output (`inflated`, the ratio's measure) plus objects
+   * built from deltas (`total` only: a long history of one file legitimately builds far more
+   * than its deltas weigh). Throws past `maxInflatedBytes` or `maxInflateRatio`.
+   */
+  let inflated = 0;
+  let expanded = 0;
+  const overTotal = (bytes: number) => opts.maxInflatedBytes !== undefined && bytes > opts.maxInflatedBytes;
+  const totalError = () => new PackError('inflate-limit', `the pack expands to more than ${opts.maxInflatedBytes} bytes, the limit per push`);
+  const spend = (bytes: number) => {
+    inflated += bytes;
+    expanded += bytes;
+    if (overTotal(expanded)) throw totalError();
+    const r = opts.maxInflateRatio;
+    if (r && inflated > r.afterBytes && inflated > r.ratio * Math.max(input.offset, 1)) {
+      throw new PackError('inflate-limit', `the pack inflates to more than ${r.ratio} times its size (${inflated} bytes from ${input.offset}), the limit per push`);
+    }
+  };
+  const spendBuilt = (bytes: number) => {
+    expanded += bytes;
+    if (overTotal(expanded)) throw totalError();
+  };
+  /** Refuses an entry before inflating or building it when its declared size alone passes the total. */
+  const plan = (size: number) => {
+    if (overTotal(expanded + size)) throw totalError();
+  };
+
   const wait = <K>(map: Map<K, WaitingDelta[]>, key: K, w: WaitingDelta) => {
     pendingBytes += w.delta.length;
     if (pendingBytes > maxPending) {
@@ -514,7 +562,9 @@ export async function* readPack(source: ByteSource, opts: ReadPackOptions = {}):
     while (stack.length) {
       const s = stack.pop()!;
       const base = s.base ?? (await earlierBase(s.baseOid, s.waiting.offset));
+      plan(readDeltaHeader(s.waiting.delta).targetSize);
       const body = apply(base, s.waiting);
+      spendBuilt(body.length);
       pendingBytes -= s.waiting.delta.length;
       const obj: PackObject = { oid: hashObject(base.type, body), type: base.type, body, offset: s.waiting.offset, depth: s.baseDepth + 1 };
       emit(obj);
@@ -534,6 +584,7 @@ export async function* readPack(source: ByteSource, opts: ReadPackOptions = {}):
       const offset = input.offset;
       const { typeNumber, size } = await readEntryHeader(input);
       if (size > maxObjectBytes) throw new PackError('too-large', `entry at offset ${offset} declares ${size} bytes; the limit is ${maxObjectBytes}`);
+      plan(size);
       const wholeType = TYPE_BY_PACK[typeNumber];
       if (wholeType === 'blob' && opts.largeBlobs && size >= opts.largeBlobs.minBytes) {
         const writer = await opts.largeBlobs.open({ offset, size });
@@ -541,7 +592,10 @@ export async function* readPack(source: ByteSource, opts: ReadPackOptions = {}):
         let oid: Oid;
         let storedAs: string;
         try {
-          await input.inflateStreaming(size, maxCompressedFor(size), (b) => writer.write(b), (b) => hash.update(b));
+          await input.inflateStreaming(size, maxCompressedFor(size), (b) => writer.write(b), (b) => {
+            spend(b.length);
+            hash.update(b);
+          });
           oid = hash.digest('hex');
           storedAs = await writer.finish(oid);
         } catch (err) {
@@ -556,6 +610,7 @@ export async function* readPack(source: ByteSource, opts: ReadPackOptions = {}):
       if (wholeType) {
         const { body, deflated } = await input.inflate(size, maxCompressedFor(size));
         if (body.length !== size) throw new PackError('size-mismatch', `entry at offset ${offset} declares ${size} bytes but inflates to ${body.length}`);
+        spend(size);
         const obj: PackObject = { oid: hashObject(wholeType, body), type: wholeType, body, offset, deflated: ownBytes(deflated), depth: 0 };
         summary.count++;
         yield* settle(obj);
@@ -578,6 +633,7 @@ export async function* readPack(source: ByteSource, opts: ReadPackOptions = {}):
       }
       const { body: delta } = await input.inflate(size, maxCompressedFor(size));
       if (delta.length !== size) throw new PackError('size-mismatch', `entry at offset ${offset} declares ${size} bytes but inflates to ${delta.length}`);
+      spend(size);
       let header;
       try {
         header = readDeltaHeader(delta);

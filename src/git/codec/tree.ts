@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+import { entryNameProblem } from './fsck';
 import type { Oid } from './object-types';
 
 /** Tree entry modes as git writes them (no leading zero for directories). */
@@ -5,9 +7,15 @@ export type TreeMode = '100644' | '100755' | '120000' | '40000' | '160000';
 
 export interface TreeEntry {
   mode: TreeMode;
+  /** The name as text (not-UTF-8 bytes shown as U+FFFD: see `rawName`). */
   name: string;
   oid: Oid;
+  /** The name's bytes, only when they are not UTF-8 (git allows any bytes but "/" and NUL). */
+  rawName?: Buffer;
 }
+
+/** The bytes of an entry's name, as written in its tree. */
+export const nameBytes = (e: Pick<TreeEntry, 'name' | 'rawName'>): Buffer => e.rawName ?? Buffer.from(e.name, 'utf8');
 
 export const isTreeMode = (mode: TreeMode): boolean => mode === '40000';
 
@@ -16,8 +24,9 @@ export const isTreeMode = (mode: TreeMode): boolean => mode === '40000';
  * with "/". So "a.txt" < "a/" < "a0" while a file "a" < "a.txt".
  */
 export function compareTreeEntries(a: TreeEntry, b: TreeEntry): number {
-  const ka = Buffer.from(isTreeMode(a.mode) ? `${a.name}/` : a.name, 'utf8');
-  const kb = Buffer.from(isTreeMode(b.mode) ? `${b.name}/` : b.name, 'utf8');
+  const slash = Buffer.from('/');
+  const ka = isTreeMode(a.mode) ? Buffer.concat([nameBytes(a), slash]) : nameBytes(a);
+  const kb = isTreeMode(b.mode) ? Buffer.concat([nameBytes(b), slash]) : nameBytes(b);
   return Buffer.compare(ka, kb);
 }
 
@@ -28,13 +37,14 @@ export function encodeTree(entries: readonly TreeEntry[]): Buffer {
   // A set, not a neighbour check: a file "a" and a directory "a" (sorted as "a/") need not be adjacent.
   const seen = new Set<string>();
   for (const e of sorted) {
-    if (seen.has(e.name)) throw new Error(`duplicate tree entry: ${e.name}`);
-    seen.add(e.name);
+    const name = nameBytes(e);
+    const key = name.toString('latin1');
+    if (seen.has(key)) throw new Error(`duplicate tree entry: ${e.name}`);
+    seen.add(key);
     // git fsck refuses these names; no tree Hangar writes may contain them.
-    if (!e.name || e.name.includes('/') || e.name.includes('\0') || e.name === '.' || e.name === '..' || e.name.toLowerCase() === '.git') {
-      throw new Error(`invalid tree entry name: ${JSON.stringify(e.name)}`);
-    }
-    parts.push(Buffer.from(`${e.mode} ${e.name}\0`, 'utf8'), Buffer.from(e.oid, 'hex'));
+    const problem = name.includes(0) ? 'NUL' : entryNameProblem(name)?.message;
+    if (problem) throw new Error(`invalid tree entry name ${JSON.stringify(e.name)}: ${problem}`);
+    parts.push(Buffer.from(`${e.mode} `, 'latin1'), name, Buffer.from([0]), Buffer.from(e.oid, 'hex'));
   }
   return Buffer.concat(parts);
 }
@@ -55,9 +65,12 @@ export function decodeTreeEntryAt(body: Buffer, pos: number): { entry: TreeEntry
   const nul = space < 0 ? -1 : body.indexOf(0, space + 1);
   if (space < 0 || nul < 0 || nul + 21 > body.length) throw new Error('malformed tree object');
   const mode = body.toString('latin1', pos, space) as TreeMode;
-  const name = body.toString('utf8', space + 1, nul);
+  const raw = body.subarray(space + 1, nul);
   const oid = body.toString('hex', nul + 1, nul + 21);
-  return { entry: { mode: normaliseMode(mode), name, oid }, end: nul + 21 };
+  const entry: TreeEntry = { mode: normaliseMode(mode), name: raw.toString('utf8'), oid };
+  // Kept only when decoding loses bytes, so two such names never become one.
+  if (!isUtf8(raw)) entry.rawName = Buffer.from(raw);
+  return { entry, end: nul + 21 };
 }
 
 function normaliseMode(mode: string): TreeMode {

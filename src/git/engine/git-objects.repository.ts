@@ -37,6 +37,13 @@ export class GitObjectsRepository {
     }
   }
 
+  /** Of these object-store keys, the ones some repository's object still references (the sweep's question; across repositories). */
+  async referencedKeys(keys: string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const rows: { key: string }[] = await this.db.query(`SELECT DISTINCT storage_key AS key FROM git_objects WHERE storage_key = ANY($1::text[])`, [keys]);
+    return new Set(rows.map((r) => r.key));
+  }
+
   async find(repoId: number, oid: Oid, m: EntityManager = this.db.manager): Promise<StoredObjectRow | null> {
     const rows = await m.query(
       `SELECT oid, type, size, body, storage_key AS "storageKey" FROM git_objects WHERE repo_id = $1 AND oid = $2`,

@@ -4,6 +4,8 @@ import { once } from 'node:events';
 import { PassThrough, Readable, Transform } from 'node:stream';
 import { createInflate } from 'node:zlib';
 import type { EntityManager } from 'typeorm';
+import type { HangarConfig } from '../../core/config/config';
+import { InjectConfig } from '../../core/config/config.module';
 import { OBJECT_STORE, type ObjectStore } from '../../core/storage/object-store';
 import { decodeTree, type TreeEntry } from '../codec/tree';
 import { deflateBody, hashObject, inflateBody } from '../codec/hash';
@@ -34,7 +36,19 @@ export class ObjectDatabase {
   constructor(
     private readonly objects: GitObjectsRepository,
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
+    @InjectConfig() private readonly config: HangarConfig,
   ) {}
+
+  /**
+   * Whether a large object's key must be written. A key that exists is reused, unless it is
+   * older than half the sweep's grace period: the sweep (StoreSweepJob) removes keys that no
+   * recorded object references once they are older than the grace period, so a key this write
+   * relies on is rewritten (its time renewed) rather than reused when the sweep could soon take it.
+   */
+  private async mustWrite(key: string): Promise<boolean> {
+    const info = await this.store.head(key);
+    return !info || Date.now() - info.lastModified.getTime() > (this.config.maintenance.sweepGraceSeconds * 1000) / 2;
+  }
 
   /** Hashes and deflates a body; a large one is written to the object store now (idempotent). */
   async prepare(type: GitObjectType, body: Buffer): Promise<StoredObjectRow> {
@@ -42,7 +56,7 @@ export class ObjectDatabase {
     const deflated = deflateBody(body);
     if (deflated.length <= INLINE_MAX_BYTES) return { oid, type, size: body.length, body: deflated, storageKey: null };
     const storageKey = contentKey(oid);
-    if (!(await this.store.head(storageKey))) await this.store.put(storageKey, deflated, { contentLength: deflated.length });
+    if (await this.mustWrite(storageKey)) await this.store.put(storageKey, deflated, { contentLength: deflated.length });
     return { oid, type, size: body.length, body: null, storageKey };
   }
 
@@ -53,7 +67,7 @@ export class ObjectDatabase {
   async prepareDeflated(oid: Oid, type: GitObjectType, size: number, deflated: Buffer): Promise<StoredObjectRow> {
     if (deflated.length <= INLINE_MAX_BYTES) return { oid, type, size, body: deflated, storageKey: null };
     const storageKey = contentKey(oid);
-    if (!(await this.store.head(storageKey))) await this.store.put(storageKey, deflated, { contentLength: deflated.length });
+    if (await this.mustWrite(storageKey)) await this.store.put(storageKey, deflated, { contentLength: deflated.length });
     return { oid, type, size, body: null, storageKey };
   }
 
@@ -64,7 +78,7 @@ export class ObjectDatabase {
    * that key, `abort()` drops them.
    */
   openLargeObjectWriter(): LargeBlobWriter {
-    const tempKey = `git/incoming/${randomUUID()}`;
+    const tempKey = `${INCOMING_PREFIX}${randomUUID()}`;
     const pipe = new PassThrough({ highWaterMark: 1024 * 1024 });
     const stored = this.store.put(tempKey, pipe);
     // Observed by write/finish/abort; never an unhandled rejection in between.
@@ -81,7 +95,7 @@ export class ObjectDatabase {
         pipe.end();
         await stored;
         const key = contentKey(oid);
-        if (!(await this.store.head(key))) await this.store.copy(tempKey, key);
+        if (await this.mustWrite(key)) await this.store.copy(tempKey, key);
         await this.store.delete(tempKey);
         return key;
       },
@@ -186,8 +200,10 @@ export class ObjectDatabase {
   }
 }
 
-/** Where a large object's zlib stream lives in the object store. */
-const contentKey = (oid: Oid): string => `git/objects/${oid.slice(0, 2)}/${oid}`;
+/** Where large objects' zlib streams live in the object store (by content), and pushed ones while they arrive. */
+export const OBJECTS_PREFIX = 'git/objects/';
+export const INCOMING_PREFIX = 'git/incoming/';
+const contentKey = (oid: Oid): string => `${OBJECTS_PREFIX}${oid.slice(0, 2)}/${oid}`;
 
 /** Passes through bytes [start, end] (inclusive) of a stream and drops the rest. */
 function sliceBytes(start: number, end: number): Transform {

@@ -3,8 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { decodeCommit, decodeTag } from '../codec/commit';
 import { type GitObjectType, type Oid, ZERO_OID } from '../codec/object-types';
-import { readPack, type PackSummary, type ResolvedObject } from '../codec/pack-reader';
+import { readPack, type PackSummary, type ReadPackOptions, type ResolvedObject } from '../codec/pack-reader';
 import type { ByteSource } from '../codec/pktline';
+import { fsckTree, gitmodulesProblems, type FsckProblem } from '../codec/fsck';
 import { decodeTree } from '../codec/tree';
 import { GitCommitsRepository } from './git-commits.repository';
 import type { StoredObjectRow } from './git-objects.repository';
@@ -51,6 +52,16 @@ interface Link {
 
 export class PushPackError extends Error {
   override readonly name = 'PushPackError';
+}
+
+/** An object `receive.fsckObjects=true` refuses (git's fsck rules, see codec/fsck.ts): the push is refused whole, as git does. */
+export class PushFsckError extends PushPackError {
+  constructor(
+    readonly oid: Oid,
+    readonly problem: FsckProblem,
+  ) {
+    super(`object ${oid}: ${problem.id}: ${problem.message}`);
+  }
 }
 
 export interface Ingested {
@@ -104,7 +115,7 @@ export class PushEngine {
    * bodies go to the object store under their content key). Nothing is recorded.
    * Throws `PackError` (codec) or `PushPackError` for a corrupt pack.
    */
-  async ingest(repoId: number, source: ByteSource, opts: { maxObjectBytes: number }): Promise<Ingested> {
+  async ingest(repoId: number, source: ByteSource, opts: Pick<ReadPackOptions, 'maxObjectBytes' | 'maxInflatedBytes' | 'maxInflateRatio'>): Promise<Ingested> {
     const objects = new Map<Oid, IngestedObject>();
     const fromRepo = async (oid: Oid): Promise<ResolvedObject | null> => {
       try {
@@ -120,12 +131,17 @@ export class PushEngine {
         const own = objects.get(oid);
         return own ? { type: own.row.type, body: await this.objects.inflateRow(own.row) } : fromRepo(oid);
       },
-      maxObjectBytes: opts.maxObjectBytes,
+      ...opts,
       largeBlobs: { minBytes: STREAMED_BLOB_BYTES, open: async () => this.objects.openLargeObjectWriter() },
     });
+    // Blobs that some pushed tree names `.gitmodules`: their content is checked once all is read.
+    const gitmodules = new Set<Oid>();
     for (;;) {
       const next = await reader.next();
-      if (next.done) return { objects, summary: next.value };
+      if (next.done) {
+        await this.checkGitmodules(repoId, gitmodules, objects);
+        return { objects, summary: next.value };
+      }
       const o = next.value;
       if (objects.has(o.oid)) continue;
       if (o.body === null) {
@@ -141,6 +157,9 @@ export class PushEngine {
           entry.links = [{ oid: c.tree, type: 'tree' }, ...c.parents.map((p) => ({ oid: p, type: 'commit' as const }))];
           entry.commitBody = o.body;
         } else if (o.type === 'tree') {
+          const fsck = fsckTree(o.body);
+          if (fsck.problems.length) throw new PushFsckError(o.oid, fsck.problems[0]);
+          for (const oid of fsck.gitmodules) gitmodules.add(oid);
           entry.links = decodeTree(o.body)
             .filter((e) => e.mode !== '160000')
             .map((e) => ({ oid: e.oid, type: e.mode === '40000' ? ('tree' as const) : ('blob' as const), name: e.name }));
@@ -149,10 +168,29 @@ export class PushEngine {
           entry.links = [{ oid: t.object, type: t.type }];
         } else if (o.body.length <= SMALL_BLOB_BYTES) entry.smallBody = Buffer.from(o.body);
       } catch (err) {
+        if (err instanceof PushFsckError) throw err;
         throw new PushPackError(`invalid ${o.type} ${o.oid}: ${(err as Error).message}`);
       }
       if (entry.links.some((l) => !/^[0-9a-f]{40}$/.test(l.oid))) throw new PushPackError(`invalid ${o.type} ${o.oid}: malformed object id`);
       objects.set(o.oid, entry);
+    }
+  }
+
+  /** git's `fsck_finish`: each `.gitmodules` blob, from the pack or the repository, must be safe to clone with submodules. */
+  private async checkGitmodules(repoId: number, oids: Set<Oid>, pack: Map<Oid, IngestedObject>): Promise<void> {
+    for (const oid of oids) {
+      const own = pack.get(oid);
+      let blob: { type: GitObjectType; body: Buffer } | null;
+      try {
+        blob = own ? { type: own.row.type, body: await this.objects.inflateRow(own.row) } : await this.objects.read(repoId, oid);
+      } catch (err) {
+        if (!(err instanceof MissingObjectError)) throw err;
+        blob = null; // not there at all: the connectivity check refuses the push
+      }
+      if (!blob) continue;
+      if (blob.type !== 'blob') throw new PushFsckError(oid, { id: 'gitmodulesBlob', message: 'non-blob found at .gitmodules' });
+      const [problem] = gitmodulesProblems(blob.body);
+      if (problem) throw new PushFsckError(oid, problem);
     }
   }
 

@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import { DataSource, EntityManager } from 'typeorm';
 import { BadRequestError, ConflictError, NotFoundError } from '../../core/errors/domain-error';
 import { decodeCommit, decodeTag, encodeCommit, encodeTag, type Signature } from '../codec/commit';
+import { gitmodulesProblems, isGitmodulesName } from '../codec/fsck';
 import { OID_PATTERN, type Oid } from '../codec/object-types';
 import type { TreeEntry } from '../codec/tree';
 import type { StoredObjectRow } from './git-objects.repository';
@@ -96,11 +97,14 @@ export class VersionEngine {
     for (const op of input.operations) {
       try {
         if (op.kind === 'put' || op.kind === 'put-prepared') {
-          await editor.put(op.path, op.kind === 'put' && op.executable ? '100755' : '100644', prepared.get(op.path)!.oid);
+          const row = prepared.get(op.path)!;
+          await this.checkGitmodules(op.path, () => this.objects.inflateRow(row));
+          await editor.put(op.path, op.kind === 'put' && op.executable ? '100755' : '100644', row.oid);
         } else if (op.kind === 'put-blob') {
           if (!(await this.objects.existing(input.repoId, [op.oid], m)).has(op.oid)) {
             throw new BadRequestError(`Object ${op.oid} for "${op.path}" is not in this repository`, 'ObjectNotFound');
           }
+          await this.checkGitmodules(op.path, async () => (await this.objects.read(input.repoId, op.oid, m)).body);
           await editor.put(op.path, '100644', op.oid);
         } else if (op.kind === 'delete-file' || op.kind === 'delete-folder') {
           await editor.remove(op.path, op.kind === 'delete-folder');
@@ -108,6 +112,7 @@ export class VersionEngine {
           const srcCommit = op.srcRevision ? (await this.resolveIn(input.repoId, op.srcRevision)).commitOid : head;
           const src = await this.entryAt(input.repoId, srcCommit, op.srcPath, m);
           if (!src || src.type !== 'file') throw entryNotFound(op.srcPath, op.srcRevision ?? input.revision);
+          await this.checkGitmodules(op.path, async () => (await this.objects.read(input.repoId, src.oid, m)).body);
           await editor.put(op.path, src.mode, src.oid);
         }
       } catch (err) {
@@ -116,6 +121,13 @@ export class VersionEngine {
         throw err;
       }
     }
+  }
+
+  /** A file git reads as `.gitmodules` must pass git's checks, or no clone with `transfer.fsckObjects` could take the repository. */
+  private async checkGitmodules(path: string, body: () => Promise<Buffer>): Promise<void> {
+    if (!isGitmodulesName(Buffer.from(path.slice(path.lastIndexOf('/') + 1), 'utf8'))) return;
+    const [problem] = gitmodulesProblems(await body());
+    if (problem) throw new BadRequestError(`"${path}" is refused by git's checks: ${problem.id}: ${problem.message}`.slice(0, 500), 'InvalidGitmodules');
   }
 
   private async writeCommit(m: EntityManager, repoId: number, editor: TreeEditor, blobs: StoredObjectRow[], parents: Oid[], author: Author, message: string) {
@@ -175,7 +187,7 @@ export class VersionEngine {
     let tree = treeOid;
     const parts = path.split('/');
     for (let i = 0; i < parts.length; i++) {
-      const entry = (await this.objects.readTree(repoId, tree, m)).find((e) => e.name === parts[i]);
+      const entry = (await this.objects.readTree(repoId, tree, m)).find((e) => !e.rawName && e.name === parts[i]);
       if (!entry) return null;
       if (i === parts.length - 1) {
         const dir = entry.mode === '40000';

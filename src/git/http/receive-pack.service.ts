@@ -1,5 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Principal } from '../../auth/principal';
+import type { HangarConfig } from '../../core/config/config';
+import { InjectConfig } from '../../core/config/config.module';
 import { DomainError } from '../../core/errors/domain-error';
 import { LfsService } from '../../lfs/lfs.service';
 import { parsePointer, type LfsPointer } from '../../lfs/lfs-pointer';
@@ -10,12 +12,14 @@ import { PackError } from '../codec/pack-reader';
 import { FLUSH, PktLineError, readUntilFlush, type ByteSource } from '../codec/pktline';
 import { sideband } from '../codec/sideband';
 import { assertValidRefName } from '../engine/ref-names';
-import { type Connected, type Ingested, PushEngine, PushPackError, type RefUpdate } from '../engine/push';
+import { type Connected, type Ingested, PushEngine, PushFsckError, PushPackError, type RefUpdate } from '../engine/push';
 import { GitProtocolError, parseReceiveCommands, type RefCommand, reportStatus } from './protocol';
 
 const MiB = 1024 * 1024;
 /** The command list of a push is small; a larger one is refused before any pack is read. */
 const MAX_COMMAND_BYTES = 4 * MiB;
+/** The inflate ratio is judged only past this much inflated: a few very repetitive files are fine. */
+const INFLATE_RATIO_AFTER_BYTES = 64 * MiB;
 
 /** One command on its way through the checks: null error = still fine. */
 interface CommandState extends RefCommand {
@@ -37,6 +41,7 @@ export class ReceivePackService {
   private readonly logger = new Logger(ReceivePackService.name);
 
   constructor(
+    @InjectConfig() private readonly config: HangarConfig,
     private readonly push: PushEngine,
     private readonly lfs: LfsService,
     private readonly repos: ReposService,
@@ -65,11 +70,20 @@ export class ReceivePackService {
     if (commands.some((c) => c.new !== ZERO_OID)) {
       const threshold = (await this.repos.lfsSettings(repo)).threshold.effective;
       try {
-        ingested = await this.push.ingest(repo.id, rest, { maxObjectBytes: Math.max(threshold + MiB, 64 * MiB) });
+        ingested = await this.push.ingest(repo.id, rest, {
+          maxObjectBytes: Math.max(threshold + MiB, 64 * MiB),
+          maxInflatedBytes: this.config.git.pushMaxInflatedBytes,
+          maxInflateRatio: { ratio: this.config.git.pushMaxInflateRatio, afterBytes: INFLATE_RATIO_AFTER_BYTES },
+        });
       } catch (err) {
         if (!isUnpackError(err)) throw err;
         unpack = `error ${err.message}`.replace(/[\r\n]+/g, ' ').slice(0, 300);
         if (err instanceof PackError && err.code === 'too-large') messages.push(tooLargeMessage(threshold, []));
+        if (err instanceof PackError && err.code === 'inflate-limit') {
+          messages.push(`Your push was rejected: ${err.message} (HANGAR_GIT_PUSH_MAX_INFLATED_BYTES, HANGAR_GIT_PUSH_MAX_INFLATE_RATIO).`);
+        }
+        // What git's own receive-pack (index-pack --strict) prints, so `git push` shows the same.
+        if (err instanceof PushFsckError) messages.push(`error: ${err.message}`, 'fatal: fsck error in packed object');
         for (const c of commands) c.error = 'unpacker error';
       }
       if (ingested) await this.checkContent(principal, repo, commands, ingested, threshold, messages);
