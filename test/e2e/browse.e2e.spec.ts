@@ -174,6 +174,31 @@ describe('browsing and downloading repositories: tree, paths-info, refs, commits
       expect(rest.body[0].lastCommit).toBeDefined();
       expect(nextLink(rest)).toBeNull();
     });
+
+    it('pages through any listing at any page size to exactly the whole listing, in order', async () => {
+      for (const [folder, recursive] of [['', true], ['', false], ['weights', true], ['many', false]] as const) {
+        const base = `/api/models/${m}/tree/main${folder ? `/${folder}` : ''}?recursive=${recursive}`;
+        const whole = (await t.http().get(base).expect(200)).body;
+        expect(whole.length).toBeGreaterThan(2);
+        for (const limit of [1, 2, 7, whole.length - 1, whole.length]) {
+          const seen: unknown[] = [];
+          let url: string | null = `${base}&limit=${limit}`;
+          while (url) {
+            const res = await t.http().get(url).expect(200);
+            expect(res.body.length).toBeLessThanOrEqual(limit);
+            seen.push(...res.body);
+            url = nextLink(res);
+          }
+          expect([folder, recursive, limit, seen]).toEqual([folder, recursive, limit, whole]);
+        }
+      }
+    });
+
+    it('refuses a cursor that points outside the folder listed', async () => {
+      const first = await t.http().get(`/api/models/${m}/tree/main?recursive=true&limit=1`).expect(200);
+      const cursor = new URL(nextLink(first)!, 'http://x').searchParams.get('cursor');
+      expectHfError(await t.http().get(`/api/models/${m}/tree/main/weights?cursor=${cursor}`), 400, 'ValidationError');
+    });
   });
 
   describe('paths-info', () => {

@@ -43,7 +43,11 @@ describe('read after write, on two nodes', () => {
       const where = `${n.name} node`;
       const head = await n.http().head(`/${id}/resolve/main/${filePath}`).set('Authorization', auth);
       expect([where, head.status, head.headers['x-repo-commit']]).toEqual([where, 200, sha]);
-      const get = await n.http().get(`/${id}/resolve/main/${filePath}`).set('Authorization', auth).buffer(true).parse(rawBody);
+      const get = await n.http().get(`/${id}/resolve/main/${filePath}`).set('Authorization', auth).buffer(true).parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
       expect([where, get.status, (get.body as Buffer).toString('utf8')]).toEqual([where, 200, content]);
 
       const info = await n.http().get(`/api/models/${id}`).set('Authorization', auth).expect(200);
@@ -92,9 +96,3 @@ describe('read after write, on two nodes', () => {
     }
   });
 });
-
-function rawBody(res: NodeJS.ReadableStream, cb: (err: Error | null, body: Buffer) => void) {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-}

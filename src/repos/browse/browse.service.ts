@@ -85,16 +85,15 @@ export class BrowseService {
 
   async tree(repo: RepoRecord, revision: string, rawPath: string | undefined, q: { recursive?: boolean; expand?: boolean; limit?: number; cursor?: string }): Promise<TreePage> {
     const folder = normaliseFolder(rawPath);
-    const offset = decodeCursor(q.cursor);
+    const after = decodeCursor(q.cursor, folder);
     const { commitOid } = await this.engine.resolveRevision(repo, revision);
-    const all = await this.engine.listFolder(repo.id, commitOid, folder, q.recursive === true);
-    if (!all) throw entryNotFound(folder, revision);
     const limit = q.expand ? Math.min(q.limit ?? TREE_EXPAND_DEFAULT_LIMIT, TREE_EXPAND_MAX_LIMIT) : (q.limit ?? TREE_DEFAULT_LIMIT);
-    const entries: BrowseEntry[] = all.slice(offset, offset + limit);
+    const page = await this.engine.listFolderPage(repo.id, commitOid, folder, q.recursive === true, after, limit);
+    if (!page) throw entryNotFound(folder, revision);
+    const entries: BrowseEntry[] = page.entries;
     await this.addLfs(repo, entries);
     if (q.expand) await this.addLastCommits(repo, commitOid, entries);
-    const next = offset + entries.length;
-    return { entries, nextCursor: next < all.length ? encodeCursor(next) : null };
+    return { entries, nextCursor: page.more ? encodeCursor(entries[entries.length - 1].path) : null };
   }
 
   /** The entries among `paths` that exist at the revision, in the order asked; missing ones are left out. */
@@ -182,14 +181,19 @@ function validPathOrNull(raw: string): string | null {
   }
 }
 
-/** Cursors are opaque to clients: base64url of the offset into the listing. */
-export function encodeCursor(offset: number): string {
-  return Buffer.from(`o:${offset}`).toString('base64url');
+/**
+ * Cursors are opaque to clients: base64url of the path of the last entry listed, so the next
+ * page starts there without listing what came before (see VersionEngine.listFolderPage).
+ */
+export function encodeCursor(lastPath: string): string {
+  return Buffer.from(`p:${lastPath}`).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined): number {
-  if (cursor === undefined) return 0;
-  const m = /^o:(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString('latin1'));
-  if (!m) throw new ValidationError('cursor: invalid pagination cursor', { fields: ['cursor'] });
-  return Number(m[1]);
+/** The path a cursor resumes after (null without a cursor); it must lie in the folder listed. */
+export function decodeCursor(cursor: string | undefined, folder: string): string | null {
+  if (cursor === undefined) return null;
+  // Not held to the HF API's path rules: a tree pushed with git may hold names those refuse.
+  const path = /^p:(.+)$/s.exec(Buffer.from(cursor, 'base64url').toString('utf8'))?.[1];
+  if (path === undefined || (folder !== '' && !path.startsWith(`${folder}/`))) throw new ValidationError('cursor: invalid pagination cursor', { fields: ['cursor'] });
+  return path;
 }
