@@ -261,6 +261,11 @@ export class VersionEngine {
     return this.objects.openBlob(repoId, oid, range);
   }
 
+  /** Of these blobs, the ones whose content `isPointer` accepts (at most `maxBytes` long); decided once per blob per node. */
+  pointerBlobs(repoId: number, oids: Oid[], maxBytes: number, isPointer: (body: Buffer) => boolean): Promise<Set<Oid>> {
+    return this.objects.mayBeLfsPointers(repoId, oids, maxBytes, isPointer);
+  }
+
   async readBlob(repoId: number, oid: Oid): Promise<Buffer> {
     return (await this.objects.read(repoId, oid)).body;
   }

@@ -11,7 +11,7 @@ import type { RepoRecord } from '../repo.types';
 import { ReposService, type RepoDetails } from '../repos.service';
 import { LfsService } from '../../lfs/lfs.service';
 import type { LfsEntry } from '../../lfs/lfs.repository';
-import { MAX_POINTER_BYTES } from '../../lfs/lfs-pointer';
+import { MAX_POINTER_BYTES, parsePointer } from '../../lfs/lfs-pointer';
 import { PATHS_INFO_MAX_PATHS, TREE_DEFAULT_LIMIT, TREE_EXPAND_DEFAULT_LIMIT } from './browse.dto';
 
 /** Expanded pages are capped lower: each entry costs a walk back through the history. */
@@ -64,8 +64,8 @@ export class BrowseService {
   async repoDetails(repo: RepoRecord, revision: string | undefined, blobs: boolean): Promise<RepoDetails> {
     const d = await this.repos.details(repo, revision);
     if (!blobs) return d;
-    const pointers = d.siblings.filter((s) => s.size <= MAX_POINTER_BYTES);
-    const found = await this.lfs.lfsByBlob(repo.id, pointers.map((s) => s.blobId));
+    const pointers = await this.pointerBlobs(repo, d.siblings.map((s) => ({ oid: s.blobId, size: s.size })));
+    const found = await this.lfs.lfsByBlob(repo.id, [...pointers]);
     const siblings = d.siblings.map((s) => {
       const lfs = found.get(s.blobId);
       return lfs && !lfs.pruned ? { ...s, size: lfs.size, lfs: { sha256: lfs.oid, size: lfs.size, pointerSize: s.size } } : s;
@@ -73,9 +73,19 @@ export class BrowseService {
     return { ...d, siblings };
   }
 
+  /** The blobs among `files` that are git-lfs pointers. */
+  private pointerBlobs(repo: RepoRecord, files: { oid: string; size: number }[]): Promise<Set<string>> {
+    const small = files.filter((f) => f.size <= MAX_POINTER_BYTES).map((f) => f.oid);
+    return small.length === 0 ? Promise.resolve(new Set()) : this.engine.pointerBlobs(repo.id, small, MAX_POINTER_BYTES, (body) => parsePointer(body) !== null);
+  }
+
   /** Marks the entries that are LFS pointers with the object behind them. */
   private async addLfs(repo: RepoRecord, entries: BrowseEntry[]): Promise<void> {
-    const small = entries.filter((e) => e.type === 'file' && e.size <= MAX_POINTER_BYTES);
+    // Only blobs whose content is a pointer are looked up: most small files are not, and whether
+    // a blob is one never changes, while what the registry says about it (pruned) may.
+    const pointers = await this.pointerBlobs(repo, entries.filter((e) => e.type === 'file').map((e) => ({ oid: e.oid, size: e.size })));
+    const small = entries.filter((e) => pointers.has(e.oid));
+    if (small.length === 0) return;
     const found = await this.lfs.lfsByBlob(repo.id, small.map((e) => e.oid));
     for (const e of small) {
       const lfs = found.get(e.oid);
