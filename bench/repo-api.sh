@@ -256,6 +256,9 @@ load_head() {
 log "2. resolve HEAD, $CONNS connections, ${DURATION}s: Hangar"
 out=$(load_head "$RESOLVE_URL")
 read -r HEAD_HANGAR HEAD_HANGAR_ERR <<<"$out"
+log "2. HEAD /health, $CONNS connections, ${DURATION}s: Hangar's own floor (no database, no repository)"
+out=$(load_head "$H/health")
+read -r HEAD_HEALTH HEAD_HEALTH_ERR <<<"$out"
 log "2. resolve HEAD, $CONNS connections, ${DURATION}s: node:http reference"
 out=$(load_head "$REF_URL")
 read -r HEAD_REF HEAD_REF_ERR <<<"$out"
@@ -359,6 +362,8 @@ printf '%-34s %-26s %s\n' "scenario" "hangar" "reference (what)"
 printf '%-34s %-26s %s\n' "commit $NFILES files (NDJSON)" "$COMMIT_S s" "$GIT_S s (git add+commit)"
 printf '%-34s %-26s %s\n' "upload_folder $NFILES files" "$UPLOAD_S s" "-"
 printf '%-34s %-26s %s\n' "resolve HEAD, $CONNS conns" "$HEAD_HANGAR req/s$(note_err "$HEAD_HANGAR_ERR")" "$HEAD_REF req/s (node:http)$(note_err "$HEAD_REF_ERR")"
+printf '%-34s %-26s %s\n' "HEAD /health, $CONNS conns" "$HEAD_HEALTH req/s$(note_err "$HEAD_HEALTH_ERR")" "$HEAD_REF req/s (node:http)$(note_err "$HEAD_REF_ERR")"
+echo "ratios: resolve HEAD / HEAD /health = $(awk -v a="$HEAD_HANGAR" -v b="$HEAD_HEALTH" 'BEGIN { printf "%.2f", a / b }') (target >= 0.6); HEAD /health / node:http = $(awk -v a="$HEAD_HEALTH" -v b="$HEAD_REF" 'BEGIN { printf "%.2f", a / b }') (target >= 0.15); GET: hangar / nginx = $(awk -v a="$GET_HANGAR_MIBS" -v b="$GET_NGINX_MIBS" 'BEGIN { printf "%.2f", a / b }') (target >= 0.5); commit: hangar / git = $(awk -v a="$COMMIT_S" -v b="$GIT_S" 'BEGIN { printf "%.2f", a / b }') (target <= 1.2)"
 printf '%-34s %-26s %s\n' "GET $((BIG_BYTES / 1048576)) MiB, $CONNS conns" "$GET_HANGAR_RPS req/s, $GET_HANGAR_MIBS MiB/s$(note_err "$GET_HANGAR_ERR")" \
   "$GET_NGINX_RPS req/s, $GET_NGINX_MIBS MiB/s (nginx, $NGINX_WORKERS worker)$(note_err "$GET_NGINX_ERR")"
 printf '%-34s %-26s %s\n' "GET $((BIG_BYTES / 1048576)) MiB, 1 request median" "$LAT_HANGAR ms" "$LAT_NGINX ms (nginx)"
