@@ -396,6 +396,24 @@ describe('browsing and downloading repositories: tree, paths-info, refs, commits
       expectHfError(await t.http().head(`/${m}/resolve/nope/README.md`), 404, 'RevisionNotFound');
     });
 
+    it('prefers a branch to a tag of the same name, and HEAD is the default branch', async () => {
+      await t.http().post(`/api/models/${m}/branch/same`).set(as(alice.token)).send({ startingPoint: commits[0] }).expect(200);
+      await t.http().post(`/api/models/${m}/tag/main`).set(as(alice.token)).send({ tag: 'same' }).expect(200);
+      try {
+        const same = await t.http().head(`/${m}/resolve/same/README.md`).expect(200);
+        expect(same.headers['x-repo-commit']).toBe(commits[0]);
+        const tagged = await t.http().head(`/${m}/resolve/refs%2Ftags%2Fsame/README.md`).expect(200);
+        expect(tagged.headers['x-repo-commit']).toBe(commits[3]);
+        const head = await t.http().head(`/${m}/resolve/HEAD/README.md`).expect(200);
+        expect(head.headers['x-repo-commit']).toBe(commits[3]);
+        const tree = await t.http().get(`/api/models/${m}/tree/same`).expect(200);
+        expect(tree.body.map((e: { path: string }) => e.path)).not.toContain('weights');
+      } finally {
+        await t.http().delete(`/api/models/${m}/tag/same`).set(as(alice.token)).expect(200);
+        await t.http().delete(`/api/models/${m}/branch/same`).set(as(alice.token)).expect(200);
+      }
+    });
+
     it('serves byte ranges (206), refuses unsatisfiable ones (416) and ignores multi-ranges', async () => {
       const url = `/${m}/resolve/main/weights/model.bin`;
       const cases: [string, number, number][] = [

@@ -10,7 +10,7 @@ import type { StoredObjectRow } from './git-objects.repository';
 import { GitCommitsRepository } from './git-commits.repository';
 import { GitRefsRepository } from './git-refs.repository';
 import { entryNotFound, parentCommitMismatch, pathConflict, revisionNotFound } from './engine-errors';
-import type { Author, CommitInfo, CommitInput, CommitResult, PreparedBlob, RefInfo, RepoEntry, ResolvedRevision } from './engine.types';
+import type { Author, CommitInfo, CommitInput, CommitResult, PreparedBlob, RefHint, RefInfo, RepoEntry, ResolvedRevision } from './engine.types';
 import { LruCache } from './lru-cache';
 import { ObjectDatabase } from './object-database';
 import { normaliseRepoPath } from './paths';
@@ -130,7 +130,8 @@ export class VersionEngine {
    * Branch, tag (peeled), `refs/...`, full commit id or a unique prefix of ≥ 7 hex; `HEAD` is
    * the default branch's head (what @huggingface/hub asks for when no revision is given).
    */
-  resolveRevision(repo: { id: number; defaultBranch: string }, revision: string): Promise<ResolvedRevision> {
+  async resolveRevision(repo: { id: number; defaultBranch: string }, revision: string, hint?: RefHint | null): Promise<ResolvedRevision> {
+    if (hint?.revision === revision && hint.ref !== null && hint.oid !== null) return { commitOid: await this.peel(repo.id, hint.oid), ref: hint.ref };
     return this.resolveIn(repo.id, revision === 'HEAD' ? repo.defaultBranch : revision);
   }
 

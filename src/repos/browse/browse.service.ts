@@ -4,7 +4,7 @@ import type { Principal } from '../../auth/principal';
 import { DomainError, ValidationError } from '../../core/errors/domain-error';
 import type { Oid } from '../../git/codec/object-types';
 import { entryNotFound } from '../../git/engine/engine-errors';
-import type { CommitInfo, RepoEntry } from '../../git/engine/engine.types';
+import type { CommitInfo, RefHint, RepoEntry } from '../../git/engine/engine.types';
 import { normaliseFolder, normaliseRepoPath } from '../../git/engine/paths';
 import { VersionEngine } from '../../git/engine/version-engine.service';
 import type { RepoRecord } from '../repo.types';
@@ -93,10 +93,10 @@ export class BrowseService {
     }
   }
 
-  async tree(repo: RepoRecord, revision: string, rawPath: string | undefined, q: { recursive?: boolean; expand?: boolean; limit?: number; cursor?: string }): Promise<TreePage> {
+  async tree(repo: RepoRecord, revision: string, rawPath: string | undefined, q: { recursive?: boolean; expand?: boolean; limit?: number; cursor?: string }, hint?: RefHint | null): Promise<TreePage> {
     const folder = normaliseFolder(rawPath);
     const after = decodeCursor(q.cursor, folder);
-    const { commitOid } = await this.engine.resolveRevision(repo, revision);
+    const { commitOid } = await this.engine.resolveRevision(repo, revision, hint);
     const limit = q.expand ? Math.min(q.limit ?? TREE_EXPAND_DEFAULT_LIMIT, TREE_EXPAND_MAX_LIMIT) : (q.limit ?? TREE_DEFAULT_LIMIT);
     const page = await this.engine.listFolderPage(repo.id, commitOid, folder, q.recursive === true, after, limit);
     if (!page) throw entryNotFound(folder, revision);
@@ -107,9 +107,9 @@ export class BrowseService {
   }
 
   /** The entries among `paths` that exist at the revision, in the order asked; missing ones are left out. */
-  async pathsInfo(repo: RepoRecord, revision: string, paths: string[], expand: boolean): Promise<BrowseEntry[]> {
+  async pathsInfo(repo: RepoRecord, revision: string, paths: string[], expand: boolean, hint?: RefHint | null): Promise<BrowseEntry[]> {
     if (paths.length > PATHS_INFO_MAX_PATHS) throw new PayloadTooLargeError(`At most ${PATHS_INFO_MAX_PATHS} paths per request (got ${paths.length})`);
-    const { commitOid } = await this.engine.resolveRevision(repo, revision);
+    const { commitOid } = await this.engine.resolveRevision(repo, revision, hint);
     const wanted = [...new Set(paths.map(validPathOrNull).filter((p): p is string => p !== null))];
     const found = await Promise.all(wanted.map((p) => this.engine.entryAt(repo.id, commitOid, p)));
     const entries: BrowseEntry[] = found.filter((e): e is RepoEntry => e !== null);
@@ -137,9 +137,9 @@ export class BrowseService {
   }
 
   /** The file at `path` of a revision; a directory or a missing path is EntryNotFound. */
-  async file(repo: RepoRecord, revision: string, rawPath: string): Promise<ResolvedFile> {
+  async file(repo: RepoRecord, revision: string, rawPath: string, hint?: RefHint | null): Promise<ResolvedFile> {
     const path = validPathOrNull(rawPath);
-    const { commitOid } = await this.engine.resolveRevision(repo, revision);
+    const { commitOid } = await this.engine.resolveRevision(repo, revision, hint);
     const entry = path === null ? null : await this.engine.entryAt(repo.id, commitOid, path);
     if (!entry || entry.type !== 'file') throw entryNotFound(rawPath, revision);
     const file: BrowseEntry = entry;
