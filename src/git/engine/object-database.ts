@@ -39,8 +39,10 @@ export class MissingObjectError extends Error {
 @Injectable()
 export class ObjectDatabase {
   private readonly trees = new LruCache<string, TreeEntry[]>(4096);
-  private readonly sizeCache = new LruCache<string, number>(100_000);
-  private readonly pointerVerdicts = new LruCache<string, boolean>(100_000);
+  // Room for a whole 100k-file listing and then some: an LRU smaller than what one listing
+  // walks in order evicts every entry before it is asked for again.
+  private readonly sizeCache = new LruCache<string, number>(250_000);
+  private readonly pointerVerdicts = new LruCache<string, boolean>(250_000);
   private readonly smallBlobs = new ByteBudgetLru<{ body: Buffer; bytes: number }>(SMALL_BLOB_BUDGET_BYTES);
 
   constructor(

@@ -11,6 +11,7 @@ import { GitCommitsRepository } from './git-commits.repository';
 import { GitRefsRepository } from './git-refs.repository';
 import { entryNotFound, parentCommitMismatch, pathConflict, revisionNotFound } from './engine-errors';
 import type { Author, CommitInfo, CommitInput, CommitResult, PreparedBlob, RefHint, RefInfo, RepoEntry, ResolvedRevision } from './engine.types';
+import { EventLoopTurn } from '../../core/event-loop';
 import { LruCache } from './lru-cache';
 import { ObjectDatabase } from './object-database';
 import { normaliseRepoPath } from './paths';
@@ -190,7 +191,7 @@ export class VersionEngine {
     const root = await this.entryAt(repoId, commitOid, folder);
     if (!root || root.type !== 'directory') return null;
     const out: RepoEntry[] = [];
-    for await (const e of this.walkFolder(repoId, root.oid, folder, recursive, null)) out.push(e);
+    for await (const e of this.walkFolder(repoId, root.oid, folder, recursive, null, new EventLoopTurn())) out.push(e);
     return this.withSizes(repoId, out);
   }
 
@@ -204,7 +205,7 @@ export class VersionEngine {
     if (!root || root.type !== 'directory') return null;
     const entries: RepoEntry[] = [];
     let more = false;
-    for await (const e of this.walkFolder(repoId, root.oid, folder, recursive, after)) {
+    for await (const e of this.walkFolder(repoId, root.oid, folder, recursive, after, new EventLoopTurn())) {
       if (entries.length === limit) {
         more = true;
         break;
@@ -218,9 +219,10 @@ export class VersionEngine {
    * The entries under tree `treeOid` (at `prefix`), depth first in git order, without sizes.
    * With `after`, it starts just past that path: subtrees wholly before it are skipped unread.
    */
-  private async *walkFolder(repoId: number, treeOid: Oid, prefix: string, recursive: boolean, after: string | null): AsyncGenerator<RepoEntry> {
+  private async *walkFolder(repoId: number, treeOid: Oid, prefix: string, recursive: boolean, after: string | null, turn: EventLoopTurn): AsyncGenerator<RepoEntry> {
+    await turn.take();
     const entries = await this.objects.readTree(repoId, treeOid);
-    const walkInto = (e: TreeEntry, from: string | null) => this.walkFolder(repoId, e.oid, entryPath(prefix, e.name), recursive, from);
+    const walkInto = (e: TreeEntry, from: string | null) => this.walkFolder(repoId, e.oid, entryPath(prefix, e.name), recursive, from, turn);
     let start = 0;
     if (after !== null) {
       // `after` is under this folder (the caller made sure): its first component names an entry here.
