@@ -53,10 +53,7 @@ source "$BENCH/lib/dist-snapshot.sh"
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
-  if [ "$rc" -ne 0 ] && [ "$rc" -ne 130 ] && [ "$rc" -ne 143 ] && [ -f "$TMP/hangar.log" ]; then
-    printf '\n--- last lines of the Hangar log (%s) ---\n' "$TMP/hangar.log" >&2
-    tail -n 25 "$TMP/hangar.log" >&2 || true
-  fi
+  show_hangar_log "$rc"
   stop_pid "$CLONE_PID" TERM 5
   stop_hangar
   wait 2>/dev/null || true
@@ -126,6 +123,8 @@ for ((from = 0; from < FILES; from += BATCH)); do
   GIT_COMMITS+=("$(secs_since "$t0")")
   if [[ " $POINTS " == *" $n "* ]]; then
     log "$n files: cloning (git clone --depth 1 --no-checkout, $RUNS runs each)"
+    # Packed, as a served repository is (git gc): loose objects would make git's side recompress everything.
+    git -C "$REF" repack -adq
     h=$(clone_median "$(remote $BIG)")
     g=$(clone_median "file://$REF")
     CLONE_ROWS+=$(printf '%-38s %10s s %10s s %8s\n' "clone --depth 1 --no-checkout, $n files" "$h" "$g" "$(awk -v a="$h" -v b="$g" 'BEGIN { printf "%.2fx", a / b }')")$'\n'

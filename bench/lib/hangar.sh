@@ -68,3 +68,12 @@ bench_user() {
   TOKEN=$(node "$BENCH/repo-api.mjs" json-get token <"$TMP/token.json")
   [ -n "$TOKEN" ] || fail "no token in $(head -c 300 "$TMP/token.json")"
 }
+
+# show_hangar_log RC: after a failure (not Ctrl-C, not TERM), the last lines of the Hangar log.
+show_hangar_log() {
+  local rc=$1
+  if [ "$rc" -ne 0 ] && [ "$rc" -ne 130 ] && [ "$rc" -ne 143 ] && [ -f "$TMP/hangar.log" ]; then
+    printf '\n--- last lines of the Hangar log (%s) ---\n' "$TMP/hangar.log" >&2
+    tail -n 25 "$TMP/hangar.log" >&2 || true
+  fi
+}
