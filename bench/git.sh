@@ -74,17 +74,7 @@ TMP=$(mktemp -d /tmp/hangar-bench-git.XXXXXX)
 chmod 755 "$TMP" # the embedded PostgreSQL runs as `postgres` when we are root
 HANGAR_PID="" SNAP="" CHILD_PID=""
 
-stop_pid() { # pid signal seconds: signal, wait up to seconds, then SIGKILL
-  local pid=$1 sig=$2 secs=$3 i
-  [ -n "$pid" ] || return 0
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill "-$sig" "$pid" 2>/dev/null || true
-  for ((i = 0; i < secs * 10; i++)); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-}
+source "$BENCH/lib/hangar.sh" # stop_pid, start_hangar, stop_hangar, api, bench_user
 
 stop_group() { # pgid seconds: TERM the process group, wait up to seconds, then SIGKILL it
   local pgid=$1 secs=$2 i
@@ -101,17 +91,11 @@ stop_group() { # pgid seconds: TERM the process group, wait up to seconds, then 
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
-  if [ "$rc" -ne 0 ] && [ "$rc" -ne 130 ] && [ "$rc" -ne 143 ] && [ -f "$TMP/hangar.log" ]; then
-    printf '\n--- last lines of the Hangar log (%s) ---\n' "$TMP/hangar.log" >&2
-    tail -n 25 "$TMP/hangar.log" >&2 || true
-  fi
+  show_hangar_log "$rc"
   # The baseline script runs in its own process group (setsid): TERM the group (its EXIT trap
   # stops its lighttpd; hyperfine and git go with it), then KILL what is left.
   stop_group "$CHILD_PID" 20
-  stop_pid "$HANGAR_PID" TERM 20 # Hangar stops its embedded PostgreSQL on SIGTERM
-  local pgpid
-  pgpid=$(head -n 1 "$TMP/data/pg/postmaster.pid" 2>/dev/null || true)
-  if [[ $pgpid =~ ^[0-9]+$ ]] && kill -0 "$pgpid" 2>/dev/null; then stop_pid "$pgpid" INT 10; fi
+  stop_hangar
   wait 2>/dev/null || true
   [ -n "$SNAP" ] && rm -rf "$SNAP"
   if [ "${BENCH_KEEP:-0}" = 1 ]; then
@@ -137,41 +121,9 @@ HANGAR_PORT=${PORTS[0]} PG_PORT=${PORTS[1]}
 H="http://127.0.0.1:$HANGAR_PORT"
 
 # ---------------------------------------------------------------- start Hangar
-ADMIN_TOKEN=$(node -e 'process.stdout.write(require("crypto").randomBytes(24).toString("hex"))')
 SECRET=$(node -e 'process.stdout.write(require("crypto").randomBytes(24).toString("hex"))')
-log "starting Hangar on 127.0.0.1:$HANGAR_PORT (embedded PostgreSQL on $PG_PORT, data in $TMP/data, HANGAR_LFS_THRESHOLD_BYTES=$LFS_THRESHOLD)"
-# Only the settings below: any HANGAR_* already in the environment (an external database, S3) is dropped.
-mapfile -t UNSET_HANGAR < <(compgen -e | grep '^HANGAR_' | sed 's/^/--unset=/' || true)
-env "${UNSET_HANGAR[@]}" HANGAR_DATA_DIR="$TMP/data" HANGAR_PORT="$HANGAR_PORT" HANGAR_HOST=127.0.0.1 HANGAR_BASE_URL="$H" \
-  HANGAR_EMBEDDED_PG_PORT="$PG_PORT" HANGAR_ADMIN_TOKEN="$ADMIN_TOKEN" HANGAR_SECRET="$SECRET" HANGAR_LOG_LEVEL=warn \
-  HANGAR_STORAGE_DRIVER=fs HANGAR_LFS_THRESHOLD_BYTES="$LFS_THRESHOLD" \
-  node "$SNAP/dist/src/main.js" >"$TMP/hangar.log" 2>&1 &
-HANGAR_PID=$!
-ready=0
-for _ in $(seq 1800); do # up to 180 s: the first start runs initdb
-  kill -0 "$HANGAR_PID" 2>/dev/null || fail "Hangar exited during startup"
-  if curl -sf -o /dev/null --max-time 2 "$H/health/ready"; then ready=1; break; fi
-  sleep 0.1
-done
-[ "$ready" = 1 ] || fail "Hangar was not ready within 180 s ($H/health/ready)"
-log "Hangar is ready (pid $HANGAR_PID)"
-
-# api METHOD PATH OUTFILE [curl args…]: fails with the answer when the status is not 2xx.
-api() {
-  local method=$1 path=$2 out=$3 code
-  shift 3
-  code=$(curl -sS -o "$out" -w '%{http_code}' --max-time 120 -X "$method" "$@" "$H$path") || fail "$method $path: curl failed"
-  [[ $code == 2* ]] || fail "$method $path answered $code: $(head -c 500 "$out")"
-}
-
-USER_NAME=benchuser PASSWORD='bench-password-for-a-temporary-user'
-api POST /admin/api/users "$TMP/user.json" -H "X-Admin-Token: $ADMIN_TOKEN" -H 'Content-Type: application/json' \
-  -d "{\"username\":\"$USER_NAME\",\"email\":\"$USER_NAME@example.com\",\"password\":\"$PASSWORD\",\"email_verified\":true}"
-api POST /api/auth/login "$TMP/login.json" -c "$TMP/cookies.txt" -H 'Content-Type: application/json' \
-  -d "{\"username\":\"$USER_NAME\",\"password\":\"$PASSWORD\"}"
-api POST /api/auth/tokens/create "$TMP/token.json" -b "$TMP/cookies.txt" -H 'Content-Type: application/json' -d '{"name":"bench","role":"write"}'
-TOKEN=$(node "$HELPER" json-get token <"$TMP/token.json")
-[ -n "$TOKEN" ] || fail "no token in $(head -c 300 "$TMP/token.json")"
+start_hangar "$HANGAR_PORT" "$PG_PORT" HANGAR_SECRET="$SECRET" HANGAR_LFS_THRESHOLD_BYTES="$LFS_THRESHOLD"
+bench_user
 for s in $SHAPES; do
   repo="git-shape-$(tr 'A-Z' 'a-z' <<<"$s")"
   api POST /api/repos/create "$TMP/repo-$s.json" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d "{\"name\":\"$repo\"}"

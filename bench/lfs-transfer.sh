@@ -61,17 +61,7 @@ TMP=$(mktemp -d /tmp/hangar-lfs-bench.XXXXXX)
 chmod 755 "$TMP" # the embedded PostgreSQL runs as `postgres` when we are root; nginx workers as nobody
 HANGAR_PID="" NGINX_PID="" MOTO_PID="" SAMPLER_PID="" SNAP="" HANGAR_DATA=""
 
-stop_pid() { # pid signal seconds: signal, wait up to seconds, then SIGKILL
-  local pid=$1 sig=$2 secs=$3 i
-  [ -n "$pid" ] || return 0
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill "-$sig" "$pid" 2>/dev/null || true
-  for ((i = 0; i < secs * 10; i++)); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-}
+source "$BENCH/lib/hangar.sh" # stop_pid, start_hangar, stop_hangar, api, bench_user
 
 stop_hangar() {
   stop_pid "$HANGAR_PID" TERM 20 # Hangar stops its embedded PostgreSQL on SIGTERM

@@ -66,33 +66,16 @@ TMP=$(mktemp -d /tmp/hangar-bench.XXXXXX)
 chmod 755 "$TMP" # the embedded PostgreSQL runs as `postgres` when we are root; nginx workers as nobody
 HANGAR_PID="" REF_PID="" NGINX_PID="" PROBE_PID="" SNAP=""
 
-stop_pid() { # pid signal seconds: signal, wait up to seconds, then SIGKILL
-  local pid=$1 sig=$2 secs=$3 i
-  [ -n "$pid" ] || return 0
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill "-$sig" "$pid" 2>/dev/null || true
-  for ((i = 0; i < secs * 10; i++)); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-}
+source "$BENCH/lib/hangar.sh" # stop_pid, start_hangar, stop_hangar, api, bench_user
 
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
-  if [ "$rc" -ne 0 ] && [ "$rc" -ne 130 ] && [ "$rc" -ne 143 ] && [ -f "$TMP/hangar.log" ]; then
-    printf '\n--- last lines of the Hangar log (%s) ---\n' "$TMP/hangar.log" >&2
-    tail -n 25 "$TMP/hangar.log" >&2 || true
-  fi
+  show_hangar_log "$rc"
   stop_pid "$PROBE_PID" TERM 3
   stop_pid "$REF_PID" TERM 3
   stop_pid "$NGINX_PID" TERM 5
-  stop_pid "$HANGAR_PID" TERM 20 # Hangar stops its embedded PostgreSQL on SIGTERM
-  # If Hangar had to be killed, its PostgreSQL may still run: stop it by its own pid file.
-  local pgpid
-  pgpid=$(head -n 1 "$TMP/data/pg/postmaster.pid" 2>/dev/null || true)
-  if [[ $pgpid =~ ^[0-9]+$ ]] && kill -0 "$pgpid" 2>/dev/null; then stop_pid "$pgpid" INT 10; fi
+  stop_hangar
   wait 2>/dev/null || true
   [ -n "$SNAP" ] && rm -rf "$SNAP"
   if [ "${BENCH_KEEP:-0}" = 1 ]; then log "kept $TMP (BENCH_KEEP=1)"; else rm -rf "$TMP"; fi
@@ -132,39 +115,8 @@ if [ "${probe_requests:-0}" -lt 10 ]; then
 fi
 
 # ---------------------------------------------------------------- start Hangar
-ADMIN_TOKEN=$(node -e 'process.stdout.write(require("crypto").randomBytes(24).toString("hex"))')
-log "starting Hangar on 127.0.0.1:$HANGAR_PORT (embedded PostgreSQL on $PG_PORT, data in $TMP/data)"
-# Only the settings below: any HANGAR_* already in the environment (an external database, S3) is dropped.
-mapfile -t UNSET_HANGAR < <(compgen -e | grep '^HANGAR_' | sed 's/^/--unset=/' || true)
-env "${UNSET_HANGAR[@]}" HANGAR_DATA_DIR="$TMP/data" HANGAR_PORT="$HANGAR_PORT" HANGAR_HOST=127.0.0.1 HANGAR_BASE_URL="$H" \
-  HANGAR_EMBEDDED_PG_PORT="$PG_PORT" HANGAR_ADMIN_TOKEN="$ADMIN_TOKEN" HANGAR_LOG_LEVEL=warn \
-  HANGAR_STORAGE_DRIVER=fs \
-  node "$SNAP/dist/src/main.js" >"$TMP/hangar.log" 2>&1 &
-HANGAR_PID=$!
-ready=0
-for _ in $(seq 1800); do # up to 180 s: the first start runs initdb
-  kill -0 "$HANGAR_PID" 2>/dev/null || fail "Hangar exited during startup"
-  if curl -sf -o /dev/null --max-time 2 "$H/health/ready"; then ready=1; break; fi
-  sleep 0.1
-done
-[ "$ready" = 1 ] || fail "Hangar was not ready within 180 s ($H/health/ready)"
-log "Hangar is ready"
-
-# api METHOD PATH OUTFILE [curl args…]: fails with the answer when the status is not 2xx.
-api() {
-  local method=$1 path=$2 out=$3 code
-  shift 3
-  code=$(curl -sS -o "$out" -w '%{http_code}' --max-time 120 -X "$method" "$@" "$H$path") || fail "$method $path: curl failed"
-  [[ $code == 2* ]] || fail "$method $path answered $code: $(head -c 500 "$out")"
-}
-
-USER_NAME=benchuser PASSWORD='bench-password-for-a-temporary-user'
-api POST /admin/api/users "$TMP/user.json" -H "X-Admin-Token: $ADMIN_TOKEN" -H 'Content-Type: application/json' \
-  -d "{\"username\":\"$USER_NAME\",\"email\":\"$USER_NAME@example.com\",\"password\":\"$PASSWORD\",\"email_verified\":true}"
-api POST /api/auth/login "$TMP/login.json" -c "$TMP/cookies.txt" -H 'Content-Type: application/json' \
-  -d "{\"username\":\"$USER_NAME\",\"password\":\"$PASSWORD\"}"
-api POST /api/auth/tokens/create "$TMP/token.json" -b "$TMP/cookies.txt" -H 'Content-Type: application/json' -d '{"name":"bench"}'
-TOKEN=$(node "$HELPER" json-get token <"$TMP/token.json")
+start_hangar "$HANGAR_PORT" "$PG_PORT"
+bench_user
 AUTH=(-H "Authorization: Bearer $TOKEN")
 REPO=bench-repo UPLOAD_REPO=bench-upload
 api POST /api/repos/create "$TMP/repo.json" "${AUTH[@]}" -H 'Content-Type: application/json' -d "{\"name\":\"$REPO\"}"
@@ -256,6 +208,9 @@ load_head() {
 log "2. resolve HEAD, $CONNS connections, ${DURATION}s: Hangar"
 out=$(load_head "$RESOLVE_URL")
 read -r HEAD_HANGAR HEAD_HANGAR_ERR <<<"$out"
+log "2. HEAD /health, $CONNS connections, ${DURATION}s: Hangar's own floor (no database, no repository)"
+out=$(load_head "$H/health")
+read -r HEAD_HEALTH HEAD_HEALTH_ERR <<<"$out"
 log "2. resolve HEAD, $CONNS connections, ${DURATION}s: node:http reference"
 out=$(load_head "$REF_URL")
 read -r HEAD_REF HEAD_REF_ERR <<<"$out"
@@ -359,6 +314,8 @@ printf '%-34s %-26s %s\n' "scenario" "hangar" "reference (what)"
 printf '%-34s %-26s %s\n' "commit $NFILES files (NDJSON)" "$COMMIT_S s" "$GIT_S s (git add+commit)"
 printf '%-34s %-26s %s\n' "upload_folder $NFILES files" "$UPLOAD_S s" "-"
 printf '%-34s %-26s %s\n' "resolve HEAD, $CONNS conns" "$HEAD_HANGAR req/s$(note_err "$HEAD_HANGAR_ERR")" "$HEAD_REF req/s (node:http)$(note_err "$HEAD_REF_ERR")"
+printf '%-34s %-26s %s\n' "HEAD /health, $CONNS conns" "$HEAD_HEALTH req/s$(note_err "$HEAD_HEALTH_ERR")" "$HEAD_REF req/s (node:http)$(note_err "$HEAD_REF_ERR")"
+echo "ratios: resolve HEAD / HEAD /health = $(awk -v a="$HEAD_HANGAR" -v b="$HEAD_HEALTH" 'BEGIN { printf "%.2f", a / b }') (target >= 0.6); HEAD /health / node:http = $(awk -v a="$HEAD_HEALTH" -v b="$HEAD_REF" 'BEGIN { printf "%.2f", a / b }') (target >= 0.15); GET: hangar / nginx = $(awk -v a="$GET_HANGAR_MIBS" -v b="$GET_NGINX_MIBS" 'BEGIN { printf "%.2f", a / b }') (target >= 0.5); commit: hangar / git = $(awk -v a="$COMMIT_S" -v b="$GIT_S" 'BEGIN { printf "%.2f", a / b }') (target <= 1.2)"
 printf '%-34s %-26s %s\n' "GET $((BIG_BYTES / 1048576)) MiB, $CONNS conns" "$GET_HANGAR_RPS req/s, $GET_HANGAR_MIBS MiB/s$(note_err "$GET_HANGAR_ERR")" \
   "$GET_NGINX_RPS req/s, $GET_NGINX_MIBS MiB/s (nginx, $NGINX_WORKERS worker)$(note_err "$GET_NGINX_ERR")"
 printf '%-34s %-26s %s\n' "GET $((BIG_BYTES / 1048576)) MiB, 1 request median" "$LAT_HANGAR ms" "$LAT_NGINX ms (nginx)"

@@ -1,8 +1,6 @@
 import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuthModule } from '../auth/auth.module';
 import { AuditController } from './audit/audit.controller';
-import { AuditInterceptor } from './audit/audit.interceptor';
 import { AuditRepository } from './audit/audit.repository';
 import { AdminSetupController } from './setup/admin-setup.controller';
 import { AdminUsersController } from './users/admin-users.controller';
@@ -11,6 +9,6 @@ import { AdminUsersService } from './users/admin-users.service';
 @Module({
   imports: [AuthModule],
   controllers: [AdminUsersController, AuditController, AdminSetupController],
-  providers: [AuditRepository, AdminUsersService, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
+  providers: [AuditRepository, AdminUsersService],
 })
 export class AdminModule {}

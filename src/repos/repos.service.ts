@@ -130,13 +130,7 @@ export class ReposService {
     const { commitOid } = await this.engine.resolveRevision(repo, revision ?? repo.defaultBranch);
     const commit = await this.engine.commitInfo(repo.id, commitOid);
     const files = ((await this.engine.listFolder(repo.id, commitOid, '', true)) ?? []).filter((e) => e.type === 'file');
-    const readme = files.find((f) => f.path.toLowerCase() === 'readme.md');
-    let cardData: Record<string, unknown> | null = null;
-    if (readme && readme.size < 1024 * 1024) {
-      const card = readmeFrontMatter((await this.engine.readBlob(repo.id, readme.oid)).toString('utf8'));
-      if (card.problem) this.logger.warn({ repoId: repo.id, commit: commitOid, problem: card.problem }, 'README card metadata ignored');
-      cardData = card.data;
-    }
+    const cardData = await this.cardData(repo, commitOid, files);
     return {
       repo,
       sha: commitOid,
@@ -158,8 +152,21 @@ export class ReposService {
       await this.repos.transaction((m) => this.repos.touch(m, repo.id));
       return;
     }
-    const d = await this.details(repo);
-    await this.listing.updateCard(repo.id, d.sha, d.cardData, d.tags);
+    // Only the root folder is read (README.md lives there): never the whole tree, whose size has
+    // nothing to do with what a commit changed.
+    const { commitOid } = await this.engine.resolveRevision(repo, repo.defaultBranch);
+    const rootFiles = ((await this.engine.listFolder(repo.id, commitOid, '', false)) ?? []).filter((e) => e.type === 'file');
+    const cardData = await this.cardData(repo, commitOid, rootFiles);
+    await this.listing.updateCard(repo.id, commitOid, cardData, tagsFromCard(cardData));
+  }
+
+  /** The front matter of the root `README.md` among `files` (any case), when it is small enough to read. */
+  private async cardData(repo: RepoRecord, commitOid: string, files: { path: string; size: number; oid: string }[]): Promise<Record<string, unknown> | null> {
+    const readme = files.find((f) => f.path.toLowerCase() === 'readme.md');
+    if (!readme || readme.size >= 1024 * 1024) return null;
+    const card = readmeFrontMatter((await this.engine.readBlob(repo.id, readme.oid)).toString('utf8'));
+    if (card.problem) this.logger.warn({ repoId: repo.id, commit: commitOid, problem: card.problem }, 'README card metadata ignored');
+    return card.data;
   }
 
   /** The Hub's words, which the clients show as they are. */

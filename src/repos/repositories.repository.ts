@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
+import type { RefHint } from '../git/engine/engine.types';
 import type { RepoRecord, RepoType } from './repo.types';
 
 export const REPO_COLUMNS = `
@@ -19,6 +21,30 @@ export class RepositoriesRepository {
       [type, namespace, name],
     );
     return rows[0] ? normalise(rows[0]) : null;
+  }
+
+  /**
+   * `find` plus the branch or tag `revision` names (the default branch for `HEAD`), in one
+   * named prepared statement: the read routes' whole database round trip for a warm public
+   * repository. Straight on the pool: no TypeORM query runner per call.
+   */
+  async findWithRef(type: RepoType, namespace: string, name: string, revision: string): Promise<{ repo: RepoRecord; hint: RefHint } | null> {
+    const pool = (this.db.driver as unknown as { master: Pool }).master;
+    const { rows } = await pool.query({
+      name: 'hangar_repo_with_ref',
+      text: `SELECT ${REPO_COLUMNS}, g.name AS "refName", g.oid AS "refOid" FROM ${REPO_FROM}
+        LEFT JOIN LATERAL (
+          SELECT name, oid FROM git_refs
+           WHERE repo_id = r.id AND name = ANY(CASE WHEN $4 = 'HEAD' THEN ARRAY['refs/heads/' || r.default_branch]
+                                                  WHEN $4 LIKE 'refs/%' THEN ARRAY[$4::text]
+                                                  ELSE ARRAY['refs/heads/' || $4, 'refs/tags/' || $4] END)
+           ORDER BY name LIMIT 1) g ON true
+        WHERE r.type = $1 AND lower(n.name) = lower($2) AND lower(r.name) = lower($3)`,
+      values: [type, namespace, name, revision],
+    });
+    if (!rows[0]) return null;
+    const { refName, refOid, ...repo } = rows[0] as RepoRecord & { refName: string | null; refOid: string | null };
+    return { repo: normalise(repo), hint: { revision, ref: refName, oid: refOid } };
   }
 
   async findById(id: number, m: EntityManager = this.db.manager): Promise<RepoRecord | null> {

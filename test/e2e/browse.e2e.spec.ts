@@ -174,6 +174,31 @@ describe('browsing and downloading repositories: tree, paths-info, refs, commits
       expect(rest.body[0].lastCommit).toBeDefined();
       expect(nextLink(rest)).toBeNull();
     });
+
+    it('pages through any listing at any page size to exactly the whole listing, in order', async () => {
+      for (const [folder, recursive] of [['', true], ['', false], ['weights', true], ['many', false]] as const) {
+        const base = `/api/models/${m}/tree/main${folder ? `/${folder}` : ''}?recursive=${recursive}`;
+        const whole = (await t.http().get(base).expect(200)).body;
+        expect(whole.length).toBeGreaterThan(2);
+        for (const limit of [1, 2, 7, whole.length - 1, whole.length]) {
+          const seen: unknown[] = [];
+          let url: string | null = `${base}&limit=${limit}`;
+          while (url) {
+            const res = await t.http().get(url).expect(200);
+            expect(res.body.length).toBeLessThanOrEqual(limit);
+            seen.push(...res.body);
+            url = nextLink(res);
+          }
+          expect([folder, recursive, limit, seen]).toEqual([folder, recursive, limit, whole]);
+        }
+      }
+    });
+
+    it('refuses a cursor that points outside the folder listed', async () => {
+      const first = await t.http().get(`/api/models/${m}/tree/main?recursive=true&limit=1`).expect(200);
+      const cursor = new URL(nextLink(first)!, 'http://x').searchParams.get('cursor');
+      expectHfError(await t.http().get(`/api/models/${m}/tree/main/weights?cursor=${cursor}`), 400, 'ValidationError');
+    });
   });
 
   describe('paths-info', () => {
@@ -369,6 +394,24 @@ describe('browsing and downloading repositories: tree, paths-info, refs, commits
       expectHfError(await t.http().get(`/${m}/resolve/main/pr.txt`), 404, 'EntryNotFound');
       expectHfError(await t.http().get(`/${m}/resolve/nope/README.md`), 404, 'RevisionNotFound');
       expectHfError(await t.http().head(`/${m}/resolve/nope/README.md`), 404, 'RevisionNotFound');
+    });
+
+    it('prefers a branch to a tag of the same name, and HEAD is the default branch', async () => {
+      await t.http().post(`/api/models/${m}/branch/same`).set(as(alice.token)).send({ startingPoint: commits[0] }).expect(200);
+      await t.http().post(`/api/models/${m}/tag/main`).set(as(alice.token)).send({ tag: 'same' }).expect(200);
+      try {
+        const same = await t.http().head(`/${m}/resolve/same/README.md`).expect(200);
+        expect(same.headers['x-repo-commit']).toBe(commits[0]);
+        const tagged = await t.http().head(`/${m}/resolve/refs%2Ftags%2Fsame/README.md`).expect(200);
+        expect(tagged.headers['x-repo-commit']).toBe(commits[3]);
+        const head = await t.http().head(`/${m}/resolve/HEAD/README.md`).expect(200);
+        expect(head.headers['x-repo-commit']).toBe(commits[3]);
+        const tree = await t.http().get(`/api/models/${m}/tree/same`).expect(200);
+        expect(tree.body.map((e: { path: string }) => e.path)).not.toContain('weights');
+      } finally {
+        await t.http().delete(`/api/models/${m}/tag/same`).set(as(alice.token)).expect(200);
+        await t.http().delete(`/api/models/${m}/branch/same`).set(as(alice.token)).expect(200);
+      }
     });
 
     it('serves byte ranges (206), refuses unsatisfiable ones (416) and ignores multi-ranges', async () => {

@@ -20,6 +20,11 @@ export interface TestApp {
   /** A client on this test's database, to assert what changed (or did not). */
   db: Client;
   close(): Promise<void>;
+  /**
+   * A second Hangar node on the same database and object store (as behind a load balancer),
+   * on its own port; closing it leaves this app running.
+   */
+  startPeer(): Promise<{ app: INestApplication; baseUrl: string; http: () => ReturnType<typeof request>; close(): Promise<void> }>;
 }
 
 /**
@@ -52,6 +57,13 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     baseUrl,
     http: () => request(app.getHttpServer()),
     db,
+    async startPeer() {
+      const peerPort = await freePort();
+      // Same settings (HANGAR_BASE_URL included: one public address for the cluster), own port.
+      const peer = await createHangarApp({ ...config, port: peerPort }, database.url, { silent: true });
+      await peer.listen(peerPort, '127.0.0.1');
+      return { app: peer, baseUrl: `http://127.0.0.1:${peerPort}`, http: () => request(peer.getHttpServer()), close: () => peer.close() };
+    },
     async close() {
       await db.end();
       await app.close();

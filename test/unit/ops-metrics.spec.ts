@@ -114,6 +114,8 @@ describe('MetricsModule', () => {
     expect(text).not.toMatch(/route="[^"]*\/(\d|a\/b\.txt)(\/|")/);
     // Default process metrics are on the same registry.
     expect(text).toContain('process_cpu_user_seconds_total');
+    // Event-loop delay: what a request that holds the loop costs every other request.
+    expect(text).toMatch(/^nodejs_eventloop_lag_p99_seconds /m);
   });
 
   it('counts a response the client abandoned as 499', async () => {

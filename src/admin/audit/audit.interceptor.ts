@@ -1,4 +1,4 @@
-import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor, SetMetadata } from '@nestjs/common';
+import { applyDecorators, CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor, SetMetadata, UseInterceptors } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { catchError, from, mergeMap, Observable, throwError } from 'rxjs';
 import type { AuthenticatedRequest } from '../../auth/auth.decorators';
@@ -7,8 +7,12 @@ import { AuditRepository } from './audit.repository';
 
 export const AUDIT_ACTION = 'hangar:audit-action';
 
-/** Marks an admin handler as an action to record in the audit log, e.g. `@Audited('user.delete')`. */
-export const Audited = (action: string) => SetMetadata(AUDIT_ACTION, action);
+/**
+ * Marks an admin handler as an action to record in the audit log, e.g. `@Audited('user.delete')`,
+ * and puts the interceptor on that handler only: as a global interceptor it cost every request
+ * (downloads included) an interceptor chain for nothing. The module must provide AuditRepository.
+ */
+export const Audited = (action: string) => applyDecorators(SetMetadata(AUDIT_ACTION, action), UseInterceptors(AuditInterceptor));
 
 /** Keys whose values never reach the audit log. */
 const SECRET_KEYS = /pass(word)?|token|secret|authorization|cookie/i;

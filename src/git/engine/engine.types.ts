@@ -61,6 +61,17 @@ export interface CommitInfo {
   message: string;
 }
 
+/**
+ * A ref read earlier in the same request (with the repository, in one statement): `revision` as
+ * the route named it and what it was found to point at (null: no branch or tag of that name).
+ * Never kept beyond the request, so never stale for longer than the request itself.
+ */
+export interface RefHint {
+  revision: string;
+  ref: string | null;
+  oid: Oid | null;
+}
+
 export interface ResolvedRevision {
   commitOid: Oid;
   /** The ref the revision named, when it named one (`refs/heads/main`, `refs/tags/v1`, `refs/pr/1`). */

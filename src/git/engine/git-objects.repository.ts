@@ -15,6 +15,14 @@ export interface StoredObjectRow {
   storageKey: string | null;
 }
 
+/**
+ * Many objects of one repository by id ($1 = repository, $2 = distinct object ids): a join on
+ * `unnest` so PostgreSQL probes the primary key once per id. `oid = ANY($2)` with a thousand ids
+ * is planned as a sequential scan once the table is big, so every batch of a clone would read
+ * the whole table.
+ */
+const BY_OIDS = `unnest($2::varchar(40)[]) AS q(oid) JOIN git_objects o ON o.repo_id = $1 AND o.oid = q.oid`;
+
 /** Rows of `git_objects`: every query is scoped to one repository. */
 @Injectable()
 export class GitObjectsRepository {
@@ -56,8 +64,8 @@ export class GitObjectsRepository {
   async sizes(repoId: number, oids: Oid[]): Promise<Map<Oid, number>> {
     if (oids.length === 0) return new Map();
     const rows: { oid: string; size: number }[] = await this.db.query(
-      `SELECT oid, size FROM git_objects WHERE repo_id = $1 AND oid = ANY($2::varchar(40)[])`,
-      [repoId, oids],
+      `SELECT o.oid, o.size FROM ${BY_OIDS}`,
+      [repoId, distinct(oids)],
     );
     return new Map(rows.map((r) => [r.oid, Number(r.size)]));
   }
@@ -66,8 +74,8 @@ export class GitObjectsRepository {
   async findMany(repoId: number, oids: Oid[], m: EntityManager = this.db.manager): Promise<StoredObjectRow[]> {
     if (oids.length === 0) return [];
     const rows = await m.query(
-      `SELECT oid, type, size, body, storage_key AS "storageKey" FROM git_objects WHERE repo_id = $1 AND oid = ANY($2::varchar(40)[])`,
-      [repoId, oids],
+      `SELECT o.oid, o.type, o.size, o.body, o.storage_key AS "storageKey" FROM ${BY_OIDS}`,
+      [repoId, distinct(oids)],
     );
     return rows.map(toRow);
   }
@@ -85,7 +93,8 @@ export class GitObjectsRepository {
       const client = (await runner.connect()) as PoolClient;
       const copy = client.query(
         new BinaryCopyOut(
-          `COPY (SELECT oid::text, type::int4, size, body, storage_key FROM git_objects WHERE repo_id = ${repoId} AND oid = ANY('{${oids.join(',')}}'::varchar(40)[])) TO STDOUT (FORMAT binary)`,
+          `COPY (SELECT o.oid::text, o.type::int4, o.size, o.body, o.storage_key FROM unnest('{${distinct(oids).join(',')}}'::varchar(40)[]) AS q(oid)
+                JOIN git_objects o ON o.repo_id = ${repoId} AND o.oid = q.oid) TO STDOUT (FORMAT binary)`,
         ),
       );
       const rows = await copy.rows;
@@ -106,8 +115,8 @@ export class GitObjectsRepository {
     if (oids.length === 0) return new Map();
     // octet_length reads the TOAST header only: the bodies themselves are not fetched.
     const rows: { oid: string; n: string | number | null }[] = await this.db.query(
-      `SELECT oid, octet_length(body) AS n FROM git_objects WHERE repo_id = $1 AND oid = ANY($2::varchar(40)[])`,
-      [repoId, oids],
+      `SELECT o.oid, octet_length(o.body) AS n FROM ${BY_OIDS}`,
+      [repoId, distinct(oids)],
     );
     return new Map(rows.map((r) => [r.oid, Number(r.n ?? 0)]));
   }
@@ -116,19 +125,24 @@ export class GitObjectsRepository {
   async typesOf(repoId: number, oids: Oid[], m: EntityManager = this.db.manager): Promise<Map<Oid, { type: GitObjectType; size: number }>> {
     if (oids.length === 0) return new Map();
     const rows: { oid: string; type: number; size: string | number }[] = await m.query(
-      `SELECT oid, type, size FROM git_objects WHERE repo_id = $1 AND oid = ANY($2::varchar(40)[])`,
-      [repoId, oids],
+      `SELECT o.oid, o.type, o.size FROM ${BY_OIDS}`,
+      [repoId, distinct(oids)],
     );
     return new Map(rows.map((r) => [r.oid, { type: TYPE_BY_PACK[r.type], size: Number(r.size) }]));
   }
 
   async existing(repoId: number, oids: Oid[], m: EntityManager = this.db.manager): Promise<Set<Oid>> {
     if (oids.length === 0) return new Set();
-    const rows: { oid: string }[] = await m.query(`SELECT oid FROM git_objects WHERE repo_id = $1 AND oid = ANY($2::varchar(40)[])`, [repoId, oids]);
+    const rows: { oid: string }[] = await m.query(`SELECT o.oid FROM ${BY_OIDS}`, [repoId, distinct(oids)]);
     return new Set(rows.map((r) => r.oid));
   }
 }
 
 function toRow(r: { oid: string; type: number; size: string | number; body: Buffer | null; storageKey: string | null }): StoredObjectRow {
   return { oid: r.oid, type: TYPE_BY_PACK[r.type], size: Number(r.size), body: r.body, storageKey: r.storageKey };
+}
+
+/** Each id once: the `unnest` join returns a row per id given. */
+function distinct(oids: Oid[]): Oid[] {
+  return oids.length < 2 ? oids : [...new Set(oids)];
 }

@@ -12,10 +12,20 @@ import { deflateBody, hashObject, inflateBody } from '../codec/hash';
 import type { GitObjectType, Oid } from '../codec/object-types';
 import type { LargeBlobWriter } from '../codec/pack-reader';
 import { GitObjectsRepository, type StoredObjectRow } from './git-objects.repository';
-import { LruCache } from './lru-cache';
+import { ByteBudgetLru, LruCache } from './lru-cache';
 
 /** Deflated bodies up to this size live in the database row; larger ones in the object store. */
 const INLINE_MAX_BYTES = 256 * 1024;
+
+/**
+ * Output chunk of streamed inflation. zlib's default (16 KiB) makes a 10 MiB download 640
+ * stream pushes; 64 KiB measured about 1.5× faster, and larger chunks gained nothing more.
+ */
+const INFLATE_CHUNK_BYTES = 64 * 1024;
+
+/** Blobs up to this size are kept inflated per node (by id, so never stale), within the budget below. */
+const SMALL_BLOB_MAX_BYTES = 256 * 1024;
+const SMALL_BLOB_BUDGET_BYTES = 32 * 1024 * 1024;
 
 export class MissingObjectError extends Error {
   constructor(readonly oid: Oid) {
@@ -31,7 +41,11 @@ export class MissingObjectError extends Error {
 @Injectable()
 export class ObjectDatabase {
   private readonly trees = new LruCache<string, TreeEntry[]>(4096);
-  private readonly sizeCache = new LruCache<string, number>(100_000);
+  // Room for a whole 100k-file listing and then some: an LRU smaller than what one listing
+  // walks in order evicts every entry before it is asked for again.
+  private readonly sizeCache = new LruCache<string, number>(250_000);
+  private readonly pointerVerdicts = new LruCache<string, boolean>(250_000);
+  private readonly smallBlobs = new ByteBudgetLru<{ body: Buffer; bytes: number }>(SMALL_BLOB_BUDGET_BYTES);
 
   constructor(
     private readonly objects: GitObjectsRepository,
@@ -118,7 +132,7 @@ export class ObjectDatabase {
     if (row.body) return inflateBody(row.body);
     const { body } = await this.store.get(row.storageKey!);
     const chunks: Buffer[] = [];
-    for await (const chunk of body.pipe(createInflate())) chunks.push(chunk as Buffer);
+    for await (const chunk of body.pipe(createInflate({ chunkSize: INFLATE_CHUNK_BYTES }))) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks);
   }
 
@@ -175,7 +189,7 @@ export class ObjectDatabase {
     if (row.body) return { type: row.type, body: inflateBody(row.body) };
     const { body } = await this.store.get(row.storageKey!);
     const chunks: Buffer[] = [];
-    for await (const chunk of body.pipe(createInflate())) chunks.push(chunk as Buffer);
+    for await (const chunk of body.pipe(createInflate({ chunkSize: INFLATE_CHUNK_BYTES }))) chunks.push(chunk as Buffer);
     return { type: row.type, body: Buffer.concat(chunks) };
   }
 
@@ -190,13 +204,41 @@ export class ObjectDatabase {
     return entries;
   }
 
-  /** Streams a blob, or the inclusive byte range of it, inflating as it goes. */
+  /** Streams a blob, or the inclusive byte range of it, inflating as it goes (small ones from memory when seen before). */
   async openBlob(repoId: number, oid: Oid, range?: { start: number; end: number }): Promise<{ stream: Readable; size: number }> {
-    const row = await this.objects.find(repoId, oid);
-    if (!row || row.type !== 'blob') throw new MissingObjectError(oid);
-    const source = row.body ? Readable.from([row.body]) : (await this.store.get(row.storageKey!)).body;
-    const inflated = source.pipe(createInflate());
-    return { stream: range ? inflated.pipe(sliceBytes(range.start, range.end)) : inflated, size: row.size };
+    const key = `${repoId}:${oid}`;
+    let small = this.smallBlobs.get(key)?.body;
+    if (!small) {
+      const row = await this.objects.find(repoId, oid);
+      if (!row || row.type !== 'blob') throw new MissingObjectError(oid);
+      if (!row.body || row.size > SMALL_BLOB_MAX_BYTES) {
+        const source = row.body ? Readable.from([row.body]) : (await this.store.get(row.storageKey!)).body;
+        const inflated = source.pipe(createInflate({ chunkSize: INFLATE_CHUNK_BYTES }));
+        return { stream: range ? inflated.pipe(sliceBytes(range.start, range.end)) : inflated, size: row.size };
+      }
+      small = inflateBody(row.body);
+      this.smallBlobs.set(key, { body: small, bytes: small.length });
+    }
+    return { stream: Readable.from([range ? small.subarray(range.start, range.end + 1) : small]), size: small.length };
+  }
+
+  /** Whether the blob could be a git-lfs pointer (small and starting like one); cached per node, the answer never changes. */
+  async mayBeLfsPointers(repoId: number, oids: Oid[], maxBytes: number, looksLikePointer: (body: Buffer) => boolean): Promise<Set<Oid>> {
+    const out = new Set<Oid>();
+    const unknown: Oid[] = [];
+    for (const oid of oids) {
+      const known = this.pointerVerdicts.get(`${repoId}:${oid}`);
+      if (known === undefined) unknown.push(oid);
+      else if (known) out.add(oid);
+    }
+    if (unknown.length > 0) {
+      for (const row of await this.objects.findMany(repoId, unknown)) {
+        const verdict = row.type === 'blob' && row.size <= maxBytes && row.body !== null && looksLikePointer(inflateBody(row.body));
+        this.pointerVerdicts.set(`${repoId}:${row.oid}`, verdict);
+        if (verdict) out.add(row.oid);
+      }
+    }
+    return out;
   }
 }
 

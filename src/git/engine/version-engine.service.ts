@@ -11,7 +11,8 @@ import type { StoredObjectRow } from './git-objects.repository';
 import { GitCommitsRepository } from './git-commits.repository';
 import { GitRefsRepository } from './git-refs.repository';
 import { cannotDeleteDefaultBranch, entryNotFound, parentCommitMismatch, pathConflict, refExists, revisionNotFound, unknownRefToDelete } from './engine-errors';
-import type { Author, CommitInfo, CommitInput, CommitResult, PreparedBlob, RefInfo, RepoEntry, ResolvedRevision } from './engine.types';
+import type { Author, CommitInfo, CommitInput, CommitResult, PreparedBlob, RefHint, RefInfo, RepoEntry, ResolvedRevision } from './engine.types';
+import { EventLoopTurn } from '../../core/event-loop';
 import { LruCache } from './lru-cache';
 import { ObjectDatabase } from './object-database';
 import { normaliseRepoPath } from './paths';
@@ -146,7 +147,8 @@ export class VersionEngine {
    * Branch, tag (peeled), `refs/...`, full commit id or a unique prefix of ≥ 7 hex; `HEAD` is
    * the default branch's head (what @huggingface/hub asks for when no revision is given).
    */
-  resolveRevision(repo: { id: number; defaultBranch: string }, revision: string): Promise<ResolvedRevision> {
+  async resolveRevision(repo: { id: number; defaultBranch: string }, revision: string, hint?: RefHint | null): Promise<ResolvedRevision> {
+    if (hint?.revision === revision && hint.ref !== null && hint.oid !== null) return { commitOid: await this.peel(repo.id, hint.oid), ref: hint.ref };
     return this.resolveIn(repo.id, revision === 'HEAD' ? repo.defaultBranch : revision);
   }
 
@@ -205,18 +207,69 @@ export class VersionEngine {
     const root = await this.entryAt(repoId, commitOid, folder);
     if (!root || root.type !== 'directory') return null;
     const out: RepoEntry[] = [];
-    const walk = async (treeOid: Oid, prefix: string) => {
-      for (const e of await this.objects.readTree(repoId, treeOid)) {
-        const path = prefix ? `${prefix}/${e.name}` : e.name;
-        const dir = e.mode === '40000';
-        out.push({ path, type: dir ? 'directory' : 'file', oid: e.oid, mode: e.mode, size: 0 });
-        if (dir && recursive) await walk(e.oid, path);
+    for await (const e of this.walkFolder(repoId, root.oid, folder, recursive, null, new EventLoopTurn())) out.push(e);
+    return this.withSizes(repoId, out);
+  }
+
+  /**
+   * One page of `listFolder`: up to `limit` entries that come after the entry at path `after`
+   * (null: from the start), and whether more follow. Only the trees on the way to `after` and
+   * the ones the page covers are read, so a page costs the same at any depth of any listing.
+   */
+  async listFolderPage(repoId: number, commitOid: Oid, folder: string, recursive: boolean, after: string | null, limit: number): Promise<{ entries: RepoEntry[]; more: boolean } | null> {
+    const root = await this.entryAt(repoId, commitOid, folder);
+    if (!root || root.type !== 'directory') return null;
+    const entries: RepoEntry[] = [];
+    let more = false;
+    for await (const e of this.walkFolder(repoId, root.oid, folder, recursive, after, new EventLoopTurn())) {
+      if (entries.length === limit) {
+        more = true;
+        break;
       }
-    };
-    await walk(root.oid, folder);
-    const sizes = await this.objects.sizes(repoId, out.filter((e) => e.type === 'file').map((e) => e.oid));
-    for (const e of out) if (e.type === 'file') e.size = sizes.get(e.oid) ?? 0;
-    return out;
+      entries.push(e);
+    }
+    return { entries: await this.withSizes(repoId, entries), more };
+  }
+
+  /**
+   * The entries under tree `treeOid` (at `prefix`), depth first in git order, without sizes.
+   * With `after`, it starts just past that path: subtrees wholly before it are skipped unread.
+   */
+  private async *walkFolder(repoId: number, treeOid: Oid, prefix: string, recursive: boolean, after: string | null, turn: EventLoopTurn): AsyncGenerator<RepoEntry> {
+    await turn.take();
+    const entries = await this.objects.readTree(repoId, treeOid);
+    const walkInto = (e: TreeEntry, from: string | null) => this.walkFolder(repoId, e.oid, entryPath(prefix, e.name), recursive, from, turn);
+    let start = 0;
+    if (after !== null) {
+      // `after` is under this folder (the caller made sure): its first component names an entry here.
+      const rest = prefix ? after.slice(prefix.length + 1) : after;
+      const slash = rest.indexOf('/');
+      const name = slash < 0 ? rest : rest.slice(0, slash);
+      const i = entries.findIndex((e) => e.name === name);
+      if (i < 0) {
+        // Gone since the previous page: resume at the first entry that sorts after it.
+        const key = Buffer.from(slash < 0 ? name : `${name}/`);
+        start = entries.findIndex((e) => Buffer.compare(sortKey(e), key) > 0);
+        if (start < 0) start = entries.length;
+      } else {
+        const isDir = entries[i].mode === '40000';
+        // Inside that folder, resume past `after`; the folder itself was listed: all its contents follow it.
+        if (isDir && recursive) yield* walkInto(entries[i], slash < 0 ? null : after);
+        start = i + 1;
+      }
+    }
+    for (let i = start; i < entries.length; i++) {
+      const e = entries[i];
+      const dir = e.mode === '40000';
+      yield { path: entryPath(prefix, e.name), type: dir ? 'directory' : 'file', oid: e.oid, mode: e.mode, size: 0 };
+      if (dir && recursive) yield* walkInto(e, null);
+    }
+  }
+
+  private async withSizes(repoId: number, entries: RepoEntry[]): Promise<RepoEntry[]> {
+    const sizes = await this.objects.sizes(repoId, entries.filter((e) => e.type === 'file').map((e) => e.oid));
+    for (const e of entries) if (e.type === 'file') e.size = sizes.get(e.oid) ?? 0;
+    return entries;
   }
 
   readTree(repoId: number, oid: Oid): Promise<TreeEntry[]> {
@@ -225,6 +278,11 @@ export class VersionEngine {
 
   openBlob(repoId: number, oid: Oid, range?: { start: number; end: number }): Promise<{ stream: Readable; size: number }> {
     return this.objects.openBlob(repoId, oid, range);
+  }
+
+  /** Of these blobs, the ones whose content `isPointer` accepts (at most `maxBytes` long); decided once per blob per node. */
+  pointerBlobs(repoId: number, oids: Oid[], maxBytes: number, isPointer: (body: Buffer) => boolean): Promise<Set<Oid>> {
+    return this.objects.mayBeLfsPointers(repoId, oids, maxBytes, isPointer);
   }
 
   async readBlob(repoId: number, oid: Oid): Promise<Buffer> {
@@ -366,4 +424,13 @@ export function toCommitInfo(oid: Oid, body: Buffer): CommitInfo {
     title: (newline < 0 ? c.message : c.message.slice(0, newline)).trim(),
     message: c.message,
   };
+}
+
+function entryPath(prefix: string, name: string): string {
+  return prefix ? `${prefix}/${name}` : name;
+}
+
+/** The bytes git sorts a tree entry by. */
+function sortKey(e: TreeEntry): Buffer {
+  return Buffer.from(e.mode === '40000' ? `${e.name}/` : e.name);
 }

@@ -2,6 +2,7 @@ import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata, U
 import { ApiBearerAuth, ApiNotFoundResponse, ApiParam, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { HfErrorDto } from '../../core/errors/hf-error.dto';
 import type { RepoRecord } from '../repo.types';
+import type { RefHint } from '../../git/engine/engine.types';
 import type { RepoPermission } from './repo-access.service';
 import { RepoAccessGuard } from './repo-access.guard';
 
@@ -39,4 +40,12 @@ export const CurrentRepo = createParamDecorator((_: unknown, ctx: ExecutionConte
   const repo = ctx.switchToHttp().getRequest<{ repo?: RepoRecord }>().repo;
   if (!repo) throw new Error('CurrentRepo used on a route without @RepoAccess');
   return repo;
+});
+
+/**
+ * The ref of the route's `:rev`, read by RepoAccessGuard with the repository (read routes only),
+ * or null. Pass it to VersionEngine.resolveRevision to save a query; it lives for this request only.
+ */
+export const PrefetchedRef = createParamDecorator((_: unknown, ctx: ExecutionContext): RefHint | null => {
+  return ctx.switchToHttp().getRequest<{ refHint?: RefHint }>().refHint ?? null;
 });

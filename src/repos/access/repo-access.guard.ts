@@ -5,6 +5,7 @@ import { RepoRedirect } from '../../core/errors/redirect';
 import { queryBoolean } from '../../core/http/query-transforms';
 import { RepositoriesRepository } from '../repositories.repository';
 import type { RepoRecord, RepoType } from '../repo.types';
+import type { RefHint } from '../../git/engine/engine.types';
 import { DomainError, UnauthorizedError } from '../../core/errors/domain-error';
 import { REPO_CHALLENGE, REPO_PERMISSION, REPO_PR_QUERY, type AuthChallenge } from './repo-access.decorator';
 import { RepoAccessService, repoNotFound, type RepoPermission } from './repo-access.service';
@@ -19,7 +20,7 @@ export class RepoAccessGuard implements CanActivate {
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const req = ctx.switchToHttp().getRequest<AuthenticatedRequest & { repo?: RepoRecord }>();
+    const req = ctx.switchToHttp().getRequest<AuthenticatedRequest & { repo?: RepoRecord; refHint?: RefHint }>();
     const declared = this.reflector.get<RepoPermission>(REPO_PERMISSION, ctx.getHandler()) ?? 'read';
     const forPullRequest = this.reflector.get<boolean>(REPO_PR_QUERY, ctx.getHandler()) && queryBoolean(req.query?.create_pr) === true;
     const permission = forPullRequest && declared === 'write' ? 'contribute' : declared;
@@ -36,11 +37,14 @@ export class RepoAccessGuard implements CanActivate {
     }
   }
 
-  private async check(req: AuthenticatedRequest & { repo?: RepoRecord }, permission: RepoPermission): Promise<boolean> {
+  private async check(req: AuthenticatedRequest & { repo?: RepoRecord; refHint?: RefHint }, permission: RepoPermission): Promise<boolean> {
     const type = repoTypeOf(req);
     const { namespace, repo: name } = req.params as { namespace: string; repo: string };
     const label = `${namespace}/${name}`;
-    let repo = await this.repos.find(type, namespace, name);
+    // Read routes that name a revision get its ref in the same statement (see PrefetchedRef).
+    const rev = permission === 'read' ? (req.params as { rev?: string }).rev : undefined;
+    const found = rev === undefined ? null : await this.repos.findWithRef(type, namespace, name, rev);
+    let repo = rev === undefined ? await this.repos.find(type, namespace, name) : (found?.repo ?? null);
     if (!repo) {
       const moved = await this.repos.findRedirect(type, namespace, name);
       if (moved) {
@@ -51,6 +55,7 @@ export class RepoAccessGuard implements CanActivate {
     }
     await this.access.assert(req.principal ?? null, repo, permission, label);
     req.repo = repo;
+    if (found) req.refHint = found.hint;
     return true;
   }
 }

@@ -5,7 +5,8 @@ import { CurrentPrincipal } from '../../auth/auth.decorators';
 import type { Principal } from '../../auth/principal';
 import { ApiErrorResponses } from '../../core/errors/api-errors.decorator';
 import { HfErrorDto } from '../../core/errors/hf-error.dto';
-import { CurrentRepo, RepoAccess } from '../access/repo-access.decorator';
+import { CurrentRepo, RepoAccess, PrefetchedRef } from '../access/repo-access.decorator';
+import type { RefHint } from '../../git/engine/engine.types';
 import type { RepoRecord } from '../repo.types';
 import {
   CommitDto,
@@ -52,10 +53,11 @@ export class BrowseController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
     @CurrentRepo() repo: RepoRecord,
+    @PrefetchedRef() hint: RefHint | null,
     @Param('rev') rev: string,
     @Query() q: TreeQueryDto,
   ): Promise<TreeEntryDto[]> {
-    return this.treePage(req, res, repo, rev, undefined, q);
+    return this.treePage(req, res, repo, { rev, hint }, undefined, q);
   }
 
   @Get(':namespace/:repo/tree/:rev/*path')
@@ -68,11 +70,12 @@ export class BrowseController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
     @CurrentRepo() repo: RepoRecord,
+    @PrefetchedRef() hint: RefHint | null,
     @Param('rev') rev: string,
     @Param('path') path: string[] | string,
     @Query() q: TreeQueryDto,
   ): Promise<TreeEntryDto[]> {
-    return this.treePage(req, res, repo, rev, joined(path), q);
+    return this.treePage(req, res, repo, { rev, hint }, joined(path), q);
   }
 
   @Post(':namespace/:repo/paths-info/:rev')
@@ -84,9 +87,9 @@ export class BrowseController {
   @ApiBody({ type: PathsInfoDto })
   @ApiOkResponse({ type: [TreeEntryDto] })
   @ApiResponse({ status: 413, description: 'More than 1000 paths (X-Error-Code: PayloadTooLarge)', type: HfErrorDto })
-  async getPathsInfo(@CurrentRepo() repo: RepoRecord, @Param('rev') rev: string, @Body() body: PathsInfoDto): Promise<TreeEntryDto[]> {
+  async getPathsInfo(@CurrentRepo() repo: RepoRecord, @PrefetchedRef() hint: RefHint | null, @Param('rev') rev: string, @Body() body: PathsInfoDto): Promise<TreeEntryDto[]> {
     const expand = body.expand === true;
-    const entries = await this.browse.pathsInfo(repo, rev, body.paths, expand);
+    const entries = await this.browse.pathsInfo(repo, rev, body.paths, expand, hint);
     return entries.map((e) => toTreeEntry(e, expand));
   }
 
@@ -184,8 +187,8 @@ export class BrowseController {
     return {};
   }
 
-  private async treePage(req: Request, res: Response, repo: RepoRecord, rev: string, path: string | undefined, q: TreeQueryDto): Promise<TreeEntryDto[]> {
-    const page = await this.browse.tree(repo, rev, path, q);
+  private async treePage(req: Request, res: Response, repo: RepoRecord, at: { rev: string; hint: RefHint | null }, path: string | undefined, q: TreeQueryDto): Promise<TreeEntryDto[]> {
+    const page = await this.browse.tree(repo, at.rev, path, q, at.hint);
     if (page.nextCursor) res.setHeader('Link', nextPageLink(req, 'cursor', page.nextCursor));
     const expand = q.expand === true;
     return page.entries.map((e) => toTreeEntry(e, expand));

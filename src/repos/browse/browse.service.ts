@@ -4,14 +4,14 @@ import type { Principal } from '../../auth/principal';
 import { DomainError, ValidationError } from '../../core/errors/domain-error';
 import type { Oid } from '../../git/codec/object-types';
 import { entryNotFound } from '../../git/engine/engine-errors';
-import type { CommitInfo, RepoEntry } from '../../git/engine/engine.types';
+import type { CommitInfo, RefHint, RepoEntry } from '../../git/engine/engine.types';
 import { normaliseFolder, normaliseRepoPath } from '../../git/engine/paths';
 import { VersionEngine } from '../../git/engine/version-engine.service';
 import type { RepoRecord } from '../repo.types';
 import { ReposService, type RepoDetails } from '../repos.service';
 import { LfsService } from '../../lfs/lfs.service';
 import type { LfsEntry } from '../../lfs/lfs.repository';
-import { MAX_POINTER_BYTES } from '../../lfs/lfs-pointer';
+import { MAX_POINTER_BYTES, parsePointer } from '../../lfs/lfs-pointer';
 import { PATHS_INFO_MAX_PATHS, TREE_DEFAULT_LIMIT, TREE_EXPAND_DEFAULT_LIMIT } from './browse.dto';
 
 /** Expanded pages are capped lower: each entry costs a walk back through the history. */
@@ -64,8 +64,8 @@ export class BrowseService {
   async repoDetails(repo: RepoRecord, revision: string | undefined, blobs: boolean): Promise<RepoDetails> {
     const d = await this.repos.details(repo, revision);
     if (!blobs) return d;
-    const pointers = d.siblings.filter((s) => s.size <= MAX_POINTER_BYTES);
-    const found = await this.lfs.lfsByBlob(repo.id, pointers.map((s) => s.blobId));
+    const pointers = await this.pointerBlobs(repo, d.siblings.map((s) => ({ oid: s.blobId, size: s.size })));
+    const found = await this.lfs.lfsByBlob(repo.id, [...pointers]);
     const siblings = d.siblings.map((s) => {
       const lfs = found.get(s.blobId);
       return lfs && !lfs.pruned ? { ...s, size: lfs.size, lfs: { sha256: lfs.oid, size: lfs.size, pointerSize: s.size } } : s;
@@ -73,9 +73,19 @@ export class BrowseService {
     return { ...d, siblings };
   }
 
+  /** The blobs among `files` that are git-lfs pointers. */
+  private pointerBlobs(repo: RepoRecord, files: { oid: string; size: number }[]): Promise<Set<string>> {
+    const small = files.filter((f) => f.size <= MAX_POINTER_BYTES).map((f) => f.oid);
+    return small.length === 0 ? Promise.resolve(new Set()) : this.engine.pointerBlobs(repo.id, small, MAX_POINTER_BYTES, (body) => parsePointer(body) !== null);
+  }
+
   /** Marks the entries that are LFS pointers with the object behind them. */
   private async addLfs(repo: RepoRecord, entries: BrowseEntry[]): Promise<void> {
-    const small = entries.filter((e) => e.type === 'file' && e.size <= MAX_POINTER_BYTES);
+    // Only blobs whose content is a pointer are looked up: most small files are not, and whether
+    // a blob is one never changes, while what the registry says about it (pruned) may.
+    const pointers = await this.pointerBlobs(repo, entries.filter((e) => e.type === 'file').map((e) => ({ oid: e.oid, size: e.size })));
+    const small = entries.filter((e) => pointers.has(e.oid));
+    if (small.length === 0) return;
     const found = await this.lfs.lfsByBlob(repo.id, small.map((e) => e.oid));
     for (const e of small) {
       const lfs = found.get(e.oid);
@@ -83,24 +93,23 @@ export class BrowseService {
     }
   }
 
-  async tree(repo: RepoRecord, revision: string, rawPath: string | undefined, q: { recursive?: boolean; expand?: boolean; limit?: number; cursor?: string }): Promise<TreePage> {
+  async tree(repo: RepoRecord, revision: string, rawPath: string | undefined, q: { recursive?: boolean; expand?: boolean; limit?: number; cursor?: string }, hint?: RefHint | null): Promise<TreePage> {
     const folder = normaliseFolder(rawPath);
-    const offset = decodeCursor(q.cursor);
-    const { commitOid } = await this.engine.resolveRevision(repo, revision);
-    const all = await this.engine.listFolder(repo.id, commitOid, folder, q.recursive === true);
-    if (!all) throw entryNotFound(folder, revision);
+    const after = decodeCursor(q.cursor, folder);
+    const { commitOid } = await this.engine.resolveRevision(repo, revision, hint);
     const limit = q.expand ? Math.min(q.limit ?? TREE_EXPAND_DEFAULT_LIMIT, TREE_EXPAND_MAX_LIMIT) : (q.limit ?? TREE_DEFAULT_LIMIT);
-    const entries: BrowseEntry[] = all.slice(offset, offset + limit);
+    const page = await this.engine.listFolderPage(repo.id, commitOid, folder, q.recursive === true, after, limit);
+    if (!page) throw entryNotFound(folder, revision);
+    const entries: BrowseEntry[] = page.entries;
     await this.addLfs(repo, entries);
     if (q.expand) await this.addLastCommits(repo, commitOid, entries);
-    const next = offset + entries.length;
-    return { entries, nextCursor: next < all.length ? encodeCursor(next) : null };
+    return { entries, nextCursor: page.more ? encodeCursor(entries[entries.length - 1].path) : null };
   }
 
   /** The entries among `paths` that exist at the revision, in the order asked; missing ones are left out. */
-  async pathsInfo(repo: RepoRecord, revision: string, paths: string[], expand: boolean): Promise<BrowseEntry[]> {
+  async pathsInfo(repo: RepoRecord, revision: string, paths: string[], expand: boolean, hint?: RefHint | null): Promise<BrowseEntry[]> {
     if (paths.length > PATHS_INFO_MAX_PATHS) throw new PayloadTooLargeError(`At most ${PATHS_INFO_MAX_PATHS} paths per request (got ${paths.length})`);
-    const { commitOid } = await this.engine.resolveRevision(repo, revision);
+    const { commitOid } = await this.engine.resolveRevision(repo, revision, hint);
     const wanted = [...new Set(paths.map(validPathOrNull).filter((p): p is string => p !== null))];
     const found = await Promise.all(wanted.map((p) => this.engine.entryAt(repo.id, commitOid, p)));
     const entries: BrowseEntry[] = found.filter((e): e is RepoEntry => e !== null);
@@ -128,9 +137,9 @@ export class BrowseService {
   }
 
   /** The file at `path` of a revision; a directory or a missing path is EntryNotFound. */
-  async file(repo: RepoRecord, revision: string, rawPath: string): Promise<ResolvedFile> {
+  async file(repo: RepoRecord, revision: string, rawPath: string, hint?: RefHint | null): Promise<ResolvedFile> {
     const path = validPathOrNull(rawPath);
-    const { commitOid } = await this.engine.resolveRevision(repo, revision);
+    const { commitOid } = await this.engine.resolveRevision(repo, revision, hint);
     const entry = path === null ? null : await this.engine.entryAt(repo.id, commitOid, path);
     if (!entry || entry.type !== 'file') throw entryNotFound(rawPath, revision);
     const file: BrowseEntry = entry;
@@ -195,14 +204,19 @@ function validPathOrNull(raw: string): string | null {
   }
 }
 
-/** Cursors are opaque to clients: base64url of the offset into the listing. */
-export function encodeCursor(offset: number): string {
-  return Buffer.from(`o:${offset}`).toString('base64url');
+/**
+ * Cursors are opaque to clients: base64url of the path of the last entry listed, so the next
+ * page starts there without listing what came before (see VersionEngine.listFolderPage).
+ */
+export function encodeCursor(lastPath: string): string {
+  return Buffer.from(`p:${lastPath}`).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined): number {
-  if (cursor === undefined) return 0;
-  const m = /^o:(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString('latin1'));
-  if (!m) throw new ValidationError('cursor: invalid pagination cursor', { fields: ['cursor'] });
-  return Number(m[1]);
+/** The path a cursor resumes after (null without a cursor); it must lie in the folder listed. */
+export function decodeCursor(cursor: string | undefined, folder: string): string | null {
+  if (cursor === undefined) return null;
+  // Not held to the HF API's path rules: a tree pushed with git may hold names those refuse.
+  const path = /^p:(.+)$/s.exec(Buffer.from(cursor, 'base64url').toString('utf8'))?.[1];
+  if (path === undefined || (folder !== '' && !path.startsWith(`${folder}/`))) throw new ValidationError('cursor: invalid pagination cursor', { fields: ['cursor'] });
+  return path;
 }

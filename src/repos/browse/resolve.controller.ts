@@ -10,7 +10,8 @@ import { parseRangeHeader } from '../../core/storage/http-range';
 import { RangeNotSatisfiableError } from '../../core/storage/storage-errors';
 import { OptionalPrincipal } from '../../auth/auth.decorators';
 import type { Principal } from '../../auth/principal';
-import { CurrentRepo, RepoAccess } from '../access/repo-access.decorator';
+import { CurrentRepo, PrefetchedRef, RepoAccess } from '../access/repo-access.decorator';
+import type { RefHint } from '../../git/engine/engine.types';
 import { repoNotFound } from '../access/repo-access.service';
 import type { RepoRecord } from '../repo.types';
 import { ResolveQueryDto, XetFileInfoDto } from './browse.dto';
@@ -77,8 +78,8 @@ export class ResolveController {
   @ApiParam(PATH_PARAM)
   @ApiResponse({ status: 200, description: 'The file exists', headers: FILE_HEADERS, content: { 'application/octet-stream': { schema: BINARY } } })
   @ApiResponse({ status: 304, description: 'If-None-Match matched the ETag' })
-  async headResolvedFile(@Req() req: Request, @Res() res: Response, @CurrentRepo() repo: RepoRecord, @Param('rev') rev: string, @Param('path') path: string[] | string, @Query() q: ResolveQueryDto): Promise<void> {
-    await this.serve(req, res, repo, rev, joined(path), q.download === true, false);
+  async headResolvedFile(@Req() req: Request, @Res() res: Response, @CurrentRepo() repo: RepoRecord, @PrefetchedRef() hint: RefHint | null, @Param('rev') rev: string, @Param('path') path: string[] | string, @Query() q: ResolveQueryDto): Promise<void> {
+    await this.serve(req, res, repo, { rev, hint }, joined(path), q.download === true, false);
   }
 
   @Get(':namespace/:repo/resolve/:rev/*path')
@@ -96,8 +97,8 @@ export class ResolveController {
   @ApiResponse({ status: 206, description: 'The requested byte range (Content-Range)', content: { 'application/octet-stream': { schema: BINARY } } })
   @ApiResponse({ status: 304, description: 'If-None-Match matched the ETag' })
   @ApiResponse({ status: 416, description: 'Range not satisfiable (Content-Range: bytes */size)', type: HfErrorDto })
-  async downloadResolvedFile(@Req() req: Request, @Res() res: Response, @CurrentRepo() repo: RepoRecord, @Param('rev') rev: string, @Param('path') path: string[] | string, @Query() q: ResolveQueryDto): Promise<void> {
-    await this.serve(req, res, repo, rev, joined(path), q.download === true, true);
+  async downloadResolvedFile(@Req() req: Request, @Res() res: Response, @CurrentRepo() repo: RepoRecord, @PrefetchedRef() hint: RefHint | null, @Param('rev') rev: string, @Param('path') path: string[] | string, @Query() q: ResolveQueryDto): Promise<void> {
+    await this.serve(req, res, repo, { rev, hint }, joined(path), q.download === true, true);
   }
 
   @Head(':namespace/:repo/raw/:rev/*path')
@@ -106,8 +107,8 @@ export class ResolveController {
   @ApiParam(REV_PARAM)
   @ApiParam(PATH_PARAM)
   @ApiResponse({ status: 200, description: 'The file exists', headers: FILE_HEADERS, content: { 'application/octet-stream': { schema: BINARY } } })
-  async headRawFile(@Req() req: Request, @Res() res: Response, @CurrentRepo() repo: RepoRecord, @Param('rev') rev: string, @Param('path') path: string[] | string, @Query() q: ResolveQueryDto): Promise<void> {
-    await this.serve(req, res, repo, rev, joined(path), q.download === true, false, true);
+  async headRawFile(@Req() req: Request, @Res() res: Response, @CurrentRepo() repo: RepoRecord, @PrefetchedRef() hint: RefHint | null, @Param('rev') rev: string, @Param('path') path: string[] | string, @Query() q: ResolveQueryDto): Promise<void> {
+    await this.serve(req, res, repo, { rev, hint }, joined(path), q.download === true, false, true);
   }
 
   @Get(':namespace/:repo/raw/:rev/*path')
@@ -119,8 +120,8 @@ export class ResolveController {
   @ApiResponse({ status: 200, description: 'The whole file', headers: FILE_HEADERS, content: { 'application/octet-stream': { schema: BINARY } } })
   @ApiResponse({ status: 206, description: 'The requested byte range (Content-Range)', content: { 'application/octet-stream': { schema: BINARY } } })
   @ApiResponse({ status: 416, description: 'Range not satisfiable (Content-Range: bytes */size)', type: HfErrorDto })
-  async downloadRawFile(@Req() req: Request, @Res() res: Response, @CurrentRepo() repo: RepoRecord, @Param('rev') rev: string, @Param('path') path: string[] | string, @Query() q: ResolveQueryDto): Promise<void> {
-    await this.serve(req, res, repo, rev, joined(path), q.download === true, true, true);
+  async downloadRawFile(@Req() req: Request, @Res() res: Response, @CurrentRepo() repo: RepoRecord, @PrefetchedRef() hint: RefHint | null, @Param('rev') rev: string, @Param('path') path: string[] | string, @Query() q: ResolveQueryDto): Promise<void> {
+    await this.serve(req, res, repo, { rev, hint }, joined(path), q.download === true, true, true);
   }
 
   // Every Hangar repository has a namespace; a bare id answers RepoNotFound so that
@@ -131,8 +132,8 @@ export class ResolveController {
     throw repoNotFound(principal);
   }
 
-  private async serve(req: Request, res: Response, repo: RepoRecord, rev: string, path: string, download: boolean, withBody: boolean, raw = false): Promise<void> {
-    const file = await this.browse.file(repo, rev, path);
+  private async serve(req: Request, res: Response, repo: RepoRecord, at: { rev: string; hint: RefHint | null }, path: string, download: boolean, withBody: boolean, raw = false): Promise<void> {
+    const file = await this.browse.file(repo, at.rev, path, at.hint);
     // resolve serves an LFS file's content; raw serves the pointer blob as git stores it.
     const lfs = raw ? undefined : file.entry.lfs;
     if (lfs?.pruned) throw new DomainError(410, 'LfsVersionPruned', PRUNED_MESSAGE);
