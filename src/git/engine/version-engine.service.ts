@@ -6,7 +6,7 @@ import { BadRequestError, ConflictError, NotFoundError } from '../../core/errors
 import { decodeCommit, decodeTag, encodeCommit, encodeTag, type Signature } from '../codec/commit';
 import { gitmodulesProblems, isGitmodulesName } from '../codec/fsck';
 import { OID_PATTERN, type Oid } from '../codec/object-types';
-import type { TreeEntry } from '../codec/tree';
+import { nameBytes, type TreeEntry } from '../codec/tree';
 import type { StoredObjectRow } from './git-objects.repository';
 import { GitCommitsRepository } from './git-commits.repository';
 import { GitRefsRepository } from './git-refs.repository';
@@ -245,7 +245,8 @@ export class VersionEngine {
       const rest = prefix ? after.slice(prefix.length + 1) : after;
       const slash = rest.indexOf('/');
       const name = slash < 0 ? rest : rest.slice(0, slash);
-      const i = entries.findIndex((e) => e.name === name);
+      // A name that is not UTF-8 has no exact text form: such an entry never matches a cursor by name.
+      const i = entries.findIndex((e) => !e.rawName && e.name === name);
       if (i < 0) {
         // Gone since the previous page: resume at the first entry that sorts after it.
         const key = Buffer.from(slash < 0 ? name : `${name}/`);
@@ -432,5 +433,5 @@ function entryPath(prefix: string, name: string): string {
 
 /** The bytes git sorts a tree entry by. */
 function sortKey(e: TreeEntry): Buffer {
-  return Buffer.from(e.mode === '40000' ? `${e.name}/` : e.name);
+  return e.mode === '40000' ? Buffer.concat([nameBytes(e), Buffer.from('/')]) : nameBytes(e);
 }
