@@ -137,8 +137,8 @@ def _running_hangar(prefix: str, extra_env: dict[str, str], log_copy_suffix: str
         HANGAR_EMBEDDED_PG_PORT=str(pg_port),
         HANGAR_ADMIN_TOKEN=admin_token,
         HANGAR_LOG_LEVEL="warn",
-        **extra_env,
     )
+    env.update(extra_env)
     log_path = Path(data) / "hangar.log"
     log = open(log_path, "wb")
     proc = subprocess.Popen(["node", str(main)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
