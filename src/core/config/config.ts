@@ -40,6 +40,12 @@ export interface HangarConfig {
     /** Lifetime of the CAS access tokens handed out by xet-read-token / xet-write-token. */
     tokenTtlSeconds: number;
   };
+  http: {
+    /** A connection with no bytes moving either way for this long is closed. */
+    idleTimeoutSeconds: number;
+    /** Most time allowed to receive one whole request (head and body); 0: no limit. */
+    requestTimeoutSeconds: number;
+  };
   auth: {
     registration: 'open' | 'invitation' | 'closed';
     requireEmailVerification: boolean;
@@ -139,6 +145,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HangarConfig {
     },
     xet: {
       tokenTtlSeconds: r.int('HANGAR_XET_TOKEN_TTL_SECONDS', 3600, 1, 7 * 86400),
+    },
+    http: {
+      idleTimeoutSeconds: r.int('HANGAR_HTTP_IDLE_TIMEOUT_SECONDS', 300, 1, 86400),
+      requestTimeoutSeconds: r.int('HANGAR_HTTP_REQUEST_TIMEOUT_SECONDS', 86400, 0, 7 * 86400),
     },
     auth: {
       registration: r.oneOf('HANGAR_REGISTRATION', ['open', 'invitation', 'closed'] as const, 'open'),
