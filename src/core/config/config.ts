@@ -55,7 +55,15 @@ export interface HangarConfig {
 }
 
 export type StorageConfig =
-  | { driver: 'fs'; root: string; signedUrlTtlSeconds: number }
+  | {
+      driver: 'fs';
+      root: string;
+      signedUrlTtlSeconds: number;
+      /** Mode of the object files (octal in the environment, e.g. 0600). */
+      fileMode: number;
+      /** Mode of the store's folders and of its root. */
+      dirMode: number;
+    }
   | {
       driver: 's3';
       endpoint: string | null;
@@ -107,6 +115,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HangarConfig {
       driver,
       root: path.resolve(r.str('HANGAR_STORAGE_ROOT', path.join(dataDir, 'objects'))),
       signedUrlTtlSeconds,
+      fileMode: r.mode('HANGAR_STORAGE_FILE_MODE', 0o600),
+      dirMode: r.mode('HANGAR_STORAGE_DIR_MODE', 0o700),
     };
   }
 
@@ -196,6 +206,17 @@ class EnvReader {
       return '';
     }
     return value;
+  }
+
+  /** A file mode in octal (`600`, `0640`). */
+  mode(name: string, fallback: number): number {
+    const raw = this.optional(name);
+    if (raw === null) return fallback;
+    if (!/^0?[0-7]{3}$/.test(raw)) {
+      this.problem(`${name} must be an octal file mode such as 0600 (got "${raw}")`);
+      return fallback;
+    }
+    return parseInt(raw, 8);
   }
 
   int(name: string, fallback: number, min: number, max: number): number {

@@ -22,6 +22,8 @@ export async function createObjectStore(config: HangarConfig): Promise<ObjectSto
   if (!config.secret) throw new Error('HangarConfig.secret must be set before StorageModule starts');
   return new FsObjectStore(storage.root, new UrlSigner(config.secret), config.baseUrl, {
     defaultTtlSeconds: storage.signedUrlTtlSeconds,
+    fileMode: storage.fileMode,
+    dirMode: storage.dirMode,
   });
 }
 
