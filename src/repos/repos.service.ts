@@ -97,7 +97,9 @@ export class ReposService {
     const clash = await this.repos.find(type, ns.name, dst.name);
     if (clash && clash.id !== repo.id) throw this.exists(clash);
     try {
-      await this.repos.transaction((m) => this.repos.move(m, repo, ns.id, dst.name));
+      const moved = await this.repos.transaction((m) => this.repos.move(m, repo, ns.id, dst.name));
+      // Someone else moved (or deleted) it since we found it: their move stands.
+      if (!moved) throw repoNotFound(from);
     } catch (err) {
       if (isUniqueViolation(err, 'repositories_type_ns_name_key')) throw new ConflictError(`Repository ${to} already exists`, 'RepoExists');
       throw err;

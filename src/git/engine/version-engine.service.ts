@@ -15,6 +15,7 @@ import { LruCache } from './lru-cache';
 import { ObjectDatabase } from './object-database';
 import { normaliseRepoPath } from './paths';
 import { assertValidRefName } from './ref-names';
+import { assertRepositoryStillExists, repoTransaction } from './repo-transaction';
 import { PathConflictError, PathMissingError, TreeEditor } from './tree-editor';
 
 /**
@@ -67,7 +68,7 @@ export class VersionEngine {
       if (op.kind === 'put-prepared') prepared.set(op.path, op.blob.row as StoredObjectRow);
     }
     const targetRef = input.revision.startsWith('refs/') ? input.revision : `refs/heads/${input.revision}`;
-    return this.db.transaction(async (m) => {
+    return repoTransaction(this.db, input.repoId, async (m) => {
       const head = await this.refs.lock(m, input.repoId, targetRef);
       if (!head) throw revisionNotFound(input.revision);
       if (input.parentCommit && !sameCommit(input.parentCommit, head)) throw parentCommitMismatch(input.parentCommit, head);
@@ -139,6 +140,7 @@ export class VersionEngine {
       const matches = await this.commits.findByPrefix(repoId, revision);
       if (matches.length === 1) return { commitOid: matches[0], ref: null };
     }
+    await assertRepositoryStillExists(this.db.manager, repoId);
     throw revisionNotFound(revision);
   }
 
@@ -147,7 +149,10 @@ export class VersionEngine {
     const cached = this.commitCache.get(key);
     if (cached) return cached;
     const info = await this.commits.find(repoId, oid, m);
-    if (!info) throw revisionNotFound(oid);
+    if (!info) {
+      await assertRepositoryStillExists(m ?? this.db.manager, repoId);
+      throw revisionNotFound(oid);
+    }
     // Only what is committed is cached: a row read inside an open transaction may yet roll back.
     if (!m) this.commitCache.set(key, info);
     return info;
@@ -251,7 +256,7 @@ export class VersionEngine {
 
   async createBranch(repoId: number, branch: string, startingPoint: Oid, existOk: boolean): Promise<void> {
     assertValidRefName(branch);
-    await this.db.transaction(async (m) => {
+    await repoTransaction(this.db, repoId, async (m) => {
       if (!(await this.refs.create(m, repoId, `refs/heads/${branch}`, startingPoint)) && !existOk) {
         throw new ConflictError(`Branch "${branch}" already exists`, 'BranchExists');
       }
@@ -260,7 +265,7 @@ export class VersionEngine {
 
   async deleteBranch(repoId: number, branch: string, defaultBranch: string): Promise<void> {
     if (branch === defaultBranch) throw new BadRequestError(`The default branch "${branch}" cannot be deleted`, 'DefaultBranch');
-    const deleted = await this.db.transaction((m) => this.refs.delete(m, repoId, `refs/heads/${branch}`));
+    const deleted = await repoTransaction(this.db, repoId, (m) => this.refs.delete(m, repoId, `refs/heads/${branch}`));
     if (!deleted) throw revisionNotFound(branch);
   }
 
@@ -275,7 +280,7 @@ export class VersionEngine {
       rows.push(row);
       refTarget = row.oid;
     }
-    await this.db.transaction(async (m) => {
+    await repoTransaction(this.db, repoId, async (m) => {
       await this.objects.record(m, repoId, rows);
       if (!(await this.refs.create(m, repoId, `refs/tags/${tag}`, refTarget)) && !existOk) {
         throw new ConflictError(`Tag "${tag}" already exists`, 'TagExists');
@@ -284,7 +289,7 @@ export class VersionEngine {
   }
 
   async deleteTag(repoId: number, tag: string): Promise<void> {
-    const deleted = await this.db.transaction((m) => this.refs.delete(m, repoId, `refs/tags/${tag}`));
+    const deleted = await repoTransaction(this.db, repoId, (m) => this.refs.delete(m, repoId, `refs/tags/${tag}`));
     if (!deleted) throw new NotFoundError(`Tag "${tag.slice(0, 200)}" not found`, 'RevisionNotFound');
   }
 
