@@ -149,4 +149,11 @@ describe('hostile input', () => {
     expect(error).toBeUndefined();
     expect(response).toMatch(/^HTTP\/1\.1 400 /); // reached the handler: `padding` is not a field
   });
+
+  it('gives HEAD error answers the Content-Type of the GET answer (issue 22 item 15)', async () => {
+    const res = await t.http().head(`/${user.username}/no-such-repo/resolve/main/x.txt`).set('Authorization', `Bearer ${user.token}`);
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.headers['x-error-code']).toBe('RepoNotFound');
+  });
 });

@@ -63,7 +63,8 @@ export class HfExceptionFilter implements ExceptionFilter {
     if (requestId) res.setHeader('X-Request-Id', requestId);
     for (const [name, value] of Object.entries(shape.headers ?? {})) res.setHeader(name, value);
     if (req.method === 'HEAD') {
-      res.end();
+      // The headers GET would send, the body's type included.
+      res.type(isGitLfsRoute(req) ? 'application/vnd.git-lfs+json' : 'application/json').end();
       return;
     }
     if (isGitLfsRoute(req)) {

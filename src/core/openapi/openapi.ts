@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { PACKAGE_INFO } from '../health/package-info';
+import { declareErrorResponses } from './error-responses';
 import { METHOD_ORDER, sortOpenApiDocument } from './openapi-sort';
 
 /** Names of the security schemes, for `@ApiBearerAuth('bearer')`, `@ApiSecurity('adminToken')`, … */
@@ -51,6 +52,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     operationIdFactory: (_controllerKey: string, methodKey: string) => methodKey,
   });
   nameOperationsPerRepoType(document);
+  declareErrorResponses(document);
   const duplicates = findDuplicateOperationIds(document);
   if (duplicates.length > 0) {
     throw new Error(
