@@ -36,17 +36,7 @@ const ERROR_HEADERS = {
  * own media type. Bodies an operation declares itself (a lock conflict) are kept.
  */
 export function declareErrorResponses(document: OpenAPIObject): void {
-  document.components ??= {};
-  document.components.schemas ??= {};
-  document.components.schemas.LfsErrorDto = {
-    type: 'object',
-    description: 'git-lfs error answer (its client prints `message`); X-Error-Code / X-Error-Message carry the HF code',
-    properties: {
-      message: { type: 'string', example: 'Repository alice/model not found' },
-      request_id: { type: 'string', description: 'The X-Request-Id of the request' },
-    },
-    required: ['message'],
-  };
+  let lfsErrors = false;
   for (const [path, item] of Object.entries(document.paths)) {
     const lfs = path.includes('.git/info/lfs/');
     for (const op of Object.values(item) as Operation[]) {
@@ -59,10 +49,24 @@ export function declareErrorResponses(document: OpenAPIObject): void {
         const declared = Object.values(response.content ?? {})[0]?.schema;
         const own = declared?.$ref && declared.$ref !== HF_ERROR ? declared : null;
         response.headers = { ...ERROR_HEADERS, ...(response.headers ?? {}) };
+        lfsErrors ||= lfs && !SERVER_LEVEL.has(status) && !own;
         response.content = lfs && !SERVER_LEVEL.has(status)
           ? { [LFS_MEDIA_TYPE]: { schema: own ?? { $ref: LFS_ERROR } } }
           : { 'application/json': { schema: own ?? { $ref: HF_ERROR } } };
       }
     }
+  }
+  if (lfsErrors) {
+    document.components ??= {};
+    document.components.schemas ??= {};
+    document.components.schemas.LfsErrorDto = {
+      type: 'object',
+      description: 'git-lfs error answer (its client prints `message`); X-Error-Code / X-Error-Message carry the HF code',
+      properties: {
+        message: { type: 'string', example: 'Repository alice/model not found' },
+        request_id: { type: 'string', description: 'The X-Request-Id of the request' },
+      },
+      required: ['message'],
+    };
   }
 }

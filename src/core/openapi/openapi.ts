@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { HfErrorDto } from '../errors/hf-error.dto';
 import { PACKAGE_INFO } from '../health/package-info';
 import { declareErrorResponses } from './error-responses';
 import { METHOD_ORDER, sortOpenApiDocument } from './openapi-sort';
@@ -50,6 +51,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .build();
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (_controllerKey: string, methodKey: string) => methodKey,
+    // Every operation can answer an HF error (declareErrorResponses), whether or not it names one.
+    extraModels: [HfErrorDto],
   });
   nameOperationsPerRepoType(document);
   declareErrorResponses(document);
