@@ -9,7 +9,6 @@ and download hrefs (Hangar's own signed URLs on fs, S3 presigned URLs on S3) and
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import socket
@@ -21,7 +20,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 import requests
 from huggingface_hub import HfApi, hf_hub_download
-from conftest import ROOT, _running_hangar, free_port, point_0x_client_at, unique
+from conftest import ROOT, _running_hangar, commit_ndjson, free_port, point_0x_client_at, unique
 
 pytest.importorskip("hf_xet")
 
@@ -112,12 +111,7 @@ def exercise_every_credential(url: str, admin_token: str, tmp_path: Path) -> set
         {"key": "header", "value": {"summary": "lfs file"}},
         {"key": "lfsFile", "value": {"path": "weights.bin", "algo": "sha256", "oid": oid, "size": size}},
     ]
-    r = requests.post(
-        f"{url}/api/models/{repo_id}/commit/main",
-        data="\n".join(json.dumps(line) for line in lines),
-        headers={**auth, "Content-Type": "application/x-ndjson"},
-        timeout=30,
-    )
+    r = commit_ndjson(url, token, repo_id, lines)
     assert r.status_code == 200, r.text
     body = {"operation": "download", "transfers": ["basic"], "objects": [{"oid": oid, "size": size}], "hash_algo": "sha256"}
     r = requests.post(batch_url, json=body, headers=lfs, timeout=30)

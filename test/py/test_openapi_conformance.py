@@ -6,7 +6,6 @@ is a declared one. Bounded (few examples per operation, three checks) so that it
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import ROOT
+from conftest import ROOT, commit_ndjson
 
 CHECKS = "status_code_conformance,response_schema_conformance,content_type_conformance"
 
@@ -53,12 +52,7 @@ def seed_the_examples(hangar) -> str:
         extra = {"sdk": "static"} if kind == "space" else {}
         r = requests.post(f"{hangar.url}/api/repos/create", json={"name": "my-model", "type": kind, **extra}, headers=auth, timeout=30)
         assert r.status_code == 200, r.text
-        r = requests.post(
-            f"{hangar.url}/api/{kind}s/alice/my-model/commit/main",
-            data="\n".join(json.dumps(line) for line in lines),
-            headers={**auth, "Content-Type": "application/x-ndjson"},
-            timeout=30,
-        )
+        r = commit_ndjson(hangar.url, token, "alice/my-model", lines, repo_type=kind)
         assert r.status_code == 200, r.text
     return token
 
