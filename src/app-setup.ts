@@ -8,6 +8,8 @@ import type { HangarConfig } from './core/config/config';
 import { HANGAR_CONFIG } from './core/config/config.module';
 import { setConfiguredBaseUrl } from './core/http/public-base-url';
 import { QuietBootLogger } from './core/logging/quiet-boot-logger';
+import { rejectNulInUrl, verifyJsonDepth } from './core/http/request-guards';
+import { applyServerLimits } from './core/http/server-limits';
 import { requestIdMiddleware } from './core/logging/request-id';
 import { HttpMetricsMiddleware } from './core/metrics/http-metrics.middleware';
 import { buildOpenApiDocument, setupSwaggerUi } from './core/openapi/openapi';
@@ -34,13 +36,7 @@ export async function createHangarApp(
     ...(options.silent ? { logger: false } : {}),
   });
   configureApp(app);
-  // Clients (undici, requests) keep connections open between calls; Node's 5 s default closes
-  // them under their feet, which shows up client-side as ECONNRESET on the next request.
-  const server = app.getHttpServer();
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  // Uploads and downloads of large files run for hours: no whole-request timeout.
-  server.requestTimeout = 0;
+  applyServerLimits(app.getHttpServer(), config.http);
   return app;
 }
 
@@ -63,8 +59,9 @@ export function configureApp(app: INestApplication, options: { withLogger?: bool
   server.set('trust proxy', config.trustProxy);
   setConfiguredBaseUrl(server.getHttpAdapter().getInstance(), config.baseUrl);
   server.disable('x-powered-by');
+  server.use(rejectNulInUrl);
   // application/*+json covers git-lfs's application/vnd.git-lfs+json.
-  server.use(unlessStreamed(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] })));
+  server.use(unlessStreamed(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'], verify: verifyJsonDepth })));
   server.use(unlessStreamed(express.urlencoded({ extended: false, limit: '1mb' })));
   setupSwaggerUi(app, buildOpenApiDocument(app));
 }

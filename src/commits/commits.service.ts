@@ -7,7 +7,7 @@ import { BadRequestError, DomainError } from '../core/errors/domain-error';
 import type { PathOperation, RepoEntry } from '../git/engine/engine.types';
 import { normaliseRepoPath } from '../git/engine/paths';
 import { VersionEngine } from '../git/engine/version-engine.service';
-import { repoWebPath, type RepoRecord } from '../repos/repo.types';
+import type { RepoRecord } from '../repos/repo.types';
 import { ReposService } from '../repos/repos.service';
 import { LfsService } from '../lfs/lfs.service';
 import { parseCommitLine, type CommitHeader } from './commit-payload';

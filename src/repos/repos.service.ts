@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { HangarConfig } from '../core/config/config';
 import { InjectConfig } from '../core/config/config.module';
 import { ConflictError, NotFoundError } from '../core/errors/domain-error';
@@ -108,7 +108,9 @@ export class ReposService {
     const clash = await this.repos.find(type, ns.name, dst.name);
     if (clash && clash.id !== repo.id) throw this.moveTargetExists(type, `${ns.name}/${dst.name}`);
     try {
-      await this.repos.transaction((m) => this.repos.move(m, repo, ns.id, dst.name));
+      const moved = await this.repos.transaction((m) => this.repos.move(m, repo, ns.id, dst.name));
+      // Someone else moved (or deleted) it since we found it: their move stands.
+      if (!moved) throw repoNotFound(principal);
     } catch (err) {
       if (isUniqueViolation(err, 'repositories_type_ns_name_key')) throw this.moveTargetExists(type, `${ns.name}/${dst.name}`);
       throw err;

@@ -115,9 +115,16 @@ export class RepositoriesRepository {
     );
   }
 
-  /** Renames (and re-homes) a repository and leaves a redirect from its old id. */
-  async move(m: EntityManager, repo: RepoRecord, namespaceId: number, name: string): Promise<void> {
-    await m.query(`UPDATE repositories SET namespace_id = $2, name = $3, last_modified = now() WHERE id = $1`, [repo.id, namespaceId, name]);
+  /**
+   * Renames (and re-homes) a repository and leaves a redirect from its old id. Only while it
+   * still has the id it was found under: of concurrent moves one wins, the others get false.
+   */
+  async move(m: EntityManager, repo: RepoRecord, namespaceId: number, name: string): Promise<boolean> {
+    const [, moved] = await m.query(
+      `UPDATE repositories SET namespace_id = $2, name = $3, last_modified = now() WHERE id = $1 AND namespace_id = $4 AND name = $5`,
+      [repo.id, namespaceId, name, repo.namespaceId, repo.name],
+    );
+    if (moved === 0) return false;
     await m.query(
       `INSERT INTO repo_redirects (type, namespace_lower, name_lower, repo_id) VALUES ($1, lower($2), lower($3), $4)
        ON CONFLICT (type, namespace_lower, name_lower) DO UPDATE SET repo_id = EXCLUDED.repo_id, created_at = now()`,
@@ -128,6 +135,7 @@ export class RepositoriesRepository {
       namespaceId,
       name,
     ]);
+    return true;
   }
 
   /** `"<type>:<ns>/<name>"` of every repository in a namespace. */

@@ -3,7 +3,12 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
-type Operation = { operationId?: string; security?: Record<string, string[]>[]; responses: Record<string, { content?: unknown }>; summary?: string };
+type Operation = {
+  operationId?: string;
+  security?: Record<string, string[]>[];
+  responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }>; headers?: Record<string, unknown> }>;
+  summary?: string;
+};
 
 describe('openapi/openapi.json', () => {
   it('is not stale: regenerating it from the built app gives the committed bytes', () => {
@@ -63,5 +68,26 @@ describe('openapi/openapi.json', () => {
     ]) {
       expect(routes).toContain(r);
     }
+  });
+
+  it('declares the error answers every operation can give, in the shape the error filter sends (issue 22 item 15)', () => {
+    const wrong: string[] = [];
+    for (const { route, op } of operations) {
+      const lfs = route.includes('.git/info/lfs/');
+      const needed = ['400', '401', '414', '431', ...(/\{[^}]+\}/.test(route) ? ['404'] : [])];
+      for (const status of needed) if (!op.responses[status]) wrong.push(`${route}: no ${status}`);
+      for (const [status, response] of Object.entries(op.responses)) {
+        if (Number(status) < 400) continue;
+        const [mediaType, ...more] = Object.keys(response.content ?? {});
+        // 414 and 431 come from the HTTP server, before any route is known: always the HF shape.
+        const gitLfsShape = lfs && !['414', '431'].includes(status);
+        const expected = gitLfsShape ? 'application/vnd.git-lfs+json' : 'application/json';
+        if (mediaType !== expected || more.length) wrong.push(`${route} ${status}: ${Object.keys(response.content ?? {}).join(', ')}`);
+        const ref = response.content?.[mediaType]?.schema?.$ref ?? '';
+        if (gitLfsShape && ref.endsWith('/HfErrorDto')) wrong.push(`${route} ${status}: HF error shape on a git-lfs route`);
+        if (!response.headers?.['X-Error-Code']) wrong.push(`${route} ${status}: no X-Error-Code header`);
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 });

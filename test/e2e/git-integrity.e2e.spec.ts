@@ -1,5 +1,4 @@
 import * as path from 'node:path';
-import { hashObject } from '../../src/git/codec/hash';
 import { createUserWithToken, TestUser } from '../support/accounts';
 import { git, gitUrl, runGit, scratchDirs } from '../support/git-cli';
 import { expectHfError } from '../support/hf-error';

@@ -4,6 +4,7 @@ store, fresh ./data) from the built `dist/`, on free loopback ports, once per te
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 from contextlib import contextmanager
@@ -83,6 +84,16 @@ def point_0x_client_at(url: str, mp: pytest.MonkeyPatch) -> None:
     mp.setattr(huggingface_hub.constants, "ENDPOINT", url)
     mp.setattr(huggingface_hub.constants, "HUGGINGFACE_CO_URL_TEMPLATE", template)
     mp.setattr(file_download, "HUGGINGFACE_CO_URL_TEMPLATE", template)
+
+
+def commit_ndjson(url: str, token: str, repo_id: str, lines: list[dict], repo_type: str = "model") -> requests.Response:
+    """Posts an NDJSON commit (header, file, lfsFile, ... lines) to `main` with plain requests."""
+    return requests.post(
+        f"{url}/api/{repo_type}s/{repo_id}/commit/main",
+        data="\n".join(json.dumps(line) for line in lines),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/x-ndjson"},
+        timeout=30,
+    )
 
 
 @pytest.fixture(scope="module")

@@ -83,7 +83,7 @@ describe('buildOpenApiDocument', () => {
 
   it('sorts schemas and their properties at every depth', () => {
     const schemas = doc.components!.schemas! as Record<string, any>;
-    expect(Object.keys(schemas)).toEqual(['AardvarkDto', 'OwnerDto', 'ZebraDto']);
+    expect(Object.keys(schemas)).toEqual(['AardvarkDto', 'HfErrorDto', 'OwnerDto', 'ZebraDto']);
     expect(Object.keys(schemas.ZebraDto.properties)).toEqual(['keepers', 'name', 'owner', 'stripes']);
     expect(schemas.ZebraDto.required).toEqual(['keepers', 'name', 'owner', 'stripes']);
     expect(Object.keys(schemas.OwnerDto.properties)).toEqual(['alpha', 'meta', 'zeta']);
@@ -156,7 +156,8 @@ describe('buildOpenApiDocumentInPreview', () => {
       expect(factory).not.toHaveBeenCalled();
       expect(Object.keys(doc.paths)).toEqual(['/animals/aardvarks', '/api/version', '/health', '/health/ready', '/metrics', '/zoo/zebras/{id}']);
       expect(doc.paths['/health/ready'].get?.operationId).toBe('getReadiness');
-      expect(Object.keys(doc.paths['/health/ready'].get!.responses)).toEqual(['200', '503']);
+      // 400, 401, 414 and 431: what the shared pipeline answers on any route (declareErrorResponses).
+      expect(Object.keys(doc.paths['/health/ready'].get!.responses)).toEqual(['200', '400', '401', '414', '431', '503']);
     } finally {
       await new Promise((r) => sentinel.close(r));
     }

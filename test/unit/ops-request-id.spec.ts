@@ -1,4 +1,4 @@
-import { redactUrl, serializeRequest } from '../../src/core/logging/log-redaction';
+import { redactUrl, serializeRequest, serializeResponse } from '../../src/core/logging/log-redaction';
 import { assignRequestId, sanitizeRequestId } from '../../src/core/logging/request-id';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
@@ -74,5 +74,34 @@ describe('redactUrl', () => {
   it('serializeRequest redacts the url and drops the query object', () => {
     const out = serializeRequest({ id: 'r', method: 'GET', url: '/f?sig=s', headers: {}, query: { sig: 's' } } as never);
     expect(out).toEqual({ id: 'r', method: 'GET', url: '/f?sig=[redacted]', headers: {}, remoteAddress: undefined, remotePort: undefined });
+  });
+});
+
+describe('header redaction', () => {
+  it('censors Xet CAS tokens, cookies and signed Locations in responses', () => {
+    const out = serializeResponse({
+      statusCode: 302,
+      headers: {
+        'x-xet-access-token': 'hxt1.secret',
+        'x-xet-cas-url': 'http://h/',
+        'set-cookie': ['hangar_session=s'],
+        location: 'http://s3/b/k?X-Amz-Signature=ff&X-Amz-Credential=AK&X-Amz-Expires=60',
+        link: '<http://h/api/x?sig=abc>; rel="file"',
+        'content-type': 'text/plain',
+      },
+    });
+    expect(out.headers).toEqual({
+      'x-xet-access-token': '[redacted]',
+      'x-xet-cas-url': 'http://h/',
+      'set-cookie': '[redacted]',
+      location: 'http://s3/b/k?X-Amz-Signature=[redacted]&X-Amz-Credential=[redacted]&X-Amz-Expires=60',
+      link: '<http://h/api/x?sig=[redacted]>; rel="file"',
+      'content-type': 'text/plain',
+    });
+  });
+
+  it('censors request credentials of any name ending in token', () => {
+    const out = serializeRequest({ headers: { authorization: 'Bearer hf_x', 'x-admin-token': 'a', cookie: 'c', 'x-xet-access-token': 't', accept: '*/*' } });
+    expect(out.headers).toEqual({ authorization: '[redacted]', 'x-admin-token': '[redacted]', cookie: '[redacted]', 'x-xet-access-token': '[redacted]', accept: '*/*' });
   });
 });

@@ -55,6 +55,12 @@ export interface HangarConfig {
     /** Crash leftovers (temp files, unfinished multipart folders, unreferenced pushed objects) older than this are swept. */
     sweepGraceSeconds: number;
   };
+  http: {
+    /** A connection with no bytes moving either way for this long is closed. */
+    idleTimeoutSeconds: number;
+    /** Most time allowed to receive one whole request (head and body); 0: no limit. */
+    requestTimeoutSeconds: number;
+  };
   auth: {
     registration: 'open' | 'invitation' | 'closed';
     requireEmailVerification: boolean;
@@ -64,7 +70,15 @@ export interface HangarConfig {
 }
 
 export type StorageConfig =
-  | { driver: 'fs'; root: string; signedUrlTtlSeconds: number }
+  | {
+      driver: 'fs';
+      root: string;
+      signedUrlTtlSeconds: number;
+      /** Mode of the object files (octal in the environment, e.g. 0600). */
+      fileMode: number;
+      /** Mode of the store's folders and of its root. */
+      dirMode: number;
+    }
   | {
       driver: 's3';
       endpoint: string | null;
@@ -118,6 +132,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HangarConfig {
       driver,
       root: path.resolve(r.str('HANGAR_STORAGE_ROOT', path.join(dataDir, 'objects'))),
       signedUrlTtlSeconds,
+      fileMode: r.mode('HANGAR_STORAGE_FILE_MODE', 0o600),
+      dirMode: r.mode('HANGAR_STORAGE_DIR_MODE', 0o700),
     };
   }
 
@@ -168,6 +184,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HangarConfig {
     maintenance: {
       sweepGraceSeconds: r.int('HANGAR_SWEEP_GRACE_SECONDS', 24 * 3600, 60, 365 * 86400),
     },
+    http: {
+      idleTimeoutSeconds: r.int('HANGAR_HTTP_IDLE_TIMEOUT_SECONDS', 300, 1, 86400),
+      requestTimeoutSeconds: r.int('HANGAR_HTTP_REQUEST_TIMEOUT_SECONDS', 86400, 0, 7 * 86400),
+    },
     auth: {
       registration: r.oneOf('HANGAR_REGISTRATION', ['open', 'invitation', 'closed'] as const, 'open'),
       requireEmailVerification: r.bool('HANGAR_REQUIRE_EMAIL_VERIFICATION', false),
@@ -214,6 +234,17 @@ class EnvReader {
       return '';
     }
     return value;
+  }
+
+  /** A file mode in octal (`600`, `0640`). */
+  mode(name: string, fallback: number): number {
+    const raw = this.optional(name);
+    if (raw === null) return fallback;
+    if (!/^0?[0-7]{3}$/.test(raw)) {
+      this.problem(`${name} must be an octal file mode such as 0600 (got "${raw}")`);
+      return fallback;
+    }
+    return parseInt(raw, 8);
   }
 
   int(name: string, fallback: number, min: number, max: number): number {

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { redactUrl } from '../logging/log-redaction';
 import { DomainError } from './domain-error';
 import { RepoRedirect } from './redirect';
 
@@ -47,7 +48,7 @@ export class HfExceptionFilter implements ExceptionFilter {
     const shape = toErrorShape(exception);
     if (shape.status >= 500) {
       this.logger.error(
-        { err: exception, requestId, method: req.method, url: req.originalUrl },
+        { err: exception, requestId, method: req.method, url: redactUrl(req.originalUrl) },
         'unhandled error while serving a request',
       );
     }
@@ -62,7 +63,8 @@ export class HfExceptionFilter implements ExceptionFilter {
     if (requestId) res.setHeader('X-Request-Id', requestId);
     for (const [name, value] of Object.entries(shape.headers ?? {})) res.setHeader(name, value);
     if (req.method === 'HEAD') {
-      res.end();
+      // The headers GET would send, the body's type included.
+      res.type(isGitLfsRoute(req) ? 'application/vnd.git-lfs+json' : 'application/json').end();
       return;
     }
     if (isGitLfsRoute(req)) {

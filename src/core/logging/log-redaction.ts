@@ -1,7 +1,10 @@
 /**
- * What must never reach the logs: credentials in headers, secret-looking fields anywhere in a
- * logged object (three levels deep covers `{ body: { token } }`-style payloads), and signed
- * query strings (storage URLs carry `sig=`, S3 presigned URLs `X-Amz-Signature=`).
+ * What must never reach the logs, whatever the level: credentials in request and response
+ * headers (Authorization, cookies, the admin token, the Xet CAS token headers), secret-looking
+ * fields anywhere in a logged object (three levels deep covers `{ body: { token } }`-style
+ * payloads), and signed query strings wherever a URL is logged (the request line, `Location`
+ * of a redirect to an S3 presigned URL, `Link`, `Referer`): storage URLs carry `sig=`, S3
+ * presigned URLs `X-Amz-Signature=` and `X-Amz-Credential=`.
  */
 export const REDACT_CENSOR = '[redacted]';
 
@@ -43,6 +46,35 @@ function safeDecode(s: string): string {
   }
 }
 
+/** Headers that are credentials whatever their value: cookies, Authorization, any *-token/secret header. */
+const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie)$|(token|secret|password|signature|credential|api-key)$/i;
+
+/** Headers whose value is a URL (or, for Link, URLs in angle brackets) that may be signed. */
+const URL_HEADERS = new Set(['location', 'content-location', 'referer', 'link']);
+
+/** A copy of `headers` with credentials censored and signed URLs redacted; other values as they are. */
+export function redactHeaders(headers: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!headers || typeof headers !== 'object') return headers;
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (SECRET_HEADER.test(name)) out[name] = REDACT_CENSOR;
+    else if (URL_HEADERS.has(name.toLowerCase())) out[name] = mapStrings(value, redactUrlsIn);
+    else out[name] = value;
+  }
+  return out;
+}
+
+/** Every URL in `text`: the text itself when it is one URL, else each `<url>` (a Link header). */
+function redactUrlsIn(text: string): string {
+  return text.includes('<') ? text.replace(/<([^>]*)>/g, (_m, url: string) => `<${redactUrl(url)}>`) : redactUrl(text);
+}
+
+function mapStrings(value: unknown, f: (s: string) => string): unknown {
+  if (typeof value === 'string') return f(value);
+  if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? f(v) : v));
+  return value;
+}
+
 interface SerializedRequest {
   id?: unknown;
   method?: string;
@@ -62,8 +94,18 @@ export function serializeRequest(req: SerializedRequest): SerializedRequest {
     id: req.id,
     method: req.method,
     url: typeof req.url === 'string' ? redactUrl(req.url) : req.url,
-    headers: req.headers,
+    headers: redactHeaders(req.headers),
     remoteAddress: req.remoteAddress,
     remotePort: req.remotePort,
   };
+}
+
+interface SerializedResponse {
+  statusCode?: number;
+  headers?: Record<string, unknown>;
+}
+
+/** pino-http's `serializers.res`, on top of the standard one: Xet token headers, cookies and signed `Location`s redacted. */
+export function serializeResponse(res: SerializedResponse): SerializedResponse {
+  return { statusCode: res.statusCode, headers: redactHeaders(res.headers) };
 }

@@ -4,7 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import pino, { type DestinationStream, type LevelWithSilent } from 'pino';
 import type { Options } from 'pino-http';
 import type { HangarConfig } from '../config/config';
-import { REDACT_CENSOR, REDACT_PATHS, serializeRequest } from './log-redaction';
+import { REDACT_CENSOR, REDACT_PATHS, serializeRequest, serializeResponse } from './log-redaction';
 import { assignRequestId } from './request-id';
 
 /**
@@ -34,7 +34,7 @@ export function pinoHttpOptions(config: Pick<HangarConfig, 'logLevel'>): Options
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: REDACT_PATHS, censor: REDACT_CENSOR },
-    serializers: { req: serializeRequest },
+    serializers: { req: serializeRequest, res: serializeResponse },
     genReqId: (req, res) => assignRequestId(req, res),
     customLogLevel: requestLogLevel,
   };

@@ -1,6 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { HfErrorDto } from '../errors/hf-error.dto';
 import { PACKAGE_INFO } from '../health/package-info';
+import { declareErrorResponses } from './error-responses';
 import { METHOD_ORDER, sortOpenApiDocument } from './openapi-sort';
 
 /** Names of the security schemes, for `@ApiBearerAuth('bearer')`, `@ApiSecurity('adminToken')`, … */
@@ -49,8 +51,11 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .build();
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (_controllerKey: string, methodKey: string) => methodKey,
+    // Every operation can answer an HF error (declareErrorResponses), whether or not it names one.
+    extraModels: [HfErrorDto],
   });
   nameOperationsPerRepoType(document);
+  declareErrorResponses(document);
   const duplicates = findDuplicateOperationIds(document);
   if (duplicates.length > 0) {
     throw new Error(

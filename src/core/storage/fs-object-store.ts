@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream, type Dirent, type Stats } from 'node:fs';
-import { link, mkdir, open, readdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { chmod, link, mkdir, open, readdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -30,6 +30,10 @@ export interface VerifiedStorageRequest {
 export interface FsObjectStoreOptions {
   /** Lifetime of signed URLs when the caller gives none. */
   defaultTtlSeconds?: number;
+  /** Mode of the files the store creates (default 0600: the store holds private repositories). */
+  fileMode?: number;
+  /** Mode of the folders it creates, and of its root (default 0700). */
+  dirMode?: number;
 }
 
 const UPLOAD_ID = /^[0-9a-f]{32}$/;
@@ -49,6 +53,8 @@ export class FsObjectStore implements ObjectStore {
   private readonly baseUrl: string;
   private readonly defaultTtlSeconds: number;
   private ready?: Promise<void>;
+  private readonly fileMode: number;
+  private readonly dirMode: number;
 
   constructor(
     readonly root: string,
@@ -59,6 +65,8 @@ export class FsObjectStore implements ObjectStore {
     this.root = path.resolve(root);
     this.tmpDir = path.join(this.root, '.tmp');
     this.multipartDir = path.join(this.root, '.multipart');
+    this.fileMode = options.fileMode ?? 0o600;
+    this.dirMode = options.dirMode ?? 0o700;
     this.baseUrl = baseUrl.replace(/\/+$/, '');
     this.defaultTtlSeconds = options.defaultTtlSeconds ?? 86400;
   }
@@ -158,9 +166,9 @@ export class FsObjectStore implements ObjectStore {
     await this.ensureDirs();
     const uploadId = randomBytes(16).toString('hex');
     const dir = path.join(this.multipartDir, uploadId);
-    await mkdir(dir);
+    await mkdir(dir, { mode: this.dirMode });
     // The key is recorded so a part or completion cannot be aimed at another key's upload.
-    await writeFile(path.join(dir, 'key'), key);
+    await writeFile(path.join(dir, 'key'), key, { mode: this.fileMode });
     return uploadId;
   }
 
@@ -242,7 +250,7 @@ export class FsObjectStore implements ObjectStore {
     const probe = path.join(this.tmpDir, `health-${randomUUID()}`);
     const payload = randomBytes(16);
     try {
-      await writeFile(probe, payload);
+      await writeFile(probe, payload, { mode: this.fileMode });
       const back = await readFile(probe);
       if (!back.equals(payload)) throw new Error(`storage health probe read back different bytes (${this.root})`);
     } finally {
@@ -304,8 +312,17 @@ export class FsObjectStore implements ObjectStore {
 
   private ensureDirs(): Promise<void> {
     this.ready ??= (async () => {
-      await mkdir(this.tmpDir, { recursive: true });
-      await mkdir(this.multipartDir, { recursive: true });
+      // Folders above the root (the data dir) keep the default mode: the embedded PostgreSQL,
+      // running as its own user, must still reach its own folder beside the store.
+      await mkdir(path.dirname(this.root), { recursive: true });
+      await mkdir(this.root, { recursive: true, mode: this.dirMode });
+      // A store created before modes were set (0755) is closed at its root: files inside keep
+      // their mode but are out of reach. Not ours to change (another owner): leave it.
+      await chmod(this.root, this.dirMode).catch((err) => {
+        if (errCode(err) !== 'EPERM') throw err;
+      });
+      await mkdir(this.tmpDir, { recursive: true, mode: this.dirMode });
+      await mkdir(this.multipartDir, { recursive: true, mode: this.dirMode });
     })().catch((err) => {
       this.ready = undefined; // retry next time (e.g. a volume mounted late)
       throw err;
@@ -329,7 +346,7 @@ export class FsObjectStore implements ObjectStore {
     });
     const source = Buffer.isBuffer(body) ? Readable.from([body]) : body;
     try {
-      await pipeline(source, counter, createWriteStream(tmp, { flags: 'wx', flush: true }));
+      await pipeline(source, counter, createWriteStream(tmp, { flags: 'wx', flush: true, mode: this.fileMode }));
       if (expected !== undefined && size !== expected) throw new ContentLengthMismatchError(expected, size);
       return { tmp, size };
     } catch (err) {
@@ -341,7 +358,7 @@ export class FsObjectStore implements ObjectStore {
   private async moveIntoPlace(tmp: string, dest: string): Promise<void> {
     try {
       for (let attempt = 0; ; attempt++) {
-        await mkdir(path.dirname(dest), { recursive: true });
+        await mkdir(path.dirname(dest), { recursive: true, mode: this.dirMode });
         try {
           await rename(tmp, dest);
           return;

@@ -23,6 +23,8 @@ export async function createObjectStore(config: HangarConfig): Promise<ObjectSto
   // The default base serves callers without a request (none today); request handlers pass theirs.
   return new FsObjectStore(storage.root, new UrlSigner(config.secret), config.baseUrl ?? `http://localhost:${config.port}`, {
     defaultTtlSeconds: storage.signedUrlTtlSeconds,
+    fileMode: storage.fileMode,
+    dirMode: storage.dirMode,
   });
 }
 

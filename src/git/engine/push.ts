@@ -10,6 +10,7 @@ import { decodeTree } from '../codec/tree';
 import { GitCommitsRepository } from './git-commits.repository';
 import type { StoredObjectRow } from './git-objects.repository';
 import { GitRefsRepository } from './git-refs.repository';
+import { repoTransaction } from './repo-transaction';
 import { MissingObjectError, ObjectDatabase } from './object-database';
 import { toCommitInfo } from './version-engine.service';
 
@@ -250,7 +251,7 @@ export class PushEngine {
       const rowsNow = batch;
       batch = [];
       bytes = 0;
-      await this.db.transaction((m) => this.objects.record(m, repoId, rowsNow));
+      await repoTransaction(this.db, repoId, (m) => this.objects.record(m, repoId, rowsNow));
     };
     for (const row of rows) {
       batch.push(row);
@@ -289,7 +290,7 @@ export class PushEngine {
     if (atomic) {
       let failed: string | null = null;
       try {
-        await this.db.transaction(async (m) => {
+        await repoTransaction(this.db, repoId, async (m) => {
           for (const u of ordered) {
             failed = u.ref;
             await apply(m, u);
@@ -304,7 +305,7 @@ export class PushEngine {
     }
     for (const u of ordered) {
       try {
-        await this.db.transaction((m) => apply(m, u));
+        await repoTransaction(this.db, repoId, (m) => apply(m, u));
         results.set(u.ref, null);
       } catch (err) {
         if (!(err instanceof RefUpdateRefused)) throw err;

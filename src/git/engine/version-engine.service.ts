@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Readable } from 'node:stream';
 import { DataSource, EntityManager } from 'typeorm';
-import { BadRequestError, ConflictError, NotFoundError } from '../../core/errors/domain-error';
+import { BadRequestError, ConflictError } from '../../core/errors/domain-error';
 import { decodeCommit, decodeTag, encodeCommit, encodeTag, type Signature } from '../codec/commit';
 import { gitmodulesProblems, isGitmodulesName } from '../codec/fsck';
 import { OID_PATTERN, type Oid } from '../codec/object-types';
@@ -17,6 +17,7 @@ import { LruCache } from './lru-cache';
 import { ObjectDatabase } from './object-database';
 import { normaliseRepoPath } from './paths';
 import { assertValidRefName } from './ref-names';
+import { assertRepositoryStillExists, repoTransaction } from './repo-transaction';
 import { PathConflictError, PathMissingError, TreeEditor } from './tree-editor';
 
 /**
@@ -73,7 +74,7 @@ export class VersionEngine {
       if (op.kind === 'put-prepared') prepared.set(op.path, op.blob.row as StoredObjectRow);
     }
     const targetRef = input.revision.startsWith('refs/') ? input.revision : `refs/heads/${input.revision}`;
-    return this.db.transaction(async (m) => {
+    return repoTransaction(this.db, input.repoId, async (m) => {
       const head = await this.refs.lock(m, input.repoId, targetRef);
       if (!head) throw revisionNotFound(input.revision);
       if (input.parentCommit && !sameCommit(input.parentCommit, head)) throw parentCommitMismatch();
@@ -164,6 +165,7 @@ export class VersionEngine {
       const matches = await this.commits.findByPrefix(repoId, revision);
       if (matches.length === 1) return { commitOid: matches[0], ref: null };
     }
+    await assertRepositoryStillExists(this.db.manager, repoId);
     throw revisionNotFound(revision);
   }
 
@@ -172,7 +174,10 @@ export class VersionEngine {
     const cached = this.commitCache.get(key);
     if (cached) return cached;
     const info = await this.commits.find(repoId, oid, m);
-    if (!info) throw revisionNotFound(oid);
+    if (!info) {
+      await assertRepositoryStillExists(m ?? this.db.manager, repoId);
+      throw revisionNotFound(oid);
+    }
     // Only what is committed is cached: a row read inside an open transaction may yet roll back.
     if (!m) this.commitCache.set(key, info);
     return info;
@@ -339,7 +344,7 @@ export class VersionEngine {
   async createBranch(repoId: number, branch: string, start: Oid | { empty: Author }, opts: { existOk: boolean; overwrite: boolean }): Promise<void> {
     assertValidRefName(branch);
     const ref = `refs/heads/${branch}`;
-    await this.db.transaction(async (m) => {
+    await repoTransaction(this.db, repoId, async (m) => {
       const target = typeof start === 'string' ? start : await this.emptyCommit(m, repoId, start.empty);
       if (await this.refs.create(m, repoId, ref, target)) return;
       if (opts.overwrite) {
@@ -357,7 +362,7 @@ export class VersionEngine {
 
   async deleteBranch(repoId: number, branch: string, defaultBranch: string): Promise<void> {
     if (branch === defaultBranch) throw cannotDeleteDefaultBranch(branch);
-    const deleted = await this.db.transaction((m) => this.refs.delete(m, repoId, `refs/heads/${branch}`));
+    const deleted = await repoTransaction(this.db, repoId, (m) => this.refs.delete(m, repoId, `refs/heads/${branch}`));
     if (!deleted) throw unknownRefToDelete(branch);
   }
 
@@ -372,7 +377,7 @@ export class VersionEngine {
       rows.push(row);
       refTarget = row.oid;
     }
-    await this.db.transaction(async (m) => {
+    await repoTransaction(this.db, repoId, async (m) => {
       await this.objects.record(m, repoId, rows);
       if (!(await this.refs.create(m, repoId, `refs/tags/${tag}`, refTarget)) && !existOk) {
         throw new ConflictError(`Tag "${tag}" already exists`, 'TagExists');
@@ -381,7 +386,7 @@ export class VersionEngine {
   }
 
   async deleteTag(repoId: number, tag: string): Promise<void> {
-    const deleted = await this.db.transaction((m) => this.refs.delete(m, repoId, `refs/tags/${tag}`));
+    const deleted = await repoTransaction(this.db, repoId, (m) => this.refs.delete(m, repoId, `refs/tags/${tag}`));
     if (!deleted) throw unknownRefToDelete(tag);
   }
 

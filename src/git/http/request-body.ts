@@ -1,5 +1,4 @@
 import type { Request, Response } from 'express';
-import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { createGunzip, createInflate } from 'node:zlib';
 import { DomainError } from '../../core/errors/domain-error';
@@ -64,11 +63,28 @@ export async function sendGitStream(res: Response, contentType: string, chunks: 
   try {
     while (!next.done) {
       if (closed) break;
-      if (!res.write(next.value)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+      if (!res.write(next.value)) await drainedOrClosed(res);
       next = await it.next();
     }
   } finally {
     if (!next.done) await it.return?.();
   }
   if (!closed) res.end();
+}
+
+/**
+ * Resolves when the response can take more bytes or is gone, and takes both of its listeners
+ * back off either way: racing two `once()` waits would leave the loser's listeners behind on
+ * every wait (hundreds on a long clone, and a MaxListenersExceededWarning).
+ */
+function drainedOrClosed(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }

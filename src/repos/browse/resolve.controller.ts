@@ -49,7 +49,13 @@ const FILE_HEADERS = {
   'X-Xet-Hash': { description: 'LFS files stored as Xet: the Xet file hash', schema: { type: 'string' } },
   Link: { description: 'LFS files stored as Xet: `<…/xet-read-token/{commit}>; rel="xet-auth", <…/v1/reconstructions/{hash}>; rel="xet-reconstruction-info"`', schema: { type: 'string' } },
 };
-const BINARY = { type: 'string', format: 'binary' } as const;
+
+/**
+ * A file's bytes, typed from its name (`config.json` is application/json, `README.md`
+ * text/markdown, unknown ones application/octet-stream); no schema type, since a JSON file is
+ * served as JSON and parses as one.
+ */
+const FILE_BYTES = { '*/*': { schema: { description: "The file's bytes" } } };
 
 /** Wildcard params arrive as their decoded segments (path-to-regexp v8). */
 
@@ -76,7 +82,7 @@ export class ResolveController {
   @ApiOperation({ summary: 'File metadata at a revision: X-Repo-Commit, ETag, Content-Length (no body)' })
   @ApiParam(REV_PARAM)
   @ApiParam(PATH_PARAM)
-  @ApiResponse({ status: 200, description: 'The file exists', headers: FILE_HEADERS, content: { 'application/octet-stream': { schema: BINARY } } })
+  @ApiResponse({ status: 200, description: 'The file exists', headers: FILE_HEADERS, content: FILE_BYTES })
   @ApiResponse({ status: 304, description: 'If-None-Match matched the ETag' })
   async headResolvedFile(@Req() req: Request, @Res() res: Response, @CurrentRepo() repo: RepoRecord, @PrefetchedRef() hint: RefHint | null, @Param('rev') rev: string, @Param('path') path: string[] | string, @Query() q: ResolveQueryDto): Promise<void> {
     await this.serve(req, res, repo, { rev, hint }, joined(path), q.download === true, false);
@@ -87,14 +93,14 @@ export class ResolveController {
   @ApiOperation({ summary: 'Download a file at a revision (Range and If-None-Match supported)' })
   @ApiParam(REV_PARAM)
   @ApiParam(PATH_PARAM)
-  @ApiProduces('application/octet-stream', XET_FILEINFO_TYPE)
+  @ApiProduces('*/*', XET_FILEINFO_TYPE)
   @ApiResponse({
     status: 200,
     description: 'The whole file; for an LFS file stored as Xet asked for with `Accept: application/vnd.xet-fileinfo+json`, its Xet file info (any Range is then ignored)',
     headers: FILE_HEADERS,
-    content: { 'application/octet-stream': { schema: BINARY }, [XET_FILEINFO_TYPE]: { schema: { $ref: getSchemaPath(XetFileInfoDto) } } },
+    content: { ...FILE_BYTES, [XET_FILEINFO_TYPE]: { schema: { $ref: getSchemaPath(XetFileInfoDto) } } },
   })
-  @ApiResponse({ status: 206, description: 'The requested byte range (Content-Range)', content: { 'application/octet-stream': { schema: BINARY } } })
+  @ApiResponse({ status: 206, description: 'The requested byte range (Content-Range)', content: FILE_BYTES })
   @ApiResponse({ status: 304, description: 'If-None-Match matched the ETag' })
   @ApiResponse({ status: 416, description: 'Range not satisfiable (Content-Range: bytes */size)', type: HfErrorDto })
   async downloadResolvedFile(@Req() req: Request, @Res() res: Response, @CurrentRepo() repo: RepoRecord, @PrefetchedRef() hint: RefHint | null, @Param('rev') rev: string, @Param('path') path: string[] | string, @Query() q: ResolveQueryDto): Promise<void> {
@@ -106,7 +112,7 @@ export class ResolveController {
   @ApiOperation({ summary: 'Raw file metadata at a revision (no body)' })
   @ApiParam(REV_PARAM)
   @ApiParam(PATH_PARAM)
-  @ApiResponse({ status: 200, description: 'The file exists', headers: FILE_HEADERS, content: { 'application/octet-stream': { schema: BINARY } } })
+  @ApiResponse({ status: 200, description: 'The file exists', headers: FILE_HEADERS, content: FILE_BYTES })
   async headRawFile(@Req() req: Request, @Res() res: Response, @CurrentRepo() repo: RepoRecord, @PrefetchedRef() hint: RefHint | null, @Param('rev') rev: string, @Param('path') path: string[] | string, @Query() q: ResolveQueryDto): Promise<void> {
     await this.serve(req, res, repo, { rev, hint }, joined(path), q.download === true, false, true);
   }
@@ -116,9 +122,9 @@ export class ResolveController {
   @ApiOperation({ summary: 'Raw file at a revision (the git blob as stored)' })
   @ApiParam(REV_PARAM)
   @ApiParam(PATH_PARAM)
-  @ApiProduces('application/octet-stream')
-  @ApiResponse({ status: 200, description: 'The whole file', headers: FILE_HEADERS, content: { 'application/octet-stream': { schema: BINARY } } })
-  @ApiResponse({ status: 206, description: 'The requested byte range (Content-Range)', content: { 'application/octet-stream': { schema: BINARY } } })
+  @ApiProduces('*/*')
+  @ApiResponse({ status: 200, description: 'The whole file', headers: FILE_HEADERS, content: FILE_BYTES })
+  @ApiResponse({ status: 206, description: 'The requested byte range (Content-Range)', content: FILE_BYTES })
   @ApiResponse({ status: 416, description: 'Range not satisfiable (Content-Range: bytes */size)', type: HfErrorDto })
   async downloadRawFile(@Req() req: Request, @Res() res: Response, @CurrentRepo() repo: RepoRecord, @PrefetchedRef() hint: RefHint | null, @Param('rev') rev: string, @Param('path') path: string[] | string, @Query() q: ResolveQueryDto): Promise<void> {
     await this.serve(req, res, repo, { rev, hint }, joined(path), q.download === true, true, true);
