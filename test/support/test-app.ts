@@ -66,6 +66,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     },
     async close() {
       await db.end();
+      // A client may leave a download or keep-alive socket open; server.close() would wait for it.
+      (app.getHttpServer() as import('node:http').Server).closeAllConnections();
       await app.close();
       await dropTestDatabase(database.name);
       rmSync(dataDir, { recursive: true, force: true });
