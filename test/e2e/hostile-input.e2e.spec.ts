@@ -158,4 +158,12 @@ describe('hostile input', () => {
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.headers['x-error-code']).toBe('RepoNotFound');
   });
+
+  it('answers errors as uncached JSON on routes whose success is another type (schemathesis ST105)', async () => {
+    const res = await t.http().get('/avatars/not-an-svg');
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.headers['cache-control']).toBeUndefined();
+    expect(res.body.error).toContain('.svg');
+  });
 });

@@ -58,6 +58,9 @@ export class HfExceptionFilter implements ExceptionFilter {
       return;
     }
     res.status(shape.status);
+    // Headers a handler declared for its success answer (@Header: an image type, public caching)
+    // are already set when it throws; an error answer is JSON and is not cached.
+    res.removeHeader('Cache-Control');
     res.setHeader('X-Error-Code', shape.code);
     res.setHeader('X-Error-Message', headerSafe(shape.message));
     if (requestId) res.setHeader('X-Request-Id', requestId);
@@ -77,7 +80,7 @@ export class HfExceptionFilter implements ExceptionFilter {
       res.type('text/plain').send(shape.message);
       return;
     }
-    res.json({ ...(shape.details ?? {}), error: shape.message });
+    res.type('application/json').json({ ...(shape.details ?? {}), error: shape.message });
   }
 }
 

@@ -50,7 +50,7 @@ export class GitHttpController {
   @ApiQuery({ name: 'service', enum: ['git-upload-pack', 'git-receive-pack'] })
   @ApiHeader(GIT_PROTOCOL_HEADER)
   @ApiProduces('application/x-git-upload-pack-advertisement', 'application/x-git-receive-pack-advertisement')
-  @ApiResponse({ status: 200, description: 'pkt-line ref advertisement (v0) or capability advertisement (v2)', content: { 'application/x-git-upload-pack-advertisement': { schema: BINARY } } })
+  @ApiResponse({ status: 200, description: 'pkt-line ref advertisement (v0) or capability advertisement (v2)', content: { 'application/x-git-upload-pack-advertisement': { schema: BINARY }, 'application/x-git-receive-pack-advertisement': { schema: BINARY } } })
   async gitInfoRefsDotGit(@Res() res: Response, @OptionalPrincipal() principal: Principal | null, @CurrentRepo() repo: RepoRecord, @Query('service') service: unknown, @Headers('git-protocol') gitProtocol: string | undefined): Promise<void> {
     await this.infoRefs(res, principal, repo, service, gitProtocol);
   }
@@ -84,7 +84,7 @@ export class GitHttpController {
   @ApiQuery({ name: 'service', enum: ['git-upload-pack', 'git-receive-pack'] })
   @ApiHeader(GIT_PROTOCOL_HEADER)
   @ApiProduces('application/x-git-upload-pack-advertisement', 'application/x-git-receive-pack-advertisement')
-  @ApiResponse({ status: 200, description: 'pkt-line ref advertisement (v0) or capability advertisement (v2)', content: { 'application/x-git-upload-pack-advertisement': { schema: BINARY } } })
+  @ApiResponse({ status: 200, description: 'pkt-line ref advertisement (v0) or capability advertisement (v2)', content: { 'application/x-git-upload-pack-advertisement': { schema: BINARY }, 'application/x-git-receive-pack-advertisement': { schema: BINARY } } })
   async gitInfoRefs(@Res() res: Response, @OptionalPrincipal() principal: Principal | null, @CurrentRepo() repo: RepoRecord, @Query('service') service: unknown, @Headers('git-protocol') gitProtocol: string | undefined): Promise<void> {
     await this.infoRefs(res, principal, repo, service, gitProtocol);
   }
