@@ -228,6 +228,7 @@ export class LfsService {
   async duplicate(source: RepoRecord, target: RepoRecord, sha256s: string[]): Promise<{ sha256: string; error: string }[]> {
     const held = await this.lfs.heldBy(source.id, sha256s);
     const failed: { sha256: string; error: string }[] = [];
+    let copied = 0;
     await this.lfs.transaction(async (m) => {
       for (const oid of new Set(sha256s)) {
         const object = held.get(oid)?.committed ? await this.lfs.findObject(oid, m) : null;
@@ -236,7 +237,10 @@ export class LfsService {
           continue;
         }
         await this.lfs.holdInRepo(m, target.id, oid, pointerBlobOid(oid, object.size), false);
+        copied += object.size;
       }
+      // The early quota check: the copies must fit the target (its commit has the final word).
+      await this.quota.assertFits(target, copied);
     });
     return failed;
   }
