@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { uploadFile } from '@huggingface/hub';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createUserWithToken, TestUser } from '../support/accounts';
@@ -160,6 +161,22 @@ describe('quotas', () => {
     await t.http().post('/api/repos/move').set('Authorization', `Bearer ${u.token}`).send({ fromRepo: id, toRepo: `${org}/v` }).expect(200);
     expect((await usage(u)).public_used_bytes).toBe(0);
     expect((await usage(u, org)).public_used_bytes).toBe(held);
+  });
+
+  it.each([true, false])('@huggingface/hub (useXet: %s): an upload over quota fails with the quota message, charging nothing; one that fits is counted', async (useXet) => {
+    const u = await createUserWithToken(t);
+    const repo = { type: 'model' as const, name: `${u.username}/js` };
+    await createRepo(t, u.token, 'js').expect(200);
+    const before = (await usage(u)).public_used_bytes;
+    await setQuota(u.username, null, before + 3_000_000);
+    const creds = { accessToken: u.token, hubUrl: t.baseUrl };
+    await expect(uploadFile({ repo, ...creds, file: { path: 'big.bin', content: new Blob([noise(4_000_000, 'js-big')]) }, useXet })).rejects.toThrow(/Storage quota exceeded/);
+    expect((await usage(u)).public_used_bytes).toBe(before);
+    await uploadFile({ repo, ...creds, file: { path: 'small.bin', content: new Blob([noise(2_000_000, 'js-small')]) }, useXet });
+    const after = (await usage(u)).public_used_bytes;
+    expect(after - before).toBeGreaterThanOrEqual(2_000_000);
+    expect(after - before).toBeLessThan(2_000_000 + 4096);
+    expect(after).toBe(await recount(u.username));
   });
 
   it('answers an LFS batch upload that does not fit with a per-object 507', async () => {
