@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { uploadFile } from '@huggingface/hub';
+import { GitGcJob } from '../../src/git/engine/git-gc.job';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createUserWithToken, TestUser } from '../support/accounts';
@@ -223,5 +224,45 @@ describe('quotas', () => {
     const after = (await usage(u)).public_used_bytes;
     expect(after).toBeGreaterThan(before + 5_000);
     expect(after).toBe(await recount(u.username));
+  });
+
+  it('garbage collection removes an unreachable git object after the grace period, releases its bytes, and never anything reachable', async () => {
+    const u = await createUserWithToken(t);
+    const id = `${u.username}/gc`;
+    await createRepo(t, u.token, 'gc').expect(200);
+    const kept = noise(10_000, 'gc-kept');
+    await commit(t, u.token, id, [header('main'), file('kept.bin', kept)]).expect(200);
+    await t.http().post(`/api/models/${id}/branch/side`).set('Authorization', `Bearer ${u.token}`).send({}).expect(200);
+    await commit(t, u.token, id, [header('side'), file('gone.bin', noise(30_000, 'gc-gone'))], { revision: 'side' }).expect(200);
+    const goneOid = (await t.http().get(`/api/models/${id}/tree/side`).expect(200)).body.find((e: { path: string }) => e.path === 'gone.bin').oid;
+    await t.http().delete(`/api/models/${id}/branch/side`).set('Authorization', `Bearer ${u.token}`).expect(200);
+    const objects = async () => (await t.db.query(`SELECT oid FROM git_objects g JOIN repositories r ON r.id = g.repo_id JOIN namespaces n ON n.id = r.namespace_id WHERE lower(n.name) = lower($1)`, [u.username])).rows.map((r) => r.oid);
+    const before = await objects();
+    expect(before).toContain(goneOid);
+    const usedBefore = (await usage(u)).public_used_bytes;
+
+    // Within the grace period (a push may still be on its way to a ref): nothing goes.
+    const gc = t.app.get(GitGcJob);
+    await gc.run();
+    expect(await objects()).toEqual(before);
+
+    const later = new Date(Date.now() + (t.config.maintenance.sweepGraceSeconds + 60) * 1000);
+    expect((await gc.run(later)).objects).toBeGreaterThan(0);
+    const after = await objects();
+    expect(after).not.toContain(goneOid);
+    expect((await usage(u)).public_used_bytes).toBeLessThanOrEqual(usedBefore - 30_000);
+    expect((await usage(u)).public_used_bytes).toBe(await recount(u.username));
+
+    // What main reaches is whole: a clone passes git fsck --full --strict, and every file downloads.
+    const dir = dirs.make();
+    await git(dir, 'clone', '-q', gitUrl(t.baseUrl, id), 'c');
+    await git(path.join(dir, 'c'), 'fsck', '--full', '--strict');
+    const got = await t.http().get(`/${id}/resolve/main/kept.bin`).buffer(true).parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+    expect(got.status).toBe(200);
+    expect(Buffer.compare(got.body as Buffer, kept)).toBe(0);
   });
 });
