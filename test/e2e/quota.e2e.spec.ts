@@ -8,6 +8,7 @@ import { git, gitUrl, runGit, scratchDirs } from '../support/git-cli';
 import { expectHfError } from '../support/hf-error';
 import { commit, createRepo, file, header } from '../support/repos';
 import { ADMIN_TOKEN, startTestApp, TestApp } from '../support/test-app';
+import { noise } from '../support/noise';
 
 /**
  * Quotas: usage is exact after every kind of change (it equals a recount), growth past a quota is
@@ -15,15 +16,6 @@ import { ADMIN_TOKEN, startTestApp, TestApp } from '../support/test-app';
  * change, move), concurrent committers never push usage past a quota, and users cannot raise quotas.
  */
 
-function noise(bytes: number, seed: string): Buffer {
-  const out = Buffer.alloc(bytes);
-  let block = createHash('sha256').update(seed).digest();
-  for (let i = 0; i < bytes; i += block.length) {
-    block.copy(out, i);
-    block = createHash('sha256').update(block).digest();
-  }
-  return out;
-}
 
 describe('quotas', () => {
   let t: TestApp;
