@@ -258,3 +258,30 @@ describe('quotas', () => {
     expect(Buffer.compare(got.body as Buffer, kept)).toBe(0);
   });
 });
+
+describe('default quotas from config', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ HANGAR_DEFAULT_USER_PUBLIC_QUOTA_BYTES: '12345', HANGAR_DEFAULT_ORG_PRIVATE_QUOTA_BYTES: '777' });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('gives new users and organizations the configured quotas; an admin may create a user with none (null)', async () => {
+    const u = await createUserWithToken(t);
+    const me = (await t.http().get(`/api/quota/${u.username}`).set('Authorization', `Bearer ${u.token}`).expect(200)).body;
+    expect(me).toMatchObject({ private_quota_bytes: null, public_quota_bytes: 12345 });
+    const org = `org-${u.username}`;
+    await t.http().post('/org/create').set('Authorization', `Bearer ${u.token}`).send({ name: org }).expect(200);
+    const o = (await t.http().get(`/api/quota/${org}`).set('Authorization', `Bearer ${u.token}`).expect(200)).body;
+    expect(o).toMatchObject({ is_organization: true, private_quota_bytes: 777, public_quota_bytes: null });
+    const created = await t
+      .http()
+      .post('/admin/api/users')
+      .set('X-Admin-Token', ADMIN_TOKEN)
+      .send({ username: `free-${u.username}`, email: `free-${u.username}@example.com`, password: 'long-enough-password', public_quota_bytes: null })
+      .expect(200);
+    expect(created.body).toMatchObject({ public_quota_bytes: null, private_quota_bytes: null });
+  });
+});
