@@ -7,6 +7,7 @@ import { CommitsModule } from './commits/commits.module';
 import { GitHttpModule } from './git/http/git-http.module';
 import { LfsModule } from './lfs/lfs.module';
 import { XetModule } from './xet/xet.module';
+import { QuotaModule } from './quota/quota.module';
 import { BrowseModule } from './repos/browse/browse.module';
 import { ReposModule } from './repos/repos.module';
 import type { HangarConfig } from './core/config/config';
@@ -39,6 +40,7 @@ export class AppModule {
         HealthModule,
         AuthModule,
         ReposModule,
+        QuotaModule,
         LfsModule,
         XetModule,
         BrowseModule,

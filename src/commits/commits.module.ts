@@ -1,3 +1,4 @@
+import { QuotaModule } from '../quota/quota.module';
 import { Module } from '@nestjs/common';
 import { GitModule } from '../git/git.module';
 import { LfsModule } from '../lfs/lfs.module';
@@ -6,7 +7,7 @@ import { CommitsController } from './commits.controller';
 import { CommitsService } from './commits.service';
 
 @Module({
-  imports: [GitModule, ReposModule, LfsModule],
+  imports: [GitModule, ReposModule, LfsModule, QuotaModule],
   controllers: [CommitsController],
   providers: [CommitsService],
 })

@@ -1,3 +1,4 @@
+import { QuotaService } from '../quota/quota.service';
 import { Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import type { Principal } from '../auth/principal';
@@ -39,6 +40,7 @@ export class CommitsService {
     private readonly engine: VersionEngine,
     private readonly repos: ReposService,
     private readonly lfs: LfsService,
+    private readonly quota: QuotaService,
   ) {}
 
   /**
@@ -52,6 +54,7 @@ export class CommitsService {
     const patterns = lfsPatternsOf(body.gitAttributes ?? (await this.textAt(repo, commitOid, '.gitattributes')));
     const ignore = new GitIgnore(body.gitIgnore ?? (await this.textAt(repo, commitOid, '.gitignore')));
     const lfsSettings = await this.repos.lfsSettings(repo);
+    let newBytes = 0;
     const files = await Promise.all(
       body.files.map(async (f) => {
         const path = normaliseRepoPath(f.path);
@@ -61,10 +64,21 @@ export class CommitsService {
           matchesAny(path, patterns) ||
           (f.size >= BINARY_LFS_MIN_BYTES && looksBinary(f.sample));
         const uploadMode: 'regular' | 'lfs' = lfs ? 'lfs' : 'regular';
+        // A path holding content of the same size now is taken as unchanged (the client skips it).
+        const same = existing?.type === 'file' && (existing.size === f.size || (await this.contentSize(repo, existing)) === f.size);
+        newBytes += same ? 0 : f.size;
         return { path: f.path, uploadMode, shouldIgnore: ignore.ignores(path), oid: existing?.type === 'file' ? await this.contentId(repo, existing) : null };
       }),
     );
+    // The early quota check: what obviously won't fit is refused before any byte is sent.
+    await this.quota.assertFits(repo, newBytes);
     return { files, commitOid };
+  }
+
+  /** The size of a file's content: an LFS pointer's size, else the blob's. */
+  private async contentSize(repo: RepoRecord, entry: RepoEntry): Promise<number> {
+    if (entry.size > MAX_POINTER_BYTES) return entry.size;
+    return parsePointer(await this.engine.readBlob(repo.id, entry.oid))?.size ?? entry.size;
   }
 
   /** The text of a file at a commit, '' when there is none. */

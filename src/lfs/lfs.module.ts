@@ -1,3 +1,4 @@
+import { QuotaModule } from '../quota/quota.module';
 import { Module } from '@nestjs/common';
 import { ReposModule } from '../repos/repos.module';
 import { XetStorageModule } from '../xet/storage/xet-storage.module';
@@ -15,7 +16,7 @@ import { LfsLocksRepository } from './locks/lfs-locks.repository';
 import { LfsLocksService } from './locks/lfs-locks.service';
 
 @Module({
-  imports: [ReposModule, XetStorageModule, XetTokensModule],
+  imports: [ReposModule, QuotaModule, XetStorageModule, XetTokensModule],
   controllers: [LfsBatchController, LfsUploadController, LfsDownloadController, LfsDuplicateController, LfsLocksController],
   providers: [LfsRepository, LfsService, LfsCleanupJob, LfsRetentionJob, LfsLocksRepository, LfsLocksService],
   exports: [LfsService],

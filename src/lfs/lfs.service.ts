@@ -1,3 +1,4 @@
+import { QuotaService } from '../quota/quota.service';
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
@@ -43,6 +44,7 @@ export class LfsService {
     private readonly xet: XetRepository,
     private readonly xetReader: XetFileReader,
     private readonly xetTokens: XetTokenService,
+    private readonly quota: QuotaService,
   ) {
     this.signer = new UrlSigner(config.secret!, 'hangar/lfs-href/v1');
   }
@@ -60,6 +62,10 @@ export class LfsService {
     const held = await this.lfs.heldBy(repo.id, valid.map((o) => o.oid));
     const readable = req.operation === 'upload' ? await this.lfs.readableBy(valid.map((o) => o.oid), await this.listing.visibleNamespaces(principal)) : new Set<string>();
     let usedMultipart = false;
+    // The early quota check, object by object (git-lfs shows each object's error): what this
+    // batch would add must fit; the commit or push that references the objects has the final word.
+    const room = req.operation === 'upload' ? await this.quota.headroom(repo) : null;
+    let remaining = room?.available ?? null;
     for (const o of req.objects) {
       if (!OID.test(String(o.oid)) || !Number.isSafeInteger(o.size) || o.size < 0) {
         objects.push({ oid: String(o.oid), size: Number(o.size), error: { code: 422, message: 'oid must be a sha256 in hex and size a non-negative integer' } });
@@ -90,6 +96,13 @@ export class LfsService {
         await this.lfs.transaction((m) => this.lfs.holdInRepo(m, repo.id, o.oid, pointerBlobOid(o.oid, o.size), false));
         objects.push({ oid: o.oid, size: o.size });
         continue;
+      }
+      if (room && remaining !== null) {
+        if (o.size > remaining) {
+          objects.push({ oid: o.oid, size: o.size, error: { code: 507, message: room.refusal(o.size).message } });
+          continue;
+        }
+        remaining -= o.size;
       }
       if (xetAction) {
         objects.push({ oid: o.oid, size: o.size, authenticated: true, actions: { upload: xetAction } });
@@ -215,6 +228,7 @@ export class LfsService {
   async duplicate(source: RepoRecord, target: RepoRecord, sha256s: string[]): Promise<{ sha256: string; error: string }[]> {
     const held = await this.lfs.heldBy(source.id, sha256s);
     const failed: { sha256: string; error: string }[] = [];
+    let copied = 0;
     await this.lfs.transaction(async (m) => {
       for (const oid of new Set(sha256s)) {
         const object = held.get(oid)?.committed ? await this.lfs.findObject(oid, m) : null;
@@ -223,7 +237,10 @@ export class LfsService {
           continue;
         }
         await this.lfs.holdInRepo(m, target.id, oid, pointerBlobOid(oid, object.size), false);
+        copied += object.size;
       }
+      // The early quota check: the copies must fit the target (its commit has the final word).
+      await this.quota.assertFits(target, copied);
     });
     return failed;
   }

@@ -1,3 +1,4 @@
+import { QuotaModule } from '../quota/quota.module';
 import { Module } from '@nestjs/common';
 import { MetricsModule } from '../core/metrics/metrics.module';
 import { LfsModule } from '../lfs/lfs.module';
@@ -15,7 +16,7 @@ import { XetTokensModule } from './tokens/xet-tokens.module';
 
 /** Xet: CAS tokens, the CAS endpoints (xorbs, shards, reconstructions, dedup). */
 @Module({
-  imports: [ReposModule, LfsModule, XetStorageModule, XetTokensModule, MetricsModule],
+  imports: [ReposModule, LfsModule, QuotaModule, XetStorageModule, XetTokensModule, MetricsModule],
   controllers: [XetTokenController, XetCasController, XetReconstructionController],
   providers: [XetCasGuard, XorbVerifier, XetXorbsService, XetShardsService, XetReconstructionService],
 })

@@ -10,6 +10,7 @@ import { createUserWithToken, TestUser } from '../support/accounts';
 import { git, gitUrl, runGit, scratchDirs } from '../support/git-cli';
 import { commit, createRepo, file, header } from '../support/repos';
 import { startTestApp, TestApp } from '../support/test-app';
+import { noise } from '../support/noise';
 
 /**
  * git over smart HTTP, driven by the real git 2.39 command line: clone (v0, v2, shallow), fetch,
@@ -20,16 +21,6 @@ import { startTestApp, TestApp } from '../support/test-app';
 const ZERO = '0'.repeat(40);
 const THRESHOLD = 1024 * 1024;
 
-/** A deterministic pseudo-random buffer (incompressible, so it is stored outside the database when large). */
-function noise(bytes: number, seed: string): Buffer {
-  const out = Buffer.alloc(bytes);
-  let block = createHash('sha256').update(seed).digest();
-  for (let i = 0; i < bytes; i += block.length) {
-    block.copy(out, i);
-    block = createHash('sha256').update(block).digest();
-  }
-  return out;
-}
 
 /** An empty pack: `PACK`, version 2, 0 objects, SHA-1 trailer. */
 function emptyPack(): Buffer {

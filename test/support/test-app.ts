@@ -8,6 +8,7 @@ import request from 'supertest';
 import { createHangarApp } from '../../src/app-setup';
 import { HangarConfig, loadConfig } from '../../src/core/config/config';
 import { createTestDatabase, dropTestDatabase } from './postgres';
+import { expectQuotaCountersExact } from './quota';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef0123456789';
 
@@ -65,12 +66,16 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       return { app: peer, baseUrl: `http://127.0.0.1:${peerPort}`, http: () => request(peer.getHttpServer()), close: () => peer.close() };
     },
     async close() {
-      await db.end();
-      // A client may leave a download or keep-alive socket open; server.close() would wait for it.
-      (app.getHttpServer() as import('node:http').Server).closeAllConnections();
-      await app.close();
-      await dropTestDatabase(database.name);
-      rmSync(dataDir, { recursive: true, force: true });
+      try {
+        await expectQuotaCountersExact(app);
+      } finally {
+        await db.end();
+        // A client may leave a download or keep-alive socket open; server.close() would wait for it.
+        (app.getHttpServer() as import('node:http').Server).closeAllConnections();
+        await app.close();
+        await dropTestDatabase(database.name);
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }

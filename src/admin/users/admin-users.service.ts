@@ -46,8 +46,9 @@ export class AdminUsersService {
       fullname: dto.fullname,
       emailVerified: dto.email_verified ?? false,
       isActive: dto.is_active ?? true,
-      privateQuotaBytes: dto.private_quota_bytes ?? null,
-      publicQuotaBytes: dto.public_quota_bytes ?? null,
+      // Omitted: the server's default for new users; null: unlimited.
+      privateQuotaBytes: dto.private_quota_bytes,
+      publicQuotaBytes: dto.public_quota_bytes,
     });
   }
 

@@ -1,3 +1,5 @@
+import type { HangarConfig } from '../../core/config/config';
+import { InjectConfig } from '../../core/config/config.module';
 import { Injectable } from '@nestjs/common';
 import { BadRequestError, ConflictError, NotFoundError } from '../../core/errors/domain-error';
 import { isUniqueViolation } from '../../core/database/pg-errors';
@@ -25,6 +27,7 @@ export const MIN_PASSWORD_LENGTH = 8;
 @Injectable()
 export class UsersService {
   constructor(
+    @InjectConfig() private readonly config: HangarConfig,
     private readonly accounts: AccountsRepository,
     private readonly ownedRepos: OwnedRepositoriesPort,
   ) {}
@@ -45,8 +48,8 @@ export class UsersService {
           fullname: input.fullname,
           emailVerified: input.emailVerified,
           isActive: input.isActive,
-          privateQuotaBytes: input.privateQuotaBytes,
-          publicQuotaBytes: input.publicQuotaBytes,
+          privateQuotaBytes: input.privateQuotaBytes === undefined ? this.config.quota.userPrivateBytes : input.privateQuotaBytes,
+          publicQuotaBytes: input.publicQuotaBytes === undefined ? this.config.quota.userPublicBytes : input.publicQuotaBytes,
         });
         if (afterInsert) await afterInsert(m, userId);
         return userId;

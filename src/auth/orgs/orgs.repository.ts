@@ -15,9 +15,21 @@ const MEMBERSHIP_FROM = `
 export class OrgsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async insertOrg(m: EntityManager, name: string, description: string | null, fullname: string | null): Promise<number> {
+  async insertOrg(
+    m: EntityManager,
+    name: string,
+    description: string | null,
+    fullname: string | null,
+    quota: { privateBytes: number | null; publicBytes: number | null },
+  ): Promise<number> {
     const [ns] = await m.query(`INSERT INTO namespaces (name, kind) VALUES ($1, 'org') RETURNING id`, [name]);
-    await m.query(`INSERT INTO organizations (id, description, fullname) VALUES ($1, $2, $3)`, [ns.id, description, fullname]);
+    await m.query(`INSERT INTO organizations (id, description, fullname, private_quota_bytes, public_quota_bytes) VALUES ($1, $2, $3, $4, $5)`, [
+      ns.id,
+      description,
+      fullname,
+      quota.privateBytes,
+      quota.publicBytes,
+    ]);
     return Number(ns.id);
   }
 

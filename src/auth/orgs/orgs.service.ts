@@ -1,3 +1,5 @@
+import type { HangarConfig } from '../../core/config/config';
+import { InjectConfig } from '../../core/config/config.module';
 import { Injectable } from '@nestjs/common';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../core/errors/domain-error';
 import { isUniqueViolation } from '../../core/database/pg-errors';
@@ -16,6 +18,7 @@ const RANK: Record<OrgRole, number> = { member: 0, admin: 1, 'super-admin': 2 };
 @Injectable()
 export class OrgsService {
   constructor(
+    @InjectConfig() private readonly config: HangarConfig,
     private readonly orgs: OrgsRepository,
     private readonly accounts: AccountsRepository,
   ) {}
@@ -25,7 +28,7 @@ export class OrgsService {
     if (await this.accounts.nameTaken(name)) throw nameTakenError(name);
     try {
       await this.orgs.transaction(async (m) => {
-        const orgId = await this.orgs.insertOrg(m, name, description, fullname);
+        const orgId = await this.orgs.insertOrg(m, name, description, fullname, { privateBytes: this.config.quota.orgPrivateBytes, publicBytes: this.config.quota.orgPublicBytes });
         await this.orgs.insertMembership(orgId, creator.user.id, 'super-admin', m);
       });
     } catch (err) {

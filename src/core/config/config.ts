@@ -51,6 +51,13 @@ export interface HangarConfig {
     /** A pushed pack inflating to more than this many times its own size (past 64 MiB inflated) is refused. */
     pushMaxInflateRatio: number;
   };
+  /** Quotas a new namespace starts with (bytes; null: unlimited). An admin may change them per namespace. */
+  quota: {
+    userPrivateBytes: number | null;
+    userPublicBytes: number | null;
+    orgPrivateBytes: number | null;
+    orgPublicBytes: number | null;
+  };
   maintenance: {
     /** Crash leftovers (temp files, unfinished multipart folders, unreferenced pushed objects) older than this are swept. */
     sweepGraceSeconds: number;
@@ -104,6 +111,11 @@ const PLACEHOLDER = /replace[-_ ]?with|change[-_ ]?me/i;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Reads and validates the environment; throws one ConfigError naming every bad variable. */
+/** A byte count, or null when the variable is unset. */
+function optionalBytes(r: EnvReader, name: string): number | null {
+  return r.optional(name) === null ? null : r.int(name, 0, 0, Number.MAX_SAFE_INTEGER);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): HangarConfig {
   const r = new EnvReader(env);
   const port = r.int('HANGAR_PORT', 3000, 1, 65535);
@@ -180,6 +192,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HangarConfig {
     git: {
       pushMaxInflatedBytes: r.int('HANGAR_GIT_PUSH_MAX_INFLATED_BYTES', 16 * 1024 ** 3, 1024 * 1024, Number.MAX_SAFE_INTEGER),
       pushMaxInflateRatio: r.int('HANGAR_GIT_PUSH_MAX_INFLATE_RATIO', 200, 2, 1_000_000),
+    },
+    quota: {
+      userPrivateBytes: optionalBytes(r, 'HANGAR_DEFAULT_USER_PRIVATE_QUOTA_BYTES'),
+      userPublicBytes: optionalBytes(r, 'HANGAR_DEFAULT_USER_PUBLIC_QUOTA_BYTES'),
+      orgPrivateBytes: optionalBytes(r, 'HANGAR_DEFAULT_ORG_PRIVATE_QUOTA_BYTES'),
+      orgPublicBytes: optionalBytes(r, 'HANGAR_DEFAULT_ORG_PUBLIC_QUOTA_BYTES'),
     },
     maintenance: {
       sweepGraceSeconds: r.int('HANGAR_SWEEP_GRACE_SECONDS', 24 * 3600, 60, 365 * 86400),

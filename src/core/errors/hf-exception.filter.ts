@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Request, Response } from 'express';
 import { redactUrl } from '../logging/log-redaction';
 import { DomainError } from './domain-error';
+import { QuotaExceededError } from './quota-exceeded';
 import { RepoRedirect } from './redirect';
 
 interface ErrorShape {
@@ -93,6 +94,8 @@ function isGitLfsRoute(req: Request): boolean {
 }
 
 export function toErrorShape(exception: unknown): ErrorShape {
+  // The accounting triggers' refusal reaches here as a database error from any writer.
+  exception = QuotaExceededError.fromDatabase(exception) ?? exception;
   if (exception instanceof DomainError) {
     return { status: exception.status, code: exception.code, message: exception.message, details: exception.details, headers: exception.headers };
   }

@@ -21,6 +21,13 @@ export interface StoredObjectRow {
  * is planned as a sequential scan once the table is big, so every batch of a clone would read
  * the whole table.
  */
+/**
+ * A re-recorded object older than this is renewed (`created_at`): garbage collection spares
+ * objects younger than HANGAR_SWEEP_GRACE_SECONDS (60 s or more), so a push that sends an old
+ * unreachable object again keeps it until its ref moves.
+ */
+const RENEW_AFTER_SECONDS = 30;
+
 const BY_OIDS = `unnest($2::varchar(40)[]) AS q(oid) JOIN git_objects o ON o.repo_id = $1 AND o.oid = q.oid`;
 
 /** Rows of `git_objects`: every query is scoped to one repository. */
@@ -39,10 +46,22 @@ export class GitObjectsRepository {
         return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6})`;
       });
       await m.query(
-        `INSERT INTO git_objects (repo_id, oid, type, size, body, storage_key) VALUES ${tuples.join(', ')} ON CONFLICT (repo_id, oid) DO NOTHING`,
+        // Re-recording an old object renews it, so garbage collection waits for the push that sent it again.
+        `INSERT INTO git_objects (repo_id, oid, type, size, body, storage_key) VALUES ${tuples.join(', ')}
+         ON CONFLICT (repo_id, oid) DO UPDATE SET created_at = now() WHERE git_objects.created_at < now() - interval '${RENEW_AFTER_SECONDS} seconds'`,
         values,
       );
     }
+  }
+
+  /** Every object id of a repository recorded before `cutoff` (garbage collection's candidates). */
+  async recordedBefore(m: EntityManager, repoId: number, cutoff: Date): Promise<Oid[]> {
+    const rows: { oid: string }[] = await m.query(`SELECT oid FROM git_objects WHERE repo_id = $1 AND created_at < $2`, [repoId, cutoff]);
+    return rows.map((r) => r.oid);
+  }
+
+  async deleteMany(m: EntityManager, repoId: number, oids: Oid[]): Promise<void> {
+    await m.query(`DELETE FROM git_objects WHERE repo_id = $1 AND oid = ANY($2::varchar(40)[])`, [repoId, oids]);
   }
 
   /** Of these object-store keys, the ones some repository's object still references (the sweep's question; across repositories). */

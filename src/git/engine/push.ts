@@ -1,3 +1,4 @@
+import { asQuotaExceeded } from '../../core/errors/quota-exceeded';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -298,8 +299,8 @@ export class PushEngine {
         });
         for (const u of updates) results.set(u.ref, null);
       } catch (err) {
-        if (!(err instanceof RefUpdateRefused)) throw err;
-        for (const u of updates) results.set(u.ref, u.ref === failed ? err.message : 'atomic transaction failed');
+        const reason = refusalOf(err);
+        for (const u of updates) results.set(u.ref, u.ref === failed ? reason : 'atomic transaction failed');
       }
       return results;
     }
@@ -308,12 +309,19 @@ export class PushEngine {
         await repoTransaction(this.db, repoId, (m) => apply(m, u));
         results.set(u.ref, null);
       } catch (err) {
-        if (!(err instanceof RefUpdateRefused)) throw err;
-        results.set(u.ref, err.message);
+        results.set(u.ref, refusalOf(err));
       }
     }
     return results;
   }
+}
+
+/** The `ng` reason of a refused ref update (a stale ref, or a quota the LFS files it commits do not fit); rethrows anything else. */
+function refusalOf(err: unknown): string {
+  if (err instanceof RefUpdateRefused) return err.message;
+  const quota = asQuotaExceeded(err);
+  if (quota) return quota.message;
+  throw err;
 }
 
 /** Commits ordered parents first (those outside the set are already indexed). */

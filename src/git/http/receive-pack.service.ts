@@ -1,3 +1,4 @@
+import { asQuotaExceeded } from '../../core/errors/quota-exceeded';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Principal } from '../../auth/principal';
 import type { HangarConfig } from '../../core/config/config';
@@ -92,9 +93,18 @@ export class ReceivePackService {
     if (atomic && commands.some((c) => c.error)) {
       for (const c of commands) c.error ??= 'atomic push failure';
     }
-    const accepted = commands.filter((c) => c.error === null);
+    let accepted = commands.filter((c) => c.error === null);
     if (accepted.length && ingested) {
-      await this.push.record(repo.id, accepted.flatMap((c) => c.connected?.objects ?? []), ingested.objects);
+      try {
+        await this.push.record(repo.id, accepted.flatMap((c) => c.connected?.objects ?? []), ingested.objects);
+      } catch (err) {
+        // The objects do not fit the quota: every ref is refused with the reason, which git prints.
+        const quota = asQuotaExceeded(err);
+        if (!quota) throw err;
+        for (const c of accepted) c.error = quota.message;
+        messages.push(`Your push was rejected: ${quota.message}`);
+        accepted = [];
+      }
     }
     if (accepted.length) {
       const pointersOf = new Map(accepted.map((c) => [c.ref, c.pointers]));

@@ -1,3 +1,4 @@
+import { QuotaService } from '../../quota/quota.service';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -62,6 +63,7 @@ export class XetShardsService implements OnModuleInit {
     private readonly reader: XetFileReader,
     private readonly lfs: LfsService,
     private readonly xorbs: XetXorbsService,
+    private readonly quota: QuotaService,
   ) {}
 
   /** File and verification hashes are computed here, on the main thread: use the fast BLAKE3. */
@@ -77,6 +79,8 @@ export class XetShardsService implements OnModuleInit {
     if (issues.length) throw shardRejected(ISSUE_CODES[issues[0].code], issues.map((i) => i.message).join('; '));
     const files: CheckedFile[] = [];
     for (const file of shard.files) files.push(await this.checkFile(file, stored));
+    // The early quota check: files the repository could not commit are not registered for it.
+    await this.quota.assertFits({ id: grant.repoId }, files.reduce((n, f) => n + f.size, 0));
     await this.xet.transaction(async (m) => {
       for (const f of files) {
         await this.xet.insertFile(m, { fileHash: f.fileHash, sha256: f.sha256, size: f.size, terms: f.file.terms });

@@ -1,3 +1,4 @@
+import { QuotaService } from '../../quota/quota.service';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { NotFoundError } from '../../core/errors/domain-error';
@@ -68,11 +69,15 @@ export class XetXorbsService {
     private readonly verifier: XorbVerifier,
     private readonly listing: RepoListingService,
     private readonly metrics: MetricsService,
+    private readonly quota: QuotaService,
   ) {}
 
   /** Verifies and stores an uploaded xorb; false when it was already stored (this repository now holds it too). */
   async uploadXorb(grant: XetGrant, hashParam: string, body: Readable & { headers: Record<string, string | string[] | undefined> }): Promise<boolean> {
     const hash = pathHash(hashParam, 'xorb hash');
+    // The early quota check, on the declared length, before the body is read.
+    const declared = Number(body.headers['content-length']);
+    if (Number.isSafeInteger(declared)) await this.quota.assertFits({ id: grant.repoId }, declared);
     return this.intake.run(() => this.receive(grant, hash, body));
   }
 

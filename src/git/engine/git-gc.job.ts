@@ -1,0 +1,94 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Cron, CronExpression } from '@nestjs/schedule';
+import { DataSource, EntityManager } from 'typeorm';
+import type { HangarConfig } from '../../core/config/config';
+import { InjectConfig } from '../../core/config/config.module';
+import { ClusterLock } from '../../core/scheduling/cluster-lock';
+import { decodeCommit, decodeTag } from '../codec/commit';
+import type { Oid } from '../codec/object-types';
+import { isTreeMode } from '../codec/tree';
+import { GitObjectsRepository } from './git-objects.repository';
+import { GitRefsRepository } from './git-refs.repository';
+import { ObjectDatabase } from './object-database';
+
+const GIT_GC_LOCK = 7012206;
+const GITLINK = '160000';
+
+/**
+ * Daily, once per cluster: deletes the git objects of each repository that none of its refs
+ * reaches (a deleted branch, a refused push, a squashed history) and that were recorded before
+ * the grace period (HANGAR_SWEEP_GRACE_SECONDS), so a push in flight, which records its objects
+ * before its ref moves, is never touched. Each repository is collected under a lock on its row
+ * that every writer's transaction conflicts with (repoTransaction's KEY SHARE), so no commit
+ * moves a ref while its reachable set is computed. The usage counters drop with the rows (quota
+ * triggers); the store sweep then removes large objects' bytes nobody references.
+ */
+@Injectable()
+export class GitGcJob {
+  private readonly logger = new Logger('GitGcJob');
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly objects: GitObjectsRepository,
+    private readonly refs: GitRefsRepository,
+    private readonly odb: ObjectDatabase,
+    private readonly lock: ClusterLock,
+    @InjectConfig() private readonly config: HangarConfig,
+  ) {}
+
+  @Cron(CronExpression.EVERY_DAY_AT_5AM, { name: 'git-gc' })
+  async run(now = new Date()): Promise<{ repositories: number; objects: number }> {
+    const { result } = await this.lock.runExclusive(GIT_GC_LOCK, async () => {
+      const cutoff = new Date(now.getTime() - this.config.maintenance.sweepGraceSeconds * 1000);
+      const ids: { id: string }[] = await this.db.query(`SELECT id FROM repositories ORDER BY id`);
+      let objects = 0;
+      for (const { id } of ids) objects += await this.collect(Number(id), cutoff);
+      return { repositories: ids.length, objects };
+    });
+    if (result?.objects) this.logger.log(result, 'unreachable git objects removed');
+    return result ?? { repositories: 0, objects: 0 };
+  }
+
+  /** Removes one repository's unreachable objects recorded before `cutoff`; returns how many. */
+  collect(repoId: number, cutoff: Date): Promise<number> {
+    return this.db.transaction(async (m) => {
+      const locked = await m.query(`SELECT id FROM repositories WHERE id = $1 FOR UPDATE`, [repoId]);
+      if (locked.length === 0) return 0;
+      const candidates = await this.objects.recordedBefore(m, repoId, cutoff);
+      if (candidates.length === 0) return 0;
+      const reachable = await this.reachable(m, repoId);
+      const garbage = candidates.filter((oid) => !reachable.has(oid));
+      if (garbage.length) await this.objects.deleteMany(m, repoId, garbage);
+      return garbage.length;
+    });
+  }
+
+  /** Every object a ref of the repository reaches: tags, commits and their parents, trees, blobs. */
+  private async reachable(m: EntityManager, repoId: number): Promise<Set<Oid>> {
+    const seen = new Set<Oid>();
+    const pending: Oid[] = (await this.refs.list(repoId, m)).map((r) => r.oid);
+    while (pending.length) {
+      const oid = pending.pop()!;
+      if (seen.has(oid)) continue;
+      const info = await this.odb.info(repoId, oid, m);
+      if (!info) continue; // a missing object has nothing below it to keep
+      seen.add(oid);
+      if (info.type === 'blob') continue;
+      if (info.type === 'tree') {
+        for (const e of await this.odb.readTree(repoId, oid, m)) {
+          if (e.mode === GITLINK) continue;
+          if (isTreeMode(e.mode)) pending.push(e.oid);
+          else seen.add(e.oid);
+        }
+        continue;
+      }
+      const { body } = await this.odb.read(repoId, oid, m);
+      if (info.type === 'commit') {
+        const c = decodeCommit(body);
+        pending.push(c.tree, ...c.parents);
+      } else pending.push(decodeTag(body).object);
+    }
+    return seen;
+  }
+}

@@ -1,0 +1,287 @@
+import { createHash } from 'node:crypto';
+import { uploadFile } from '@huggingface/hub';
+import { GitGcJob } from '../../src/git/engine/git-gc.job';
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { createUserWithToken, TestUser } from '../support/accounts';
+import { git, gitUrl, runGit, scratchDirs } from '../support/git-cli';
+import { expectHfError } from '../support/hf-error';
+import { commit, createRepo, file, header } from '../support/repos';
+import { ADMIN_TOKEN, startTestApp, TestApp } from '../support/test-app';
+import { noise } from '../support/noise';
+
+/**
+ * Quotas: usage is exact after every kind of change (it equals a recount), growth past a quota is
+ * refused with the numbers (HF commit 413, LFS batch 507 per object, git push `ng`, visibility
+ * change, move), concurrent committers never push usage past a quota, and users cannot raise quotas.
+ */
+
+
+describe('quotas', () => {
+  let t: TestApp;
+  const dirs = scratchDirs('hangar-quota-');
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    dirs.cleanup();
+    await t?.close();
+  });
+
+  const setQuota = (ns: string, privateBytes: number | null, publicBytes: number | null) =>
+    t.http().put(`/admin/api/quota/${ns}`).set('X-Admin-Token', ADMIN_TOKEN).send({ private_quota_bytes: privateBytes, public_quota_bytes: publicBytes }).expect(200);
+  const usage = async (u: TestUser, ns = u.username) => (await t.http().get(`/api/quota/${ns}`).set('Authorization', `Bearer ${u.token}`).expect(200)).body;
+  /** What a recount finds (the definition of usage), straight from the rows. */
+  const recount = async (ns: string) => {
+    const { rows } = await t.db.query(
+      `SELECT COALESCE(sum(g.size), 0)::bigint AS git,
+              (SELECT COALESCE(sum(o.size), 0) FROM repo_lfs_objects ro JOIN lfs_objects o ON o.oid = ro.oid JOIN repositories r2 ON r2.id = ro.repo_id
+                 JOIN namespaces n2 ON n2.id = r2.namespace_id WHERE ro.committed AND lower(n2.name) = lower($1))::bigint AS lfs
+         FROM git_objects g JOIN repositories r ON r.id = g.repo_id JOIN namespaces n ON n.id = r.namespace_id WHERE lower(n.name) = lower($1)`,
+      [ns],
+    );
+    return Number(rows[0].git) + Number(rows[0].lfs);
+  };
+  const adminRecalculate = async (ns: string) => (await t.http().post(`/admin/api/quota/${ns}/recalculate`).set('X-Admin-Token', ADMIN_TOKEN).expect(200)).body;
+
+  it('charges commits exactly, and refuses a commit past the quota with the numbers, leaving nothing committed or charged', async () => {
+    const u = await createUserWithToken(t);
+    const id = `${u.username}/m`;
+    await createRepo(t, u.token, 'm', { private: true }).expect(200);
+    await commit(t, u.token, id, [header('one'), file('a.bin', noise(50_000, 'a'))]).expect(200);
+    const before = await usage(u);
+    expect(before.private_used_bytes).toBe(await recount(u.username));
+    expect(before.private_used_bytes).toBeGreaterThan(50_000);
+    expect(before.public_used_bytes).toBe(0);
+
+    await setQuota(u.username, before.private_used_bytes + 30_000, null);
+    const head = (await t.http().get(`/api/models/${id}`).set('Authorization', `Bearer ${u.token}`).expect(200)).body.sha;
+    const refused = await commit(t, u.token, id, [header('two'), file('b.bin', noise(40_000, 'b'))]);
+    expectHfError(refused, 413, 'QuotaExceeded');
+    expect(refused.body.error).toContain(`Storage quota exceeded for ${u.username} (private storage)`);
+    expect(refused.body.quota).toMatchObject({ namespace: u.username, bucket: 'private', quota_bytes: before.private_used_bytes + 30_000 });
+    expect((await t.http().get(`/api/models/${id}`).set('Authorization', `Bearer ${u.token}`).expect(200)).body.sha).toBe(head);
+    expect((await usage(u)).private_used_bytes).toBe(before.private_used_bytes);
+
+    // The preupload (what the clients ask first) refuses it before any byte is sent.
+    const pre = await t
+      .http()
+      .post(`/api/models/${id}/preupload/main`)
+      .set('Authorization', `Bearer ${u.token}`)
+      .send({ files: [{ path: 'b.bin', size: 40_000, sample: '' }] });
+    expectHfError(pre, 413, 'QuotaExceeded');
+    // ... but not a re-upload of what is there.
+    await t.http().post(`/api/models/${id}/preupload/main`).set('Authorization', `Bearer ${u.token}`).send({ files: [{ path: 'a.bin', size: 50_000, sample: '' }] }).expect(200);
+
+    await commit(t, u.token, id, [header('fits'), file('c.bin', noise(20_000, 'c'))]).expect(200);
+    const after = await usage(u);
+    expect(after.private_used_bytes).toBe(await recount(u.username));
+    expect(after.private_used_bytes).toBeLessThanOrEqual(before.private_used_bytes + 30_000);
+    expect((await adminRecalculate(u.username)).corrections).toEqual([]);
+
+    // Deleting the repository releases everything it held.
+    await t.http().delete('/api/repos/delete').set('Authorization', `Bearer ${u.token}`).send({ name: 'm', type: 'model' }).expect(200);
+    expect((await usage(u)).private_used_bytes).toBe(0);
+  });
+
+  it('16 concurrent committers against a quota that fits only some: usage never passes it and equals a recount', async () => {
+    const u = await createUserWithToken(t);
+    const id = `${u.username}/race`;
+    await createRepo(t, u.token, 'race').expect(200);
+    const base = (await usage(u)).public_used_bytes;
+    const size = 20_000;
+    const quota = base + Math.floor(6.5 * size);
+    await setQuota(u.username, null, quota);
+    const results = await Promise.all(Array.from({ length: 16 }, (_, i) => commit(t, u.token, id, [header(`racer ${i}`), file(`r${i}.bin`, noise(size, `race-${i}`))])));
+    const ok = results.filter((r) => r.status === 200).length;
+    for (const r of results.filter((x) => x.status !== 200)) expectHfError(r, 413, 'QuotaExceeded');
+    expect(ok).toBeGreaterThan(0);
+    expect(ok).toBeLessThan(16);
+    const after = await usage(u);
+    expect(after.public_used_bytes).toBeLessThanOrEqual(quota);
+    expect(after.public_used_bytes).toBe(await recount(u.username));
+    expect((await adminRecalculate(u.username)).corrections).toEqual([]);
+    // Every successful commit is in the history, every refused one is not.
+    const files = (await t.http().get(`/api/models/${id}/tree/main`).expect(200)).body.map((e: { path: string }) => e.path).filter((p: string) => p.startsWith('r'));
+    expect(files).toHaveLength(ok);
+  });
+
+  it('refuses a user raising their own or their org quota (403) and a repository quota above the namespace (400)', async () => {
+    const u = await createUserWithToken(t);
+    await setQuota(u.username, 1_000_000, 500_000);
+    expectHfError(await t.http().put(`/api/quota/${u.username}`).set('Authorization', `Bearer ${u.token}`).send({ quota_bytes: 10 ** 12 }), 403, 'Forbidden');
+    const org = `org-${u.username}`;
+    await t.http().post('/org/create').set('Authorization', `Bearer ${u.token}`).send({ name: org }).expect(200);
+    expectHfError(await t.http().put(`/api/quota/${org}`).set('Authorization', `Bearer ${u.token}`).send({ quota_bytes: 10 ** 12 }), 403, 'Forbidden');
+    expect((await usage(u)).private_quota_bytes).toBe(1_000_000);
+
+    await createRepo(t, u.token, 'q').expect(200);
+    expectHfError(await t.http().put(`/api/quota/repo/model/${u.username}/q`).set('Authorization', `Bearer ${u.token}`).send({ quota_bytes: 600_000 }), 400, 'QuotaAboveNamespace');
+    const set = await t.http().put(`/api/quota/repo/model/${u.username}/q`).set('Authorization', `Bearer ${u.token}`).send({ quota_bytes: 30_000 }).expect(200);
+    expect(set.body).toMatchObject({ quota_bytes: 30_000, is_inheriting: false, effective_quota_bytes: 30_000, namespace_quota_bytes: 500_000 });
+    // The repository's own quota is enforced too.
+    const refused = await commit(t, u.token, `${u.username}/q`, [header('big'), file('big.bin', noise(40_000, 'q'))]);
+    expectHfError(refused, 413, 'QuotaExceeded');
+    expect(refused.body.quota).toMatchObject({ scope: 'repository', namespace: `${u.username}/q` });
+
+    // Strangers see neither the namespace nor a private repository.
+    const stranger = await createUserWithToken(t);
+    expectHfError(await t.http().get(`/api/quota/${u.username}`).set('Authorization', `Bearer ${stranger.token}`), 404, 'NotFound');
+    const listed = await t.http().get(`/api/quota/${u.username}/repos`).set('Authorization', `Bearer ${u.token}`).expect(200);
+    expect(listed.body).toMatchObject({ namespace: u.username, total_repos: 1, repositories: [{ repo_id: `${u.username}/q`, quota_bytes: 30_000, is_inheriting: false }] });
+  });
+
+  it('moves usage between buckets on a visibility change, and refuses one that does not fit', async () => {
+    const u = await createUserWithToken(t);
+    const id = `${u.username}/v`;
+    await createRepo(t, u.token, 'v', { private: true }).expect(200);
+    await commit(t, u.token, id, [header('one'), file('a.bin', noise(30_000, 'v'))]).expect(200);
+    const held = (await usage(u)).private_used_bytes;
+    await setQuota(u.username, null, 10_000);
+    const refused = await t.http().put(`/api/models/${id}/settings`).set('Authorization', `Bearer ${u.token}`).send({ private: false });
+    expectHfError(refused, 413, 'QuotaExceeded');
+    expect((await t.http().get(`/api/models/${id}`).set('Authorization', `Bearer ${u.token}`).expect(200)).body.private).toBe(true);
+    await setQuota(u.username, null, null);
+    await t.http().put(`/api/models/${id}/settings`).set('Authorization', `Bearer ${u.token}`).send({ private: false }).expect(200);
+    expect(await usage(u)).toMatchObject({ private_used_bytes: 0, public_used_bytes: held });
+    // A move into a namespace it does not fit is refused; one that fits carries the usage.
+    const org = `org-${u.username}`;
+    await t.http().post('/org/create').set('Authorization', `Bearer ${u.token}`).send({ name: org }).expect(200);
+    await setQuota(org, null, 1_000);
+    expectHfError(await t.http().post('/api/repos/move').set('Authorization', `Bearer ${u.token}`).send({ fromRepo: id, toRepo: `${org}/v` }), 413, 'QuotaExceeded');
+    await setQuota(org, null, null);
+    await t.http().post('/api/repos/move').set('Authorization', `Bearer ${u.token}`).send({ fromRepo: id, toRepo: `${org}/v` }).expect(200);
+    expect((await usage(u)).public_used_bytes).toBe(0);
+    expect((await usage(u, org)).public_used_bytes).toBe(held);
+  });
+
+  it.each([true, false])('@huggingface/hub (useXet: %s): an upload over quota fails with the quota message, charging nothing; one that fits is counted', async (useXet) => {
+    const u = await createUserWithToken(t);
+    const repo = { type: 'model' as const, name: `${u.username}/js` };
+    await createRepo(t, u.token, 'js').expect(200);
+    const before = (await usage(u)).public_used_bytes;
+    await setQuota(u.username, null, before + 3_000_000);
+    const creds = { accessToken: u.token, hubUrl: t.baseUrl };
+    await expect(uploadFile({ repo, ...creds, file: { path: 'big.bin', content: new Blob([noise(4_000_000, 'js-big')]) }, useXet })).rejects.toThrow(/Storage quota exceeded/);
+    expect((await usage(u)).public_used_bytes).toBe(before);
+    await uploadFile({ repo, ...creds, file: { path: 'small.bin', content: new Blob([noise(2_000_000, 'js-small')]) }, useXet });
+    const after = (await usage(u)).public_used_bytes;
+    expect(after - before).toBeGreaterThanOrEqual(2_000_000);
+    expect(after - before).toBeLessThan(2_000_000 + 4096);
+    expect(after).toBe(await recount(u.username));
+  });
+
+  it('answers an LFS batch upload that does not fit with a per-object 507', async () => {
+    const u = await createUserWithToken(t);
+    await createRepo(t, u.token, 'l').expect(200);
+    await setQuota(u.username, null, (await usage(u)).public_used_bytes + 1_000);
+    const oid = (n: string) => createHash('sha256').update(n).digest('hex');
+    const res = await t
+      .http()
+      .post(`/${u.username}/l.git/info/lfs/objects/batch`)
+      .set('Authorization', `Bearer ${u.token}`)
+      .set('Accept', 'application/vnd.git-lfs+json')
+      .set('Content-Type', 'application/vnd.git-lfs+json')
+      .send(JSON.stringify({ operation: 'upload', transfers: ['basic'], objects: [{ oid: oid('small'), size: 500 }, { oid: oid('big'), size: 5_000 }] }))
+      .expect(200);
+    const body = JSON.parse(res.text);
+    expect(body.objects[0].actions.upload).toBeDefined();
+    expect(body.objects[1].error).toMatchObject({ code: 507 });
+    expect(body.objects[1].error.message).toContain('Storage quota exceeded');
+  });
+
+  it('refuses a git push past the quota with a reason git prints, and accepts one that fits', async () => {
+    const u = await createUserWithToken(t);
+    await createRepo(t, u.token, 'g').expect(200);
+    await commit(t, u.token, `${u.username}/g`, [header('init'), file('README.md', '# g\n')]).expect(200);
+    const dir = dirs.make();
+    await git(dir, 'clone', '-q', gitUrl(t.baseUrl, `${u.username}/g`, { user: u.username, token: u.token }), 'w');
+    const work = path.join(dir, 'w');
+    const before = (await usage(u)).public_used_bytes;
+    await setQuota(u.username, null, before + 20_000);
+    writeFileSync(path.join(work, 'big.bin'), noise(60_000, 'push'));
+    await git(work, 'add', 'big.bin');
+    await git(work, 'commit', '-q', '-m', 'too big');
+    const refused = await runGit(['push', 'origin', 'main'], { cwd: work });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('Storage quota exceeded');
+    expect((await usage(u)).public_used_bytes).toBe(before);
+
+    await git(work, 'reset', '-q', '--hard', 'HEAD~1');
+    writeFileSync(path.join(work, 'small.txt'), noise(5_000, 'small'));
+    await git(work, 'add', 'small.txt');
+    await git(work, 'commit', '-q', '-m', 'fits');
+    await git(work, 'push', '-q', 'origin', 'main');
+    const after = (await usage(u)).public_used_bytes;
+    expect(after).toBeGreaterThan(before + 5_000);
+    expect(after).toBe(await recount(u.username));
+  });
+
+  it('garbage collection removes an unreachable git object after the grace period, releases its bytes, and never anything reachable', async () => {
+    const u = await createUserWithToken(t);
+    const id = `${u.username}/gc`;
+    await createRepo(t, u.token, 'gc').expect(200);
+    const kept = noise(10_000, 'gc-kept');
+    await commit(t, u.token, id, [header('main'), file('kept.bin', kept)]).expect(200);
+    await t.http().post(`/api/models/${id}/branch/side`).set('Authorization', `Bearer ${u.token}`).send({}).expect(200);
+    await commit(t, u.token, id, [header('side'), file('gone.bin', noise(30_000, 'gc-gone'))], { revision: 'side' }).expect(200);
+    const goneOid = (await t.http().get(`/api/models/${id}/tree/side`).expect(200)).body.find((e: { path: string }) => e.path === 'gone.bin').oid;
+    await t.http().delete(`/api/models/${id}/branch/side`).set('Authorization', `Bearer ${u.token}`).expect(200);
+    const objects = async () => (await t.db.query(`SELECT oid FROM git_objects g JOIN repositories r ON r.id = g.repo_id JOIN namespaces n ON n.id = r.namespace_id WHERE lower(n.name) = lower($1)`, [u.username])).rows.map((r) => r.oid);
+    const before = await objects();
+    expect(before).toContain(goneOid);
+    const usedBefore = (await usage(u)).public_used_bytes;
+
+    // Within the grace period (a push may still be on its way to a ref): nothing goes.
+    const gc = t.app.get(GitGcJob);
+    await gc.run();
+    expect(await objects()).toEqual(before);
+
+    const later = new Date(Date.now() + (t.config.maintenance.sweepGraceSeconds + 60) * 1000);
+    expect((await gc.run(later)).objects).toBeGreaterThan(0);
+    const after = await objects();
+    expect(after).not.toContain(goneOid);
+    expect((await usage(u)).public_used_bytes).toBeLessThanOrEqual(usedBefore - 30_000);
+    expect((await usage(u)).public_used_bytes).toBe(await recount(u.username));
+
+    // What main reaches is whole: a clone passes git fsck --full --strict, and every file downloads.
+    const dir = dirs.make();
+    await git(dir, 'clone', '-q', gitUrl(t.baseUrl, id), 'c');
+    await git(path.join(dir, 'c'), 'fsck', '--full', '--strict');
+    const got = await t.http().get(`/${id}/resolve/main/kept.bin`).buffer(true).parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+    expect(got.status).toBe(200);
+    expect(Buffer.compare(got.body as Buffer, kept)).toBe(0);
+  });
+});
+
+describe('default quotas from config', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ HANGAR_DEFAULT_USER_PUBLIC_QUOTA_BYTES: '12345', HANGAR_DEFAULT_ORG_PRIVATE_QUOTA_BYTES: '777' });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('gives new users and organizations the configured quotas; an admin may create a user with none (null)', async () => {
+    const u = await createUserWithToken(t);
+    const me = (await t.http().get(`/api/quota/${u.username}`).set('Authorization', `Bearer ${u.token}`).expect(200)).body;
+    expect(me).toMatchObject({ private_quota_bytes: null, public_quota_bytes: 12345 });
+    const org = `org-${u.username}`;
+    await t.http().post('/org/create').set('Authorization', `Bearer ${u.token}`).send({ name: org }).expect(200);
+    const o = (await t.http().get(`/api/quota/${org}`).set('Authorization', `Bearer ${u.token}`).expect(200)).body;
+    expect(o).toMatchObject({ is_organization: true, private_quota_bytes: 777, public_quota_bytes: null });
+    const created = await t
+      .http()
+      .post('/admin/api/users')
+      .set('X-Admin-Token', ADMIN_TOKEN)
+      .send({ username: `free-${u.username}`, email: `free-${u.username}@example.com`, password: 'long-enough-password', public_quota_bytes: null })
+      .expect(200);
+    expect(created.body).toMatchObject({ public_quota_bytes: null, private_quota_bytes: null });
+  });
+});
