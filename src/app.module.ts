@@ -19,6 +19,8 @@ import { LoggingModule } from './core/logging/logging.module';
 import { MetricsModule } from './core/metrics/metrics.module';
 import { SchedulingModule } from './core/scheduling/scheduling.module';
 import { StorageModule } from './core/storage/storage.module';
+import { DownloadsModule } from './stats/downloads/downloads.module';
+import { StatsModule } from './stats/stats.module';
 
 /**
  * The whole application. Tests boot exactly this module, so they run the production pipeline
@@ -34,6 +36,7 @@ export class AppModule {
         LoggingModule.forRoot(config),
         DatabaseModule.forRoot(databaseUrl, config.database.poolSize),
         SchedulingModule,
+        DownloadsModule,
         StorageModule,
         MetricsModule,
         HealthModule,
@@ -44,6 +47,7 @@ export class AppModule {
         BrowseModule,
         CommitsModule,
         GitHttpModule,
+        StatsModule,
         AdminModule,
         ClientChatterModule,
       ],
