@@ -7,10 +7,9 @@ import type { Principal } from '../../auth/principal';
 import { ApiErrorResponses } from '../../core/errors/api-errors.decorator';
 import { CurrentRepo, RepoAccess } from '../../repos/access/repo-access.decorator';
 import { PublicBaseUrl } from '../../core/http/public-base-url';
-import { nextPageLink } from '../../repos/browse/next-link';
-import { decodeCursor, encodeCursor } from '../../repos/repo-listing.service';
 import type { RepoRecord } from '../../repos/repo.types';
 import { LikedDto, LikeResultDto, LikerDto, PageQueryDto, UserLikeDto } from '../stats.dto';
+import { paged } from '../paging';
 import { LikesService } from './likes.service';
 
 @ApiTags('likes')
@@ -72,13 +71,4 @@ export class UserLikesController {
     const page = await paged(req, res, q, (limit, offset) => this.likes.likedBy(principal, username, limit, offset));
     return page.map((l) => ({ createdAt: new Date(l.likedAt).toISOString(), repo: { name: l.id, type: l.type } }));
   }
-}
-
-/** One page of `limit` (default 50) from the cursor, with a Link to the next when there is one. */
-async function paged<T>(req: Request, res: Response, q: PageQueryDto, fetch: (limit: number, offset: number) => Promise<T[]>): Promise<T[]> {
-  const limit = q.limit ?? 50;
-  const offset = q.cursor ? decodeCursor(q.cursor) : 0;
-  const rows = await fetch(limit + 1, offset);
-  if (rows.length > limit) res.setHeader('Link', nextPageLink(req, 'cursor', encodeCursor(offset + limit)));
-  return rows.slice(0, limit);
 }
