@@ -3,6 +3,9 @@ import { ReposModule } from '../repos/repos.module';
 import { RepoLikesController, UserLikesController } from './likes/likes.controller';
 import { LikesRepository } from './likes/likes.repository';
 import { LikesService } from './likes/likes.service';
+import { NameCheckController } from './names/name-check.controller';
+import { NameCheckRepository } from './names/name-check.repository';
+import { NameCheckService } from './names/name-check.service';
 import { ProfilesController } from './profiles/profiles.controller';
 import { ProfilesRepository } from './profiles/profiles.repository';
 import { ProfilesService } from './profiles/profiles.service';
@@ -11,11 +14,11 @@ import { StatsRollupJob } from './rollup/stats-rollup.job';
 import { RepoStatsController, TrendingController } from './stats.controller';
 import { StatsService } from './stats.service';
 
-/** Likes, statistics, trending and public profiles; read from what DownloadsModule records and the rollup keeps. */
+/** Likes, statistics, trending, public profiles and the name check; read from what DownloadsModule records and the rollup keeps. */
 @Module({
   imports: [ReposModule],
-  controllers: [RepoLikesController, UserLikesController, RepoStatsController, TrendingController, ProfilesController],
-  providers: [LikesRepository, LikesService, RollupRepository, StatsRollupJob, StatsService, ProfilesRepository, ProfilesService],
+  controllers: [RepoLikesController, UserLikesController, RepoStatsController, TrendingController, ProfilesController, NameCheckController],
+  providers: [LikesRepository, LikesService, RollupRepository, StatsRollupJob, StatsService, ProfilesRepository, ProfilesService, NameCheckRepository, NameCheckService],
   exports: [StatsRollupJob],
 })
 export class StatsModule {}

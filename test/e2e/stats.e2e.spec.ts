@@ -260,4 +260,58 @@ describe('stats: likes, download sessions, daily rollup, trending', () => {
       expectHfError(await t.http().get(`/api/trending?limit=100000`), 400, 'ValidationError');
     });
   });
+  describe('name check', () => {
+    const check = (body: Record<string, unknown>, u?: TestUser) => (u ? t.http().post('/api/validate/check-name').set(as(u)) : t.http().post('/api/validate/check-name')).send(body);
+
+    it('finds user, organization and repository names taken in any case; reserved and invalid names are not available', async () => {
+      expect((await check({ name: alice.username.toUpperCase() }).expect(200)).body).toMatchObject({ available: false, conflict_with: alice.username });
+      const free = uniqueName('Free-Name.x');
+      expect((await check({ name: free }).expect(200)).body).toEqual({ available: true, normalized_name: free.toLowerCase().replace(/[-.]/g, '_'), conflict_with: null, message: 'Name is available' });
+      expect((await check({ name: 'Settings' }).expect(200)).body).toMatchObject({ available: false, conflict_with: null, message: expect.stringMatching(/reserved/) });
+      expect((await check({ name: 'bad name' }).expect(200)).body).toMatchObject({ available: false, conflict_with: null });
+
+      const id = await repoWithFiles(1);
+      const [ns, name] = id.split('/');
+      const taken = await check({ namespace: ns.toUpperCase(), name: name.toUpperCase(), type: 'model' }).expect(200);
+      expect(taken.body).toMatchObject({ available: false, conflict_with: id, normalized_name: name.toLowerCase().replace(/[-.]/g, '_') });
+      expect((await check({ namespace: ns, name, type: 'dataset' }).expect(200)).body.available).toBe(true);
+      expect((await check({ namespace: ns, name: 'x--y' }).expect(200)).body).toMatchObject({ available: false, conflict_with: null });
+    });
+
+    it('does not reveal private repositories to those who may not read them; refuses malformed bodies', async () => {
+      const id = await repoWithFiles(1, { private: true });
+      const [namespace, name] = id.split('/');
+      expect((await check({ namespace, name }, alice).expect(200)).body).toMatchObject({ available: false, conflict_with: id });
+      expect((await check({ namespace, name }, bob).expect(200)).body).toMatchObject({ available: true, conflict_with: null });
+      expect((await check({ namespace, name }).expect(200)).body.available).toBe(true);
+      expectHfError(await check({}), 400, 'ValidationError');
+      expectHfError(await check({ name: ['a'] }), 400, 'ValidationError');
+      expectHfError(await check({ name: 'a', type: 'kernel' }), 400, 'ValidationError');
+    });
+  });
+
+  describe('profiles', () => {
+    it('answers user and organization overviews and members; unknown names are 404', async () => {
+      const id = await repoWithFiles(1);
+      await repoWithFiles(1, { private: true });
+      const overview = await t.http().get(`/api/users/${alice.username.toUpperCase()}/overview`).expect(200);
+      expect(overview.body).toMatchObject({ user: alice.username, type: 'user', orgs: [] });
+      const { rows } = await t.db.query(`SELECT count(*)::int AS n FROM repositories r JOIN namespaces n ON n.id = r.namespace_id WHERE n.name = $1 AND r.type = 'model' AND NOT r.private`, [alice.username]);
+      expect(overview.body.numModels).toBe(rows[0].n);
+      expect(id.startsWith(`${alice.username}/`)).toBe(true);
+      const org = uniqueName('org');
+      await t.http().post('/org/create').set(as(alice)).send({ name: org, description: 'research' }).expect(200);
+      await t.http().post(`/org/${org}/members`).set(as(alice)).send({ username: bob.username, role: 'member' }).expect(200);
+      expect((await t.http().get(`/api/organizations/${org}/overview`).expect(200)).body).toMatchObject({ name: org, type: 'org', details: 'research', numUsers: 2, numModels: 0 });
+      const members = await t.http().get(`/api/organizations/${org}/members?limit=1`).expect(200);
+      expect(members.body).toHaveLength(1);
+      expect(members.headers.link).toMatch(/rel="next"/);
+      const all = await t.http().get(`/api/organizations/${org}/members`).expect(200);
+      expect(all.body.map((m: { user: string; role: string }) => [m.user, m.role]).sort()).toEqual([[alice.username, 'super-admin'], [bob.username, 'member']].sort());
+      expect((await t.http().get(`/api/users/${alice.username}/overview`).expect(200)).body.orgs).toEqual([{ name: org, fullname: org, avatarUrl: expect.stringMatching(/\/avatars\//) }]);
+      expectHfError(await t.http().get(`/api/users/${uniqueName('ghost')}/overview`), 404, 'UserNotFound');
+      expectHfError(await t.http().get(`/api/organizations/${uniqueName('ghost')}/overview`), 404, 'OrgNotFound');
+      expectHfError(await t.http().get(`/api/organizations/${uniqueName('ghost')}/members`), 404, 'OrgNotFound');
+    });
+  });
 });
