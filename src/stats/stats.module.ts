@@ -12,13 +12,16 @@ import { ProfilesService } from './profiles/profiles.service';
 import { RollupRepository } from './rollup/rollup.repository';
 import { StatsRollupJob } from './rollup/stats-rollup.job';
 import { RepoStatsController, TrendingController } from './stats.controller';
+import { SshKeysController } from './ssh-keys/ssh-keys.controller';
+import { SshKeysRepository } from './ssh-keys/ssh-keys.repository';
+import { SshKeysService } from './ssh-keys/ssh-keys.service';
 import { StatsService } from './stats.service';
 
-/** Likes, statistics, trending, public profiles and the name check; read from what DownloadsModule records and the rollup keeps. */
+/** Likes, statistics, trending, public profiles, the name check and SSH keys; read from what DownloadsModule records and the rollup keeps. */
 @Module({
   imports: [ReposModule],
-  controllers: [RepoLikesController, UserLikesController, RepoStatsController, TrendingController, ProfilesController, NameCheckController],
-  providers: [LikesRepository, LikesService, RollupRepository, StatsRollupJob, StatsService, ProfilesRepository, ProfilesService, NameCheckRepository, NameCheckService],
+  controllers: [RepoLikesController, UserLikesController, RepoStatsController, TrendingController, ProfilesController, NameCheckController, SshKeysController],
+  providers: [LikesRepository, LikesService, RollupRepository, StatsRollupJob, StatsService, ProfilesRepository, ProfilesService, NameCheckRepository, NameCheckService, SshKeysRepository, SshKeysService],
   exports: [StatsRollupJob],
 })
 export class StatsModule {}
