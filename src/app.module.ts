@@ -20,6 +20,8 @@ import { LoggingModule } from './core/logging/logging.module';
 import { MetricsModule } from './core/metrics/metrics.module';
 import { SchedulingModule } from './core/scheduling/scheduling.module';
 import { StorageModule } from './core/storage/storage.module';
+import { DownloadsModule } from './stats/downloads/downloads.module';
+import { StatsModule } from './stats/stats.module';
 
 /**
  * The whole application. Tests boot exactly this module, so they run the production pipeline
@@ -35,6 +37,7 @@ export class AppModule {
         LoggingModule.forRoot(config),
         DatabaseModule.forRoot(databaseUrl, config.database.poolSize),
         SchedulingModule,
+        DownloadsModule,
         StorageModule,
         MetricsModule,
         HealthModule,
@@ -46,6 +49,7 @@ export class AppModule {
         BrowseModule,
         CommitsModule,
         GitHttpModule,
+        StatsModule,
         AdminModule,
         ClientChatterModule,
       ],

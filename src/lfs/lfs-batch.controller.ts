@@ -10,6 +10,7 @@ import { repoId, type RepoRecord } from '../repos/repo.types';
 import { BatchRequestDto, BatchResponseDto } from './dto/batch.dto';
 import { LfsService } from './lfs.service';
 import { PublicBaseUrl } from '../core/http/public-base-url';
+import { DownloadRecorder } from '../stats/downloads/download-recorder';
 
 const LFS_MEDIA_TYPE = 'application/vnd.git-lfs+json';
 
@@ -17,7 +18,10 @@ const LFS_MEDIA_TYPE = 'application/vnd.git-lfs+json';
 @ApiErrorResponses(401, 404, 422)
 @Controller(['', 'datasets', 'spaces'])
 export class LfsBatchController {
-  constructor(private readonly lfs: LfsService) {}
+  constructor(
+    private readonly lfs: LfsService,
+    private readonly downloads: DownloadRecorder,
+  ) {}
 
   @Post(':namespace/:repo.git/info/lfs/objects/batch')
   @HttpCode(200)
@@ -41,6 +45,7 @@ export class LfsBatchController {
       throw new DomainError(406, 'NotAcceptable', `Accept must allow ${LFS_MEDIA_TYPE}`);
     }
     res.type(LFS_MEDIA_TYPE);
+    if (body.operation === 'download') this.downloads.record(res.req, repo);
     return this.lfs.batch(principal, repo, repoId(repo), body, baseUrl);
   }
 }

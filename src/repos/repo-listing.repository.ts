@@ -15,7 +15,7 @@ export interface RepoListQuery {
   pipelineTag?: string;
   /** Gated (true) or not (false) repositories only. */
   gated?: boolean;
-  sort: 'lastModified' | 'createdAt' | 'likes' | 'downloads' | 'id';
+  sort: 'lastModified' | 'createdAt' | 'likes' | 'downloads' | 'trendingScore' | 'id';
   direction: 'asc' | 'desc';
   limit: number;
   offset: number;
@@ -28,6 +28,7 @@ const SORT_COLUMNS: Record<RepoListQuery['sort'], string> = {
   createdAt: 'r.created_at',
   likes: 'r.likes',
   downloads: 'r.downloads',
+  trendingScore: 'r.trending_score',
   id: "lower(n.name || '/' || r.name)",
 };
 

@@ -14,9 +14,8 @@ const SORTS: Record<string, RepoListQuery['sort']> = {
   created_at: 'createdAt',
   likes: 'likes',
   downloads: 'downloads',
-  // No trending computation yet: likes are the closest signal.
-  trending_score: 'likes',
-  trendingScore: 'likes',
+  trending_score: 'trendingScore',
+  trendingScore: 'trendingScore',
   id: 'id',
 };
 
@@ -66,11 +65,11 @@ function asList(v: string | string[] | undefined): string[] {
   return v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)];
 }
 
-function encodeCursor(offset: number): string {
+export function encodeCursor(offset: number): string {
   return Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
 }
 
-function decodeCursor(cursor: string): number {
+export function decodeCursor(cursor: string): number {
   try {
     const o = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')).o;
     if (Number.isInteger(o) && o >= 0 && o <= 1e7) return o;

@@ -17,7 +17,11 @@ export interface RepoRecord {
   defaultBranch: string;
   sdk: string | null;
   likes: number;
+  /** Download sessions in the last 30 days (rollup plus the sessions since). */
   downloads: number;
+  downloadsAllTime: number;
+  /** From the daily rollup: recent downloads and likes, weighted towards today. */
+  trendingScore: number;
   createdAt: Date;
   lastModified: Date;
 }

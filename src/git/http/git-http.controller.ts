@@ -12,6 +12,7 @@ import { GitProtocolError, isGitService, wantsProtocolV2 } from './protocol';
 import { ReceivePackService } from './receive-pack.service';
 import { assertContentType, decodedBody, readBody, sendGitStream } from './request-body';
 import { UploadPackService } from './upload-pack.service';
+import { DownloadRecorder } from '../../stats/downloads/download-recorder';
 
 /** An upload-pack request is wants, haves and a few options; git sends a few hundred haves at most per round. */
 const MAX_UPLOAD_REQUEST_BYTES = 32 * 1024 * 1024;
@@ -41,6 +42,7 @@ async function protocol<T>(work: () => Promise<T>): Promise<T> {
 export class GitHttpController {
   constructor(
     private readonly uploadPack: UploadPackService,
+    private readonly downloads: DownloadRecorder,
     private readonly receivePack: ReceivePackService,
   ) {}
 
@@ -125,6 +127,8 @@ export class GitHttpController {
     assertContentType(req, 'application/x-git-upload-pack-request');
     const body = await readBody(decodedBody(req), MAX_UPLOAD_REQUEST_BYTES);
     const v2 = wantsProtocolV2(req.headers['git-protocol']);
+    // A clone or fetch sends wants; a bare ref listing (v2 ls-refs) downloads nothing.
+    if (body.includes('want ')) this.downloads.record(req, repo);
     await protocol(() => sendGitStream(res, 'application/x-git-upload-pack-result', this.uploadPack.uploadPack(repo, body, v2)));
   }
 

@@ -21,6 +21,7 @@ import { contentDisposition, contentTypeFor, etagMatches } from './file-headers'
 import { XetTokenService } from '../../xet/tokens/xet-token.service';
 import { acceptsXetFileInfo, XET_FILEINFO_TYPE, xetLinkHeader } from './xet-headers';
 import { publicBaseUrl } from '../../core/http/public-base-url';
+import { DownloadRecorder } from '../../stats/downloads/download-recorder';
 
 /** Headers a browser client (e.g. @huggingface/hub) may read across origins. */
 const EXPOSED_HEADERS = [
@@ -75,6 +76,7 @@ export class ResolveController {
   constructor(
     private readonly browse: BrowseService,
     private readonly xet: XetTokenService,
+    private readonly downloads: DownloadRecorder,
   ) {}
 
   @Head(':namespace/:repo/resolve/:rev/*path')
@@ -187,6 +189,8 @@ export class ResolveController {
       res.setHeader('Content-Range', `bytes */${size}`);
       throw new RangeNotSatisfiableError(`Range ${String(req.get('range')).slice(0, 100)} is outside the file (${size} bytes)`);
     }
+    // HEADs and range continuations are part of a download counted already.
+    if (withBody && (!range || range.start === 0)) this.downloads.record(req, repo);
     if (lfs) {
       const target = await this.browse.lfsDownload(lfs.oid, basename(file.entry.path));
       if ('redirect' in target) {

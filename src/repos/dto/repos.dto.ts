@@ -157,7 +157,7 @@ export class ListReposQueryDto {
   @ApiPropertyOptional({ type: [String], description: 'Language tag(s) every result must have' }) @IsOptional() language?: string | string[];
   @ApiPropertyOptional({ example: 'text-classification', description: 'The card\'s pipeline_tag' }) @IsOptional() @IsString() @MaxLength(200) pipeline_tag?: string;
   @ApiPropertyOptional({ description: 'Only gated (true) or only ungated (false) repositories' }) @IsOptional() @QueryBoolean() @IsBoolean() gated?: boolean;
-  @ApiPropertyOptional({ enum: ['lastModified', 'createdAt', 'likes', 'downloads', 'id', 'trendingScore'], description: 'trendingScore sorts by likes for now' })
+  @ApiPropertyOptional({ enum: ['lastModified', 'createdAt', 'likes', 'downloads', 'id', 'trendingScore'], description: 'snake_case forms accepted too' })
   @IsOptional()
   @IsIn(['lastModified', 'createdAt', 'likes', 'downloads', 'id', 'trendingScore', 'trending_score', 'last_modified', 'created_at'])
   sort?: string;
@@ -199,8 +199,10 @@ export class RepoInfoDto {
   @ApiProperty({ example: false }) private: boolean;
   @ApiProperty({ example: false }) disabled: boolean;
   @ApiProperty({ example: false, oneOf: [{ type: 'boolean' }, { type: 'string', enum: ['auto', 'manual'] }] }) gated: boolean | string;
-  @ApiProperty({ example: 0 }) downloads: number;
+  @ApiProperty({ example: 0, description: 'Download sessions in the last 30 days' }) downloads: number;
+  @ApiProperty({ example: 0, description: 'Download sessions ever' }) downloadsAllTime: number;
   @ApiProperty({ example: 0 }) likes: number;
+  @ApiProperty({ example: 0, description: 'From the daily rollup: recent downloads and likes' }) trendingScore: number;
   @ApiProperty({ type: [String], example: ['pytorch', 'license:mit'] }) tags: string[];
   @ApiPropertyOptional({ type: Object, nullable: true }) cardData?: Record<string, unknown> | null;
   @ApiPropertyOptional({ type: [RepoSiblingDto] }) siblings?: RepoSiblingDto[];

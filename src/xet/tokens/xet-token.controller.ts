@@ -8,6 +8,7 @@ import { CurrentRepo, RepoAccess } from '../../repos/access/repo-access.decorato
 import type { RepoRecord } from '../../repos/repo.types';
 import { XetTokenDto } from './xet-token.dto';
 import { XetTokenService, type XetOperation } from './xet-token.service';
+import { DownloadRecorder } from '../../stats/downloads/download-recorder';
 import { PublicBaseUrl } from '../../core/http/public-base-url';
 
 /**
@@ -18,7 +19,10 @@ import { PublicBaseUrl } from '../../core/http/public-base-url';
 @ApiErrorResponses(401, 403, 404)
 @Controller(['api/models', 'api/datasets', 'api/spaces'])
 export class XetTokenController {
-  constructor(private readonly tokens: XetTokenService) {}
+  constructor(
+    private readonly tokens: XetTokenService,
+    private readonly downloads: DownloadRecorder,
+  ) {}
 
   @Get(':namespace/:repo/xet-write-token/*revision')
   @RepoAccess('write', { pullRequest: true })
@@ -43,6 +47,8 @@ export class XetTokenController {
     @Res({ passthrough: true }) res: Response,
     @PublicBaseUrl() baseUrl: string,
   ): XetTokenDto {
+    // hf_xet fetches a read token before reconstructing files; reconstructions name no repository.
+    this.downloads.record(res.req, repo);
     return this.answer(res, principal, repo, 'read', baseUrl);
   }
 
