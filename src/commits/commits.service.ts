@@ -113,6 +113,7 @@ export class CommitsService {
       description: header.description,
       parentCommit: header.parentCommit,
       author: { name: principal.user.name, email: principal.user.email },
+      actorId: principal.user.id,
       createPr,
       inTransaction: (m) => this.lfs.markCommitted(m, repo.id, lfsObjects),
     });
