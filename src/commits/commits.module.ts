@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DiscussionsModule } from '../discussions/discussions.module';
 import { GitModule } from '../git/git.module';
 import { LfsModule } from '../lfs/lfs.module';
 import { ReposModule } from '../repos/repos.module';
@@ -6,7 +7,7 @@ import { CommitsController } from './commits.controller';
 import { CommitsService } from './commits.service';
 
 @Module({
-  imports: [GitModule, ReposModule, LfsModule],
+  imports: [GitModule, ReposModule, LfsModule, DiscussionsModule],
   controllers: [CommitsController],
   providers: [CommitsService],
 })

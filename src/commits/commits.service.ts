@@ -17,6 +17,7 @@ import { MAX_POINTER_BYTES, parsePointer } from '../lfs/lfs-pointer';
 import { isLfsBySettings } from '../repos/lfs-settings';
 import { InvalidUtf8LineError, LineTooLongError, readLines } from './ndjson';
 import type { CommitResponseDto, PreuploadDto, PreuploadResponseDto } from './dto/commits.dto';
+import { DiscussionsService, PR_REF } from '../discussions/discussions.service';
 
 const MAX_OPERATIONS = 100_000;
 
@@ -39,6 +40,7 @@ export class CommitsService {
     private readonly engine: VersionEngine,
     private readonly repos: ReposService,
     private readonly lfs: LfsService,
+    private readonly discussions: DiscussionsService,
   ) {}
 
   /**
@@ -80,6 +82,9 @@ export class CommitsService {
   }
 
   async commit(principal: Principal, repo: RepoRecord, revision: string, body: Readable, createPr: boolean, baseUrl: string): Promise<CommitResponseDto> {
+    // Before any byte is read: who may commit to an existing pull request's ref.
+    const pr = createPr ? null : PR_REF.exec(revision);
+    if (pr) await this.discussions.assertMayCommitToPullRequest(principal, repo, Number(pr[1]));
     let header: CommitHeader | null = null;
     const operations: PathOperation[] = [];
     const lfsObjects: { oid: string; size: number }[] = [];

@@ -49,6 +49,7 @@ export class DiscussionsController {
   }
 
   @Post(':namespace/:repo/discussions')
+  @HttpCode(200)
   @RepoAccess('contribute')
   @ApiOperation({ summary: 'Open a discussion, or (pullRequest) an empty draft pull request on refs/pr/N' })
   @ApiOkResponse({ type: CreatedDiscussionDto })

@@ -22,7 +22,7 @@ export const MAX_COMMENT_CHARS = 65_536;
 /** Commit events recorded per ref move (a push of a long history onto a pull request shows its newest). */
 const MAX_COMMIT_EVENTS = 100;
 
-const PR_REF = /^refs\/pr\/([1-9][0-9]{0,8})$/;
+export const PR_REF = /^refs\/pr\/([1-9][0-9]{0,8})$/;
 
 const discussionNotFound = (num: number) => new NotFoundError(`Discussion #${num} not found`, 'DiscussionNotFound');
 
@@ -174,6 +174,22 @@ export class DiscussionsService implements OnModuleInit {
         revisions: stored.revisions.map((r) => ({ ...r, raw: '' })),
       })),
     };
+  }
+
+  /**
+   * Who may commit to `refs/pr/<num>` (API): repository writers, and the pull request's author
+   * (the route let in anyone who may contribute).
+   */
+  async assertMayCommitToPullRequest(principal: Principal, repo: RepoRecord, num: number): Promise<void> {
+    try {
+      await this.access.assert(principal, repo, 'write', repoId(repo));
+      return;
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.status !== 403) throw err;
+    }
+    const d = await this.discussions.find(repo.id, num);
+    if (d?.isPullRequest && d.author?.id === principal.user.id) return;
+    throw new ForbiddenError(`Only the author of pull request #${num} or a writer of ${repoId(repo)} can commit to refs/pr/${num}`, 'Forbidden');
   }
 
   // --- the engine's hooks -------------------------------------------------------------------
