@@ -81,9 +81,9 @@ export class DiscussionsService implements OnModuleInit {
   }
 
   /** A discussion, or (pullRequest) an empty draft pull request onto the default branch that commits then target. */
-  async create(principal: Principal, repo: RepoRecord, input: { title: string; description?: string; pullRequest?: boolean }) {
+  async create(principal: Principal, repo: RepoRecord, input: { title: string; description?: string | null; pullRequest?: boolean | null }) {
     const title = validTitle(input.title);
-    const description = input.description === undefined || input.description.trim() === '' ? undefined : validComment(input.description);
+    const description = input.description == null || input.description.trim() === '' ? undefined : validComment(input.description);
     let num: number;
     if (input.pullRequest) {
       num = await this.engine.openEmptyPullRequest({ repoId: repo.id, actorId: principal.user.id, targetRef: `refs/heads/${repo.defaultBranch}`, title, description });
@@ -112,8 +112,8 @@ export class DiscussionsService implements OnModuleInit {
     return { newTitle: event };
   }
 
-  async changeStatus(principal: Principal, repo: RepoRecord, num: number, status: 'open' | 'closed', comment?: string) {
-    const raw = comment === undefined || comment.trim() === '' ? null : validComment(comment);
+  async changeStatus(principal: Principal, repo: RepoRecord, num: number, status: 'open' | 'closed', comment?: string | null) {
+    const raw = comment == null || comment.trim() === '' ? null : validComment(comment);
     const event = await this.change(principal, repo, num, async (m, d) => {
       if (d.status === 'merged') throw new BadRequestError(`Pull request #${num} is merged; its status cannot change`, 'PullRequestMerged');
       if (d.status === status || (status === 'open' && d.status === 'draft')) throw new BadRequestError(`Discussion #${num} is already ${d.status}`, 'StatusUnchanged');
@@ -130,8 +130,8 @@ export class DiscussionsService implements OnModuleInit {
    * changed on both sides answers 409 MergeConflict with the paths. Only repository writers
    * (the route's permission) merge, and only open pull requests.
    */
-  async merge(principal: Principal, repo: RepoRecord, num: number, comment?: string) {
-    const raw = comment === undefined || comment.trim() === '' ? null : validComment(comment);
+  async merge(principal: Principal, repo: RepoRecord, num: number, comment?: string | null) {
+    const raw = comment == null || comment.trim() === '' ? null : validComment(comment);
     const d = await this.mustFind(repo, num);
     assertMergeable(d);
     const head = await this.refTarget(repo, `refs/pr/${num}`);
@@ -320,6 +320,7 @@ function validTitle(title: string): string {
 function validComment(text: string): string {
   const t = (text ?? '').trim();
   if (t === '') throw new BadRequestError('The comment must not be empty', 'InvalidComment');
+  // Counted in characters as written (not trimmed): what is stored.
   if (text.length > MAX_COMMENT_CHARS) throw new BadRequestError(`A comment must be at most ${MAX_COMMENT_CHARS} characters`, 'CommentTooLong');
   return text;
 }

@@ -128,6 +128,17 @@ describe('discussions', () => {
     expect(seen).toEqual(expected);
   });
 
+  it('optional fields sent as null count as absent (never a 500)', async () => {
+    const id = await newRepo();
+    const num = await openPr(id);
+    const created = await t.http().post(`/api/models/${id}/discussions`).set(bearer(admin)).send({ title: 'nulls', description: null, pullRequest: null }).expect(200);
+    expect(created.body).toMatchObject({ isPullRequest: false, numComments: 0 });
+    await t.http().post(`/api/models/${id}/discussions/${created.body.num}/status`).set(bearer(admin)).send({ status: 'closed', comment: null }).expect(200);
+    await t.http().post(`/api/models/${id}/discussions/${num}/merge`).set(bearer(admin)).send({ comment: null }).expect(200);
+    const events = (await t.http().get(`/api/models/${id}/discussions/${num}`).expect(200)).body.events;
+    expect(events.map((e: { type: string }) => e.type)).toEqual(['commit', 'status-change']);
+  });
+
   it('a private repository has no discussions for those who may not read it', async () => {
     const id = await newRepo(true);
     const num = Number((await commit(t, member.token, id, [header('private PR'), file('p.txt', 'p\n')], { query: '?create_pr=1' }).expect(200)).body.pullRequestUrl.split('/').pop());
