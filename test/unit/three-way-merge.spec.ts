@@ -6,7 +6,7 @@ const tree = (entries: Record<string, string>): FlatTree => new Map(Object.entri
 describe('threeWayMerge', () => {
   it('takes each side where only that side changed, and keeps identical changes', () => {
     const base = tree({ a: '1', b: '2', c: '3', gone: '4' });
-    const ours = tree({ a: '1', b: 'b2', c: '3', same: '9' });
+    const ours = tree({ a: '1', b: 'b2', c: '3', gone: '4', same: '9' });
     const theirs = tree({ a: 'a2', b: '2', c: '3', same: '9', added: '7' });
     const r = threeWayMerge(base, ours, theirs);
     expect(r.conflicts).toEqual([]);
