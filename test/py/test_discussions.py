@@ -19,7 +19,7 @@ import requests
 from huggingface_hub import CommitOperationAdd, HfApi
 from huggingface_hub.utils import HfHubHTTPError, RepositoryNotFoundError
 
-from conftest import unique
+from conftest import git, unique
 
 pytestmark = pytest.mark.usefixtures("hf0_endpoint")
 
@@ -57,24 +57,6 @@ def main_head(api: HfApi, repo_id: str) -> str:
 
 def read(api: HfApi, repo_id: str, path: str, revision: str = "main") -> bytes:
     return requests.get(f"{api.endpoint}/{repo_id}/resolve/{quote(revision, safe='')}/{path}", timeout=30, headers={"Authorization": f"Bearer {api.token}"}).content
-
-
-def git(cwd: Path, *args: str) -> str:
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(cwd),
-        "GIT_CONFIG_GLOBAL": "/dev/null",
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_TERMINAL_PROMPT": "0",
-        "GIT_AUTHOR_NAME": "Py Git",
-        "GIT_AUTHOR_EMAIL": "py-git@example.com",
-        "GIT_COMMITTER_NAME": "Py Git",
-        "GIT_COMMITTER_EMAIL": "py-git@example.com",
-        "LC_ALL": "C",
-    }
-    r = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, timeout=300)
-    assert r.returncode == 0, f"git {' '.join(args)} exited {r.returncode}:\n{r.stderr.decode(errors='replace')}"
-    return r.stdout.decode()
 
 
 def test_pull_request_from_open_to_merged(hangar, owner, repo, tmp_path):
