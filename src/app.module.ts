@@ -4,6 +4,7 @@ import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { ClientChatterModule } from './chatter/client-chatter.module';
 import { CommitsModule } from './commits/commits.module';
+import { DiscussionsModule } from './discussions/discussions.module';
 import { GitHttpModule } from './git/http/git-http.module';
 import { LfsModule } from './lfs/lfs.module';
 import { XetModule } from './xet/xet.module';
@@ -48,6 +49,7 @@ export class AppModule {
         XetModule,
         BrowseModule,
         CommitsModule,
+        DiscussionsModule,
         GitHttpModule,
         StatsModule,
         AdminModule,

@@ -1,5 +1,6 @@
 import { QuotaModule } from '../quota/quota.module';
 import { Module } from '@nestjs/common';
+import { DiscussionsModule } from '../discussions/discussions.module';
 import { GitModule } from '../git/git.module';
 import { LfsModule } from '../lfs/lfs.module';
 import { ReposModule } from '../repos/repos.module';
@@ -7,7 +8,7 @@ import { CommitsController } from './commits.controller';
 import { CommitsService } from './commits.service';
 
 @Module({
-  imports: [GitModule, ReposModule, LfsModule, QuotaModule],
+  imports: [GitModule, ReposModule, LfsModule, QuotaModule, DiscussionsModule],
   controllers: [CommitsController],
   providers: [CommitsService],
 })

@@ -18,6 +18,7 @@ import { MAX_POINTER_BYTES, parsePointer } from '../lfs/lfs-pointer';
 import { isLfsBySettings } from '../repos/lfs-settings';
 import { InvalidUtf8LineError, LineTooLongError, readLines } from './ndjson';
 import type { CommitResponseDto, PreuploadDto, PreuploadResponseDto } from './dto/commits.dto';
+import { DiscussionsService, PR_REF } from '../discussions/discussions.service';
 
 const MAX_OPERATIONS = 100_000;
 
@@ -41,6 +42,7 @@ export class CommitsService {
     private readonly repos: ReposService,
     private readonly lfs: LfsService,
     private readonly quota: QuotaService,
+    private readonly discussions: DiscussionsService,
   ) {}
 
   /**
@@ -94,6 +96,9 @@ export class CommitsService {
   }
 
   async commit(principal: Principal, repo: RepoRecord, revision: string, body: Readable, createPr: boolean, baseUrl: string): Promise<CommitResponseDto> {
+    // Before any byte is read: who may commit to an existing pull request's ref.
+    const pr = createPr ? null : PR_REF.exec(revision);
+    if (pr) await this.discussions.assertMayCommitToPullRequest(principal, repo, Number(pr[1]));
     let header: CommitHeader | null = null;
     const operations: PathOperation[] = [];
     const lfsObjects: { oid: string; size: number }[] = [];
@@ -127,6 +132,7 @@ export class CommitsService {
       description: header.description,
       parentCommit: header.parentCommit,
       author: { name: principal.user.name, email: principal.user.email },
+      actorId: principal.user.id,
       createPr,
       inTransaction: (m) => this.lfs.markCommitted(m, repo.id, lfsObjects),
     });

@@ -3,13 +3,14 @@ import { GitCommitsRepository } from './engine/git-commits.repository';
 import { GitObjectsRepository } from './engine/git-objects.repository';
 import { GitRefsRepository } from './engine/git-refs.repository';
 import { ObjectDatabase } from './engine/object-database';
+import { RefHooks } from './engine/ref-hooks';
 import { StoreSweepJob } from './engine/store-sweep.job';
 import { GitGcJob } from './engine/git-gc.job';
 import { VersionEngine } from './engine/version-engine.service';
 
 /** The version engine; smart HTTP (clone, fetch, push) will live here too. */
 @Module({
-  providers: [GitObjectsRepository, GitRefsRepository, GitCommitsRepository, ObjectDatabase, VersionEngine, StoreSweepJob, GitGcJob],
-  exports: [VersionEngine],
+  providers: [GitObjectsRepository, GitRefsRepository, GitCommitsRepository, ObjectDatabase, VersionEngine, StoreSweepJob, GitGcJob, RefHooks],
+  exports: [VersionEngine, RefHooks],
 })
 export class GitModule {}

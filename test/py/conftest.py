@@ -25,6 +25,25 @@ from huggingface_hub import HfApi
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def git(cwd: Path, *args: str) -> str:
+    """The git CLI with no user or system config (so no credential helper and no git-lfs filter) and never a prompt."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(cwd),
+        "GIT_CONFIG_GLOBAL": "/dev/null",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_AUTHOR_NAME": "Py Git",
+        "GIT_AUTHOR_EMAIL": "py-git@example.com",
+        "GIT_COMMITTER_NAME": "Py Git",
+        "GIT_COMMITTER_EMAIL": "py-git@example.com",
+        "LC_ALL": "C",
+    }
+    r = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, timeout=300)
+    assert r.returncode == 0, f"git {' '.join(args)} exited {r.returncode}:\n{r.stderr.decode(errors='replace')}"
+    return r.stdout.decode()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -6,15 +6,13 @@ lines (./.venv and ./.venv-hf0), like test_repos.py."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import huggingface_hub
 import pytest
 from huggingface_hub import HfApi, hf_hub_download
-from conftest import point_0x_client_at, unique  # noqa: E402
+from conftest import git, point_0x_client_at, unique  # noqa: E402
 
 HF_MAJOR = int(huggingface_hub.__version__.split(".")[0])
 
@@ -29,25 +27,6 @@ def zero_x_endpoint(hangar, monkeypatch):
 def user(hangar):
     name = unique("pygit")
     return name, hangar.new_user_token(name)
-
-
-def git(cwd: Path, *args: str) -> str:
-    """The git CLI with no user or system config (so no credential helper and no git-lfs filter) and never a prompt."""
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(cwd),
-        "GIT_CONFIG_GLOBAL": "/dev/null",
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_TERMINAL_PROMPT": "0",
-        "GIT_AUTHOR_NAME": "Py Git",
-        "GIT_AUTHOR_EMAIL": "py-git@example.com",
-        "GIT_COMMITTER_NAME": "Py Git",
-        "GIT_COMMITTER_EMAIL": "py-git@example.com",
-        "LC_ALL": "C",
-    }
-    r = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, timeout=300)
-    assert r.returncode == 0, f"git {' '.join(args)} exited {r.returncode}:\n{r.stderr.decode(errors='replace')}"
-    return r.stdout.decode()
 
 
 def clone_url(hangar, user, repo_id: str, repo_type: str = "model") -> str:

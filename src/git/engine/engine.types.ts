@@ -36,6 +36,8 @@ export interface CommitInput {
   /** When set, the commit is refused with 412 unless the branch head is this commit (full or ≥7-hex prefix). */
   parentCommit?: string;
   author: Author;
+  /** The user making the commit (for the RefHooks listeners). */
+  actorId?: number | null;
   /** Commit onto a new `refs/pr/N` branched from `revision` instead of moving `revision`. */
   createPr?: boolean;
   /** Runs inside the commit's transaction before the ref moves: derived rows of other modules. */

@@ -82,6 +82,39 @@ export class GitCommitsRepository {
     return { commits: rows.map(normalise), total };
   }
 
+  /**
+   * The best common ancestor of two commits (the one of highest generation), or null when their
+   * histories never meet. Two recursive walks, like `history`.
+   */
+  async mergeBase(repoId: number, a: Oid, b: Oid, m: EntityManager = this.db.manager): Promise<Oid | null> {
+    const rows: { oid: string }[] = await m.query(
+      `WITH RECURSIVE wa(oid) AS (
+         SELECT $2::varchar(40) UNION SELECT unnest(c.parents)::varchar(40) FROM git_commits c JOIN wa ON c.repo_id = $1 AND c.oid = wa.oid
+       ), wb(oid) AS (
+         SELECT $3::varchar(40) UNION SELECT unnest(c.parents)::varchar(40) FROM git_commits c JOIN wb ON c.repo_id = $1 AND c.oid = wb.oid
+       )
+       SELECT oid FROM git_commits WHERE repo_id = $1 AND oid IN (SELECT oid FROM wa INTERSECT SELECT oid FROM wb)
+       ORDER BY generation DESC, oid LIMIT 1`,
+      [repoId, a, b],
+    );
+    return rows[0]?.oid ?? null;
+  }
+
+  /** Commits reachable from `tip` but from none of `exclude`, oldest first, at most `limit`. */
+  async onlyIn(repoId: number, tip: Oid, exclude: Oid[], limit: number, m: EntityManager = this.db.manager): Promise<CommitInfo[]> {
+    const rows = await m.query(
+      `WITH RECURSIVE wt(oid) AS (
+         SELECT $2::varchar(40) UNION SELECT unnest(c.parents)::varchar(40) FROM git_commits c JOIN wt ON c.repo_id = $1 AND c.oid = wt.oid
+       ), wx(oid) AS (
+         SELECT unnest($3::varchar(40)[]) UNION SELECT unnest(c.parents)::varchar(40) FROM git_commits c JOIN wx ON c.repo_id = $1 AND c.oid = wx.oid
+       )
+       SELECT ${COLUMNS} FROM git_commits WHERE repo_id = $1 AND oid IN (SELECT oid FROM wt EXCEPT SELECT oid FROM wx)
+       ORDER BY generation, committed_at, oid LIMIT $4`,
+      [repoId, tip, exclude, limit],
+    );
+    return rows.map(normalise);
+  }
+
   private async count(repoId: number, head: Oid): Promise<number> {
     const [{ n }] = await this.db.query(
       `WITH RECURSIVE walk(oid) AS (

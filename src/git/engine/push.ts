@@ -12,6 +12,7 @@ import { GitCommitsRepository } from './git-commits.repository';
 import type { StoredObjectRow } from './git-objects.repository';
 import { GitRefsRepository } from './git-refs.repository';
 import { repoTransaction } from './repo-transaction';
+import { RefHooks } from './ref-hooks';
 import { MissingObjectError, ObjectDatabase } from './object-database';
 import { toCommitInfo } from './version-engine.service';
 
@@ -109,6 +110,7 @@ export class PushEngine {
     private readonly objects: ObjectDatabase,
     private readonly refs: GitRefsRepository,
     private readonly commits: GitCommitsRepository,
+    private readonly hooks: RefHooks,
   ) {}
 
   /**
@@ -272,6 +274,7 @@ export class PushEngine {
     updates: RefUpdate[],
     atomic: boolean,
     inTransaction: (m: EntityManager, u: RefUpdate) => Promise<void>,
+    actorId: number | null = null,
   ): Promise<Map<string, string | null>> {
     const results = new Map<string, string | null>();
     // Locks in name order: two pushes never wait on each other in a cycle.
@@ -281,12 +284,14 @@ export class PushEngine {
       if ((current ?? ZERO_OID) !== u.old) throw new RefUpdateRefused(current === null && u.old !== ZERO_OID ? 'stale info (the ref does not exist)' : 'stale info');
       if (u.new === ZERO_OID) {
         await this.refs.delete(m, repoId, u.ref);
+        await this.hooks.changed(m, { repoId, ref: u.ref, old: current, new: null, actorId });
         return;
       }
       for (const c of u.commits) await this.commits.insert(m, repoId, toCommitInfo(c.oid, c.body));
       await inTransaction(m, u);
       const moved = current === null ? await this.refs.create(m, repoId, u.ref, u.new) : await this.refs.compareAndSwap(m, repoId, u.ref, u.old, u.new);
       if (!moved) throw new RefUpdateRefused('stale info');
+      await this.hooks.changed(m, { repoId, ref: u.ref, old: current, new: u.new, actorId });
     };
     if (atomic) {
       let failed: string | null = null;

@@ -19,6 +19,8 @@ import { normaliseRepoPath } from './paths';
 import { assertValidRefName } from './ref-names';
 import { assertRepositoryStillExists, repoTransaction } from './repo-transaction';
 import { PathConflictError, PathMissingError, TreeEditor } from './tree-editor';
+import { RefHooks } from './ref-hooks';
+import { diffFlatTrees, threeWayMerge, type FlatTree, type PathChange } from './three-way-merge';
 
 /**
  * The version engine: every change is a real git commit stored in PostgreSQL (+ object store),
@@ -40,6 +42,7 @@ export class VersionEngine {
     private readonly objects: ObjectDatabase,
     private readonly refs: GitRefsRepository,
     private readonly commits: GitCommitsRepository,
+    private readonly hooks: RefHooks,
   ) {}
 
   /** Creates `refs/heads/<branch>` with a first commit holding `files`. */
@@ -85,12 +88,17 @@ export class VersionEngine {
       const message = input.description ? `${input.summary}\n\n${input.description}\n` : `${input.summary}\n`;
       const { commitOid } = await this.writeCommit(m, input.repoId, editor, rows, [head], input.author, message);
       await input.inTransaction?.(m, commitOid);
+      const actorId = input.actorId ?? null;
       if (input.createPr) {
-        const n = await this.refs.nextPrNumber(m, input.repoId);
-        await this.refs.create(m, input.repoId, `refs/pr/${n}`, commitOid);
-        return { commitOid, ref: `refs/pr/${n}`, prNumber: n };
+        const opening = { repoId: input.repoId, actorId, targetRef, title: input.summary, description: input.description };
+        const n = (await this.hooks.openPullRequest(m, opening)) ?? (await this.refs.nextPrNumber(m, input.repoId));
+        const ref = `refs/pr/${n}`;
+        if (!(await this.refs.create(m, input.repoId, ref, commitOid))) throw refExists(ref, 'PullRequestExists');
+        await this.hooks.changed(m, { repoId: input.repoId, ref, old: null, new: commitOid, actorId });
+        return { commitOid, ref, prNumber: n };
       }
       await this.refs.compareAndSwap(m, input.repoId, targetRef, head, commitOid);
+      await this.hooks.changed(m, { repoId: input.repoId, ref: targetRef, old: head, new: commitOid, actorId });
       return { commitOid, ref: targetRef, prNumber: null };
     });
   }
@@ -123,6 +131,111 @@ export class VersionEngine {
         throw err;
       }
     }
+  }
+
+  /**
+   * Creates an empty `refs/pr/<n>` at the head of `targetRef` (a draft pull request that commits
+   * then target), the number from the RefHooks opener. Returns the number.
+   */
+  async openEmptyPullRequest(opening: { repoId: number; actorId: number | null; targetRef: string; title: string; description?: string }): Promise<number> {
+    if (!opening.targetRef.startsWith('refs/heads/')) throw revisionNotFound(opening.targetRef);
+    return repoTransaction(this.db, opening.repoId, async (m) => {
+      const head = await this.refs.lock(m, opening.repoId, opening.targetRef);
+      if (!head) throw revisionNotFound(opening.targetRef);
+      const n = (await this.hooks.openPullRequest(m, { ...opening, description: opening.description, draft: true })) ?? (await this.refs.nextPrNumber(m, opening.repoId));
+      const ref = `refs/pr/${n}`;
+      if (!(await this.refs.create(m, opening.repoId, ref, head))) throw refExists(ref, 'PullRequestExists');
+      await this.hooks.changed(m, { repoId: opening.repoId, ref, old: null, new: head, actorId: opening.actorId });
+      return n;
+    });
+  }
+
+  /** Every file of a commit's tree by path (directories are implied by their files). */
+  async flatTree(repoId: number, commitOid: Oid, m?: EntityManager): Promise<FlatTree> {
+    const { treeOid } = await this.commitInfo(repoId, commitOid, m);
+    const out: FlatTree = new Map();
+    const walk = async (oid: Oid, prefix: string): Promise<void> => {
+      for (const e of await this.objects.readTree(repoId, oid, m)) {
+        const path = entryPath(prefix, e.name);
+        if (e.mode === '40000') await walk(e.oid, path);
+        else out.set(path, { mode: e.mode, oid: e.oid });
+      }
+    };
+    await walk(treeOid, '');
+    return out;
+  }
+
+  /** Files changed from `from` to `to` (two commits), path by path. */
+  async diffCommits(repoId: number, from: Oid, to: Oid): Promise<PathChange[]> {
+    return diffFlatTrees(await this.flatTree(repoId, from), await this.flatTree(repoId, to));
+  }
+
+  mergeBase(repoId: number, a: Oid, b: Oid, m?: EntityManager): Promise<Oid | null> {
+    return this.commits.mergeBase(repoId, a, b, m);
+  }
+
+  /** Commits reachable from `tip` but from none of `exclude`, oldest first. */
+  commitsOnlyIn(repoId: number, tip: Oid, exclude: Oid[], limit: number, m?: EntityManager): Promise<CommitInfo[]> {
+    return this.commits.onlyIn(repoId, tip, exclude, limit, m);
+  }
+
+  /**
+   * What merging `source` into a branch head would do: nothing (already in it), a fast-forward,
+   * or a merge commit applying `changes` on the head; `conflicts` lists the paths changed on both
+   * sides (and paths where a file and a folder would meet).
+   */
+  async planMerge(repoId: number, head: Oid, source: Oid, m?: EntityManager): Promise<MergePlan> {
+    const base = await this.commits.mergeBase(repoId, head, source, m);
+    if (base === source) return { kind: 'up-to-date', changes: [], conflicts: [] };
+    if (base === head) return { kind: 'fast-forward', changes: [], conflicts: [] };
+    const [baseTree, ours, theirs] = await Promise.all([base ? this.flatTree(repoId, base, m) : new Map(), this.flatTree(repoId, head, m), this.flatTree(repoId, source, m)]);
+    const { changes, conflicts } = threeWayMerge(baseTree as FlatTree, ours, theirs);
+    return { kind: 'merge', changes, conflicts };
+  }
+
+  /**
+   * Merges commit `source` into branch ref `targetRef`: a fast-forward when the branch has not
+   * moved since they parted, else a merge commit (parents: head, source) made from `planMerge`.
+   * The branch moves by compare-and-swap under its row lock, like any commit; a conflict throws
+   * MergeConflict and changes nothing. `inTransaction` runs before the ref moves.
+   */
+  async merge(input: {
+    repoId: number;
+    targetRef: string;
+    source: Oid;
+    author: Author;
+    message: string;
+    actorId: number | null;
+    inTransaction?: (m: EntityManager, result: { commitOid: Oid; previousHead: Oid }) => Promise<void>;
+  }): Promise<{ commitOid: Oid; kind: MergePlan['kind'] }> {
+    return repoTransaction(this.db, input.repoId, async (m) => {
+      const head = await this.refs.lock(m, input.repoId, input.targetRef);
+      if (!head) throw revisionNotFound(input.targetRef);
+      const plan = await this.planMerge(input.repoId, head, input.source, m);
+      if (plan.conflicts.length) throw new MergeConflict(plan.conflicts);
+      let commitOid = head;
+      if (plan.kind === 'fast-forward') commitOid = input.source;
+      if (plan.kind === 'merge') {
+        const editor = new TreeEditor((oid) => this.objects.readTree(input.repoId, oid, m), (await this.commitInfo(input.repoId, head, m)).treeOid);
+        // Removals first: a file may give way to a folder of the same name.
+        for (const c of [...plan.changes].sort((a, b) => Number(a.entry !== null) - Number(b.entry !== null))) {
+          try {
+            if (c.entry) await editor.put(c.path, c.entry.mode, c.entry.oid);
+            else await editor.remove(c.path, false);
+          } catch (err) {
+            if (err instanceof PathConflictError || err instanceof PathMissingError) throw new MergeConflict([c.path]);
+            throw err;
+          }
+        }
+        commitOid = (await this.writeCommit(m, input.repoId, editor, [], [head, input.source], input.author, input.message)).commitOid;
+      }
+      await input.inTransaction?.(m, { commitOid, previousHead: head });
+      if (commitOid !== head) {
+        await this.refs.compareAndSwap(m, input.repoId, input.targetRef, head, commitOid);
+        await this.hooks.changed(m, { repoId: input.repoId, ref: input.targetRef, old: head, new: commitOid, actorId: input.actorId });
+      }
+      return { commitOid, kind: plan.kind };
+    });
   }
 
   /** A file git reads as `.gitmodules` must pass git's checks, or no clone with `transfer.fsckObjects` could take the repository. */
@@ -408,6 +521,21 @@ export class VersionEngine {
       current = decodeTag((await this.objects.read(repoId, current)).body).object;
     }
     return current;
+  }
+}
+
+export interface MergePlan {
+  kind: 'up-to-date' | 'fast-forward' | 'merge';
+  changes: { path: string; entry: { mode: TreeEntry['mode']; oid: Oid } | null }[];
+  conflicts: string[];
+}
+
+/** Paths changed on both sides of a merge: 409 with the paths, as the Hub answers a conflicting pull request. */
+export class MergeConflict extends ConflictError {
+  constructor(readonly paths: string[]) {
+    super(`This pull request has conflicts with its target branch in ${paths.length} file(s): ${paths.slice(0, 20).join(', ')}`.slice(0, 1000), 'MergeConflict', {
+      conflictingFiles: paths,
+    });
   }
 }
 

@@ -112,7 +112,7 @@ export class ReceivePackService {
       const results = await this.push.update(repo.id, updates, atomic, async (m, u) => {
         const pointers = pointersOf.get(u.ref) ?? [];
         if (pointers.length) await this.lfs.markCommitted(m, repo.id, pointers);
-      });
+      }, principal.user.id);
       for (const c of accepted) c.error = results.get(c.ref) ?? null;
       for (const c of accepted) {
         if (c.error !== null) continue;

@@ -19,7 +19,9 @@ export type AuthChallenge = 'git' | 'lfs';
 /**
  * The route acts on the repository named by its `:namespace` and `:repo` params (type from the
  * URL prefix); RepoAccessGuard loads it and checks the permission. `pullRequest`: with a true
- * `create_pr` query the route only prepares or makes a pull request, which needs `contribute`.
+ * `create_pr` query the route only prepares or makes a pull request, which needs `contribute`;
+ * the same when its revision is `refs/pr/N` (the handler then admits only the pull request's
+ * author besides writers).
  */
 export function RepoAccess(permission: RepoPermission, options: { challenge?: AuthChallenge; pullRequest?: boolean } = {}) {
   return applyDecorators(

@@ -22,7 +22,7 @@ export class RepoAccessGuard implements CanActivate {
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<AuthenticatedRequest & { repo?: RepoRecord; refHint?: RefHint }>();
     const declared = this.reflector.get<RepoPermission>(REPO_PERMISSION, ctx.getHandler()) ?? 'read';
-    const forPullRequest = this.reflector.get<boolean>(REPO_PR_QUERY, ctx.getHandler()) && queryBoolean(req.query?.create_pr) === true;
+    const forPullRequest = this.reflector.get<boolean>(REPO_PR_QUERY, ctx.getHandler()) && (queryBoolean(req.query?.create_pr) === true || namesPullRequestRef(req.params));
     const permission = forPullRequest && declared === 'write' ? 'contribute' : declared;
     const challenge = this.reflector.get<AuthChallenge | null>(REPO_CHALLENGE, ctx.getHandler()) ?? null;
     try {
@@ -58,6 +58,15 @@ export class RepoAccessGuard implements CanActivate {
     if (found) req.refHint = found.hint;
     return true;
   }
+}
+
+/**
+ * The route's revision is a pull request's ref: its author may commit there too, which the
+ * commit service decides once it knows the pull request (contribute lets the request in).
+ */
+function namesPullRequestRef(params: unknown): boolean {
+  const rev = (params as { revision?: string | string[] } | undefined)?.revision;
+  return /^refs\/pr\/[1-9][0-9]*$/.test(Array.isArray(rev) ? rev.join('/') : (rev ?? ''));
 }
 
 function authChallenge(kind: AuthChallenge, cause: DomainError): UnauthorizedError {
