@@ -2,6 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
+import { InvitationsModule } from './invitations/invitations.module';
+import { MailModule } from './core/mail/mail.module';
 import { ClientChatterModule } from './chatter/client-chatter.module';
 import { CommitsModule } from './commits/commits.module';
 import { GitHttpModule } from './git/http/git-http.module';
@@ -36,8 +38,10 @@ export class AppModule {
         SchedulingModule,
         StorageModule,
         MetricsModule,
+        MailModule,
         HealthModule,
         AuthModule,
+        InvitationsModule,
         ReposModule,
         LfsModule,
         XetModule,
