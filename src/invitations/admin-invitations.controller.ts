@@ -5,10 +5,8 @@ import { MessageResponseDto } from '../auth/dto/auth.dto';
 import { ApiErrorResponses } from '../core/errors/api-errors.decorator';
 import { PublicBaseUrl } from '../core/http/public-base-url';
 import { CreateInvitationResponseDto, CreateRegistrationInvitationDto, InvitationListDto, InvitationRefParamDto, ListInvitationsQueryDto } from './dto/invitations.dto';
-import { toCreatedInvitation, toInvitationListItem } from './invitations.presenter';
+import { termsFrom, toCreatedInvitation, toInvitationListItem } from './invitations.presenter';
 import { InvitationsService } from './invitations.service';
-
-const DEFAULT_EXPIRES_DAYS = 7;
 
 /** Every create and delete is recorded in the audit log by the service, in the change's transaction. */
 @ApiTags('admin')
@@ -30,7 +28,7 @@ export class AdminInvitationsController {
     const created = await this.invitations.createRegistrationInvitation(
       req.adminActor ?? 'admin',
       { id: body.org_id, name: body.org_name },
-      { role: body.role ?? 'member', maxUsage: body.max_usage ?? null, expiresDays: body.expires_days ?? DEFAULT_EXPIRES_DAYS },
+      termsFrom(body),
     );
     return toCreatedInvitation(created, baseUrl);
   }

@@ -13,10 +13,8 @@ import {
   InvitationRefParamDto,
   OrgInvitationListDto,
 } from './dto/invitations.dto';
-import { toCreatedInvitation, toInvitationDetails, toInvitationListItem } from './invitations.presenter';
+import { termsFrom, toCreatedInvitation, toInvitationDetails, toInvitationListItem } from './invitations.presenter';
 import { InvitationsService } from './invitations.service';
-
-const DEFAULT_EXPIRES_DAYS = 7;
 
 @ApiTags('invitations')
 @ApiErrorResponses(400, 403, 404, 409, 410)
@@ -40,7 +38,7 @@ export class InvitationsController {
       principal,
       org,
       body.email ?? null,
-      { role: body.role ?? 'member', maxUsage: body.max_usage ?? null, expiresDays: body.expires_days ?? DEFAULT_EXPIRES_DAYS },
+      termsFrom(body),
       baseUrl,
     );
     return toCreatedInvitation(created, baseUrl);

@@ -1,6 +1,13 @@
-import type { CreatedInvitation } from './invitations.service';
+import type { CreatedInvitation, InvitationTerms } from './invitations.service';
 import { UNAVAILABLE_MESSAGES, unavailability, type InvitationRecord } from './invitation.types';
-import type { CreateInvitationResponseDto, InvitationDetailsDto, InvitationListItemDto } from './dto/invitations.dto';
+import type { CreateInvitationResponseDto, InvitationDetailsDto, InvitationListItemDto, InvitationTermsDto } from './dto/invitations.dto';
+
+const DEFAULT_EXPIRES_DAYS = 7;
+
+/** The request's terms with their defaults: a member, one use, a week. */
+export function termsFrom(body: InvitationTermsDto): InvitationTerms {
+  return { role: body.role ?? 'member', maxUsage: body.max_usage ?? null, expiresDays: body.expires_days ?? DEFAULT_EXPIRES_DAYS };
+}
 
 function isReusable(maxUsage: number | null): boolean {
   return maxUsage === -1 || (maxUsage ?? 1) > 1;

@@ -2,13 +2,14 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, NotEquals } from 'class-validator';
 import { ORG_ROLES, type OrgRole } from '../../auth/accounts/account.types';
 import { StrictInput } from '../../core/errors/validation';
+import { PageQueryDto } from '../../core/http/page-query.dto';
 import { QueryInt } from '../../core/http/query-transforms';
 import { INVITATION_ACTIONS, type InvitationAction } from '../invitation.types';
 
 const MAX_USAGE_DOC = 'null: one use; -1: unlimited; N (1 to 1000000): N uses';
 
 /** The terms both kinds of invitation share. */
-class InvitationTermsDto {
+export class InvitationTermsDto {
   @ApiPropertyOptional({ enum: ORG_ROLES, default: 'member', description: 'Role in the organization' })
   @IsOptional()
   @IsIn(ORG_ROLES)
@@ -56,26 +57,11 @@ export class CreateRegistrationInvitationDto extends InvitationTermsDto {
 }
 
 @StrictInput()
-export class ListInvitationsQueryDto {
+export class ListInvitationsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: INVITATION_ACTIONS })
   @IsOptional()
   @IsIn(INVITATION_ACTIONS)
   action?: InvitationAction;
-
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
-  @IsOptional()
-  @QueryInt()
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
-
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
-  @IsOptional()
-  @QueryInt()
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }
 
 export class CreateInvitationResponseDto {
