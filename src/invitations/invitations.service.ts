@@ -136,9 +136,9 @@ export class InvitationsService {
   }
 
   /** Registration: throws naming why unless the token is a usable registration invitation. */
-  async assertUsableForRegistration(token: string): Promise<InvitationRecord> {
+  async assertUsableForRegistration(token: string, m?: EntityManager): Promise<InvitationRecord> {
     if (!looksLikeInvitationToken(token)) throw new BadRequestError('Invalid invitation token', 'InvalidInvitation');
-    const inv = await this.invitations.findByHash(invitationTokenHash(token));
+    const inv = await this.invitations.findByHash(invitationTokenHash(token), m);
     if (!inv) throw new BadRequestError('Invalid invitation token', 'InvalidInvitation');
     if (inv.action !== 'register_account') {
       throw new BadRequestError('This invitation joins an organization; register with a registration invitation', 'WrongInvitationType');
@@ -149,7 +149,8 @@ export class InvitationsService {
 
   /** In the new user's transaction: one use counted, the org joined when the invitation names one. */
   async redeemForRegistration(token: string, user: { id: number; name: string }, m: EntityManager): Promise<void> {
-    const inv = await this.assertUsableForRegistration(token);
+    // Read on the transaction's own connection: a second one per registration can exhaust the pool.
+    const inv = await this.assertUsableForRegistration(token, m);
     await this.claim(inv, user.id, m);
     if (inv.orgId !== null) await this.orgs.joinByInvitation(inv.orgId, inv.orgName!, user.id, inv.role!, m);
     await this.record(`user:${user.name}`, 'invitation.use', inv, { used_by: user.name }, m);
