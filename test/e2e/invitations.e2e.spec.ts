@@ -222,7 +222,8 @@ describe('invitations and mail', () => {
     expect(users.rows[0].n).toBe(1);
     const inv = await t.db.query(`SELECT usage_count FROM invitations WHERE id = $1`, [created.body.id]);
     expect(inv.rows[0].usage_count).toBe(1);
-  });
+    // 20 password hashes (argon2id) on a busy machine: more than the default minute.
+  }, 180_000);
 
   it('password reset: the mailed link sets a new password once; the old password and old sessions stop working', async () => {
     const user = await createUserWithToken(t);
