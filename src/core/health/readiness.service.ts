@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../errors/domain-error';
@@ -27,7 +27,8 @@ export class ReadinessService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(OBJECT_STORE) private readonly objectStore: ObjectStore,
-    private readonly mail: MailTransport,
+    // Optional: a module composed without the global MailModule (unit tests) has no SMTP to check.
+    @Optional() private readonly mail?: MailTransport,
   ) {}
 
   /** Runs every check in parallel; throws NotReadyError naming each failing one. */
@@ -37,7 +38,8 @@ export class ReadinessService {
       objectStore: () => this.objectStore.healthCheck(),
     };
     // Only a configured SMTP server is a dependency: without one, mails go to the log.
-    if (this.mail.configured) probes.smtp = () => this.mail.healthCheck();
+    const mail = this.mail;
+    if (mail?.configured) probes.smtp = () => mail.healthCheck();
     const names = Object.keys(probes) as CheckName[];
     const results = await Promise.allSettled(names.map((name) => withTimeout(probes[name]!(), CHECK_TIMEOUT_MS)));
     const checks: Partial<Record<CheckName, CheckStatus>> = {};
