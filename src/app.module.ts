@@ -2,6 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
+import { InvitationsModule } from './invitations/invitations.module';
+import { MailModule } from './core/mail/mail.module';
 import { ClientChatterModule } from './chatter/client-chatter.module';
 import { CommitsModule } from './commits/commits.module';
 import { DiscussionsModule } from './discussions/discussions.module';
@@ -41,8 +43,10 @@ export class AppModule {
         DownloadsModule,
         StorageModule,
         MetricsModule,
+        MailModule,
         HealthModule,
         AuthModule,
+        InvitationsModule,
         ReposModule,
         QuotaModule,
         LfsModule,

@@ -13,6 +13,10 @@ import { AvatarsController } from './controllers/avatars.controller';
 import { OrgsController } from './controllers/orgs.controller';
 import { WhoAmIController } from './controllers/whoami.controller';
 import { Mailer } from './mailer';
+import { PasswordResetService } from './accounts/password-reset.service';
+import { PasswordResetsRepository } from './accounts/password-resets.repository';
+import { RegistrationInvitationsPort } from './accounts/registration-invitations';
+import { PasswordResetController } from './controllers/password-reset.controller';
 import { OrgsRepository } from './orgs/orgs.repository';
 import { OrgsService } from './orgs/orgs.service';
 import { SessionsCleanupJob } from './sessions/sessions-cleanup.job';
@@ -21,7 +25,7 @@ import { TokensRepository } from './tokens/tokens.repository';
 import { TokensService } from './tokens/tokens.service';
 
 @Module({
-  controllers: [AuthController, WhoAmIController, OrgsController, AvatarsController],
+  controllers: [AuthController, PasswordResetController, WhoAmIController, OrgsController, AvatarsController],
   providers: [
     AccountsRepository,
     EmailVerificationsRepository,
@@ -33,12 +37,15 @@ import { TokensService } from './tokens/tokens.service';
     TokensService,
     OrgsService,
     Mailer,
+    PasswordResetsRepository,
+    PasswordResetService,
+    RegistrationInvitationsPort,
     SessionsCleanupJob,
     OwnedRepositoriesPort,
     AdminSetupRepository,
     AdminCredentialsService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [UsersService, AuthService, TokensService, OrgsService, OwnedRepositoriesPort, AdminCredentialsService],
+  exports: [UsersService, AuthService, TokensService, OrgsService, OwnedRepositoriesPort, AdminCredentialsService, Mailer, RegistrationInvitationsPort],
 })
 export class AuthModule {}

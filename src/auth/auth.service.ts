@@ -8,6 +8,7 @@ import { UserRecord } from './accounts/account.types';
 import { EmailVerificationsRepository } from './accounts/email-verifications.repository';
 import { UsersService } from './accounts/users.service';
 import { Mailer } from './mailer';
+import { RegistrationInvitationsPort } from './accounts/registration-invitations';
 import { Principal, principalFromSession, principalFromToken } from './principal';
 import { SessionsRepository } from './sessions/sessions.repository';
 import { TokensRepository } from './tokens/tokens.repository';
@@ -38,20 +39,20 @@ export class AuthService {
     private readonly sessions: SessionsRepository,
     private readonly verifications: EmailVerificationsRepository,
     private readonly mailer: Mailer,
+    private readonly invitations: RegistrationInvitationsPort,
   ) {}
 
   async register(input: RegisterInput): Promise<{ user: UserRecord; verificationSent: boolean }> {
     const mode = this.config.auth.registration;
     if (mode === 'closed') throw new ForbiddenError('Registration is closed on this hub', 'RegistrationClosed');
-    if (mode === 'invitation') {
-      if (!input.invitationToken) {
-        throw new ForbiddenError('Registration is by invitation only: an invitation_token is required', 'InvitationRequired');
-      }
-      // Registration invitations are issued by the invitations module; none can be valid before it.
-      throw new BadRequestError('Invalid or expired invitation token', 'InvalidInvitation');
+    const invitation = input.invitationToken || null;
+    if (mode === 'invitation' && !invitation) {
+      throw new ForbiddenError('Registration is by invitation only: an invitation_token is required', 'InvitationRequired');
     }
+    // Refuse a bad invitation before the password hash is paid for; the use itself is counted
+    // in the user's transaction, so a registration that fails later uses nothing.
+    if (invitation) await this.invitations.assertUsable(invitation);
     const needsVerification = this.config.auth.requireEmailVerification;
-    let verificationToken: string | null = null;
     const user = await this.users.create(
       {
         username: input.username,
@@ -61,16 +62,16 @@ export class AuthService {
         emailVerified: !needsVerification,
       },
       async (m, userId) => {
+        if (invitation) await this.invitations.redeem(invitation, { id: userId, name: input.username }, m);
         if (!needsVerification) return;
-        verificationToken = generateSecret('ev_', 40);
+        const verificationToken = generateSecret('ev_', 40);
         await this.verifications.insert(userId, sha256(verificationToken), new Date(Date.now() + VERIFICATION_TTL_MS), m);
+        // Sent before the account commits: a mail server that refuses leaves no account behind.
+        const link = `${input.baseUrl}/api/auth/verify-email?token=${encodeURIComponent(verificationToken)}`;
+        await this.mailer.sendVerification(input.email, input.username, link);
       },
     );
-    if (verificationToken) {
-      const link = `${input.baseUrl}/api/auth/verify-email?token=${encodeURIComponent(verificationToken)}`;
-      await this.mailer.sendVerification(user.email, user.name, link);
-    }
-    return { user, verificationSent: verificationToken !== null };
+    return { user, verificationSent: needsVerification };
   }
 
   /** Checks the password and opens a session; returns the cookie value (shown once). */

@@ -12,7 +12,7 @@ export function expectHfError(res: Response, status: number, code: string): void
 /** Row counts of the tables a failed request must leave untouched. */
 export async function tableCounts(db: { query: (sql: string) => Promise<{ rows: { n: number }[] }> }): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const t of ['namespaces', 'users', 'organizations', 'memberships', 'api_tokens', 'sessions', 'email_verifications']) {
+  for (const t of ['namespaces', 'users', 'organizations', 'memberships', 'api_tokens', 'sessions', 'email_verifications', 'invitations', 'password_resets']) {
     out[t] = (await db.query(`SELECT count(*)::int AS n FROM ${t}`)).rows[0].n;
   }
   return out;

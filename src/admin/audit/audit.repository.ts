@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 export interface AuditEntry {
   id: number;
@@ -33,8 +33,9 @@ const COLUMNS = `id, actor, action, target, params, result, status, request_id A
 export class AuditRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async insert(e: NewAuditEntry): Promise<void> {
-    await this.db.query(
+  /** With `m`, the row commits (or rolls back) with the change it records. */
+  async insert(e: NewAuditEntry, m: EntityManager = this.db.manager): Promise<void> {
+    await m.query(
       `INSERT INTO audit_log (actor, action, target, params, result, status, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [e.actor, e.action, e.target, JSON.stringify(e.params), e.result, e.status, e.requestId],
     );

@@ -1,4 +1,5 @@
 import { StrictInput } from '../../core/errors/validation';
+import { PageQueryDto } from '../../core/http/page-query.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { QueryBoolean, QueryInt } from '../../core/http/query-transforms';
@@ -7,27 +8,12 @@ import { RegisterDto } from '../../auth/dto/auth.dto';
 const MAX_QUOTA = Number.MAX_SAFE_INTEGER;
 
 @StrictInput()
-export class ListUsersQueryDto {
+export class ListUsersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Substring of the username or email' })
   @IsOptional()
   @IsString()
   @MaxLength(254)
   search?: string;
-
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
-  @IsOptional()
-  @QueryInt()
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
-
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
-  @IsOptional()
-  @QueryInt()
-  @IsInt()
-  @Min(0)
-  offset?: number;
 
   @ApiPropertyOptional({ default: false })
   @IsOptional()

@@ -97,6 +97,10 @@ export class AccountsRepository {
     await m.query(`UPDATE users SET email_verified = $2 WHERE id = $1`, [userId, verified]);
   }
 
+  async setPasswordHash(userId: number, passwordHash: string, m: EntityManager = this.db.manager): Promise<void> {
+    await m.query(`UPDATE users SET password_hash = $2 WHERE id = $1`, [userId, passwordHash]);
+  }
+
   async setQuota(userId: number, privateBytes: number | null, publicBytes: number | null): Promise<void> {
     await this.db.query(`UPDATE users SET private_quota_bytes = $2, public_quota_bytes = $3 WHERE id = $1`, [
       userId,

@@ -38,7 +38,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Create an account (open, invitation-only or closed, by HANGAR_REGISTRATION)' })
   @ApiOkResponse({ type: RegisterResponseDto })
   async register(@Body() body: RegisterDto, @Query() query: RegisterQueryDto, @PublicBaseUrl() baseUrl: string): Promise<RegisterResponseDto> {
-    const { user, verificationSent } = await this.auth.register({ ...body, invitationToken: query.invitation_token, baseUrl });
+    const { user, verificationSent } = await this.auth.register({ ...body, invitationToken: body.invitation_token ?? query.invitation ?? query.invitation_token, baseUrl });
     return {
       success: true,
       message: verificationSent ? 'User created. Check your email to verify your account.' : 'User created successfully',

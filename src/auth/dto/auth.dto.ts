@@ -25,10 +25,23 @@ export class RegisterDto {
   @IsString()
   @MaxLength(128)
   fullname?: string;
+
+  @ApiPropertyOptional({ description: 'A registration invitation (required when HANGAR_REGISTRATION=invitation); also accepted as ?invitation=' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  invitation_token?: string;
 }
 
 export class RegisterQueryDto {
-  /** Required when registration is by invitation only. */
+  /** The token of the invitation link (`/register?invitation=...`). */
+  @ApiPropertyOptional({ description: 'A registration invitation token, as in the invitation link' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  invitation?: string;
+
+  @ApiPropertyOptional({ description: 'Same as invitation' })
   @IsOptional()
   @IsString()
   @MaxLength(256)

@@ -11,6 +11,11 @@ const MEMBERSHIP_FROM = `
   JOIN organizations o ON o.id = m.org_id JOIN namespaces o_ns ON o_ns.id = m.org_id
   JOIN namespaces u_ns ON u_ns.id = m.user_id`;
 
+const ORG_SELECT = `
+  SELECT o.id, n.name, o.description, o.fullname, o.default_repo_private AS "defaultRepoPrivate", o.created_at AS "createdAt",
+         (SELECT count(*)::int FROM memberships WHERE org_id = o.id) AS "memberCount"
+    FROM organizations o JOIN namespaces n ON n.id = o.id`;
+
 @Injectable()
 export class OrgsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
@@ -34,12 +39,12 @@ export class OrgsRepository {
   }
 
   async findByName(name: string, m: EntityManager = this.db.manager): Promise<OrgRecord | null> {
-    const rows = await m.query(
-      `SELECT o.id, n.name, o.description, o.fullname, o.default_repo_private AS "defaultRepoPrivate", o.created_at AS "createdAt",
-              (SELECT count(*)::int FROM memberships WHERE org_id = o.id) AS "memberCount"
-         FROM organizations o JOIN namespaces n ON n.id = o.id WHERE lower(n.name) = lower($1)`,
-      [name],
-    );
+    const rows = await m.query(`${ORG_SELECT} WHERE lower(n.name) = lower($1)`, [name]);
+    return rows[0] ?? null;
+  }
+
+  async findById(id: number, m: EntityManager = this.db.manager): Promise<OrgRecord | null> {
+    const rows = await m.query(`${ORG_SELECT} WHERE o.id = $1`, [id]);
     return rows[0] ?? null;
   }
 

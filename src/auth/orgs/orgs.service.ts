@@ -8,6 +8,7 @@ import { MembershipRecord, OrgRecord, OrgRole } from '../accounts/account.types'
 import { assertValidName, nameTakenError } from '../names';
 import type { Principal } from '../principal';
 import { OrgsRepository } from './orgs.repository';
+import type { EntityManager } from 'typeorm';
 
 const RANK: Record<OrgRole, number> = { member: 0, admin: 1, 'super-admin': 2 };
 
@@ -41,6 +42,12 @@ export class OrgsService {
   async get(name: string): Promise<OrgRecord> {
     const org = await this.orgs.findByName(name);
     if (!org) throw new NotFoundError(`Organization "${name}" not found`, 'OrgNotFound');
+    return org;
+  }
+
+  async getById(id: number): Promise<OrgRecord> {
+    const org = await this.orgs.findById(id);
+    if (!org) throw new NotFoundError(`Organization ${id} not found`, 'OrgNotFound');
     return org;
   }
 
@@ -112,6 +119,18 @@ export class OrgsService {
       if (current === 'super-admin') await this.assertNotLastSuperAdmin(org, m);
       await this.orgs.deleteMembership(org.id, user.id, m);
     });
+  }
+
+  /** Throws unless the actor may hand out `role` in the org (invitations follow the member rules). */
+  async assertCanGrant(org: OrgRecord, actor: Principal, role: OrgRole): Promise<void> {
+    await this.assertCanManage(org, actor, role, undefined);
+  }
+
+  /** Adds a member on an invitation's authority, in the caller's transaction. */
+  async joinByInvitation(orgId: number, orgName: string, userId: number, role: OrgRole, m: EntityManager): Promise<void> {
+    await this.orgs.lockMemberships(orgId, m);
+    if (await this.orgs.findRole(orgId, userId, m)) throw new ConflictError(`You are already a member of "${orgName}"`, 'AlreadyMember');
+    await this.orgs.insertMembership(orgId, userId, role, m);
   }
 
   private async findUser(username: string) {

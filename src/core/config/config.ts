@@ -74,6 +74,14 @@ export interface HangarConfig {
     sessionTtlHours: number;
     cookieSecure: boolean;
   };
+  mail: {
+    /** `smtp://` or `smtps://` URL of the SMTP server; null: mails are only logged. */
+    smtpUrl: string | null;
+    /** Credentials given apart from the URL (they win over the URL's). */
+    smtpUser: string | null;
+    smtpPassword: string | null;
+    from: string;
+  };
 }
 
 export type StorageConfig =
@@ -212,6 +220,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HangarConfig {
       sessionTtlHours: r.int('HANGAR_SESSION_TTL_HOURS', 24 * 14, 1, 24 * 365),
       cookieSecure: r.bool('HANGAR_COOKIE_SECURE', false),
     },
+    mail: {
+      smtpUrl: r.smtpUrl('HANGAR_SMTP_URL'),
+      smtpUser: r.optional('HANGAR_SMTP_USER'),
+      smtpPassword: r.optional('HANGAR_SMTP_PASSWORD'),
+      from: r.str('HANGAR_MAIL_FROM', 'Hangar <hangar@localhost>'),
+    },
   };
   if (config.baseUrl !== null && !/^https?:\/\/[^/]+\/?$/.test(config.baseUrl + '/')) {
     r.problem('HANGAR_BASE_URL must be scheme://host[:port] without a path (Hangar serves at the root)');
@@ -313,6 +327,21 @@ class EnvReader {
       return fallback;
     }
     return list;
+  }
+
+  /** An SMTP server URL; the message never repeats the value (it may hold a password). */
+  smtpUrl(name: string): string | null {
+    const raw = this.optional(name);
+    if (raw === null) return null;
+    let ok = false;
+    try {
+      const parsed = new URL(raw);
+      ok = ['smtp:', 'smtps:'].includes(parsed.protocol) && parsed.hostname !== '';
+    } catch {
+      ok = false;
+    }
+    if (!ok) this.problem(`${name} must be an smtp://host[:port] or smtps://host[:port] URL (credentials may be in it)`);
+    return ok ? raw : null;
   }
 
   url(name: string): string | null {

@@ -8,6 +8,8 @@ const DESCRIPTIONS: Record<number, string> = {
   403: 'Not allowed',
   404: 'Not found (X-Error-Code: UserNotFound, OrgNotFound, TokenNotFound, ...)',
   409: 'Conflict (X-Error-Code: NameTaken, EmailTaken, AlreadyMember, LastSuperAdmin)',
+  410: 'Gone (X-Error-Code: InvitationDeleted, InvitationExpired, InvitationUsedUp)',
+  503: 'The mail server did not accept the message (X-Error-Code: MailDeliveryFailed); nothing was changed',
 };
 
 /** Documents HF-shaped error answers: `{"error"}` plus X-Error-Code / X-Error-Message. */

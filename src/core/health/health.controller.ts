@@ -19,7 +19,7 @@ export class HealthController {
 
   @Get('ready')
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Readiness: the database and the object store answer' })
+  @ApiOperation({ summary: 'Readiness: the database, the object store and (when configured) the SMTP server answer' })
   @ApiOkResponse({
     type: ReadinessDto,
     description: 'Every dependency answered; the node can take traffic.',

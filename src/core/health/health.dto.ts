@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class HealthDto {
   @ApiProperty({ enum: ['ok'], example: 'ok' })
@@ -11,6 +11,9 @@ export class ReadinessChecksDto {
 
   @ApiProperty({ enum: ['ok', 'failed'], example: 'ok', description: 'healthCheck() of the object store (fs or S3)' })
   objectStore: 'ok' | 'failed';
+
+  @ApiPropertyOptional({ enum: ['ok', 'failed'], example: 'ok', description: 'Connect, greet (and log in to) the SMTP server; present only when HANGAR_SMTP_URL is set' })
+  smtp?: 'ok' | 'failed';
 }
 
 export class ReadinessDto {

@@ -5,7 +5,8 @@ import { VersionController } from './version.controller';
 
 /**
  * `/health`, `/health/ready` and `/api/version`. Relies on two globally available providers:
- * the TypeORM `DataSource` (TypeOrmModule.forRoot) and `OBJECT_STORE` (the global StorageModule).
+ * the TypeORM `DataSource` (TypeOrmModule.forRoot) and `OBJECT_STORE` (the global StorageModule);
+ * and, when present, `MailTransport` (the global MailModule) for the SMTP check.
  */
 @Module({
   controllers: [HealthController, VersionController],

@@ -1,10 +1,13 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../errors/domain-error';
 import { OBJECT_STORE, type ObjectStore } from '../storage/object-store';
+import { MailTransport } from '../mail/mail-transport';
 
-export type CheckName = 'database' | 'objectStore';
+export type CheckName = 'database' | 'objectStore' | 'smtp';
+/** database and objectStore always; smtp when HANGAR_SMTP_URL is set. */
+export type ReadinessChecks = Record<'database' | 'objectStore', CheckStatus> & { smtp?: CheckStatus };
 export type CheckStatus = 'ok' | 'failed';
 
 /** A probe must answer even when a dependency hangs (a stalled TCP connect, say). */
@@ -12,7 +15,7 @@ const CHECK_TIMEOUT_MS = 5000;
 
 /** 503 with `X-Error-Code: NotReady`, through the HF exception filter like every other error. */
 export class NotReadyError extends DomainError {
-  constructor(message: string, checks: Record<CheckName, CheckStatus>) {
+  constructor(message: string, checks: Partial<Record<CheckName, CheckStatus>>) {
     super(503, 'NotReady', message, { status: 'error', checks });
   }
 }
@@ -24,17 +27,22 @@ export class ReadinessService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(OBJECT_STORE) private readonly objectStore: ObjectStore,
+    // Optional: a module composed without the global MailModule (unit tests) has no SMTP to check.
+    @Optional() private readonly mail?: MailTransport,
   ) {}
 
   /** Runs every check in parallel; throws NotReadyError naming each failing one. */
-  async assertReady(): Promise<Record<CheckName, CheckStatus>> {
-    const probes: Record<CheckName, () => Promise<unknown>> = {
+  async assertReady(): Promise<ReadinessChecks> {
+    const probes: Partial<Record<CheckName, () => Promise<unknown>>> = {
       database: () => this.dataSource.query('SELECT 1'),
       objectStore: () => this.objectStore.healthCheck(),
     };
+    // Only a configured SMTP server is a dependency: without one, mails go to the log.
+    const mail = this.mail;
+    if (mail?.configured) probes.smtp = () => mail.healthCheck();
     const names = Object.keys(probes) as CheckName[];
-    const results = await Promise.allSettled(names.map((name) => withTimeout(probes[name](), CHECK_TIMEOUT_MS)));
-    const checks = {} as Record<CheckName, CheckStatus>;
+    const results = await Promise.allSettled(names.map((name) => withTimeout(probes[name]!(), CHECK_TIMEOUT_MS)));
+    const checks: Partial<Record<CheckName, CheckStatus>> = {};
     const failures: string[] = [];
     results.forEach((result, i) => {
       const name = names[i];
@@ -46,7 +54,7 @@ export class ReadinessService {
       }
     });
     if (failures.length > 0) throw new NotReadyError(failures.join('; '), checks);
-    return checks;
+    return checks as ReadinessChecks;
   }
 }
 
