@@ -3,21 +3,44 @@ import { OrgsService } from '../../auth/orgs/orgs.service';
 import type { Principal } from '../../auth/principal';
 import { DomainError, ForbiddenError, NotFoundError, UnauthorizedError } from '../../core/errors/domain-error';
 import type { RepoRecord } from '../repo.types';
+import { RepoGrantsRepository, type GrantRole } from './repo-grants.repository';
 
-export type RepoPermission = 'read' | 'contribute' | 'write' | 'admin';
+/**
+ * - read: metadata (info, tree listing, refs, settings that anyone who sees the repo sees);
+ * - files: file contents (resolve, raw, git fetch, LFS download, Xet read tokens): read, and
+ *   past the gate of a gated repository;
+ * - contribute, write, admin: see RepoAccessService.
+ */
+export type RepoPermission = 'read' | 'files' | 'contribute' | 'write' | 'admin';
+
+const LEVEL: Record<GrantRole, number> = { read: 1, write: 2, admin: 3 };
+
+/** What a caller is on a repository, from their namespace role and any grant; null: nothing. */
+export interface RepoStanding {
+  level: GrantRole | null;
+  /** May fetch file contents of a gated repository (a level, or an accepted access request). */
+  pastGate: boolean;
+}
 
 /**
  * The one decision of who may read, write or administer a repository.
- * - read: public repos, or the owner / any member of the owning organization;
+ * - a caller's level is the best of their namespace role (owner, org admin: admin; org member:
+ *   write) and their per-repository grant (read, write or admin);
+ * - read: public repos, or any level;
+ * - files: read, and for a gated repository a level or an accepted access request
+ *   (403 GatedRepo otherwise, 401 to anonymous callers, as the Hub answers);
  * - contribute (open a pull request: a commit that lands only on a new refs/pr/N): anyone who
  *   may read the repository, with a write credential, as on the Hub;
- * - write: the owner or any member of the owning organization, with a write credential;
- * - admin (settings, move, delete): the owner, or an org admin / super-admin.
+ * - write: level write or admin, with a write credential;
+ * - admin (settings, grants, access requests, move, delete): level admin.
  * A private repository the caller may not read does not exist for them: see repoNotFound.
  */
 @Injectable()
 export class RepoAccessService {
-  constructor(private readonly orgs: OrgsService) {}
+  constructor(
+    private readonly orgs: OrgsService,
+    private readonly grants: RepoGrantsRepository,
+  ) {}
 
   async namespaceRole(principal: Principal | null, namespaceId: number): Promise<'owner' | 'admin' | 'member' | null> {
     if (!principal) return null;
@@ -27,15 +50,29 @@ export class RepoAccessService {
     return membership.role === 'member' ? 'member' : 'admin';
   }
 
-  async assert(principal: Principal | null, repo: RepoRecord, permission: RepoPermission, label: string): Promise<void> {
+  async standing(principal: Principal | null, repo: RepoRecord): Promise<RepoStanding> {
+    if (!principal) return { level: null, pastGate: false };
     const role = await this.namespaceRole(principal, repo.namespaceId);
-    if (repo.private && !role) throw repoNotFound(principal);
-    if (permission === 'read') return;
+    if (role) return { level: role === 'member' ? 'write' : 'admin', pastGate: true };
+    const s = await this.grants.standing(repo.id, principal.user.id);
+    return { level: s.grant, pastGate: s.grant !== null || s.gateAccepted };
+  }
+
+  async assert(principal: Principal | null, repo: RepoRecord, permission: RepoPermission, label: string): Promise<RepoStanding> {
+    const standing = await this.standing(principal, repo);
+    const level = standing.level ? LEVEL[standing.level] : 0;
+    if (repo.private && !level) throw repoNotFound(principal);
+    if (permission === 'read') return standing;
+    if (permission === 'files') {
+      if (repo.gated && !standing.pastGate) throw gatedRepo(principal, repo, label);
+      return standing;
+    }
     if (!principal) throw new UnauthorizedError('Authentication required to change this repository');
     if (!principal.canWrite) throw new ForbiddenError('This token is read-only; a write token is required', 'ReadOnlyToken');
-    if (permission === 'contribute') return;
-    if (!role) throw new ForbiddenError(`You cannot write to ${label}`, 'Forbidden');
-    if (permission === 'admin' && role === 'member') throw new ForbiddenError(`Only admins of ${repo.namespace} can administer ${label}`, 'Forbidden');
+    if (permission === 'contribute') return standing;
+    if (level < LEVEL.write) throw new ForbiddenError(`You cannot write to ${label}`, 'Forbidden');
+    if (permission === 'admin' && level < LEVEL.admin) throw new ForbiddenError(`Only admins of ${label} can administer it`, 'Forbidden');
+    return standing;
   }
 
   /** May the principal create repositories in this namespace? */
@@ -57,4 +94,12 @@ export class RepoAccessService {
 export function repoNotFound(principal: Principal | null): DomainError {
   const message = 'Repository not found';
   return principal ? new NotFoundError(message, 'RepoNotFound') : new UnauthorizedError(message, 'RepoNotFound');
+}
+
+/** The Hub's answer for a gated repository's files: huggingface_hub raises GatedRepoError on the code, whatever the status. */
+function gatedRepo(principal: Principal | null, repo: RepoRecord, label: string): DomainError {
+  const what = `Access to ${repo.type} ${label} is restricted`;
+  return principal
+    ? new ForbiddenError(`${what} and you are not in the authorized list. Ask for access on the repository's page.`, 'GatedRepo')
+    : new UnauthorizedError(`${what}. You must have access to it and be authenticated to access it.`, 'GatedRepo');
 }
