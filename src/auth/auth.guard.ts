@@ -5,6 +5,7 @@ import { AdminCredentialsService } from './admin-setup/admin-credentials.service
 import { AUTH_REQUIREMENT, AuthRequirement, AuthenticatedRequest } from './auth.decorators';
 import { AuthService } from './auth.service';
 import { bearerToken, readCredentials } from './credentials';
+import { assertCanWrite } from './principal';
 
 /**
  * The one global guard that decides who the caller is and whether the route lets them in.
@@ -31,9 +32,7 @@ export class AuthGuard implements CanActivate {
     await this.identify(req);
     if (requirement === 'optional') return true;
     if (!req.principal) throw new UnauthorizedError('Authentication required: send a token (Authorization: Bearer hf_...) or sign in');
-    if (requirement === 'write' && !req.principal.canWrite) {
-      throw new ForbiddenError('This token is read-only; a write token is required', 'ReadOnlyToken');
-    }
+    if (requirement === 'write') assertCanWrite(req.principal);
     return true;
   }
 
@@ -54,6 +53,16 @@ export class AuthGuard implements CanActivate {
     const sent = (Array.isArray(header) ? header[0] : header) ?? bearerToken(req.headers.authorization);
     const actor = sent ? await this.admins.actorFor(sent) : null;
     if (actor) return actor;
+    // An admin-role account uses the admin API with its own write token or session.
+    if (!req.headers['x-admin-token']) {
+      // A credential that is no user's falls through to the admin token's own answers.
+      await this.identify(req).catch(() => (req.principal = null));
+      if (req.principal?.user.role === 'admin') {
+        assertCanWrite(req.principal);
+        return `user:${req.principal.user.name}`;
+      }
+      if (req.principal) throw new ForbiddenError('The admin API needs the admin token or an admin-role account', 'NotAdmin');
+    }
     if (!(await this.admins.enabled())) {
       throw new ForbiddenError('The admin API is off: set HANGAR_ADMIN_TOKEN, or use the one-time setup link that Hangar printed at startup', 'AdminDisabled');
     }

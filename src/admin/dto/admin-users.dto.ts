@@ -1,6 +1,7 @@
 import { StrictInput } from '../../core/errors/validation';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { ACCOUNT_ROLES, type AccountRole } from '../../auth/accounts/account.types';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { QueryBoolean, QueryInt } from '../../core/http/query-transforms';
 import { RegisterDto } from '../../auth/dto/auth.dto';
 
@@ -98,6 +99,13 @@ export class SetQuotaDto {
   public_quota_bytes: number | null;
 }
 
+@StrictInput()
+export class SetUserRoleDto {
+  @ApiProperty({ enum: ACCOUNT_ROLES, example: 'viewer', description: 'admin: may use the admin API with their own credentials; viewer: reads, changes nothing' })
+  @IsIn(ACCOUNT_ROLES)
+  role: AccountRole;
+}
+
 export class AdminUserOrgDto {
   @ApiProperty({ example: 'acme' }) name: string;
   @ApiProperty({ example: 'admin' }) role: string;
@@ -110,6 +118,7 @@ export class AdminUserDto {
   @ApiProperty({ example: 'Alice Liddell' }) fullname: string;
   @ApiProperty({ example: true }) email_verified: boolean;
   @ApiProperty({ example: true }) is_active: boolean;
+  @ApiProperty({ enum: ACCOUNT_ROLES, example: 'user' }) role: AccountRole;
   @ApiProperty({ example: false }) is_org: boolean;
   @ApiProperty({ nullable: true, type: Number }) private_quota_bytes: number | null;
   @ApiProperty({ nullable: true, type: Number }) public_quota_bytes: number | null;

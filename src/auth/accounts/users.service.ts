@@ -4,7 +4,7 @@ import { isUniqueViolation } from '../../core/database/pg-errors';
 import { hashPassword } from '../../core/crypto/secrets';
 import { assertValidName, nameTakenError } from '../names';
 import { AccountsRepository, UserSearch } from './accounts.repository';
-import { UserRecord } from './account.types';
+import { AccountRole, UserRecord } from './account.types';
 import { OwnedRepositoriesPort } from './owned-repositories';
 import { EntityManager } from 'typeorm';
 
@@ -95,6 +95,18 @@ export class UsersService {
     const user = await this.getByName(username);
     await this.accounts.setEmailVerified(user.id, verified);
     return { ...user, emailVerified: verified };
+  }
+
+  /** Every admin-role account may be demoted but the last: someone must keep the admin API without the admin token. */
+  async setRole(username: string, role: AccountRole): Promise<UserRecord> {
+    const user = await this.getByName(username);
+    await this.accounts.transaction(async (m) => {
+      if (user.role === 'admin' && role !== 'admin' && (await this.accounts.countAdmins(m)) <= 1) {
+        throw new ConflictError(`"${user.name}" is the last admin-role account`, 'LastAdmin');
+      }
+      await this.accounts.setRole(user.id, role, m);
+    });
+    return this.getByName(user.name);
   }
 
   async setQuota(username: string, privateBytes: number | null, publicBytes: number | null): Promise<UserRecord> {

@@ -100,11 +100,11 @@ export class AuthController {
 
   @Post('tokens/create')
   @HttpCode(200)
-  @Authenticated('write')
-  @ApiOperation({ summary: 'Create an API token; its value is shown once and stored only as a hash' })
+  @Authenticated()
+  @ApiOperation({ summary: 'Create an API token; its value is shown once and stored only as a hash (viewer accounts: read tokens only)' })
   @ApiOkResponse({ type: CreateTokenResponseDto })
   async createToken(@CurrentPrincipal() principal: Principal, @Body() body: CreateTokenDto): Promise<CreateTokenResponseDto> {
-    const { secret, record } = await this.tokens.issue(principal.user.id, body.name, body.role ?? 'write', body.expires_in_days);
+    const { secret, record } = await this.tokens.issueFor(principal, body.name, body.role ?? 'write', body.expires_in_days);
     return {
       success: true,
       token: secret,

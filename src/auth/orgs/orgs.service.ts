@@ -7,7 +7,7 @@ import { assertValidName, nameTakenError } from '../names';
 import type { Principal } from '../principal';
 import { OrgsRepository } from './orgs.repository';
 
-const RANK: Record<OrgRole, number> = { member: 0, admin: 1, 'super-admin': 2 };
+const RANK: Record<OrgRole, number> = { read: -1, member: 0, admin: 1, 'super-admin': 2 };
 
 /**
  * Organizations and their members. Admins and super-admins manage members; only a super-admin

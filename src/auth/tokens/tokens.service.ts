@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { generateSecret, sha256 } from '../../core/crypto/secrets';
 import { NotFoundError } from '../../core/errors/domain-error';
 import { AccountsRepository } from '../accounts/accounts.repository';
+import { assertCanWrite, type Principal } from '../principal';
 import { SessionsRepository } from '../sessions/sessions.repository';
 import { TokenRecord, TokenRole, TokensRepository } from './tokens.repository';
 
@@ -24,6 +25,12 @@ export class TokensService {
     const expiresAt = expiresInDays ? new Date(Date.now() + expiresInDays * 86400 * 1000) : null;
     const record = await this.tokens.insert({ userId, name, role, hash: sha256(secret), expiresAt });
     return { secret, record };
+  }
+
+  /** A token the caller asks for: a write token needs a caller who may write; any token needs more than a read token. */
+  issueFor(principal: Principal, name: string, role: TokenRole, expiresInDays?: number): Promise<IssuedToken> {
+    if (role === 'write' || principal.via === 'token') assertCanWrite(principal);
+    return this.issue(principal.user.id, name, role, expiresInDays);
   }
 
   list(userId: number): Promise<TokenRecord[]> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OrgsService } from '../../auth/orgs/orgs.service';
-import type { Principal } from '../../auth/principal';
+import { assertCanWrite, type Principal } from '../../auth/principal';
 import { DomainError, ForbiddenError, NotFoundError, UnauthorizedError } from '../../core/errors/domain-error';
 import type { RepoRecord } from '../repo.types';
 import { RepoGrantsRepository, type GrantRole } from './repo-grants.repository';
@@ -25,7 +25,7 @@ export interface RepoStanding {
 /**
  * The one decision of who may read, write or administer a repository.
  * - a caller's level is the best of their namespace role (owner, org admin: admin; org member:
- *   write) and their per-repository grant (read, write or admin);
+ *   write; org read member: read) and their per-repository grant (read, write or admin);
  * - read: public repos, or any level;
  * - files: read, and for a gated repository a level or an accepted access request
  *   (403 GatedRepo otherwise, 401 to anonymous callers, as the Hub answers);
@@ -42,20 +42,23 @@ export class RepoAccessService {
     private readonly grants: RepoGrantsRepository,
   ) {}
 
-  async namespaceRole(principal: Principal | null, namespaceId: number): Promise<'owner' | 'admin' | 'member' | null> {
+  /** The level a namespace gives: its owner and org admins admin, org members write, org read members read. */
+  async namespaceLevel(principal: Principal | null, namespaceId: number): Promise<GrantRole | null> {
     if (!principal) return null;
-    if (principal.user.id === namespaceId) return 'owner';
+    if (principal.user.id === namespaceId) return 'admin';
     const membership = (await this.orgs.membershipsOf(principal.user.id)).find((m) => m.orgId === namespaceId);
     if (!membership) return null;
-    return membership.role === 'member' ? 'member' : 'admin';
+    return membership.role === 'read' ? 'read' : membership.role === 'member' ? 'write' : 'admin';
   }
 
   async standing(principal: Principal | null, repo: RepoRecord): Promise<RepoStanding> {
     if (!principal) return { level: null, pastGate: false };
-    const role = await this.namespaceRole(principal, repo.namespaceId);
-    if (role) return { level: role === 'member' ? 'write' : 'admin', pastGate: true };
+    const fromNamespace = await this.namespaceLevel(principal, repo.namespaceId);
+    // Namespace write or admin is the most a grant could add; a read member may hold a better grant.
+    if (fromNamespace && fromNamespace !== 'read') return { level: fromNamespace, pastGate: true };
     const s = await this.grants.standing(repo.id, principal.user.id);
-    return { level: s.grant, pastGate: s.grant !== null || s.gateAccepted };
+    const level = best(fromNamespace, s.grant);
+    return { level, pastGate: level !== null || s.gateAccepted };
   }
 
   async assert(principal: Principal | null, repo: RepoRecord, permission: RepoPermission, label: string): Promise<RepoStanding> {
@@ -68,7 +71,7 @@ export class RepoAccessService {
       return standing;
     }
     if (!principal) throw new UnauthorizedError('Authentication required to change this repository');
-    if (!principal.canWrite) throw new ForbiddenError('This token is read-only; a write token is required', 'ReadOnlyToken');
+    assertCanWrite(principal);
     if (permission === 'contribute') return standing;
     if (level < LEVEL.write) throw new ForbiddenError(`You cannot write to ${label}`, 'Forbidden');
     if (permission === 'admin' && level < LEVEL.admin) throw new ForbiddenError(`Only admins of ${label} can administer it`, 'Forbidden');
@@ -77,11 +80,17 @@ export class RepoAccessService {
 
   /** May the principal create repositories in this namespace? */
   async assertCanCreateIn(principal: Principal, namespaceId: number, namespace: string): Promise<void> {
-    if (!principal.canWrite) throw new ForbiddenError('This token is read-only; a write token is required', 'ReadOnlyToken');
-    if (!(await this.namespaceRole(principal, namespaceId))) {
+    assertCanWrite(principal);
+    const level = await this.namespaceLevel(principal, namespaceId);
+    if (!level || level === 'read') {
       throw new ForbiddenError(`You cannot create repositories in "${namespace}"`, 'Forbidden');
     }
   }
+}
+
+function best(a: GrantRole | null, b: GrantRole | null): GrantRole | null {
+  if (!a || !b) return a ?? b;
+  return LEVEL[a] >= LEVEL[b] ? a : b;
 }
 
 /**
