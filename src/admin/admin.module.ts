@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { ReposModule } from '../repos/repos.module';
+import { AdminRepoAccessController } from './repositories/admin-repo-access.controller';
 import { AuditController } from './audit/audit.controller';
 import { AuditRepository } from './audit/audit.repository';
 import { AdminSetupController } from './setup/admin-setup.controller';
@@ -7,8 +9,8 @@ import { AdminUsersController } from './users/admin-users.controller';
 import { AdminUsersService } from './users/admin-users.service';
 
 @Module({
-  imports: [AuthModule],
-  controllers: [AdminUsersController, AuditController, AdminSetupController],
+  imports: [AuthModule, ReposModule],
+  controllers: [AdminUsersController, AuditController, AdminSetupController, AdminRepoAccessController],
   providers: [AuditRepository, AdminUsersService],
 })
 export class AdminModule {}

@@ -50,22 +50,24 @@ export class AuthGuard implements CanActivate {
 
   private async checkAdminToken(req: AuthenticatedRequest): Promise<string> {
     const header = req.headers['x-admin-token'];
-    const sent = (Array.isArray(header) ? header[0] : header) ?? bearerToken(req.headers.authorization);
-    const actor = sent ? await this.admins.actorFor(sent) : null;
-    if (actor) return actor;
-    // An admin-role account uses the admin API with its own write token or session.
-    if (!req.headers['x-admin-token']) {
-      // A credential that is no user's falls through to the admin token's own answers.
+    // Without X-Admin-Token, a user's own credential (Bearer token or session) is tried first:
+    // an admin-role account uses the admin API with it. A Bearer that is no user's falls through
+    // to the admin token's own answers.
+    if (!header) {
       await this.identify(req).catch(() => (req.principal = null));
       if (req.principal?.user.role === 'admin') {
         assertCanWrite(req.principal);
         return `user:${req.principal.user.name}`;
       }
-      if (req.principal) throw new ForbiddenError('The admin API needs the admin token or an admin-role account', 'NotAdmin');
+      if (req.principal) throw new ForbiddenError('Invalid admin token: this credential is a user’s, and the account is not admin-role', 'InvalidAdminToken');
     }
+    const sent = (Array.isArray(header) ? header[0] : header) ?? bearerToken(req.headers.authorization);
+    const actor = sent ? await this.admins.actorFor(sent) : null;
+    if (actor) return actor;
     if (!(await this.admins.enabled())) {
       throw new ForbiddenError('The admin API is off: set HANGAR_ADMIN_TOKEN, or use the one-time setup link that Hangar printed at startup', 'AdminDisabled');
     }
     throw new UnauthorizedError('Admin token required in the X-Admin-Token header', 'AdminTokenRequired');
   }
+
 }

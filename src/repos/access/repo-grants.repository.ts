@@ -50,7 +50,10 @@ export class RepoGrantsRepository {
 
   /** True when a grant was there to delete. */
   async delete(repoId: number, userId: number): Promise<boolean> {
-    const rows = await this.db.query(`DELETE FROM repo_grants WHERE repo_id = $1 AND user_id = $2 RETURNING 1`, [repoId, userId]);
-    return rows.length > 0;
+    const rows = await this.db.query(
+      `WITH gone AS (DELETE FROM repo_grants WHERE repo_id = $1 AND user_id = $2 RETURNING 1) SELECT count(*)::int AS n FROM gone`,
+      [repoId, userId],
+    );
+    return rows[0].n > 0;
   }
 }

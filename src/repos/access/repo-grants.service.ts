@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { UsersService } from '../../auth/accounts/users.service';
 import { NotFoundError } from '../../core/errors/domain-error';
-import { repoId, type RepoRecord } from '../repo.types';
+import { repoId, type RepoRecord, type RepoType } from '../repo.types';
+import { RepositoriesRepository } from '../repositories.repository';
 import { RepoGrantsRepository, type GrantRecord, type GrantRole } from './repo-grants.repository';
 
 /**
@@ -14,7 +15,15 @@ export class RepoGrantsService {
   constructor(
     private readonly grants: RepoGrantsRepository,
     private readonly users: UsersService,
+    private readonly repos: RepositoriesRepository,
   ) {}
+
+  /** The repository an admin-API call names (no access decision: the admin API may act on any). */
+  async findForAdminApi(type: RepoType, namespace: string, name: string): Promise<RepoRecord> {
+    const repo = await this.repos.find(type, namespace, name);
+    if (!repo) throw new NotFoundError(`Repository ${namespace}/${name} not found`, 'RepoNotFound');
+    return repo;
+  }
 
   list(repo: RepoRecord): Promise<GrantRecord[]> {
     return this.grants.list(repo.id);
