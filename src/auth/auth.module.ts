@@ -12,6 +12,7 @@ import { AuthController } from './controllers/auth.controller';
 import { AvatarsController } from './controllers/avatars.controller';
 import { OrgsController } from './controllers/orgs.controller';
 import { WhoAmIController } from './controllers/whoami.controller';
+import { MeController } from './controllers/me.controller';
 import { Mailer } from './mailer';
 import { OrgsRepository } from './orgs/orgs.repository';
 import { OrgsService } from './orgs/orgs.service';
@@ -21,7 +22,7 @@ import { TokensRepository } from './tokens/tokens.repository';
 import { TokensService } from './tokens/tokens.service';
 
 @Module({
-  controllers: [AuthController, WhoAmIController, OrgsController, AvatarsController],
+  controllers: [AuthController, WhoAmIController, OrgsController, AvatarsController, MeController],
   providers: [
     AccountsRepository,
     EmailVerificationsRepository,

@@ -105,8 +105,11 @@ export class AuthService {
 
   /** The principal behind an API token, or null when the token is unknown, expired or revoked. */
   async principalForToken(secret: string): Promise<Principal | null> {
-    const token = await this.tokens.findActiveByHash(sha256(secret));
+    const token = await this.tokens.findByHash(sha256(secret));
     if (!token) return null;
+    if (token.expired) {
+      throw new UnauthorizedError(`This token ("${token.name}") expired on ${token.expiresAt!.toISOString()}; create a new one`, 'TokenExpired');
+    }
     const user = await this.accounts.findUserById(token.userId);
     if (!user || !user.isActive) return null;
     void this.tokens.touch(token.id).catch(() => undefined);

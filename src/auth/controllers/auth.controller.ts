@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiErrorResponses } from '../../core/errors/api-errors.decorator';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -19,8 +19,8 @@ import {
   VerifyEmailQueryDto,
   VerifyEmailResponseDto,
 } from '../dto/auth.dto';
-import { CreateTokenDto, CreateTokenResponseDto, TokenIdParamDto, TokenListResponseDto } from '../dto/tokens.dto';
-import { toMe, toTokenInfo } from './auth.presenters';
+import { CreateTokenDto, CreateTokenResponseDto, RotatedTokenResponseDto, RotateTokenDto, TokenIdParamDto, TokenListResponseDto } from '../dto/tokens.dto';
+import { toMe, toRotatedToken, toTokenInfo } from './auth.presenters';
 import { PublicBaseUrl } from '../../core/http/public-base-url';
 
 @ApiTags('auth')
@@ -104,7 +104,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Create an API token; its value is shown once and stored only as a hash (viewer accounts: read tokens only)' })
   @ApiOkResponse({ type: CreateTokenResponseDto })
   async createToken(@CurrentPrincipal() principal: Principal, @Body() body: CreateTokenDto): Promise<CreateTokenResponseDto> {
-    const { secret, record } = await this.tokens.issueFor(principal, body.name, body.role ?? 'write', body.expires_in_days);
+    const { secret, record } = await this.tokens.issueFor(principal, body.name, body.role ?? 'write', { expiresAt: body.expires_at, expiresInDays: body.expires_in_days });
     return {
       success: true,
       token: secret,
@@ -114,6 +114,17 @@ export class AuthController {
       expires_at: record.expiresAt ? record.expiresAt.toISOString() : null,
       message: "Token created. Save it now: you won't see it again.",
     };
+  }
+
+  @Post('tokens/:id/rotate')
+  @HttpCode(200)
+  @Authenticated()
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'Replace one of your tokens with a new value (shown once); the old value stops working at once' })
+  @ApiOkResponse({ type: RotatedTokenResponseDto })
+  async rotateToken(@CurrentPrincipal() principal: Principal, @Param() params: TokenIdParamDto, @Body() body: RotateTokenDto): Promise<RotatedTokenResponseDto> {
+    const endSessions = body.end_sessions ?? false;
+    return toRotatedToken(principal, await this.tokens.rotateOwn(principal, Number(params.id), endSessions), endSessions);
   }
 
   @Delete('tokens/:id')
