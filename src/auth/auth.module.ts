@@ -8,6 +8,8 @@ import { OwnedRepositoriesPort } from './accounts/owned-repositories';
 import { UsersService } from './accounts/users.service';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { LoginThrottleRepository } from './login/login-throttle.repository';
+import { LoginThrottleService } from './login/login-throttle.service';
 import { AuthController } from './controllers/auth.controller';
 import { AvatarsController } from './controllers/avatars.controller';
 import { OrgsController } from './controllers/orgs.controller';
@@ -38,6 +40,8 @@ import { TokensService } from './tokens/tokens.service';
     OwnedRepositoriesPort,
     AdminSetupRepository,
     AdminCredentialsService,
+    LoginThrottleRepository,
+    LoginThrottleService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [UsersService, AuthService, TokensService, OrgsService, OwnedRepositoriesPort, AdminCredentialsService],

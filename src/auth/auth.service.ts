@@ -8,6 +8,7 @@ import { UserRecord } from './accounts/account.types';
 import { EmailVerificationsRepository } from './accounts/email-verifications.repository';
 import { UsersService } from './accounts/users.service';
 import { Mailer } from './mailer';
+import { LoginThrottleService } from './login/login-throttle.service';
 import { Principal, principalFromSession, principalFromToken } from './principal';
 import { SessionsRepository } from './sessions/sessions.repository';
 import { TokensRepository } from './tokens/tokens.repository';
@@ -38,6 +39,7 @@ export class AuthService {
     private readonly sessions: SessionsRepository,
     private readonly verifications: EmailVerificationsRepository,
     private readonly mailer: Mailer,
+    private readonly throttle: LoginThrottleService,
   ) {}
 
   async register(input: RegisterInput): Promise<{ user: UserRecord; verificationSent: boolean }> {
@@ -74,11 +76,16 @@ export class AuthService {
   }
 
   /** Checks the password and opens a session; returns the cookie value (shown once). */
-  async login(login: string, password: string): Promise<{ user: UserRecord; sessionSecret: string; expiresAt: Date }> {
+  async login(login: string, password: string, address?: string): Promise<{ user: UserRecord; sessionSecret: string; expiresAt: Date }> {
+    await this.throttle.assertOpen(login, address);
     const user = await this.accounts.findUserByLogin(login);
     // Verify even for unknown users so that timing does not reveal which names exist.
     const ok = await verifyPassword(user?.passwordHash ?? (await this.dummyHash), password);
-    if (!user || !ok) throw new UnauthorizedError('Invalid username or password', 'InvalidCredentials');
+    if (!user || !ok) {
+      await this.throttle.failed(login, address);
+      throw new UnauthorizedError('Invalid username or password', 'InvalidCredentials');
+    }
+    await this.throttle.succeeded(login);
     if (!user.isActive) throw new ForbiddenError('This account is disabled', 'AccountDisabled');
     if (this.config.auth.requireEmailVerification && !user.emailVerified) {
       throw new ForbiddenError('Please verify your email address first', 'EmailNotVerified');

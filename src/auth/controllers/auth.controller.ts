@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiErrorResponses } from '../../core/errors/api-errors.decorator';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { HfErrorDto } from '../../core/errors/hf-error.dto';
 import type { HangarConfig } from '../../core/config/config';
 import { InjectConfig } from '../../core/config/config.module';
 import { Authenticated, type AuthenticatedRequest, CurrentPrincipal, SESSION_COOKIE } from '../auth.decorators';
@@ -51,8 +52,9 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in with username (or email) and password; sets the session cookie' })
   @ApiOkResponse({ type: LoginResponseDto })
-  async login(@Body() body: LoginDto, @Res({ passthrough: true }) res: Response): Promise<LoginResponseDto> {
-    const { user, sessionSecret, expiresAt } = await this.auth.login(body.username, body.password);
+  @ApiResponse({ status: 429, description: 'Too many failed sign-ins for this account or address (Retry-After: seconds; X-Error-Code: TooManyLoginAttempts)', type: HfErrorDto })
+  async login(@Req() req: Request, @Body() body: LoginDto, @Res({ passthrough: true }) res: Response): Promise<LoginResponseDto> {
+    const { user, sessionSecret, expiresAt } = await this.auth.login(body.username, body.password, req.ip);
     res.cookie(SESSION_COOKIE, sessionSecret, {
       httpOnly: true,
       sameSite: 'lax',
