@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import type { HangarConfig } from '../core/config/config';
 import { InjectConfig } from '../core/config/config.module';
 import { generateSecret, hashPassword, sha256, verifyPassword } from '../core/crypto/secrets';
-import { BadRequestError, ForbiddenError, UnauthorizedError } from '../core/errors/domain-error';
+import { BadRequestError, ForbiddenError, NotFoundError, UnauthorizedError } from '../core/errors/domain-error';
 import { AccountsRepository } from './accounts/accounts.repository';
 import { UserRecord } from './accounts/account.types';
 import { EmailVerificationsRepository } from './accounts/email-verifications.repository';
-import { UsersService } from './accounts/users.service';
+import { assertStrongEnough, UsersService } from './accounts/users.service';
 import { Mailer } from './mailer';
 import { LoginThrottleService } from './login/login-throttle.service';
 import { Principal, principalFromSession, principalFromToken } from './principal';
@@ -94,6 +94,28 @@ export class AuthService {
     const expiresAt = new Date(Date.now() + this.config.auth.sessionTtlHours * 3600 * 1000);
     await this.sessions.insert(user.id, sha256(sessionSecret), expiresAt);
     return { user, sessionSecret, expiresAt };
+  }
+
+  listSessions(principal: Principal, currentSecret: string | null) {
+    return this.sessions.listLive(principal.user.id, currentSecret ? sha256(currentSecret) : null);
+  }
+
+  async endSession(principal: Principal, id: number): Promise<void> {
+    if (!(await this.sessions.deleteForUser(principal.user.id, id))) throw new NotFoundError(`Session ${id} not found`, 'SessionNotFound');
+  }
+
+  /** Needs the old password; ends every other session (the caller's own stays). */
+  async changePassword(principal: Principal, oldPassword: string, newPassword: string, currentSecret: string | null): Promise<void> {
+    const user = await this.accounts.findUserById(principal.user.id);
+    if (!user || !(await verifyPassword(user.passwordHash, oldPassword))) {
+      throw new ForbiddenError('The current password is wrong', 'WrongPassword');
+    }
+    assertStrongEnough(newPassword);
+    const hash = await hashPassword(newPassword);
+    await this.accounts.transaction(async (m) => {
+      await this.accounts.setPasswordHash(user.id, hash, m);
+      await this.sessions.deleteOthers(user.id, currentSecret && principal.via === 'session' ? sha256(currentSecret) : null, m);
+    });
   }
 
   async logout(sessionSecret: string | null): Promise<void> {

@@ -105,6 +105,10 @@ export class AccountsRepository {
     ]);
   }
 
+  async setPasswordHash(userId: number, hash: string, m: EntityManager = this.db.manager): Promise<void> {
+    await m.query(`UPDATE users SET password_hash = $2 WHERE id = $1`, [userId, hash]);
+  }
+
   async setRole(userId: number, role: AccountRole, m: EntityManager = this.db.manager): Promise<void> {
     await m.query(`UPDATE users SET role = $2 WHERE id = $1`, [userId, role]);
   }

@@ -31,9 +31,7 @@ export class UsersService {
 
   async create(input: CreateUserInput, afterInsert?: (m: EntityManager, userId: number) => Promise<void>): Promise<UserRecord> {
     assertValidName(input.username, 'Username');
-    if (input.password.length < MIN_PASSWORD_LENGTH) {
-      throw new BadRequestError(`password must be at least ${MIN_PASSWORD_LENGTH} characters`, 'WeakPassword');
-    }
+    assertStrongEnough(input.password);
     await this.assertAvailable(input.username, input.email);
     const passwordHash = await hashPassword(input.password);
     try {
@@ -124,4 +122,10 @@ export class UsersService {
 
 function emailTaken(): ConflictError {
   return new ConflictError('This email address is already registered', 'EmailTaken');
+}
+
+export function assertStrongEnough(password: string): void {
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    throw new BadRequestError(`password must be at least ${MIN_PASSWORD_LENGTH} characters`, 'WeakPassword');
+  }
 }

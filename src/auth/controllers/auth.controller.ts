@@ -10,6 +10,7 @@ import { AuthService } from '../auth.service';
 import type { Principal } from '../principal';
 import { TokensService } from '../tokens/tokens.service';
 import {
+  ChangePasswordDto,
   LoginDto,
   LoginResponseDto,
   MeResponseDto,
@@ -17,6 +18,7 @@ import {
   RegisterDto,
   RegisterQueryDto,
   RegisterResponseDto,
+  SessionListResponseDto,
   VerifyEmailQueryDto,
   VerifyEmailResponseDto,
 } from '../dto/auth.dto';
@@ -116,6 +118,34 @@ export class AuthController {
       expires_at: record.expiresAt ? record.expiresAt.toISOString() : null,
       message: "Token created. Save it now: you won't see it again.",
     };
+  }
+
+  @Get('sessions')
+  @Authenticated()
+  @ApiOperation({ summary: 'Your live sessions (never their secrets)' })
+  @ApiOkResponse({ type: SessionListResponseDto })
+  async listSessions(@Req() req: AuthenticatedRequest, @CurrentPrincipal() principal: Principal): Promise<SessionListResponseDto> {
+    const sessions = await this.auth.listSessions(principal, req.sessionSecret ?? null);
+    return { sessions: sessions.map((s) => ({ id: s.id, created_at: new Date(s.createdAt).toISOString(), expires_at: new Date(s.expiresAt).toISOString(), current: s.current })) };
+  }
+
+  @Delete('sessions/:id')
+  @Authenticated()
+  @ApiOperation({ summary: 'End one of your sessions' })
+  @ApiOkResponse({ type: MessageResponseDto })
+  async endSession(@CurrentPrincipal() principal: Principal, @Param() params: TokenIdParamDto): Promise<MessageResponseDto> {
+    await this.auth.endSession(principal, Number(params.id));
+    return { success: true, message: 'Session ended' };
+  }
+
+  @Post('password')
+  @HttpCode(200)
+  @Authenticated()
+  @ApiOperation({ summary: 'Change your password (the current one is needed); every other session ends' })
+  @ApiOkResponse({ type: MessageResponseDto })
+  async changePassword(@Req() req: AuthenticatedRequest, @CurrentPrincipal() principal: Principal, @Body() body: ChangePasswordDto): Promise<MessageResponseDto> {
+    await this.auth.changePassword(principal, body.old_password, body.new_password, req.sessionSecret ?? null);
+    return { success: true, message: 'Password changed; your other sessions have ended' };
   }
 
   @Post('tokens/:id/rotate')
