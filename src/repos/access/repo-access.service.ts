@@ -51,6 +51,11 @@ export class RepoAccessService {
     return membership.role === 'read' ? 'read' : membership.role === 'member' ? 'write' : 'admin';
   }
 
+  /** Alias kept for callers that ask only "does the caller belong to this namespace?" (quota, merged from main). */
+  namespaceRole(principal: Principal | null, namespaceId: number): Promise<GrantRole | null> {
+    return this.namespaceLevel(principal, namespaceId);
+  }
+
   async standing(principal: Principal | null, repo: RepoRecord): Promise<RepoStanding> {
     if (!principal) return { level: null, pastGate: false };
     const fromNamespace = await this.namespaceLevel(principal, repo.namespaceId);
