@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { QuotaModule } from '../quota/quota.module';
 import { AdminQuotaController } from './quota/admin-quota.controller';
+import { ReposModule } from '../repos/repos.module';
+import { AdminRepoAccessController } from './repositories/admin-repo-access.controller';
 import { AuditController } from './audit/audit.controller';
 import { AuditRepository } from './audit/audit.repository';
 import { AdminSetupController } from './setup/admin-setup.controller';
@@ -9,8 +11,8 @@ import { AdminUsersController } from './users/admin-users.controller';
 import { AdminUsersService } from './users/admin-users.service';
 
 @Module({
-  imports: [AuthModule, QuotaModule],
-  controllers: [AdminUsersController, AdminQuotaController, AuditController, AdminSetupController],
+  imports: [AuthModule, QuotaModule, ReposModule],
+  controllers: [AdminUsersController, AdminQuotaController, AuditController, AdminSetupController, AdminRepoAccessController],
   providers: [AuditRepository, AdminUsersService],
 })
 export class AdminModule {}

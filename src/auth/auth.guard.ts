@@ -5,6 +5,7 @@ import { AdminCredentialsService } from './admin-setup/admin-credentials.service
 import { AUTH_REQUIREMENT, AuthRequirement, AuthenticatedRequest } from './auth.decorators';
 import { AuthService } from './auth.service';
 import { bearerToken, readCredentials } from './credentials';
+import { assertCanWrite } from './principal';
 
 /**
  * The one global guard that decides who the caller is and whether the route lets them in.
@@ -31,9 +32,7 @@ export class AuthGuard implements CanActivate {
     await this.identify(req);
     if (requirement === 'optional') return true;
     if (!req.principal) throw new UnauthorizedError('Authentication required: send a token (Authorization: Bearer hf_...) or sign in');
-    if (requirement === 'write' && !req.principal.canWrite) {
-      throw new ForbiddenError('This token is read-only; a write token is required', 'ReadOnlyToken');
-    }
+    if (requirement === 'write') assertCanWrite(req.principal);
     return true;
   }
 
@@ -51,6 +50,17 @@ export class AuthGuard implements CanActivate {
 
   private async checkAdminToken(req: AuthenticatedRequest): Promise<string> {
     const header = req.headers['x-admin-token'];
+    // Without X-Admin-Token, a user's own credential (Bearer token or session) is tried first:
+    // an admin-role account uses the admin API with it. A Bearer that is no user's falls through
+    // to the admin token's own answers.
+    if (!header) {
+      await this.identify(req).catch(() => (req.principal = null));
+      if (req.principal?.user.role === 'admin') {
+        assertCanWrite(req.principal);
+        return `user:${req.principal.user.name}`;
+      }
+      if (req.principal) throw new ForbiddenError('Invalid admin token: this credential is a user’s, and the account is not admin-role', 'InvalidAdminToken');
+    }
     const sent = (Array.isArray(header) ? header[0] : header) ?? bearerToken(req.headers.authorization);
     const actor = sent ? await this.admins.actorFor(sent) : null;
     if (actor) return actor;
@@ -59,4 +69,5 @@ export class AuthGuard implements CanActivate {
     }
     throw new UnauthorizedError('Admin token required in the X-Admin-Token header', 'AdminTokenRequired');
   }
+
 }

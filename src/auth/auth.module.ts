@@ -8,10 +8,13 @@ import { OwnedRepositoriesPort } from './accounts/owned-repositories';
 import { UsersService } from './accounts/users.service';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { LoginThrottleRepository } from './login/login-throttle.repository';
+import { LoginThrottleService } from './login/login-throttle.service';
 import { AuthController } from './controllers/auth.controller';
 import { AvatarsController } from './controllers/avatars.controller';
 import { OrgsController } from './controllers/orgs.controller';
 import { WhoAmIController } from './controllers/whoami.controller';
+import { MeController } from './controllers/me.controller';
 import { Mailer } from './mailer';
 import { PasswordResetService } from './accounts/password-reset.service';
 import { PasswordResetsRepository } from './accounts/password-resets.repository';
@@ -25,7 +28,7 @@ import { TokensRepository } from './tokens/tokens.repository';
 import { TokensService } from './tokens/tokens.service';
 
 @Module({
-  controllers: [AuthController, PasswordResetController, WhoAmIController, OrgsController, AvatarsController],
+  controllers: [AuthController, PasswordResetController, WhoAmIController, OrgsController, AvatarsController, MeController],
   providers: [
     AccountsRepository,
     EmailVerificationsRepository,
@@ -44,6 +47,8 @@ import { TokensService } from './tokens/tokens.service';
     OwnedRepositoriesPort,
     AdminSetupRepository,
     AdminCredentialsService,
+    LoginThrottleRepository,
+    LoginThrottleService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [UsersService, AuthService, TokensService, OrgsService, OwnedRepositoriesPort, AdminCredentialsService, Mailer, RegistrationInvitationsPort],

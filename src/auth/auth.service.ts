@@ -2,13 +2,14 @@ import { Injectable } from '@nestjs/common';
 import type { HangarConfig } from '../core/config/config';
 import { InjectConfig } from '../core/config/config.module';
 import { generateSecret, hashPassword, sha256, verifyPassword } from '../core/crypto/secrets';
-import { BadRequestError, ForbiddenError, UnauthorizedError } from '../core/errors/domain-error';
+import { BadRequestError, ForbiddenError, NotFoundError, UnauthorizedError } from '../core/errors/domain-error';
 import { AccountsRepository } from './accounts/accounts.repository';
 import { UserRecord } from './accounts/account.types';
 import { EmailVerificationsRepository } from './accounts/email-verifications.repository';
-import { UsersService } from './accounts/users.service';
+import { assertStrongEnough, UsersService } from './accounts/users.service';
 import { Mailer } from './mailer';
 import { RegistrationInvitationsPort } from './accounts/registration-invitations';
+import { LoginThrottleService } from './login/login-throttle.service';
 import { Principal, principalFromSession, principalFromToken } from './principal';
 import { SessionsRepository } from './sessions/sessions.repository';
 import { TokensRepository } from './tokens/tokens.repository';
@@ -40,6 +41,7 @@ export class AuthService {
     private readonly verifications: EmailVerificationsRepository,
     private readonly mailer: Mailer,
     private readonly invitations: RegistrationInvitationsPort,
+    private readonly throttle: LoginThrottleService,
   ) {}
 
   async register(input: RegisterInput): Promise<{ user: UserRecord; verificationSent: boolean }> {
@@ -75,11 +77,16 @@ export class AuthService {
   }
 
   /** Checks the password and opens a session; returns the cookie value (shown once). */
-  async login(login: string, password: string): Promise<{ user: UserRecord; sessionSecret: string; expiresAt: Date }> {
+  async login(login: string, password: string, address?: string): Promise<{ user: UserRecord; sessionSecret: string; expiresAt: Date }> {
+    await this.throttle.assertOpen(login, address);
     const user = await this.accounts.findUserByLogin(login);
     // Verify even for unknown users so that timing does not reveal which names exist.
     const ok = await verifyPassword(user?.passwordHash ?? (await this.dummyHash), password);
-    if (!user || !ok) throw new UnauthorizedError('Invalid username or password', 'InvalidCredentials');
+    if (!user || !ok) {
+      await this.throttle.failed(login, address);
+      throw new UnauthorizedError('Invalid username or password', 'InvalidCredentials');
+    }
+    await this.throttle.succeeded(login);
     if (!user.isActive) throw new ForbiddenError('This account is disabled', 'AccountDisabled');
     if (this.config.auth.requireEmailVerification && !user.emailVerified) {
       throw new ForbiddenError('Please verify your email address first', 'EmailNotVerified');
@@ -88,6 +95,28 @@ export class AuthService {
     const expiresAt = new Date(Date.now() + this.config.auth.sessionTtlHours * 3600 * 1000);
     await this.sessions.insert(user.id, sha256(sessionSecret), expiresAt);
     return { user, sessionSecret, expiresAt };
+  }
+
+  listSessions(principal: Principal, currentSecret: string | null) {
+    return this.sessions.listLive(principal.user.id, currentSecret ? sha256(currentSecret) : null);
+  }
+
+  async endSession(principal: Principal, id: number): Promise<void> {
+    if (!(await this.sessions.deleteForUser(principal.user.id, id))) throw new NotFoundError(`Session ${id} not found`, 'SessionNotFound');
+  }
+
+  /** Needs the old password; ends every other session (the caller's own stays). */
+  async changePassword(principal: Principal, oldPassword: string, newPassword: string, currentSecret: string | null): Promise<void> {
+    const user = await this.accounts.findUserById(principal.user.id);
+    if (!user || !(await verifyPassword(user.passwordHash, oldPassword))) {
+      throw new ForbiddenError('The current password is wrong', 'WrongPassword');
+    }
+    assertStrongEnough(newPassword);
+    const hash = await hashPassword(newPassword);
+    await this.accounts.transaction(async (m) => {
+      await this.accounts.setPasswordHash(user.id, hash, m);
+      await this.sessions.deleteOthers(user.id, currentSecret && principal.via === 'session' ? sha256(currentSecret) : null, m);
+    });
   }
 
   async logout(sessionSecret: string | null): Promise<void> {
@@ -106,8 +135,11 @@ export class AuthService {
 
   /** The principal behind an API token, or null when the token is unknown, expired or revoked. */
   async principalForToken(secret: string): Promise<Principal | null> {
-    const token = await this.tokens.findActiveByHash(sha256(secret));
+    const token = await this.tokens.findByHash(sha256(secret));
     if (!token) return null;
+    if (token.expired) {
+      throw new UnauthorizedError(`This token ("${token.name}") expired on ${token.expiresAt!.toISOString()}; create a new one`, 'TokenExpired');
+    }
     const user = await this.accounts.findUserById(token.userId);
     if (!user || !user.isActive) return null;
     void this.tokens.touch(token.id).catch(() => undefined);

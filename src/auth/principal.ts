@@ -1,3 +1,4 @@
+import { ForbiddenError } from '../core/errors/domain-error';
 import type { UserRecord } from './accounts/account.types';
 import type { TokenRecord } from './tokens/tokens.repository';
 
@@ -7,14 +8,21 @@ export interface Principal {
   via: 'token' | 'session';
   /** The API token used, when `via` is token. */
   token: TokenRecord | null;
-  /** Sessions and write tokens may change things; read tokens may not. */
+  /** Sessions and write tokens may change things; read tokens and viewer accounts may not. */
   canWrite: boolean;
 }
 
 export function principalFromToken(user: UserRecord, token: TokenRecord): Principal {
-  return { user, via: 'token', token, canWrite: token.role === 'write' };
+  return { user, via: 'token', token, canWrite: token.role === 'write' && user.role !== 'viewer' };
 }
 
 export function principalFromSession(user: UserRecord): Principal {
-  return { user, via: 'session', token: null, canWrite: true };
+  return { user, via: 'session', token: null, canWrite: user.role !== 'viewer' };
+}
+
+/** Refuses a change to a caller who may change nothing: a read token, or a viewer account. */
+export function assertCanWrite(principal: Principal): void {
+  if (principal.canWrite) return;
+  if (principal.user.role === 'viewer') throw new ForbiddenError('Viewer accounts can read but not change anything', 'ReadOnlyAccount');
+  throw new ForbiddenError('This token is read-only; a write token is required', 'ReadOnlyToken');
 }

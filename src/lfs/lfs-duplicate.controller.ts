@@ -22,7 +22,7 @@ export class LfsDuplicateController {
   @Post(':namespace/:repo/lfs-files/duplicate')
   @HttpCode(200)
   @Authenticated('write')
-  @RepoAccess('read')
+  @RepoAccess('files')
   @ApiOperation({
     summary: 'Let another repository link LFS files of this one (cross-repository copies)',
     description: 'The caller reads this repository and writes the target; files this repository does not reference are listed in `failed`.',

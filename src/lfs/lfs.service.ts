@@ -53,7 +53,8 @@ export class LfsService {
   async batch(principal: Principal | null, repo: RepoRecord, label: string, req: BatchRequestDto, baseUrl: string): Promise<BatchResponseDto> {
     // Uploading objects changes no ref: anyone who may open a pull request may (huggingface_hub 0.x
     // sends no create_pr here), as on the Hub; a commit or push that references them needs its own right.
-    if (req.operation === 'upload') await this.access.assert(principal, repo, 'contribute', label);
+    // Downloads are file contents: past the gate of a gated repository.
+    await this.access.assert(principal, repo, req.operation === 'upload' ? 'contribute' : 'files', label);
     const multipart = req.operation === 'upload' && (req.transfers ?? []).includes('multipart');
     // @huggingface/hub offers `xet`: its uploads then go to the CAS with the token in the action headers.
     const xetAction = req.operation === 'upload' && (req.transfers ?? []).includes('xet') ? this.xetUploadAction(principal, repo, req.ref?.name, baseUrl) : null;

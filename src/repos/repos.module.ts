@@ -3,6 +3,12 @@ import { AuthModule } from '../auth/auth.module';
 import { GitModule } from '../git/git.module';
 import { RepoAccessGuard } from './access/repo-access.guard';
 import { RepoAccessService } from './access/repo-access.service';
+import { AccessRequestsRepository } from './access/access-requests.repository';
+import { GatedAccessService } from './access/gated-access.service';
+import { RepoGrantsRepository } from './access/repo-grants.repository';
+import { RepoGrantsService } from './access/repo-grants.service';
+import { GatedAccessController } from './controllers/gated-access.controller';
+import { RepoGrantsController } from './controllers/repo-grants.controller';
 import { ReposController } from './controllers/repos.controller';
 import { UserReposController } from './controllers/user-repos.controller';
 import { ValidateYamlController } from './controllers/validate-yaml.controller';
@@ -14,16 +20,20 @@ import { RepositoriesRepository } from './repositories.repository';
 
 @Module({
   imports: [AuthModule, GitModule],
-  controllers: [ReposController, UserReposController, ValidateYamlController],
+  controllers: [ReposController, UserReposController, ValidateYamlController, RepoGrantsController, GatedAccessController],
   providers: [
     RepositoriesRepository,
     RepoListingRepository,
     RepoAccessService,
+    RepoGrantsRepository,
+    RepoGrantsService,
+    AccessRequestsRepository,
+    GatedAccessService,
     RepoAccessGuard,
     ReposService,
     RepoListingService,
     RepoOwnershipAdapter,
   ],
-  exports: [ReposService, RepoAccessService, RepoAccessGuard, RepositoriesRepository, RepoListingService, AuthModule, GitModule],
+  exports: [ReposService, RepoAccessService, RepoGrantsService, RepoAccessGuard, RepositoriesRepository, RepoListingService, AuthModule, GitModule],
 })
 export class ReposModule {}

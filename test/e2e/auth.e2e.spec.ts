@@ -119,7 +119,7 @@ describe('accounts: register, login, sessions, tokens, whoami', () => {
   it('an expired token is refused', async () => {
     const u = await createUserWithToken(t);
     await t.db.query(`UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE user_id = (SELECT id FROM namespaces WHERE name = $1)`, [u.username]);
-    expectHfError(await t.http().get('/api/whoami-v2').set('Authorization', `Bearer ${u.token}`), 401, 'InvalidCredentials');
+    expectHfError(await t.http().get('/api/whoami-v2').set('Authorization', `Bearer ${u.token}`), 401, 'TokenExpired'); // issue 14: an expired token says so
   });
 
   it('whoami-v2 answers in the public hub shape, with organizations and the token', async () => {

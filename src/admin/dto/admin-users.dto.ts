@@ -1,7 +1,8 @@
 import { StrictInput } from '../../core/errors/validation';
 import { PageQueryDto } from '../../core/http/page-query.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { ACCOUNT_ROLES, type AccountRole } from '../../auth/accounts/account.types';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { QueryBoolean, QueryInt } from '../../core/http/query-transforms';
 import { RegisterDto } from '../../auth/dto/auth.dto';
 
@@ -84,6 +85,13 @@ export class SetQuotaDto {
   public_quota_bytes: number | null;
 }
 
+@StrictInput()
+export class SetUserRoleDto {
+  @ApiProperty({ enum: ACCOUNT_ROLES, example: 'viewer', description: 'admin: may use the admin API with their own credentials; viewer: reads, changes nothing' })
+  @IsIn(ACCOUNT_ROLES)
+  role: AccountRole;
+}
+
 export class AdminUserOrgDto {
   @ApiProperty({ example: 'acme' }) name: string;
   @ApiProperty({ example: 'admin' }) role: string;
@@ -96,6 +104,7 @@ export class AdminUserDto {
   @ApiProperty({ example: 'Alice Liddell' }) fullname: string;
   @ApiProperty({ example: true }) email_verified: boolean;
   @ApiProperty({ example: true }) is_active: boolean;
+  @ApiProperty({ enum: ACCOUNT_ROLES, example: 'user' }) role: AccountRole;
   @ApiProperty({ example: false }) is_org: boolean;
   @ApiProperty({ nullable: true, type: Number }) private_quota_bytes: number | null;
   @ApiProperty({ nullable: true, type: Number }) public_quota_bytes: number | null;

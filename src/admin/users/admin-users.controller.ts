@@ -15,6 +15,7 @@ import {
   QuotaResponseDto,
   RotateTokenResponseDto,
   SetQuotaDto,
+  SetUserRoleDto,
 } from '../dto/admin-users.dto';
 import { AdminUsersService } from './admin-users.service';
 import { toAdminUser } from './admin-users.presenter';
@@ -72,6 +73,14 @@ export class AdminUsersController {
   ): Promise<EmailVerificationResponseDto> {
     const user = await this.service.setEmailVerified(username, q.verified);
     return { username: user.name, email: user.email, email_verified: user.emailVerified };
+  }
+
+  @Patch(':username')
+  @Audited('user.role')
+  @ApiOperation({ summary: "Set a user's account role (admin, user, viewer); the last admin-role account keeps its role (409 LastAdmin)" })
+  @ApiOkResponse({ type: AdminUserDto })
+  async adminSetUserRole(@Param('username') username: string, @Body() body: SetUserRoleDto): Promise<AdminUserDto> {
+    return toAdminUser(await this.service.setRole(username, body.role));
   }
 
   @Put(':username/quota')

@@ -9,6 +9,7 @@ export function toAdminUser(user: UserRecord, orgs?: { name: string; role: strin
     fullname: user.fullname,
     email_verified: user.emailVerified,
     is_active: user.isActive,
+    role: user.role,
     is_org: false,
     private_quota_bytes: user.privateQuotaBytes,
     public_quota_bytes: user.publicQuotaBytes,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { UsersService } from '../../auth/accounts/users.service';
-import { UserRecord } from '../../auth/accounts/account.types';
+import { AccountRole, UserRecord } from '../../auth/accounts/account.types';
 import { OrgsService } from '../../auth/orgs/orgs.service';
 import { IssuedToken, TokensService } from '../../auth/tokens/tokens.service';
 import { CreateUserDto } from '../dto/admin-users.dto';
@@ -58,6 +58,10 @@ export class AdminUsersService {
 
   setEmailVerified(username: string, verified: boolean) {
     return this.users.setEmailVerified(username, verified);
+  }
+
+  setRole(username: string, role: AccountRole) {
+    return this.users.setRole(username, role);
   }
 
   setQuota(username: string, privateBytes: number | null, publicBytes: number | null) {

@@ -10,8 +10,13 @@ export interface UserRecord {
   publicQuotaBytes: number | null;
   privateUsedBytes: number;
   publicUsedBytes: number;
+  role: AccountRole;
   createdAt: Date;
 }
+
+/** admin: may use the admin API with their own token or session; viewer: reads, changes nothing. */
+export type AccountRole = 'admin' | 'user' | 'viewer';
+export const ACCOUNT_ROLES: readonly AccountRole[] = ['admin', 'user', 'viewer'];
 
 export interface OrgRecord {
   id: number;
@@ -25,8 +30,9 @@ export interface OrgRecord {
   memberCount: number;
 }
 
-export type OrgRole = 'member' | 'admin' | 'super-admin';
-export const ORG_ROLES: readonly OrgRole[] = ['member', 'admin', 'super-admin'];
+/** read: reads private repositories; member: writes too; admin: members, settings; super-admin: admins too. */
+export type OrgRole = 'read' | 'member' | 'admin' | 'super-admin';
+export const ORG_ROLES: readonly OrgRole[] = ['read', 'member', 'admin', 'super-admin'];
 
 export interface MembershipRecord {
   orgId: number;

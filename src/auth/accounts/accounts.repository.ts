@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { NewUser, UserRecord } from './account.types';
+import { AccountRole, NewUser, UserRecord } from './account.types';
 
 const USER_COLUMNS = `
   u.id, n.name, u.email, u.fullname, u.password_hash AS "passwordHash", u.email_verified AS "emailVerified",
   u.is_active AS "isActive", u.private_quota_bytes AS "privateQuotaBytes", u.public_quota_bytes AS "publicQuotaBytes",
-  u.private_used_bytes AS "privateUsedBytes", u.public_used_bytes AS "publicUsedBytes", u.created_at AS "createdAt"`;
+  u.private_used_bytes AS "privateUsedBytes", u.public_used_bytes AS "publicUsedBytes", u.role, u.created_at AS "createdAt"`;
 
 export interface UserSearch {
   search?: string;
@@ -107,6 +107,16 @@ export class AccountsRepository {
       privateBytes,
       publicBytes,
     ]);
+  }
+
+  async setRole(userId: number, role: AccountRole, m: EntityManager = this.db.manager): Promise<void> {
+    await m.query(`UPDATE users SET role = $2 WHERE id = $1`, [userId, role]);
+  }
+
+  /** Locks the admin-role rows, so two demotions cannot both see another admin left. */
+  async countAdmins(m: EntityManager): Promise<number> {
+    const rows = await m.query(`SELECT id FROM users WHERE role = 'admin' FOR UPDATE`);
+    return rows.length;
   }
 
   /** Removing the namespace cascades to the user, its tokens, sessions and memberships. */

@@ -6,7 +6,7 @@ import { isUniqueViolation } from '../../core/database/pg-errors';
 import { hashPassword } from '../../core/crypto/secrets';
 import { assertValidName, nameTakenError } from '../names';
 import { AccountsRepository, UserSearch } from './accounts.repository';
-import { UserRecord } from './account.types';
+import { AccountRole, UserRecord } from './account.types';
 import { OwnedRepositoriesPort } from './owned-repositories';
 import { EntityManager } from 'typeorm';
 
@@ -34,9 +34,7 @@ export class UsersService {
 
   async create(input: CreateUserInput, afterInsert?: (m: EntityManager, userId: number) => Promise<void>): Promise<UserRecord> {
     assertValidName(input.username, 'Username');
-    if (input.password.length < MIN_PASSWORD_LENGTH) {
-      throw new BadRequestError(`password must be at least ${MIN_PASSWORD_LENGTH} characters`, 'WeakPassword');
-    }
+    assertStrongEnough(input.password);
     await this.assertAvailable(input.username, input.email);
     const passwordHash = await hashPassword(input.password);
     try {
@@ -100,6 +98,18 @@ export class UsersService {
     return { ...user, emailVerified: verified };
   }
 
+  /** Every admin-role account may be demoted but the last: someone must keep the admin API without the admin token. */
+  async setRole(username: string, role: AccountRole): Promise<UserRecord> {
+    const user = await this.getByName(username);
+    await this.accounts.transaction(async (m) => {
+      if (user.role === 'admin' && role !== 'admin' && (await this.accounts.countAdmins(m)) <= 1) {
+        throw new ConflictError(`"${user.name}" is the last admin-role account`, 'LastAdmin');
+      }
+      await this.accounts.setRole(user.id, role, m);
+    });
+    return this.getByName(user.name);
+  }
+
   async setQuota(username: string, privateBytes: number | null, publicBytes: number | null): Promise<UserRecord> {
     const user = await this.getByName(username);
     await this.accounts.setQuota(user.id, privateBytes, publicBytes);
@@ -115,4 +125,10 @@ export class UsersService {
 
 function emailTaken(): ConflictError {
   return new ConflictError('This email address is already registered', 'EmailTaken');
+}
+
+export function assertStrongEnough(password: string): void {
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    throw new BadRequestError(`password must be at least ${MIN_PASSWORD_LENGTH} characters`, 'WeakPassword');
+  }
 }

@@ -1,7 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiErrorResponses } from '../../core/errors/api-errors.decorator';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { HfErrorDto } from '../../core/errors/hf-error.dto';
 import type { HangarConfig } from '../../core/config/config';
 import { InjectConfig } from '../../core/config/config.module';
 import { Authenticated, type AuthenticatedRequest, CurrentPrincipal, SESSION_COOKIE } from '../auth.decorators';
@@ -9,6 +10,7 @@ import { AuthService } from '../auth.service';
 import type { Principal } from '../principal';
 import { TokensService } from '../tokens/tokens.service';
 import {
+  ChangePasswordDto,
   LoginDto,
   LoginResponseDto,
   MeResponseDto,
@@ -16,11 +18,12 @@ import {
   RegisterDto,
   RegisterQueryDto,
   RegisterResponseDto,
+  SessionListResponseDto,
   VerifyEmailQueryDto,
   VerifyEmailResponseDto,
 } from '../dto/auth.dto';
-import { CreateTokenDto, CreateTokenResponseDto, TokenIdParamDto, TokenListResponseDto } from '../dto/tokens.dto';
-import { toMe, toTokenInfo } from './auth.presenters';
+import { CreateTokenDto, CreateTokenResponseDto, RotatedTokenResponseDto, RotateTokenDto, TokenIdParamDto, TokenListResponseDto } from '../dto/tokens.dto';
+import { toMe, toRotatedToken, toTokenInfo } from './auth.presenters';
 import { PublicBaseUrl } from '../../core/http/public-base-url';
 
 @ApiTags('auth')
@@ -51,8 +54,9 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in with username (or email) and password; sets the session cookie' })
   @ApiOkResponse({ type: LoginResponseDto })
-  async login(@Body() body: LoginDto, @Res({ passthrough: true }) res: Response): Promise<LoginResponseDto> {
-    const { user, sessionSecret, expiresAt } = await this.auth.login(body.username, body.password);
+  @ApiResponse({ status: 429, description: 'Too many failed sign-ins for this account or address (Retry-After: seconds; X-Error-Code: TooManyLoginAttempts)', type: HfErrorDto })
+  async login(@Req() req: Request, @Body() body: LoginDto, @Res({ passthrough: true }) res: Response): Promise<LoginResponseDto> {
+    const { user, sessionSecret, expiresAt } = await this.auth.login(body.username, body.password, req.ip);
     res.cookie(SESSION_COOKIE, sessionSecret, {
       httpOnly: true,
       sameSite: 'lax',
@@ -100,11 +104,11 @@ export class AuthController {
 
   @Post('tokens/create')
   @HttpCode(200)
-  @Authenticated('write')
-  @ApiOperation({ summary: 'Create an API token; its value is shown once and stored only as a hash' })
+  @Authenticated()
+  @ApiOperation({ summary: 'Create an API token; its value is shown once and stored only as a hash (viewer accounts: read tokens only)' })
   @ApiOkResponse({ type: CreateTokenResponseDto })
   async createToken(@CurrentPrincipal() principal: Principal, @Body() body: CreateTokenDto): Promise<CreateTokenResponseDto> {
-    const { secret, record } = await this.tokens.issue(principal.user.id, body.name, body.role ?? 'write', body.expires_in_days);
+    const { secret, record } = await this.tokens.issueFor(principal, body.name, body.role ?? 'write', { expiresAt: body.expires_at, expiresInDays: body.expires_in_days });
     return {
       success: true,
       token: secret,
@@ -114,6 +118,45 @@ export class AuthController {
       expires_at: record.expiresAt ? record.expiresAt.toISOString() : null,
       message: "Token created. Save it now: you won't see it again.",
     };
+  }
+
+  @Get('sessions')
+  @Authenticated()
+  @ApiOperation({ summary: 'Your live sessions (never their secrets)' })
+  @ApiOkResponse({ type: SessionListResponseDto })
+  async listSessions(@Req() req: AuthenticatedRequest, @CurrentPrincipal() principal: Principal): Promise<SessionListResponseDto> {
+    const sessions = await this.auth.listSessions(principal, req.sessionSecret ?? null);
+    return { sessions: sessions.map((s) => ({ id: s.id, created_at: new Date(s.createdAt).toISOString(), expires_at: new Date(s.expiresAt).toISOString(), current: s.current })) };
+  }
+
+  @Delete('sessions/:id')
+  @Authenticated()
+  @ApiOperation({ summary: 'End one of your sessions' })
+  @ApiOkResponse({ type: MessageResponseDto })
+  async endSession(@CurrentPrincipal() principal: Principal, @Param() params: TokenIdParamDto): Promise<MessageResponseDto> {
+    await this.auth.endSession(principal, Number(params.id));
+    return { success: true, message: 'Session ended' };
+  }
+
+  @Post('password')
+  @HttpCode(200)
+  @Authenticated()
+  @ApiOperation({ summary: 'Change your password (the current one is needed); every other session ends' })
+  @ApiOkResponse({ type: MessageResponseDto })
+  async changePassword(@Req() req: AuthenticatedRequest, @CurrentPrincipal() principal: Principal, @Body() body: ChangePasswordDto): Promise<MessageResponseDto> {
+    await this.auth.changePassword(principal, body.old_password, body.new_password, req.sessionSecret ?? null);
+    return { success: true, message: 'Password changed; your other sessions have ended' };
+  }
+
+  @Post('tokens/:id/rotate')
+  @HttpCode(200)
+  @Authenticated()
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'Replace one of your tokens with a new value (shown once); the old value stops working at once' })
+  @ApiOkResponse({ type: RotatedTokenResponseDto })
+  async rotateToken(@CurrentPrincipal() principal: Principal, @Param() params: TokenIdParamDto, @Body() body: RotateTokenDto): Promise<RotatedTokenResponseDto> {
+    const endSessions = body.end_sessions ?? false;
+    return toRotatedToken(principal, await this.tokens.rotateOwn(principal, Number(params.id), endSessions), endSessions);
   }
 
   @Delete('tokens/:id')

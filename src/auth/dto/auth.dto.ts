@@ -104,3 +104,20 @@ export class MeResponseDto {
   @ApiProperty({ example: true }) email_verified: boolean;
   @ApiProperty({ example: '2026-11-23T10:00:00.000Z' }) created_at: string;
 }
+
+@StrictInput()
+export class ChangePasswordDto {
+  @ApiProperty({ example: 'correct horse battery staple' }) @IsString() @IsNotEmpty() @MaxLength(1024) old_password: string;
+  @ApiProperty({ example: 'a new, longer passphrase', minLength: 8 }) @IsString() @MaxLength(1024) new_password: string;
+}
+
+export class SessionInfoDto {
+  @ApiProperty({ example: 7 }) id: number;
+  @ApiProperty({ example: '2026-12-04T17:00:00.000Z' }) created_at: string;
+  @ApiProperty({ example: '2026-12-18T17:00:00.000Z' }) expires_at: string;
+  @ApiProperty({ example: true, description: 'The session this request came with' }) current: boolean;
+}
+
+export class SessionListResponseDto {
+  @ApiProperty({ type: [SessionInfoDto] }) sessions: SessionInfoDto[];
+}

@@ -1,6 +1,6 @@
 import { StrictInput } from '../../core/errors/validation';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 @StrictInput()
 export class CreateTokenDto {
@@ -15,6 +15,11 @@ export class CreateTokenDto {
   @IsOptional()
   @IsIn(['read', 'write'])
   role?: 'read' | 'write';
+
+  @ApiPropertyOptional({ example: '2027-03-01T00:00:00Z', description: 'When the token expires (ISO 8601, in the future; or expires_in_days); omitted: never' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  expires_at?: string;
 
   @ApiPropertyOptional({ example: 90, description: 'Days until the token expires; omitted: never' })
   @IsOptional()
@@ -52,4 +57,22 @@ export class TokenIdParamDto {
   @ApiProperty({ example: '3' })
   @Matches(/^[1-9][0-9]{0,15}$/, { message: 'id must be a positive integer' })
   id: string;
+}
+
+@StrictInput()
+export class RotateTokenDto {
+  @ApiPropertyOptional({ example: true, description: 'Also end every session of the account (default: false; /api/me/rotate-key: true, as docsfy does)' })
+  @IsOptional()
+  @IsBoolean()
+  end_sessions?: boolean;
+}
+
+export class RotatedTokenResponseDto {
+  @ApiProperty({ example: 'alice' }) username: string;
+  @ApiProperty({ example: 'hf_AbCdEf0123456789AbCdEf0123456789AbCdE', description: 'Shown once; the old value stopped working' }) new_api_key: string;
+  @ApiProperty({ example: 4 }) token_id: number;
+  @ApiProperty({ example: 'laptop' }) name: string;
+  @ApiProperty({ enum: ['read', 'write'] }) role: string;
+  @ApiProperty({ nullable: true, type: String, example: null }) expires_at: string | null;
+  @ApiProperty({ example: false }) sessions_ended: boolean;
 }

@@ -9,7 +9,7 @@ export class WhoAmIOrgDto {
   @ApiProperty({ example: false }) canPay: boolean;
   @ApiProperty({ example: 'http://localhost:3000/avatars/acme.svg' }) avatarUrl: string;
   @ApiProperty({ nullable: true, type: Number, example: null }) periodEnd: number | null;
-  @ApiProperty({ enum: ['member', 'admin', 'super-admin'] }) roleInOrg: string;
+  @ApiProperty({ enum: ['read', 'member', 'admin', 'super-admin'] }) roleInOrg: string;
 }
 
 export class AccessTokenInfoDto {

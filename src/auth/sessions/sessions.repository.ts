@@ -24,6 +24,25 @@ export class SessionsRepository {
     await m.query(`DELETE FROM sessions WHERE user_id = $1`, [userId]);
   }
 
+  /** The user's live sessions, newest first; `current` marks the one with `currentHash`. */
+  listLive(userId: number, currentHash: Buffer | null): Promise<{ id: number; createdAt: Date; expiresAt: Date; current: boolean }[]> {
+    return this.db.query(
+      `SELECT id::int AS id, created_at AS "createdAt", expires_at AS "expiresAt", coalesce(token_hash = $2, false) AS current
+         FROM sessions WHERE user_id = $1 AND expires_at > now() ORDER BY created_at DESC, id DESC`,
+      [userId, currentHash],
+    );
+  }
+
+  /** False when the user has no session with this id. */
+  async deleteForUser(userId: number, id: number): Promise<boolean> {
+    const [, count] = await this.db.query(`DELETE FROM sessions WHERE id = $1 AND user_id = $2`, [id, userId]);
+    return count > 0;
+  }
+
+  async deleteOthers(userId: number, keepHash: Buffer | null, m: EntityManager): Promise<void> {
+    await m.query(`DELETE FROM sessions WHERE user_id = $1 AND ($2::bytea IS NULL OR token_hash <> $2)`, [userId, keepHash]);
+  }
+
   async deleteExpired(): Promise<number> {
     const [, count] = await this.db.query(`DELETE FROM sessions WHERE expires_at <= now()`);
     return count;

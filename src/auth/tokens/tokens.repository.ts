@@ -32,10 +32,10 @@ export class TokensRepository {
     return row;
   }
 
-  /** The live token with this hash (not expired), or null. */
-  async findActiveByHash(hash: Buffer): Promise<TokenRecord | null> {
+  /** The token with this hash, expired or not (the caller tells an expired one apart), or null. */
+  async findByHash(hash: Buffer): Promise<(TokenRecord & { expired: boolean }) | null> {
     const rows = await this.db.query(
-      `SELECT ${COLUMNS} FROM api_tokens WHERE token_hash = $1 AND (expires_at IS NULL OR expires_at > now())`,
+      `SELECT ${COLUMNS}, (expires_at IS NOT NULL AND expires_at <= now()) AS expired FROM api_tokens WHERE token_hash = $1`,
       [hash],
     );
     return rows[0] ?? null;
@@ -49,6 +49,10 @@ export class TokensRepository {
   async deleteForUser(userId: number, id: number): Promise<boolean> {
     const [, count] = await this.db.query(`DELETE FROM api_tokens WHERE id = $1 AND user_id = $2`, [id, userId]);
     return count > 0;
+  }
+
+  async deleteById(id: number, m: EntityManager): Promise<void> {
+    await m.query(`DELETE FROM api_tokens WHERE id = $1`, [id]);
   }
 
   async deleteAllForUser(userId: number, m: EntityManager, exceptId?: number): Promise<void> {

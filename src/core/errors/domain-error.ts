@@ -54,3 +54,9 @@ export class ConflictError extends DomainError {
     super(409, code, message, details);
   }
 }
+
+export class TooManyRequestsError extends DomainError {
+  constructor(message: string, code: string, retryAfterSeconds: number) {
+    super(429, code, message, { retry_after: retryAfterSeconds }, { 'Retry-After': String(retryAfterSeconds) });
+  }
+}

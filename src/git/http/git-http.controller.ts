@@ -47,7 +47,7 @@ export class GitHttpController {
   ) {}
 
   @Get(':namespace/:repo.git/info/refs')
-  @RepoAccess('read', { challenge: 'git' })
+  @RepoAccess('files', { challenge: 'git' })
   @ApiOperation({ summary: 'git ref discovery (smart HTTP; `.git` form of the URL)' })
   @ApiQuery({ name: 'service', enum: ['git-upload-pack', 'git-receive-pack'] })
   @ApiHeader(GIT_PROTOCOL_HEADER)
@@ -58,7 +58,7 @@ export class GitHttpController {
   }
 
   @Post(':namespace/:repo.git/git-upload-pack')
-  @RepoAccess('read', { challenge: 'git' })
+  @RepoAccess('files', { challenge: 'git' })
   @ApiOperation({ summary: 'git fetch/clone negotiation and pack (smart HTTP, protocol v0 and v2; `.git` form of the URL)' })
   @ApiHeader(GIT_PROTOCOL_HEADER)
   @ApiConsumes('application/x-git-upload-pack-request')
@@ -81,7 +81,7 @@ export class GitHttpController {
   }
 
   @Get(':namespace/:repo/info/refs')
-  @RepoAccess('read', { challenge: 'git' })
+  @RepoAccess('files', { challenge: 'git' })
   @ApiOperation({ summary: 'git ref discovery (smart HTTP)' })
   @ApiQuery({ name: 'service', enum: ['git-upload-pack', 'git-receive-pack'] })
   @ApiHeader(GIT_PROTOCOL_HEADER)
@@ -92,7 +92,7 @@ export class GitHttpController {
   }
 
   @Post(':namespace/:repo/git-upload-pack')
-  @RepoAccess('read', { challenge: 'git' })
+  @RepoAccess('files', { challenge: 'git' })
   @ApiOperation({ summary: 'git fetch/clone negotiation and pack (smart HTTP, protocol v0 and v2)' })
   @ApiHeader(GIT_PROTOCOL_HEADER)
   @ApiConsumes('application/x-git-upload-pack-request')

@@ -42,7 +42,7 @@ export class RepoAccessGuard implements CanActivate {
     const { namespace, repo: name } = req.params as { namespace: string; repo: string };
     const label = `${namespace}/${name}`;
     // Read routes that name a revision get its ref in the same statement (see PrefetchedRef).
-    const rev = permission === 'read' ? (req.params as { rev?: string }).rev : undefined;
+    const rev = permission === 'read' || permission === 'files' ? (req.params as { rev?: string }).rev : undefined;
     const found = rev === undefined ? null : await this.repos.findWithRef(type, namespace, name, rev);
     let repo = rev === undefined ? await this.repos.find(type, namespace, name) : (found?.repo ?? null);
     if (!repo) {

@@ -1,50 +1,101 @@
 import { Injectable } from '@nestjs/common';
 import { OrgsService } from '../../auth/orgs/orgs.service';
-import type { Principal } from '../../auth/principal';
+import { assertCanWrite, type Principal } from '../../auth/principal';
 import { DomainError, ForbiddenError, NotFoundError, UnauthorizedError } from '../../core/errors/domain-error';
 import type { RepoRecord } from '../repo.types';
+import { RepoGrantsRepository, type GrantRole } from './repo-grants.repository';
 
-export type RepoPermission = 'read' | 'contribute' | 'write' | 'admin';
+/**
+ * - read: metadata (info, tree listing, refs, settings that anyone who sees the repo sees);
+ * - files: file contents (resolve, raw, git fetch, LFS download, Xet read tokens): read, and
+ *   past the gate of a gated repository;
+ * - contribute, write, admin: see RepoAccessService.
+ */
+export type RepoPermission = 'read' | 'files' | 'contribute' | 'write' | 'admin';
+
+const LEVEL: Record<GrantRole, number> = { read: 1, write: 2, admin: 3 };
+
+/** What a caller is on a repository, from their namespace role and any grant; null: nothing. */
+export interface RepoStanding {
+  level: GrantRole | null;
+  /** May fetch file contents of a gated repository (a level, or an accepted access request). */
+  pastGate: boolean;
+}
 
 /**
  * The one decision of who may read, write or administer a repository.
- * - read: public repos, or the owner / any member of the owning organization;
+ * - a caller's level is the best of their namespace role (owner, org admin: admin; org member:
+ *   write; org read member: read) and their per-repository grant (read, write or admin);
+ * - read: public repos, or any level;
+ * - files: read, and for a gated repository a level or an accepted access request
+ *   (403 GatedRepo otherwise, 401 to anonymous callers, as the Hub answers);
  * - contribute (open a pull request: a commit that lands only on a new refs/pr/N): anyone who
  *   may read the repository, with a write credential, as on the Hub;
- * - write: the owner or any member of the owning organization, with a write credential;
- * - admin (settings, move, delete): the owner, or an org admin / super-admin.
+ * - write: level write or admin, with a write credential;
+ * - admin (settings, grants, access requests, move, delete): level admin.
  * A private repository the caller may not read does not exist for them: see repoNotFound.
  */
 @Injectable()
 export class RepoAccessService {
-  constructor(private readonly orgs: OrgsService) {}
+  constructor(
+    private readonly orgs: OrgsService,
+    private readonly grants: RepoGrantsRepository,
+  ) {}
 
-  async namespaceRole(principal: Principal | null, namespaceId: number): Promise<'owner' | 'admin' | 'member' | null> {
+  /** The level a namespace gives: its owner and org admins admin, org members write, org read members read. */
+  async namespaceLevel(principal: Principal | null, namespaceId: number): Promise<GrantRole | null> {
     if (!principal) return null;
-    if (principal.user.id === namespaceId) return 'owner';
+    if (principal.user.id === namespaceId) return 'admin';
     const membership = (await this.orgs.membershipsOf(principal.user.id)).find((m) => m.orgId === namespaceId);
     if (!membership) return null;
-    return membership.role === 'member' ? 'member' : 'admin';
+    return membership.role === 'read' ? 'read' : membership.role === 'member' ? 'write' : 'admin';
   }
 
-  async assert(principal: Principal | null, repo: RepoRecord, permission: RepoPermission, label: string): Promise<void> {
-    const role = await this.namespaceRole(principal, repo.namespaceId);
-    if (repo.private && !role) throw repoNotFound(principal);
-    if (permission === 'read') return;
+  /** Alias kept for callers that ask only "does the caller belong to this namespace?" (quota, merged from main). */
+  namespaceRole(principal: Principal | null, namespaceId: number): Promise<GrantRole | null> {
+    return this.namespaceLevel(principal, namespaceId);
+  }
+
+  async standing(principal: Principal | null, repo: RepoRecord): Promise<RepoStanding> {
+    if (!principal) return { level: null, pastGate: false };
+    const fromNamespace = await this.namespaceLevel(principal, repo.namespaceId);
+    // Namespace write or admin is the most a grant could add; a read member may hold a better grant.
+    if (fromNamespace && fromNamespace !== 'read') return { level: fromNamespace, pastGate: true };
+    const s = await this.grants.standing(repo.id, principal.user.id);
+    const level = best(fromNamespace, s.grant);
+    return { level, pastGate: level !== null || s.gateAccepted };
+  }
+
+  async assert(principal: Principal | null, repo: RepoRecord, permission: RepoPermission, label: string): Promise<RepoStanding> {
+    const standing = await this.standing(principal, repo);
+    const level = standing.level ? LEVEL[standing.level] : 0;
+    if (repo.private && !level) throw repoNotFound(principal);
+    if (permission === 'read') return standing;
+    if (permission === 'files') {
+      if (repo.gated && !standing.pastGate) throw gatedRepo(principal, repo, label);
+      return standing;
+    }
     if (!principal) throw new UnauthorizedError('Authentication required to change this repository');
-    if (!principal.canWrite) throw new ForbiddenError('This token is read-only; a write token is required', 'ReadOnlyToken');
-    if (permission === 'contribute') return;
-    if (!role) throw new ForbiddenError(`You cannot write to ${label}`, 'Forbidden');
-    if (permission === 'admin' && role === 'member') throw new ForbiddenError(`Only admins of ${repo.namespace} can administer ${label}`, 'Forbidden');
+    assertCanWrite(principal);
+    if (permission === 'contribute') return standing;
+    if (level < LEVEL.write) throw new ForbiddenError(`You cannot write to ${label}`, 'Forbidden');
+    if (permission === 'admin' && level < LEVEL.admin) throw new ForbiddenError(`Only admins of ${label} can administer it`, 'Forbidden');
+    return standing;
   }
 
   /** May the principal create repositories in this namespace? */
   async assertCanCreateIn(principal: Principal, namespaceId: number, namespace: string): Promise<void> {
-    if (!principal.canWrite) throw new ForbiddenError('This token is read-only; a write token is required', 'ReadOnlyToken');
-    if (!(await this.namespaceRole(principal, namespaceId))) {
+    assertCanWrite(principal);
+    const level = await this.namespaceLevel(principal, namespaceId);
+    if (!level || level === 'read') {
       throw new ForbiddenError(`You cannot create repositories in "${namespace}"`, 'Forbidden');
     }
   }
+}
+
+function best(a: GrantRole | null, b: GrantRole | null): GrantRole | null {
+  if (!a || !b) return a ?? b;
+  return LEVEL[a] >= LEVEL[b] ? a : b;
 }
 
 /**
@@ -57,4 +108,12 @@ export class RepoAccessService {
 export function repoNotFound(principal: Principal | null): DomainError {
   const message = 'Repository not found';
   return principal ? new NotFoundError(message, 'RepoNotFound') : new UnauthorizedError(message, 'RepoNotFound');
+}
+
+/** The Hub's answer for a gated repository's files: huggingface_hub raises GatedRepoError on the code, whatever the status. */
+function gatedRepo(principal: Principal | null, repo: RepoRecord, label: string): DomainError {
+  const what = `Access to ${repo.type} ${label} is restricted`;
+  return principal
+    ? new ForbiddenError(`${what} and you are not in the authorized list. Ask for access on the repository's page.`, 'GatedRepo')
+    : new UnauthorizedError(`${what}. You must have access to it and be authenticated to access it.`, 'GatedRepo');
 }

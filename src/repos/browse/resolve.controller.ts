@@ -80,7 +80,7 @@ export class ResolveController {
   ) {}
 
   @Head(':namespace/:repo/resolve/:rev/*path')
-  @RepoAccess('read')
+  @RepoAccess('files')
   @ApiOperation({ summary: 'File metadata at a revision: X-Repo-Commit, ETag, Content-Length (no body)' })
   @ApiParam(REV_PARAM)
   @ApiParam(PATH_PARAM)
@@ -91,7 +91,7 @@ export class ResolveController {
   }
 
   @Get(':namespace/:repo/resolve/:rev/*path')
-  @RepoAccess('read')
+  @RepoAccess('files')
   @ApiOperation({ summary: 'Download a file at a revision (Range and If-None-Match supported)' })
   @ApiParam(REV_PARAM)
   @ApiParam(PATH_PARAM)
@@ -110,7 +110,7 @@ export class ResolveController {
   }
 
   @Head(':namespace/:repo/raw/:rev/*path')
-  @RepoAccess('read')
+  @RepoAccess('files')
   @ApiOperation({ summary: 'Raw file metadata at a revision (no body)' })
   @ApiParam(REV_PARAM)
   @ApiParam(PATH_PARAM)
@@ -120,7 +120,7 @@ export class ResolveController {
   }
 
   @Get(':namespace/:repo/raw/:rev/*path')
-  @RepoAccess('read')
+  @RepoAccess('files')
   @ApiOperation({ summary: 'Raw file at a revision (the git blob as stored)' })
   @ApiParam(REV_PARAM)
   @ApiParam(PATH_PARAM)

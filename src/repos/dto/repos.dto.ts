@@ -104,7 +104,7 @@ export class RepoSettingsDto {
   @IsOptional()
   @IsIn(VISIBILITIES)
   visibility?: Visibility;
-  @ApiPropertyOptional({ enum: ['auto', 'manual', false], description: 'Stored for the gating feature; false turns it off' })
+  @ApiPropertyOptional({ enum: ['auto', 'manual', false], description: 'Gating: files need an accepted access request (auto: accepted when asked); false turns it off' })
   @IsOptional()
   @IsIn(['auto', 'manual', false])
   gated?: 'auto' | 'manual' | false;

@@ -35,7 +35,7 @@ export class XetTokenController {
   }
 
   @Get(':namespace/:repo/xet-read-token/*revision')
-  @RepoAccess('read')
+  @RepoAccess('files')
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'A short-lived CAS token to download this repository’s Xet files (the resolve `xet-auth` link)' })
   @ApiOkResponse({ type: XetTokenDto })

@@ -1,0 +1,79 @@
+import { startTestApp, TestApp, ADMIN_TOKEN } from '../support/test-app';
+import { createUserWithToken, TestUser, uniqueName } from '../support/accounts';
+import { expectHfError } from '../support/hf-error';
+import { createRepo } from '../support/repos';
+
+describe('account roles and per-repository grants', () => {
+  let t: TestApp;
+  const admin = { 'X-Admin-Token': ADMIN_TOKEN };
+  const as = (u: TestUser) => ({ Authorization: `Bearer ${u.token}` });
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('an admin-role account uses the admin API with its own token; role changes are audited; the last admin keeps the role', async () => {
+    const alice = await createUserWithToken(t);
+    const bob = await createUserWithToken(t);
+    expectHfError(await t.http().get('/admin/api/users').set(as(alice)), 403, 'InvalidAdminToken');
+    const set = await t.http().patch(`/admin/api/users/${alice.username}`).set(admin).send({ role: 'admin' }).expect(200);
+    expect(set.body.role).toBe('admin');
+    await t.http().get('/admin/api/users').set(as(alice)).expect(200);
+    // Alice, as admin, makes Bob a viewer: audited under her name.
+    await t.http().patch(`/admin/api/users/${bob.username}`).set(as(alice)).send({ role: 'viewer' }).expect(200);
+    const audit = await t.http().get('/admin/api/audit?action=user.role').set(admin).expect(200);
+    expect(audit.body.entries.map((e: { actor: string; target: string }) => e.actor)).toContain(`user:${alice.username}`);
+    // Alice is the only admin-role account: she cannot step down; a bad role changes nothing.
+    expectHfError(await t.http().patch(`/admin/api/users/${alice.username}`).set(as(alice)).send({ role: 'user' }), 409, 'LastAdmin');
+    expectHfError(await t.http().patch(`/admin/api/users/${alice.username}`).set(admin).send({ role: 'root' }), 400, 'ValidationError');
+    expect((await t.http().get(`/admin/api/users/${alice.username}`).set(admin).expect(200)).body.role).toBe('admin');
+    // With a second admin she may.
+    await t.http().patch(`/admin/api/users/${bob.username}`).set(admin).send({ role: 'admin' }).expect(200);
+    await t.http().patch(`/admin/api/users/${alice.username}`).set(as(alice)).send({ role: 'user' }).expect(200);
+    expectHfError(await t.http().get('/admin/api/users').set(as(alice)), 403, 'InvalidAdminToken');
+  });
+
+  it('a viewer reads but creates and changes nothing, and gets read tokens only', async () => {
+    const owner = await createUserWithToken(t);
+    const viewer = await createUserWithToken(t);
+    await t.http().patch(`/admin/api/users/${viewer.username}`).set(admin).send({ role: 'viewer' }).expect(200);
+    const id = `${owner.username}/${uniqueName('pub')}`;
+    await createRepo(t, owner.token, id).expect(200);
+    await t.http().get(`/api/models/${id}`).set(as(viewer)).expect(200);
+    expectHfError(await createRepo(t, viewer.token, `${viewer.username}/mine`), 403, 'ReadOnlyAccount');
+    // Even a write grant does not let a viewer write.
+    await t.http().post(`/api/models/${id}/access`).set(as(owner)).send({ username: viewer.username, role: 'write' }).expect(200);
+    expectHfError(await t.http().post(`/api/models/${id}/branch/dev`).set(as(viewer)).send({}), 403, 'ReadOnlyAccount');
+    const login = await t.http().post('/api/auth/login').send({ username: viewer.username, password: viewer.password }).expect(200);
+    const cookie = login.headers['set-cookie'];
+    expectHfError(await t.http().post('/api/auth/tokens/create').set('Cookie', cookie).send({ name: 'w', role: 'write' }), 403, 'ReadOnlyAccount');
+    await t.http().post('/api/auth/tokens/create').set('Cookie', cookie).send({ name: 'r', role: 'read' }).expect(200);
+  });
+
+  it('grants: managed by repo admins and through the admin API; revoked at once; gone with the user', async () => {
+    const owner = await createUserWithToken(t);
+    const bob = await createUserWithToken(t);
+    const id = `${owner.username}/${uniqueName('priv')}`;
+    await createRepo(t, owner.token, id, { private: true }).expect(200);
+    expectHfError(await t.http().get(`/api/models/${id}`).set(as(bob)), 404, 'RepoNotFound');
+    const [ns, name] = id.split('/');
+    await t.http().post(`/admin/api/repositories/model/${ns}/${name}/access`).set(admin).send({ username: bob.username, role: 'write' }).expect(200);
+    const listed = await t.http().get(`/api/models/${id}/access`).set(as(owner)).expect(200);
+    expect(listed.body.grants.map((g: { username: string; role: string }) => [g.username, g.role])).toEqual([[bob.username, 'write']]);
+    await t.http().get(`/api/models/${id}`).set(as(bob)).expect(200);
+    await t.http().post(`/api/models/${id}/branch/dev`).set(as(bob)).send({}).expect(200);
+    // A write grant does not administer.
+    expectHfError(await t.http().get(`/api/models/${id}/access`).set(as(bob)), 403, 'Forbidden');
+    expectHfError(await t.http().post(`/api/models/${id}/access`).set(as(owner)).send({ username: bob.username, role: 'owner' }), 400, 'ValidationError');
+    expectHfError(await t.http().post(`/api/models/${id}/access`).set(as(owner)).send({ username: 'ghost-user-x', role: 'read' }), 404, 'UserNotFound');
+    await t.http().delete(`/api/models/${id}/access/${bob.username}`).set(as(owner)).expect(200);
+    expectHfError(await t.http().get(`/api/models/${id}`).set(as(bob)), 404, 'RepoNotFound');
+    expectHfError(await t.http().delete(`/api/models/${id}/access/${bob.username}`).set(as(owner)), 404, 'GrantNotFound');
+    expectHfError(await t.http().get(`/admin/api/repositories/model/${ns}/nope/access`).set(admin), 404, 'RepoNotFound');
+    // Deleting a user removes their grants.
+    await t.http().post(`/api/models/${id}/access`).set(as(owner)).send({ username: bob.username, role: 'read' }).expect(200);
+    await t.http().delete(`/admin/api/users/${bob.username}`).set(admin).expect(200);
+    expect((await t.db.query(`SELECT count(*)::int AS n FROM repo_grants g JOIN repositories r ON r.id = g.repo_id WHERE r.name = $1`, [name])).rows[0].n).toBe(0);
+  });
+});
