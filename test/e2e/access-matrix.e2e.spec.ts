@@ -17,8 +17,14 @@ type Principal =
   | 'orgRead' | 'orgWrite' | 'owner' | 'ownerReadToken' | 'adminToken' | 'adminRoleUser';
 type RepoKind = 'public' | 'private' | 'gatedManual' | 'privateOrg';
 const KINDS: RepoKind[] = ['public', 'private', 'gatedManual', 'privateOrg'];
-/** meta: metadata reads; files: contents (gated); write; admin; ask: ask for gated access; dup: LFS duplicate (contents + a write credential). */
-type OpClass = 'meta' | 'files' | 'write' | 'admin' | 'ask' | 'dup';
+/**
+ * meta: metadata reads; files: contents (gated); write; admin; ask: ask for gated access; dup: LFS
+ * duplicate (contents + a write credential); join: take part (open a discussion, comment, like):
+ * anyone who may read, with a write credential of an account that may change things; like: the
+ * same, but the credential is checked before the repository is looked up (a like needs an
+ * account whatever the repository), which reveals nothing: a missing repository answers alike.
+ */
+type OpClass = 'meta' | 'files' | 'write' | 'admin' | 'ask' | 'dup' | 'join' | 'like';
 /**
  * pass: let in; hidden: RepoNotFound (401 anonymous, else 404); gated: GatedRepo (401 anonymous,
  * else 403); forbidden: 403 Forbidden; readonly: 403 ReadOnlyToken/ReadOnlyAccount; signin: 401
@@ -56,6 +62,14 @@ const EXPECTED: [Principal, OpClass, [Outcome, Outcome, Outcome, Outcome]][] = [
   // An admin-role account administers the server through the admin API, not other people's repositories.
   ['adminRoleUser', 'meta', [P, H, P, H]], ['adminRoleUser', 'files', [P, H, G, H]], ['adminRoleUser', 'write', [F, H, F, H]],
   ['adminRoleUser', 'admin', [F, H, F, H]], ['adminRoleUser', 'ask', [P, H, P, H]], ['adminRoleUser', 'dup', [P, H, G, H]],
+  ['anonymous', 'join', [S, H, S, H]], ['stranger', 'join', [P, H, P, H]], ['viewer', 'join', [R, H, R, H]],
+  ['readGrant', 'join', [P, P, P, P]], ['writeGrant', 'join', [P, P, P, P]], ['adminGrant', 'join', [P, P, P, P]],
+  ['orgRead', 'join', [P, H, P, P]], ['orgWrite', 'join', [P, H, P, P]], ['owner', 'join', [P, P, P, P]],
+  ['ownerReadToken', 'join', [R, R, R, R]], ['adminToken', 'join', [I, I, I, I]], ['adminRoleUser', 'join', [P, H, P, H]],
+  ['anonymous', 'like', [S, S, S, S]], ['stranger', 'like', [P, H, P, H]], ['viewer', 'like', [R, R, R, R]],
+  ['readGrant', 'like', [P, P, P, P]], ['writeGrant', 'like', [P, P, P, P]], ['adminGrant', 'like', [P, P, P, P]],
+  ['orgRead', 'like', [P, H, P, P]], ['orgWrite', 'like', [P, H, P, P]], ['owner', 'like', [P, P, P, P]],
+  ['ownerReadToken', 'like', [R, R, R, R]], ['adminToken', 'like', [I, I, I, I]], ['adminRoleUser', 'like', [P, H, P, H]],
 ];
 
 /** A request that passes the access decision but then fails or changes nothing. */
@@ -113,11 +127,28 @@ const ROUTES: Record<string, RouteCase> = {
   grantGatedAccess: { op: 'admin', body: { user: 'ghost-user-x' } },
   askAccess: { op: 'ask', body: { fields: 'not an object' } },
   duplicateLfsFiles: { op: 'dup', body: {} },
+  // Discussions: a number no discussion has, so that a request let in answers 404 DiscussionNotFound.
+  list: { op: 'meta' },
+  details: { op: 'meta' },
+  create: { op: 'join', body: { title: '' } },
+  comment: { op: 'join', body: { comment: 'hello' } },
+  editComment: { op: 'join', body: { content: 'edited' } },
+  hideComment: { op: 'join' },
+  status: { op: 'join', body: { status: 'closed' } },
+  rename: { op: 'join', body: { title: 'renamed' } },
+  merge: { op: 'write' },
+  // Likes and statistics.
+  repoLiked: { op: 'meta' },
+  repoLikers: { op: 'meta' },
+  repoStats: { op: 'meta' },
+  recentStats: { op: 'meta', query: '?days=7' },
+  likeRepo: { op: 'like' },
+  unlikeRepo: { op: 'like' },
 };
 
 /** Values for the path parameters besides namespace and repo: ones that fail after the decision. */
 const PARAMS: Record<string, string> = {
-  rev: 'main', revision: 'main', path: 'a.txt', branch: 'bad..branch', tag: 'no-such-tag', username: 'ghost-user-x', status: 'pending', id: '999999',
+  rev: 'main', revision: 'main', path: 'a.txt', branch: 'bad..branch', tag: 'no-such-tag', username: 'ghost-user-x', status: 'pending', id: '999999', num: '999999', commentId: 'ffffffffffffffffffffffff',
 };
 
 interface Operation { operationId: string; method: string; path: string }
@@ -211,7 +242,7 @@ describe('authorization matrix', () => {
     expect(missing).toEqual([]);
     const seen = new Set(EXPECTED.map(([who, op]) => `${who}/${op}`));
     expect(seen.size).toBe(EXPECTED.length);
-    expect(seen.size).toBe(12 * 6);
+    expect(seen.size).toBe(12 * 8);
   });
 
   it('answers each principal exactly as the table says', async () => {
