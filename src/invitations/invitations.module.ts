@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuditRepository } from '../admin/audit/audit.repository';
 import { AuthModule } from '../auth/auth.module';
 import { AdminInvitationsController } from './admin-invitations.controller';
+import { InvitationLinksController } from './invitation-links.controller';
 import { InvitationsController } from './invitations.controller';
 import { InvitationsRepository } from './invitations.repository';
 import { InvitationsService } from './invitations.service';
@@ -9,7 +10,7 @@ import { RegistrationInvitationsAdapter } from './registration-invitations.adapt
 
 @Module({
   imports: [AuthModule],
-  controllers: [InvitationsController, AdminInvitationsController],
+  controllers: [InvitationsController, InvitationLinksController, AdminInvitationsController],
   providers: [InvitationsRepository, InvitationsService, AuditRepository, RegistrationInvitationsAdapter],
 })
 export class InvitationsModule {}

@@ -54,6 +54,9 @@ describe('invitations and mail', () => {
 
     const details = await t.http().get(`/api/invitations/${token}`).expect(200);
     expect(details.body).toMatchObject({ action: 'join_org', org_name: org, role: 'admin', inviter: owner.username, is_available: true, unavailable_reason: null });
+    // The link itself leads to the same answer.
+    const followed = await t.http().get(new URL(created.body.invitation_link).pathname).expect(200);
+    expect(followed.body).toEqual(details.body);
 
     const listed = await t.http().get(`/api/invitations/org/${org}/list`).set(as(owner)).expect(200);
     expect(listed.body.invitations).toHaveLength(1);
@@ -183,6 +186,9 @@ describe('invitations and mail', () => {
     expect(created.body.invitation_link).toBe(`${t.baseUrl}/register?invitation=${created.body.token}`);
     expect(created.body.action).toBe('register_account');
     const invitationParam = new URL(created.body.invitation_link).searchParams.get('invitation')!;
+    const registerLink = new URL(created.body.invitation_link);
+    const offered = await t.http().get(registerLink.pathname + registerLink.search).expect(200);
+    expect(offered.body).toMatchObject({ action: 'register_account', org_name: org, role: 'member', is_available: true });
     const registered = await t.http().post(`/api/auth/register?invitation=${invitationParam}`).send(body).expect(200);
     expect(registered.body).toMatchObject({ username: name, email_verified: false });
     expect(await roleIn(org, name)).toBe('member');

@@ -127,3 +127,10 @@ export class InvitationRefParamDto {
   @MaxLength(64)
   token: string;
 }
+
+export class RegisterLinkQueryDto {
+  @ApiProperty({ description: 'The registration invitation token from the link' })
+  @IsString()
+  @MaxLength(64)
+  invitation: string;
+}
