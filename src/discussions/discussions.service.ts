@@ -47,6 +47,10 @@ export class DiscussionsService implements OnModuleInit {
   onModuleInit(): void {
     this.hooks.setPullRequestOpener((m, opening) => this.openPullRequest(m, opening));
     this.hooks.onRefChange((m, change) => this.recordCommits(m, change));
+    this.hooks.setPullRequestAuthorLookup(async (repoId, num) => {
+      const d = await this.discussions.find(repoId, num);
+      return d?.isPullRequest ? (d.author?.id ?? null) : null;
+    });
   }
 
   async list(repo: RepoRecord, filter: DiscussionFilter, page: number) {
