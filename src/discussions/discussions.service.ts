@@ -86,6 +86,7 @@ export class DiscussionsService implements OnModuleInit {
 
   /** A discussion, or (pullRequest) an empty draft pull request onto the default branch that commits then target. */
   async create(principal: Principal, repo: RepoRecord, input: { title: string; description?: string | null; pullRequest?: boolean | null }) {
+    await this.assertDiscussionsAllow(principal, repo, input.pullRequest ? 'pull-request' : 'discussion');
     const title = validTitle(input.title);
     const description = input.description == null || input.description.trim() === '' ? undefined : validComment(input.description);
     let num: number;
@@ -103,6 +104,7 @@ export class DiscussionsService implements OnModuleInit {
   }
 
   async comment(principal: Principal, repo: RepoRecord, num: number, text: string) {
+    await this.assertDiscussionsAllow(principal, repo, 'comment');
     const raw = validComment(text);
     return { newMessage: await this.addEvent(principal, repo, num, 'comment', commentData(raw, principal.user.id)) };
   }
@@ -178,6 +180,21 @@ export class DiscussionsService implements OnModuleInit {
         revisions: stored.revisions.map((r) => ({ ...r, raw: '' })),
       })),
     };
+  }
+
+  /**
+   * What a repository with discussions turned off (`discussionsDisabled`) still allows: its
+   * writers open pull requests and comment; nobody opens a plain discussion; everyone else gets
+   * 403 DiscussionsDisabled. Reading, and acting on existing discussions otherwise, stay as they are.
+   */
+  async assertDiscussionsAllow(principal: Principal, repo: RepoRecord, action: 'discussion' | 'pull-request' | 'comment'): Promise<void> {
+    if (!repo.discussionsDisabled) return;
+    if (action !== 'discussion' && (await this.access.mayWrite(principal, repo))) return;
+    const what = action === 'discussion' ? 'open discussions' : action === 'comment' ? 'comment' : 'open pull requests';
+    throw new ForbiddenError(
+      `Discussions are disabled for ${repoId(repo)}${action === 'discussion' ? '' : ': only its writers may ' + what}`,
+      'DiscussionsDisabled',
+    );
   }
 
   /**

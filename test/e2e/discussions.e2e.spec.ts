@@ -193,4 +193,37 @@ describe('discussions', () => {
       dirs.cleanup();
     }
   });
+  it('discussionsDisabled: no discussions, only writers open pull requests and comment; shown in repo info; turned back on', async () => {
+    const id = await newRepo();
+    const num = await openPr(id);
+    const settings = (body: object, as: TestUser = admin) => t.http().put(`/api/models/${id}/settings`).set(bearer(as)).send(body);
+    expectHfError(await settings({ discussionsDisabled: true }, author), 403, 'Forbidden');
+    expect((await t.http().get(`/api/models/${id}`).expect(200)).body.discussionsDisabled).toBe(false);
+    await settings({ discussionsDisabled: true }).expect(200);
+    expect((await t.http().get(`/api/models/${id}`).expect(200)).body.discussionsDisabled).toBe(true);
+    expectHfError(await settings({ discussionsDisabled: 'yes' }), 400, 'ValidationError');
+    const refsBefore = (await t.http().get(`/api/models/${id}/refs?include_prs=1`).expect(200)).body;
+
+    // Nobody opens a plain discussion; a non-writer neither opens a pull request nor comments.
+    for (const as of [author, member, admin]) {
+      expectHfError(await t.http().post(`/api/models/${id}/discussions`).set(bearer(as)).send({ title: 'hello' }), 403, 'DiscussionsDisabled');
+    }
+    expectHfError(await t.http().post(`/api/models/${id}/discussions`).set(bearer(author)).send({ title: 'pr', pullRequest: true }), 403, 'DiscussionsDisabled');
+    expectHfError(await t.http().post(`/api/models/${id}/discussions/${num}/comment`).set(bearer(author)).send({ comment: 'x' }), 403, 'DiscussionsDisabled');
+    expectHfError(await commit(t, author.token, id, [header('PR'), file('n.txt', 'n\n')], { query: '?create_pr=1' }), 403, 'DiscussionsDisabled');
+    expect((await t.http().get(`/api/models/${id}/refs?include_prs=1`).expect(200)).body).toEqual(refsBefore);
+    const listed = (await t.http().get(`/api/models/${id}/discussions`).expect(200)).body;
+    expect(listed.count).toBe(1);
+
+    // Writers keep pull requests: open, comment, merge.
+    const byMember = await commit(t, member.token, id, [header('writer PR'), file('w.txt', 'w\n')], { query: '?create_pr=1' }).expect(200);
+    const writerNum = Number(byMember.body.pullRequestUrl.split('/').pop());
+    await t.http().post(`/api/models/${id}/discussions`).set(bearer(admin)).send({ title: 'empty', pullRequest: true }).expect(200);
+    await t.http().post(`/api/models/${id}/discussions/${writerNum}/comment`).set(bearer(member)).send({ comment: 'ok' }).expect(200);
+    await t.http().post(`/api/models/${id}/discussions/${writerNum}/merge`).set(bearer(admin)).send({}).expect(200);
+
+    await settings({ discussionsDisabled: false }).expect(200);
+    await t.http().post(`/api/models/${id}/discussions`).set(bearer(author)).send({ title: 'back' }).expect(200);
+    await t.http().post(`/api/models/${id}/discussions/${num}/comment`).set(bearer(author)).send({ comment: 'y' }).expect(200);
+  });
 });
