@@ -99,6 +99,7 @@ export class CommitsService {
     // Before any byte is read: who may commit to an existing pull request's ref.
     const pr = createPr ? null : PR_REF.exec(revision);
     if (pr) await this.discussions.assertMayCommitToPullRequest(principal, repo, Number(pr[1]));
+    if (createPr) await this.discussions.assertDiscussionsAllow(principal, repo, 'pull-request');
     let header: CommitHeader | null = null;
     const operations: PathOperation[] = [];
     const lfsObjects: { oid: string; size: number }[] = [];

@@ -47,6 +47,10 @@ export class DiscussionsService implements OnModuleInit {
   onModuleInit(): void {
     this.hooks.setPullRequestOpener((m, opening) => this.openPullRequest(m, opening));
     this.hooks.onRefChange((m, change) => this.recordCommits(m, change));
+    this.hooks.setPullRequestAuthorLookup(async (repoId, num) => {
+      const d = await this.discussions.find(repoId, num);
+      return d?.isPullRequest ? (d.author?.id ?? null) : null;
+    });
   }
 
   async list(repo: RepoRecord, filter: DiscussionFilter, page: number) {
@@ -82,6 +86,7 @@ export class DiscussionsService implements OnModuleInit {
 
   /** A discussion, or (pullRequest) an empty draft pull request onto the default branch that commits then target. */
   async create(principal: Principal, repo: RepoRecord, input: { title: string; description?: string | null; pullRequest?: boolean | null }) {
+    await this.assertDiscussionsAllow(principal, repo, input.pullRequest ? 'pull-request' : 'discussion');
     const title = validTitle(input.title);
     const description = input.description == null || input.description.trim() === '' ? undefined : validComment(input.description);
     let num: number;
@@ -99,6 +104,7 @@ export class DiscussionsService implements OnModuleInit {
   }
 
   async comment(principal: Principal, repo: RepoRecord, num: number, text: string) {
+    await this.assertDiscussionsAllow(principal, repo, 'comment');
     const raw = validComment(text);
     return { newMessage: await this.addEvent(principal, repo, num, 'comment', commentData(raw, principal.user.id)) };
   }
@@ -174,6 +180,21 @@ export class DiscussionsService implements OnModuleInit {
         revisions: stored.revisions.map((r) => ({ ...r, raw: '' })),
       })),
     };
+  }
+
+  /**
+   * What a repository with discussions turned off (`discussionsDisabled`) still allows: its
+   * writers open pull requests and comment; nobody opens a plain discussion; everyone else gets
+   * 403 DiscussionsDisabled. Reading, and acting on existing discussions otherwise, stay as they are.
+   */
+  async assertDiscussionsAllow(principal: Principal, repo: RepoRecord, action: 'discussion' | 'pull-request' | 'comment'): Promise<void> {
+    if (!repo.discussionsDisabled) return;
+    if (action !== 'discussion' && (await this.access.mayWrite(principal, repo))) return;
+    const what = action === 'discussion' ? 'open discussions' : action === 'comment' ? 'comment' : 'open pull requests';
+    throw new ForbiddenError(
+      `Discussions are disabled for ${repoId(repo)}${action === 'discussion' ? '' : ': only its writers may ' + what}`,
+      'DiscussionsDisabled',
+    );
   }
 
   /**

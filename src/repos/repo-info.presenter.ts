@@ -17,6 +17,7 @@ export function toRepoInfo(
     createdAt: repo.createdAt.toISOString(),
     private: repo.private,
     disabled: false,
+    discussionsDisabled: repo.discussionsDisabled,
     gated: repo.gated ?? false,
     downloads: repo.downloads,
     downloadsAllTime: repo.downloadsAllTime,

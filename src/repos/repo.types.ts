@@ -14,6 +14,8 @@ export interface RepoRecord {
   name: string;
   private: boolean;
   gated: 'auto' | 'manual' | null;
+  /** Discussions turned off: only writers open pull requests and comment (see DiscussionsService). */
+  discussionsDisabled: boolean;
   defaultBranch: string;
   sdk: string | null;
   likes: number;

@@ -120,9 +120,9 @@ export class ReposService {
 
   async updateSettings(
     repo: RepoRecord,
-    s: { private?: boolean; gated?: 'auto' | 'manual' | false; lfsThresholdBytes?: number | null; lfsSuffixRules?: string[] | null; lfsKeepVersions?: number | null },
+    s: { private?: boolean; gated?: 'auto' | 'manual' | false; discussionsDisabled?: boolean; lfsThresholdBytes?: number | null; lfsSuffixRules?: string[] | null; lfsKeepVersions?: number | null },
   ): Promise<RepoRecord> {
-    await this.repos.updateSettings(repo.id, { private: s.private, gated: s.gated === undefined ? undefined : s.gated || null });
+    await this.repos.updateSettings(repo.id, { private: s.private, gated: s.gated === undefined ? undefined : s.gated || null, discussionsDisabled: s.discussionsDisabled });
     await this.repos.updateLfsSettings(repo.id, { thresholdBytes: s.lfsThresholdBytes, suffixRules: s.lfsSuffixRules, keepVersions: s.lfsKeepVersions });
     return (await this.repos.findById(repo.id))!;
   }

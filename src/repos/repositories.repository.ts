@@ -6,7 +6,7 @@ import type { RefHint } from '../git/engine/engine.types';
 import type { RepoRecord, RepoType } from './repo.types';
 
 export const REPO_COLUMNS = `
-  r.id, r.type, r.namespace_id AS "namespaceId", n.name AS namespace, n.kind AS "namespaceKind", r.name, r.private, r.gated,
+  r.id, r.type, r.namespace_id AS "namespaceId", n.name AS namespace, n.kind AS "namespaceKind", r.name, r.private, r.gated, r.discussions_disabled AS "discussionsDisabled",
   r.default_branch AS "defaultBranch", r.sdk, r.likes, r.downloads, r.downloads_all_time AS "downloadsAllTime", r.trending_score AS "trendingScore", r.created_at AS "createdAt", r.last_modified AS "lastModified"`;
 export const REPO_FROM = `repositories r JOIN namespaces n ON n.id = r.namespace_id`;
 
@@ -108,10 +108,11 @@ export class RepositoriesRepository {
     if (sets.length) await this.db.query(`UPDATE repositories SET ${sets.join(', ')} WHERE id = $1`, params);
   }
 
-  async updateSettings(id: number, s: { private?: boolean; gated?: 'auto' | 'manual' | null }): Promise<void> {
+  async updateSettings(id: number, s: { private?: boolean; gated?: 'auto' | 'manual' | null; discussionsDisabled?: boolean }): Promise<void> {
     await this.db.query(
-      `UPDATE repositories SET private = COALESCE($2, private), gated = CASE WHEN $3::boolean THEN $4 ELSE gated END WHERE id = $1`,
-      [id, s.private ?? null, s.gated !== undefined, s.gated ?? null],
+      `UPDATE repositories SET private = COALESCE($2, private), gated = CASE WHEN $3::boolean THEN $4 ELSE gated END,
+         discussions_disabled = COALESCE($5, discussions_disabled) WHERE id = $1`,
+      [id, s.private ?? null, s.gated !== undefined, s.gated ?? null, s.discussionsDisabled ?? null],
     );
   }
 

@@ -3,6 +3,7 @@ import { startTestApp, TestApp } from '../support/test-app';
 import { createUserWithToken, TestUser, uniqueName } from '../support/accounts';
 import { expectHfError } from '../support/hf-error';
 import { commit, createRepo, file, header } from '../support/repos';
+import { git, gitUrl, runGit, scratchDirs } from '../support/git-cli';
 
 /**
  * Discussions and pull requests (issue 19): @huggingface/hub's isPullRequest lands in a pull
@@ -152,5 +153,77 @@ describe('discussions', () => {
       expectHfError(await t.http().post(`/api/models/${id}/discussions/${num}/merge`).set(bearer(as)).send({}), status, 'RepoNotFound');
     }
     await t.http().get(`/api/models/${id}/discussions/${num}`).set(bearer(member)).expect(200);
+  });
+  it('git push: the author of a pull request pushes to its refs/pr/N, not to a branch or another user\'s pull request', async () => {
+    const dirs = scratchDirs();
+    try {
+      const id = await newRepo();
+      const num = await openPr(id);
+      const res = await commit(t, stranger.token, id, [header('other PR'), file('o.txt', 'o\n')], { query: '?create_pr=1' }).expect(200);
+      const otherNum = Number(res.body.pullRequestUrl.split('/').pop());
+      const url = gitUrl(t.baseUrl, id, { user: author.username, token: author.token });
+      const dir = dirs.make();
+      await git(dir, 'clone', '-q', url, '.');
+      await git(dir, 'fetch', '-q', 'origin', `refs/pr/${num}:pr`);
+      await git(dir, 'checkout', '-q', 'pr');
+      await git(dir, 'commit', '-q', '--allow-empty', '-m', 'pushed by the author');
+      await git(dir, 'push', '-q', 'origin', `HEAD:refs/pr/${num}`);
+      const details = (await t.http().get(`/api/models/${id}/discussions/${num}`).expect(200)).body;
+      expect(details.events.filter((e: { type: string }) => e.type === 'commit').map((e: { data: { subject: string } }) => e.data.subject)).toContain('pushed by the author');
+
+      const before = await git(dir, 'ls-remote', url);
+      await git(dir, 'commit', '-q', '--allow-empty', '-m', 'not theirs');
+      const toMain = await runGit(['push', 'origin', 'HEAD:refs/heads/main'], { cwd: dir });
+      expect(toMain.code).not.toBe(0);
+      expect(toMain.stderr).toMatch(/\[remote rejected\] HEAD -> main \(you cannot write to .*: push to the refs\/pr\/N of a pull request you opened\)/);
+      await git(dir, 'fetch', '-q', 'origin', `refs/pr/${otherNum}:other`);
+      await git(dir, 'checkout', '-q', 'other');
+      await git(dir, 'commit', '-q', '--allow-empty', '-m', 'not theirs either');
+      const toOther = await runGit(['push', 'origin', `HEAD:refs/pr/${otherNum}`], { cwd: dir });
+      expect(toOther.code).not.toBe(0);
+      expect(toOther.stderr).toContain(`(only the author of pull request #${otherNum} or a writer of ${id} can push to refs/pr/${otherNum})`);
+      expect(await git(dir, 'ls-remote', url)).toBe(before);
+      const other = (await t.http().get(`/api/models/${id}/discussions/${otherNum}`).expect(200)).body;
+      expect(other.events.filter((e: { type: string }) => e.type === 'commit')).toHaveLength(1);
+
+      // A writer still pushes anywhere.
+      const writerUrl = gitUrl(t.baseUrl, id, { user: member.username, token: member.token });
+      await git(dir, 'push', '-q', writerUrl, 'HEAD:refs/heads/main');
+    } finally {
+      dirs.cleanup();
+    }
+  });
+  it('discussionsDisabled: no discussions, only writers open pull requests and comment; shown in repo info; turned back on', async () => {
+    const id = await newRepo();
+    const num = await openPr(id);
+    const settings = (body: object, as: TestUser = admin) => t.http().put(`/api/models/${id}/settings`).set(bearer(as)).send(body);
+    expectHfError(await settings({ discussionsDisabled: true }, author), 403, 'Forbidden');
+    expect((await t.http().get(`/api/models/${id}`).expect(200)).body.discussionsDisabled).toBe(false);
+    await settings({ discussionsDisabled: true }).expect(200);
+    expect((await t.http().get(`/api/models/${id}`).expect(200)).body.discussionsDisabled).toBe(true);
+    expectHfError(await settings({ discussionsDisabled: 'yes' }), 400, 'ValidationError');
+    const refsBefore = (await t.http().get(`/api/models/${id}/refs?include_prs=1`).expect(200)).body;
+
+    // Nobody opens a plain discussion; a non-writer neither opens a pull request nor comments.
+    for (const as of [author, member, admin]) {
+      expectHfError(await t.http().post(`/api/models/${id}/discussions`).set(bearer(as)).send({ title: 'hello' }), 403, 'DiscussionsDisabled');
+    }
+    expectHfError(await t.http().post(`/api/models/${id}/discussions`).set(bearer(author)).send({ title: 'pr', pullRequest: true }), 403, 'DiscussionsDisabled');
+    expectHfError(await t.http().post(`/api/models/${id}/discussions/${num}/comment`).set(bearer(author)).send({ comment: 'x' }), 403, 'DiscussionsDisabled');
+    expectHfError(await commit(t, author.token, id, [header('PR'), file('n.txt', 'n\n')], { query: '?create_pr=1' }), 403, 'DiscussionsDisabled');
+    expect((await t.http().get(`/api/models/${id}/refs?include_prs=1`).expect(200)).body).toEqual(refsBefore);
+    const listed = (await t.http().get(`/api/models/${id}/discussions`).expect(200)).body;
+    expect(listed.count).toBe(1);
+
+    // Writers keep pull requests: open, comment, merge.
+    const byMember = await commit(t, member.token, id, [header('writer PR'), file('w.txt', 'w\n')], { query: '?create_pr=1' }).expect(200);
+    const writerNum = Number(byMember.body.pullRequestUrl.split('/').pop());
+    await t.http().post(`/api/models/${id}/discussions`).set(bearer(admin)).send({ title: 'empty', pullRequest: true }).expect(200);
+    await t.http().post(`/api/models/${id}/discussions/${writerNum}/comment`).set(bearer(member)).send({ comment: 'ok' }).expect(200);
+    await t.http().post(`/api/models/${id}/discussions/${writerNum}/merge`).set(bearer(admin)).send({}).expect(200);
+
+    await settings({ discussionsDisabled: false }).expect(200);
+    await t.http().post(`/api/models/${id}/discussions`).set(bearer(author)).send({ title: 'back' }).expect(200);
+    await t.http().post(`/api/models/${id}/discussions/${num}/comment`).set(bearer(author)).send({ comment: 'y' }).expect(200);
   });
 });

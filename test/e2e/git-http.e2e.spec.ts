@@ -439,19 +439,26 @@ describe('git over smart HTTP', () => {
       await clone(priv, { cred: { user: u.username, token: readToken } });
     });
 
-    it('push needs write access: anonymous is challenged, a read token gets 403, another user 403', async () => {
+    it('push needs a write credential: anonymous is challenged, a read token gets 403; another user is refused per ref', async () => {
       const pub = `${u.username}/history`;
       const anon = await t.http().get(`/${pub}/info/refs?service=git-receive-pack`).expect(401);
       expect(anon.headers['www-authenticate']).toBe('Basic realm="Hangar"');
       await t.http().get(`/${pub}/info/refs?service=git-upload-pack`).expect(200);
       await t.http().get(`/${pub}/info/refs?service=git-receive-pack`).set('Authorization', `Bearer ${readToken}`).expect(403);
-      await t.http().get(`/${pub}/info/refs?service=git-receive-pack`).set('Authorization', `Bearer ${other.token}`).expect(403);
+      // Anyone who may read may push to the refs/pr/N of a pull request they opened, so another
+      // user gets the advertisement and then a refusal per ref (see discussions.e2e.spec.ts).
+      await t.http().get(`/${pub}/info/refs?service=git-receive-pack`).set('Authorization', `Bearer ${other.token}`).expect(200);
       await t.http().post(`/${pub}/git-receive-pack`).set('Content-Type', 'application/x-git-receive-pack-request').send(Buffer.from('0000')).expect(401);
       const dir = await clone(pub, { cred: { user: u.username, token: readToken } });
       await commitFile(dir, 'x.txt', 'x\n', 'read token tries to push');
       const r = await runGit(['push', 'origin', 'main'], { cwd: dir });
       expect(r.code).not.toBe(0);
       expect(r.stderr).toMatch(/403/);
+      const before = await git(dir, 'ls-remote', 'origin');
+      const byOther = await runGit(['push', gitUrl(t.baseUrl, pub, { user: other.username, token: other.token }), 'HEAD:refs/heads/main'], { cwd: dir });
+      expect(byOther.code).not.toBe(0);
+      expect(byOther.stderr).toContain('[remote rejected] HEAD -> main (you cannot write to');
+      expect(await git(dir, 'ls-remote', 'origin')).toBe(before);
     });
   });
 

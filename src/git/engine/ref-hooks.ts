@@ -24,6 +24,8 @@ export interface PullRequestOpening {
   draft?: boolean;
 }
 export type PullRequestOpener = (m: EntityManager, opening: PullRequestOpening) => Promise<number>;
+/** The user who opened pull request `num` of a repository; null when there is no such pull request. */
+export type PullRequestAuthorLookup = (repoId: number, num: number) => Promise<number | null>;
 
 /**
  * Where modules built on the engine (discussions, quota, webhooks) learn of ref changes, inside
@@ -35,6 +37,7 @@ export type PullRequestOpener = (m: EntityManager, opening: PullRequestOpening) 
 export class RefHooks {
   private readonly listeners: RefChangeListener[] = [];
   private opener: PullRequestOpener | null = null;
+  private authorLookup: PullRequestAuthorLookup | null = null;
 
   onRefChange(listener: RefChangeListener): void {
     this.listeners.push(listener);
@@ -43,6 +46,16 @@ export class RefHooks {
   /** Who hands out the number of a new pull request (the discussions module: one numbering with discussions). */
   setPullRequestOpener(opener: PullRequestOpener): void {
     this.opener = opener;
+  }
+
+  /** Who knows the authors of pull requests (the discussions module): a git push lets them push to their `refs/pr/N`. */
+  setPullRequestAuthorLookup(lookup: PullRequestAuthorLookup): void {
+    this.authorLookup = lookup;
+  }
+
+  /** The author of pull request `num`; null when it does not exist or no module knows pull requests. */
+  async pullRequestAuthor(repoId: number, num: number): Promise<number | null> {
+    return this.authorLookup ? this.authorLookup(repoId, num) : null;
   }
 
   async changed(m: EntityManager, change: RefChange): Promise<void> {

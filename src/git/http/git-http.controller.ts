@@ -70,8 +70,8 @@ export class GitHttpController {
   }
 
   @Post(':namespace/:repo.git/git-receive-pack')
-  @RepoAccess('write', { challenge: 'git' })
-  @ApiOperation({ summary: 'git push: ref updates and a pack, answered with report-status (smart HTTP; `.git` form of the URL)' })
+  @RepoAccess('contribute', { challenge: 'git' })
+  @ApiOperation({ summary: 'git push: ref updates and a pack, answered with report-status; writers move any ref, a pull request\'s author only its refs/pr/N (smart HTTP; `.git` form of the URL)' })
   @ApiConsumes('application/x-git-receive-pack-request')
   @ApiBody({ schema: BINARY })
   @ApiProduces('application/x-git-receive-pack-result')
@@ -104,8 +104,8 @@ export class GitHttpController {
   }
 
   @Post(':namespace/:repo/git-receive-pack')
-  @RepoAccess('write', { challenge: 'git' })
-  @ApiOperation({ summary: 'git push: ref updates and a pack, answered with report-status (smart HTTP)' })
+  @RepoAccess('contribute', { challenge: 'git' })
+  @ApiOperation({ summary: 'git push: ref updates and a pack, answered with report-status; writers move any ref, a pull request\'s author only its refs/pr/N (smart HTTP)' })
   @ApiConsumes('application/x-git-receive-pack-request')
   @ApiBody({ schema: BINARY })
   @ApiProduces('application/x-git-receive-pack-result')

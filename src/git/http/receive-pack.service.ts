@@ -6,17 +6,21 @@ import { InjectConfig } from '../../core/config/config.module';
 import { DomainError } from '../../core/errors/domain-error';
 import { LfsService } from '../../lfs/lfs.service';
 import { parsePointer, type LfsPointer } from '../../lfs/lfs-pointer';
-import type { RepoRecord } from '../../repos/repo.types';
+import { RepoAccessService } from '../../repos/access/repo-access.service';
+import { repoId, type RepoRecord } from '../../repos/repo.types';
 import { ReposService } from '../../repos/repos.service';
 import { ZERO_OID } from '../codec/object-types';
 import { PackError } from '../codec/pack-reader';
 import { FLUSH, PktLineError, readUntilFlush, type ByteSource } from '../codec/pktline';
 import { sideband } from '../codec/sideband';
+import { RefHooks } from '../engine/ref-hooks';
 import { assertValidRefName } from '../engine/ref-names';
 import { type Connected, type Ingested, PushEngine, PushFsckError, PushPackError, type RefUpdate } from '../engine/push';
 import { GitProtocolError, parseReceiveCommands, type RefCommand, reportStatus } from './protocol';
 
 const MiB = 1024 * 1024;
+/** A pull request's ref (the same shape the discussions module numbers). */
+const PR_REF = /^refs\/pr\/([1-9][0-9]{0,8})$/;
 /** The command list of a push is small; a larger one is refused before any pack is read. */
 const MAX_COMMAND_BYTES = 4 * MiB;
 /** The inflate ratio is judged only past this much inflated: a few very repetitive files are fine. */
@@ -34,7 +38,7 @@ const formatMiB = (bytes: number) => `${(bytes / MiB).toFixed(bytes % MiB === 0 
 /**
  * `git-receive-pack` (push), protocol v0 only (git-protocol notes §1.8): read the commands and the
  * pack, apply Hangar's rules (ref names, connectivity, plain-git size limit, LFS pointers the
- * pusher may link), move the refs by compare-and-swap, answer report-status (inside side-band 1
+ * pusher may link, which refs the pusher may move), move the refs by compare-and-swap, answer report-status (inside side-band 1
  * when asked). A refused push changes no ref.
  */
 @Injectable()
@@ -46,6 +50,8 @@ export class ReceivePackService {
     private readonly push: PushEngine,
     private readonly lfs: LfsService,
     private readonly repos: ReposService,
+    private readonly access: RepoAccessService,
+    private readonly hooks: RefHooks,
   ) {}
 
   /**
@@ -65,6 +71,7 @@ export class ReceivePackService {
     const commands: CommandState[] = request.commands.map((c) => ({ ...c, error: null, pointers: [] }));
     if (new Set(commands.map((c) => c.ref)).size !== commands.length) throw new GitProtocolError('a ref may be updated only once per push');
     for (const c of commands) c.error = this.checkCommand(repo, c);
+    await this.checkPusher(principal, repo, commands);
 
     let unpack = 'ok';
     let ingested: Ingested | null = null;
@@ -134,6 +141,24 @@ export class ReceivePackService {
     if (messages.length) out.push(sideband(2, messages.map((m) => `${m}\n`).join('')));
     out.push(sideband(1, report), FLUSH);
     yield Buffer.concat(out);
+  }
+
+  /**
+   * Who may move which ref, before any ref moves: writers any; anyone else (the route let in
+   * whoever may contribute) only the `refs/pr/N` of pull requests they opened, as through the API.
+   */
+  private async checkPusher(principal: Principal, repo: RepoRecord, commands: CommandState[]): Promise<void> {
+    if (await this.access.mayWrite(principal, repo)) return;
+    for (const c of commands) {
+      if (c.error !== null) continue;
+      const pr = PR_REF.exec(c.ref);
+      if (!pr) {
+        c.error = `you cannot write to ${repoId(repo)}: push to the refs/pr/N of a pull request you opened`;
+        continue;
+      }
+      const author = await this.hooks.pullRequestAuthor(repo.id, Number(pr[1]));
+      if (author !== principal.user.id) c.error = `only the author of pull request #${pr[1]} or a writer of ${repoId(repo)} can push to ${c.ref}`;
+    }
   }
 
   /** Rules that need no object: which refs may be pushed, and how. */

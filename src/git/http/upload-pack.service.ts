@@ -58,13 +58,14 @@ export class UploadPackService {
 
   /**
    * `GET info/refs?service=…`: the v0 advertisement, or the v2 capability list for upload-pack
-   * when asked. receive-pack needs write access: an anonymous caller is asked for credentials
-   * (401 + WWW-Authenticate, also on public repositories), a read token gets 403.
+   * when asked. receive-pack needs `contribute` (writers push anything, a pull request's author
+   * its `refs/pr/N`: ReceivePackService decides per ref): an anonymous caller is asked for
+   * credentials (401 + WWW-Authenticate, also on public repositories), a read token gets 403.
    */
   async advertise(principal: Principal | null, repo: RepoRecord, service: GitService, v2: boolean): Promise<Buffer> {
     if (service === 'git-receive-pack') {
       if (!principal) throw new UnauthorizedError('Authentication required to push', 'Unauthorized', { 'WWW-Authenticate': 'Basic realm="Hangar"' });
-      await this.access.assert(principal, repo, 'write', repoId(repo));
+      await this.access.assert(principal, repo, 'contribute', repoId(repo));
     }
     if (service === 'git-upload-pack' && v2) return Buffer.concat(capabilityAdvertisementV2(GIT_AGENT));
     const { refs, head, headRef } = await this.repoRefs(repo);

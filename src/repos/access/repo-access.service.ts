@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { OrgsService } from '../../auth/orgs/orgs.service';
 import { assertCanWrite, type Principal } from '../../auth/principal';
 import { DomainError, ForbiddenError, NotFoundError, UnauthorizedError } from '../../core/errors/domain-error';
-import type { RepoRecord } from '../repo.types';
+import { repoId, type RepoRecord } from '../repo.types';
 import { RepoGrantsRepository, type GrantRole } from './repo-grants.repository';
 
 /**
@@ -81,6 +81,17 @@ export class RepoAccessService {
     if (level < LEVEL.write) throw new ForbiddenError(`You cannot write to ${label}`, 'Forbidden');
     if (permission === 'admin' && level < LEVEL.admin) throw new ForbiddenError(`Only admins of ${label} can administer it`, 'Forbidden');
     return standing;
+  }
+
+  /** Whether the caller may write to the repository (a writer), for rules that let others in for less (a pull request's author). */
+  async mayWrite(principal: Principal | null, repo: RepoRecord): Promise<boolean> {
+    try {
+      await this.assert(principal, repo, 'write', repoId(repo));
+      return true;
+    } catch (err) {
+      if (err instanceof ForbiddenError) return false;
+      throw err;
+    }
   }
 
   /** May the principal create repositories in this namespace? */

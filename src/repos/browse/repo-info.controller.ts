@@ -60,12 +60,13 @@ export class RepoInfoController {
 
   @Put(':namespace/:repo/settings')
   @RepoAccess('admin')
-  @ApiOperation({ summary: 'Change visibility (private) and gating' })
+  @ApiOperation({ summary: 'Change visibility (private), gating, discussions (discussionsDisabled) and LFS settings' })
   @ApiOkResponse({ type: OkResponseDto })
   async updateRepoSettings(@CurrentRepo() repo: RepoRecord, @Body() body: RepoSettingsDto): Promise<OkResponseDto> {
     await this.repos.updateSettings(repo, {
       private: isPrivate(body),
       gated: body.gated,
+      discussionsDisabled: body.discussionsDisabled,
       lfsThresholdBytes: body.lfs_threshold_bytes,
       lfsSuffixRules: body.lfs_suffix_rules,
       lfsKeepVersions: body.lfs_keep_versions,

@@ -109,7 +109,10 @@ export class RepoSettingsDto {
   @IsIn(['auto', 'manual', false])
   gated?: 'auto' | 'manual' | false;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() discussionsDisabled?: boolean;
+  @ApiPropertyOptional({ example: false, description: 'Turn discussions off (true) or on: while off, opening discussions and commenting answer 403 DiscussionsDisabled; the repository\'s writers still open pull requests and comment' })
+  @IsOptional()
+  @IsBoolean()
+  discussionsDisabled?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(32) xetEnabled?: string;
 
   @ApiPropertyOptional({ nullable: true, type: Number, example: 5242880, description: 'Files at least this large are LFS; null: server default' })
@@ -198,6 +201,7 @@ export class RepoInfoDto {
   @ApiProperty({ example: '2026-11-23T10:00:00.000Z' }) createdAt: string;
   @ApiProperty({ example: false }) private: boolean;
   @ApiProperty({ example: false }) disabled: boolean;
+  @ApiProperty({ example: false, description: 'Discussions turned off in the repository settings' }) discussionsDisabled: boolean;
   @ApiProperty({ example: false, oneOf: [{ type: 'boolean' }, { type: 'string', enum: ['auto', 'manual'] }] }) gated: boolean | string;
   @ApiProperty({ example: 0, description: 'Download sessions in the last 30 days' }) downloads: number;
   @ApiProperty({ example: 0, description: 'Download sessions ever' }) downloadsAllTime: number;
