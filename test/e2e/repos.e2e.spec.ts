@@ -68,6 +68,17 @@ describe('repositories and commits', () => {
     await commit(t, alice.token, id, [header('fresh', { parentCommit: moved }), file('x', '2')]).expect(200);
   });
 
+  it('commits several files with the same content (one object, recorded once)', async () => {
+    const name = uniqueName('m');
+    await createRepo(t, alice.token, name).expect(200);
+    const id = `${alice.username}/${name}`;
+    await commit(t, alice.token, id, [header('twins'), file('a.txt', 'same\n'), file('b/c.txt', 'same\n')]).expect(200);
+    const tree = await t.http().get(`/api/models/${id}/tree/main?recursive=true`).set('Authorization', `Bearer ${alice.token}`).expect(200);
+    const blobs = tree.body.filter((e: { type: string }) => e.type === 'file' && e.path !== '.gitattributes');
+    expect(blobs.map((e: { path: string }) => e.path).sort()).toEqual(['a.txt', 'b/c.txt']);
+    expect(new Set(blobs.map((e: { oid: string }) => e.oid)).size).toBe(1);
+  });
+
   it('32 concurrent commits to one branch all land, in a linear history', async () => {
     const name = uniqueName('m');
     await createRepo(t, alice.token, name).expect(200);

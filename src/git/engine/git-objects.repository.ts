@@ -35,7 +35,10 @@ const BY_OIDS = `unnest($2::varchar(40)[]) AS q(oid) JOIN git_objects o ON o.rep
 export class GitObjectsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async insertMany(m: EntityManager, repoId: number, rows: StoredObjectRow[]): Promise<void> {
+  async insertMany(m: EntityManager, repoId: number, given: StoredObjectRow[]): Promise<void> {
+    // One row per object: ON CONFLICT DO UPDATE refuses a statement that names a row twice (two
+    // files with the same content in one commit).
+    const rows = [...new Map(given.map((r) => [r.oid, r])).values()];
     // Batches keep each statement's parameter count well under PostgreSQL's limit.
     for (let i = 0; i < rows.length; i += 500) {
       const batch = rows.slice(i, i + 500);
