@@ -55,11 +55,7 @@ cleanup() {
   trap - EXIT INT TERM
   show_hangar_log "$rc"
   stop_pid "$CLONE_PID" TERM 5
-  stop_hangar
-  wait 2>/dev/null || true
-  [ -n "$SNAP" ] && rm -rf "$SNAP"
-  if [ "${BENCH_KEEP:-0}" = 1 ]; then log "kept $TMP (BENCH_KEEP=1)"; else rm -rf "$TMP"; fi
-  exit "$rc"
+  finish_bench "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT

@@ -77,3 +77,14 @@ show_hangar_log() {
     tail -n 25 "$TMP/hangar.log" >&2 || true
   fi
 }
+
+# finish_bench RC: the end every bench's EXIT trap shares once its own processes are stopped:
+# stop Hangar, drop the dist/ snapshot, remove $TMP (kept with BENCH_KEEP=1), exit with RC.
+finish_bench() {
+  local rc=$1
+  stop_hangar
+  wait 2>/dev/null || true
+  [ -n "$SNAP" ] && rm -rf "$SNAP"
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then log "kept $TMP (BENCH_KEEP=1)"; else rm -rf "$TMP"; fi
+  exit "$rc"
+}
