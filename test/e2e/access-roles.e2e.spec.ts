@@ -76,4 +76,35 @@ describe('account roles and per-repository grants', () => {
     await t.http().delete(`/admin/api/users/${bob.username}`).set(admin).expect(200);
     expect((await t.db.query(`SELECT count(*)::int AS n FROM repo_grants g JOIN repositories r ON r.id = g.repo_id WHERE r.name = $1`, [name])).rows[0].n).toBe(0);
   });
+
+  it('private repositories shared by a grant appear in the grantee\'s listings (every type, by author too), and in nobody else\'s', async () => {
+    const owner = await createUserWithToken(t);
+    const grantee = await createUserWithToken(t);
+    const other = await createUserWithToken(t);
+    const shared: Record<string, string> = {};
+    for (const type of ['model', 'dataset', 'space'] as const) {
+      const id = `${owner.username}/${uniqueName(`shared-${type}`)}`;
+      await createRepo(t, owner.token, id, { private: true, type, ...(type === 'space' ? { sdk: 'static' } : {}) }).expect(200);
+      await createRepo(t, owner.token, `${owner.username}/${uniqueName(`unshared-${type}`)}`, { private: true, type, ...(type === 'space' ? { sdk: 'static' } : {}) }).expect(200);
+      await t.http().post(`/api/${type}s/${id}/access`).set(as(owner)).send({ username: grantee.username, role: 'read' }).expect(200);
+      shared[type] = id;
+    }
+    const ids = async (who: TestUser | null, url: string) => {
+      const res = await t.http().get(url).set(who ? as(who) : {}).expect(200);
+      return (res.body as { id: string }[]).map((r) => r.id).filter((id) => id.startsWith(`${owner.username}/`));
+    };
+    for (const type of ['model', 'dataset', 'space'] as const) {
+      for (const url of [`/api/${type}s?author=${owner.username}`, `/api/${type}s?search=${owner.username}&limit=1000`]) {
+        expect({ url, ids: await ids(grantee, url) }).toEqual({ url, ids: [shared[type]] });
+        expect({ url, ids: await ids(other, url) }).toEqual({ url, ids: [] });
+        expect({ url, ids: await ids(null, url) }).toEqual({ url, ids: [] });
+        expect({ url, n: (await ids(owner, url)).length }).toEqual({ url, n: 2 });
+      }
+    }
+    const byUser = (await t.http().get(`/api/users/${owner.username}/repos`).set(as(grantee)).expect(200)).body;
+    expect([byUser.models, byUser.datasets, byUser.spaces].map((l: { id: string }[]) => l.map((r) => r.id))).toEqual([[shared.model], [shared.dataset], [shared.space]]);
+    // Revoked: gone from the listing at once.
+    await t.http().delete(`/api/models/${shared.model}/access/${grantee.username}`).set(as(owner)).expect(200);
+    expect(await ids(grantee, `/api/models?author=${owner.username}`)).toEqual([]);
+  });
 });
