@@ -107,4 +107,54 @@ describe('account roles and per-repository grants', () => {
     await t.http().delete(`/api/models/${shared.model}/access/${grantee.username}`).set(as(owner)).expect(200);
     expect(await ids(grantee, `/api/models?author=${owner.username}`)).toEqual([]);
   });
+
+  it('organization roles read < contributor < write < admin: the Hub\'s names in and out, "member" kept as an alias of write', async () => {
+    const owner = await createUserWithToken(t);
+    const [reader, contributor, writer, legacy, orgAdmin] = [await createUserWithToken(t), await createUserWithToken(t), await createUserWithToken(t), await createUserWithToken(t), await createUserWithToken(t)];
+    const org = uniqueName('org');
+    await t.http().post('/org/create').set(as(owner)).send({ name: org }).expect(200);
+    for (const [u, role] of [[reader, 'read'], [contributor, 'contributor'], [writer, 'write'], [legacy, 'member'], [orgAdmin, 'admin']] as const) {
+      await t.http().post(`/org/${org}/members`).set(as(owner)).send({ username: u.username, role }).expect(200);
+    }
+    expectHfError(await t.http().post(`/org/${org}/members`).set(as(owner)).send({ username: (await createUserWithToken(t)).username, role: 'owner' }), 400, 'ValidationError');
+    const roles = (await t.http().get(`/org/${org}/members`).expect(200)).body.members.map((m: { user: string; role: string }) => [m.user, m.role]);
+    expect(new Map(roles)).toEqual(new Map([[owner.username, 'super-admin'], [reader.username, 'read'], [contributor.username, 'contributor'], [writer.username, 'write'], [legacy.username, 'write'], [orgAdmin.username, 'admin']]));
+    // The Hub's routes show the Hub's four names (a super-admin is an admin there).
+    const hubRoles = (await t.http().get(`/api/organizations/${org}/members`).expect(200)).body.map((m: { user: string; role: string }) => [m.user, m.role]);
+    expect(new Map(hubRoles)).toEqual(new Map([[owner.username, 'admin'], [reader.username, 'read'], [contributor.username, 'contributor'], [writer.username, 'write'], [legacy.username, 'write'], [orgAdmin.username, 'admin']]));
+    const roleInOrg = async (u: TestUser) => (await t.http().get('/api/whoami-v2').set(as(u)).expect(200)).body.orgs.find((o: { name: string }) => o.name === org).roleInOrg;
+    expect([await roleInOrg(owner), await roleInOrg(reader), await roleInOrg(contributor), await roleInOrg(writer)]).toEqual(['admin', 'read', 'contributor', 'write']);
+    // "member" changes a role too (stored as write).
+    await t.http().put(`/org/${org}/members/${reader.username}`).set(as(owner)).send({ role: 'member' }).expect(200);
+    expect(await roleInOrg(reader)).toBe('write');
+    await t.http().put(`/org/${org}/members/${reader.username}`).set(as(owner)).send({ role: 'read' }).expect(200);
+
+    const id = `${org}/${uniqueName('porg')}`;
+    await createRepo(t, owner.token, id, { private: true }).expect(200);
+    const branch = (u: TestUser, name: string) => t.http().post(`/api/models/${id}/branch/${name}`).set(as(u)).send({});
+    // read: reads the private repository, changes nothing, creates nothing in the org.
+    await t.http().get(`/api/models/${id}`).set(as(reader)).expect(200);
+    expectHfError(await branch(reader, 'r'), 403, 'Forbidden');
+    expectHfError(await createRepo(t, reader.token, `${org}/${uniqueName('by-reader')}`), 403, 'Forbidden');
+    // contributor: reads every repository, writes only to the ones they created.
+    await t.http().get(`/api/models/${id}`).set(as(contributor)).expect(200);
+    expectHfError(await branch(contributor, 'c'), 403, 'Forbidden');
+    const own = `${org}/${uniqueName('by-contributor')}`;
+    await createRepo(t, contributor.token, own, { private: true }).expect(200);
+    await t.http().post(`/api/models/${own}/branch/dev`).set(as(contributor)).send({}).expect(200);
+    await t.http().post(`/api/models/${own}/branch/dev2`).set(as(writer)).send({}).expect(200);
+    expectHfError(await t.http().put(`/api/models/${own}/settings`).set(as(contributor)).send({ private: false }), 403, 'Forbidden');
+    // write (and its alias): commit and create, but no settings, deletion or members.
+    await branch(writer, 'w').expect(200);
+    await branch(legacy, 'l').expect(200);
+    expectHfError(await t.http().put(`/api/models/${id}/settings`).set(as(writer)).send({ gated: 'auto' }), 403, 'Forbidden');
+    expectHfError(await t.http().delete('/api/repos/delete').set(as(writer)).send({ name: id }), 403, 'Forbidden');
+    expectHfError(await t.http().post(`/org/${org}/members`).set(as(writer)).send({ username: (await createUserWithToken(t)).username, role: 'read' }), 403, 'NotOrgAdmin');
+    await createRepo(t, writer.token, `${org}/${uniqueName('by-writer')}`).expect(200);
+    // admin: settings, members, deletion.
+    await t.http().put(`/api/models/${id}/settings`).set(as(orgAdmin)).send({ gated: 'auto' }).expect(200);
+    await t.http().put(`/org/${org}/members/${writer.username}`).set(as(orgAdmin)).send({ role: 'contributor' }).expect(200);
+    expectHfError(await branch(writer, 'w2'), 403, 'Forbidden');
+    await t.http().delete('/api/repos/delete').set(as(orgAdmin)).send({ name: id }).expect(200);
+  });
 });
