@@ -1,3 +1,4 @@
+import type { QueryRunner } from 'typeorm';
 import { startTestApp, TestApp, ADMIN_TOKEN } from '../support/test-app';
 import { createUserWithToken, TestUser, uniqueName } from '../support/accounts';
 import { expectHfError } from '../support/hf-error';
@@ -156,5 +157,21 @@ describe('account roles and per-repository grants', () => {
     await t.http().put(`/org/${org}/members/${writer.username}`).set(as(orgAdmin)).send({ role: 'contributor' }).expect(200);
     expectHfError(await branch(writer, 'w2'), 403, 'Forbidden');
     await t.http().delete('/api/repos/delete').set(as(orgAdmin)).send({ name: id }).expect(200);
+  });
+
+  it('the migration renames stored "member" memberships to write, and back on revert', async () => {
+    const { OrgRolesHubNames1796411483384: Migration } = require('../../migrations/1796411483384-OrgRolesHubNames');
+    const runner = { query: async (sql: string, params?: unknown[]) => (await t.db.query(sql, params)).rows } as unknown as QueryRunner;
+    const owner = await createUserWithToken(t);
+    const old = await createUserWithToken(t);
+    const org = uniqueName('org');
+    await t.http().post('/org/create').set(as(owner)).send({ name: org }).expect(200);
+    await t.http().post(`/org/${org}/members`).set(as(owner)).send({ username: old.username, role: 'write' }).expect(200);
+    const role = async () => (await t.db.query(`SELECT m.role FROM memberships m JOIN namespaces n ON n.id = m.user_id WHERE lower(n.name) = lower($1)`, [old.username])).rows[0].role;
+    await new Migration().down(runner);
+    expect(await role()).toBe('member');
+    await new Migration().up(runner);
+    expect(await role()).toBe('write');
+    expect((await t.db.query(`SELECT count(*)::int AS n FROM memberships WHERE role = 'member'`)).rows[0].n).toBe(0);
   });
 });
