@@ -10,6 +10,7 @@ import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { LoginThrottleRepository } from './login/login-throttle.repository';
 import { LoginThrottleService } from './login/login-throttle.service';
+import { LoginThrottleCleanupJob } from './login/login-throttle-cleanup.job';
 import { AuthController } from './controllers/auth.controller';
 import { AvatarsController } from './controllers/avatars.controller';
 import { OrgsController } from './controllers/orgs.controller';
@@ -49,6 +50,7 @@ import { TokensService } from './tokens/tokens.service';
     AdminCredentialsService,
     LoginThrottleRepository,
     LoginThrottleService,
+    LoginThrottleCleanupJob,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [UsersService, AuthService, TokensService, OrgsService, OwnedRepositoriesPort, AdminCredentialsService, Mailer, RegistrationInvitationsPort],

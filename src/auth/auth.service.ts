@@ -147,10 +147,23 @@ export class AuthService {
   }
 
   async principalForSession(secret: string): Promise<Principal | null> {
-    const userId = await this.sessions.findLiveUserId(sha256(secret));
-    if (userId === null) return null;
-    const user = await this.accounts.findUserById(userId);
-    return user && user.isActive ? principalFromSession(user) : null;
+    const session = await this.sessions.findLive(sha256(secret));
+    if (session === null) return null;
+    const user = await this.accounts.findUserById(session.userId);
+    return user && user.isActive ? principalFromSession(user, session.id) : null;
+  }
+
+  /**
+   * The principal behind a credential named by ids (what a derived token, a Xet token, records of
+   * the credential it was issued to), or null when that token or session no longer works or the
+   * account is disabled.
+   */
+  async principalForCredential(c: { userId: number; tokenId: number | null; sessionId: number | null }): Promise<Principal | null> {
+    const token = c.tokenId === null ? null : await this.tokens.findLive(c.tokenId, c.userId);
+    if (token === null && (c.sessionId === null || !(await this.sessions.isLive(c.sessionId, c.userId)))) return null;
+    const user = await this.accounts.findUserById(c.userId);
+    if (!user || !user.isActive) return null;
+    return token ? principalFromToken(user, token) : principalFromSession(user, c.sessionId!);
   }
 }
 

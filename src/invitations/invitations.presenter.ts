@@ -4,9 +4,9 @@ import type { CreateInvitationResponseDto, InvitationDetailsDto, InvitationListI
 
 const DEFAULT_EXPIRES_DAYS = 7;
 
-/** The request's terms with their defaults: a member, one use, a week. */
+/** The request's terms with their defaults: a writing member, one use, a week. */
 export function termsFrom(body: InvitationTermsDto): InvitationTerms {
-  return { role: body.role ?? 'member', maxUsage: body.max_usage ?? null, expiresDays: body.expires_days ?? DEFAULT_EXPIRES_DAYS };
+  return { role: body.role ?? 'write', maxUsage: body.max_usage ?? null, expiresDays: body.expires_days ?? DEFAULT_EXPIRES_DAYS };
 }
 
 function isReusable(maxUsage: number | null): boolean {

@@ -69,7 +69,7 @@ export class InvitationsService {
 
   async listOrgInvitations(actor: Principal, orgName: string): Promise<InvitationRecord[]> {
     const org = await this.orgs.get(orgName);
-    await this.orgs.assertCanGrant(org, actor, 'member');
+    await this.orgs.assertCanGrant(org, actor, 'write');
     return this.invitations.listForOrg(Number(org.id));
   }
 
@@ -103,7 +103,7 @@ export class InvitationsService {
     const inv = await this.find(ref);
     if (inv.action !== 'join_org') throw new ForbiddenError('Registration invitations are managed with the admin API', 'NotInvitationManager');
     const org = await this.orgs.get(inv.orgName!);
-    await this.orgs.assertCanGrant(org, actor, 'member');
+    await this.orgs.assertCanGrant(org, actor, 'write');
     await this.delete(inv, userActor(actor));
   }
 

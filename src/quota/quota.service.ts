@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
 import { BadRequestError, ForbiddenError, NotFoundError } from '../core/errors/domain-error';
 import { QuotaExceededError } from '../core/errors/quota-exceeded';
-import { RepoAccessService } from '../repos/access/repo-access.service';
+import { RepoAccessService, repoNotFound } from '../repos/access/repo-access.service';
 import { RepositoriesRepository } from '../repos/repositories.repository';
 import type { RepoRecord, RepoType } from '../repos/repo.types';
 import { Correction, NamespaceUsage, QuotaRepository, RepoUsage } from './quota.repository';
@@ -65,7 +65,8 @@ export class QuotaService {
   async repoFor(principal: Principal | null, type: string, namespace: string, name: string, permission: 'read' | 'admin'): Promise<{ repo: RepoUsage; ns: NamespaceUsage }> {
     const repoType = parseRepoType(type);
     const record = await this.repos.find(repoType, namespace, name);
-    if (!record) throw new NotFoundError('Repository not found', 'RepoNotFound');
+    // A missing repository answers as a private one the caller may not read (401 to anonymous callers).
+    if (!record) throw repoNotFound(principal);
     await this.access.assert(principal, record, permission, `${record.namespace}/${record.name}`);
     return this.usageOf(record);
   }

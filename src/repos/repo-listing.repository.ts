@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { cardString } from './card-data';
 import type { RepoRecord, RepoType } from './repo.types';
 import { normalise, REPO_COLUMNS, REPO_FROM } from './repositories.repository';
+import { visibleRepoSql, type RepoViewer } from './access/repo-viewer';
 
 export interface RepoListQuery {
   type: RepoType;
@@ -19,8 +20,8 @@ export interface RepoListQuery {
   direction: 'asc' | 'desc';
   limit: number;
   offset: number;
-  /** Namespaces whose private repositories the caller may see. */
-  visibleNamespaceIds: number[];
+  /** Whose private repositories the caller may see. */
+  viewer: RepoViewer;
 }
 
 const SORT_COLUMNS: Record<RepoListQuery['sort'], string> = {
@@ -38,8 +39,8 @@ export class RepoListingRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async list(q: RepoListQuery): Promise<(RepoRecord & { tags: string[]; cardData: Record<string, unknown> | null; headOid: string | null })[]> {
-    const params: unknown[] = [q.type, q.visibleNamespaceIds];
-    const where = ['r.type = $1', '(NOT r.private OR r.namespace_id = ANY($2::bigint[]))'];
+    const params: unknown[] = [q.type, q.viewer.namespaceIds, q.viewer.userId];
+    const where = ['r.type = $1', visibleRepoSql('r', '$3', '$2')];
     if (q.search) {
       params.push(`%${q.search.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%`);
       where.push(`lower(n.name || '/' || r.name) LIKE $${params.length}`);

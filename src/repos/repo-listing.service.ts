@@ -6,6 +6,7 @@ import type { ListReposQueryDto, RepoInfoDto } from './dto/repos.dto';
 import { toRepoInfo } from './repo-info.presenter';
 import { RepoListingRepository, type RepoListQuery } from './repo-listing.repository';
 import type { RepoType } from './repo.types';
+import { ANONYMOUS_VIEWER, type RepoViewer } from './access/repo-viewer';
 
 const SORTS: Record<string, RepoListQuery['sort']> = {
   lastModified: 'lastModified',
@@ -42,12 +43,18 @@ export class RepoListingService {
       direction: q.direction === '1' || q.direction === 'asc' ? 'asc' : 'desc',
       limit: limit + 1,
       offset,
-      visibleNamespaceIds: await this.visibleNamespaces(principal),
+      viewer: await this.viewer(principal),
     });
     const items = rows.slice(0, limit).map((r) =>
       toRepoInfo(r, { sha: r.headOid ?? undefined, tags: r.tags, cardData: r.cardData, withCardData: Boolean(q.full || q.cardData) }),
     );
     return { items, nextCursor: rows.length > limit ? encodeCursor(offset + limit) : null };
+  }
+
+  /** Whose private repositories the caller sees in listings: their namespaces' and those shared with them. */
+  async viewer(principal: Principal | null): Promise<RepoViewer> {
+    if (!principal) return ANONYMOUS_VIEWER;
+    return { userId: principal.user.id, namespaceIds: await this.namespacesReadableBy(principal.user.id) };
   }
 
   visibleNamespaces(principal: Principal | null): Promise<number[]> {

@@ -24,6 +24,8 @@ export interface RepoRecord {
   downloadsAllTime: number;
   /** From the daily rollup: recent downloads and likes, weighted towards today. */
   trendingScore: number;
+  /** The account that created it (null: deleted since): an org contributor writes to the repositories they created. */
+  createdBy: number | null;
   createdAt: Date;
   lastModified: Date;
 }

@@ -97,14 +97,18 @@ export class ReposService {
     await this.repos.delete(repo.id);
   }
 
-  /** Moves (renames, or re-homes) a repository with all its refs and history; the old id redirects. */
+  /**
+   * Moves (renames, or re-homes) a repository with all its refs and history; the old id
+   * redirects. Its admins rename it in its namespace; moving it elsewhere also takes the right to
+   * create repositories there.
+   */
   async move(principal: Principal, type: RepoType, from: string, to: string, baseUrl: string): Promise<RepoRecord> {
     const src = splitRepoId(from);
     const dst = splitRepoId(to);
     assertValidRepoName(dst.name);
     const repo = await this.findForAdmin(principal, type, src.namespace, src.name);
     const ns = await this.namespace(dst.namespace);
-    await this.access.assertCanCreateIn(principal, ns.id, ns.name);
+    if (ns.id !== repo.namespaceId) await this.access.assertCanCreateIn(principal, ns.id, ns.name);
     const clash = await this.repos.find(type, ns.name, dst.name);
     if (clash && clash.id !== repo.id) throw this.moveTargetExists(type, `${ns.name}/${dst.name}`);
     try {

@@ -7,7 +7,7 @@ import type { RepoRecord, RepoType } from './repo.types';
 
 export const REPO_COLUMNS = `
   r.id, r.type, r.namespace_id AS "namespaceId", n.name AS namespace, n.kind AS "namespaceKind", r.name, r.private, r.gated, r.discussions_disabled AS "discussionsDisabled",
-  r.default_branch AS "defaultBranch", r.sdk, r.likes, r.downloads, r.downloads_all_time AS "downloadsAllTime", r.trending_score AS "trendingScore", r.created_at AS "createdAt", r.last_modified AS "lastModified"`;
+  r.default_branch AS "defaultBranch", r.sdk, r.likes, r.downloads, r.downloads_all_time AS "downloadsAllTime", r.trending_score AS "trendingScore", r.created_by AS "createdBy", r.created_at AS "createdAt", r.last_modified AS "lastModified"`;
 export const REPO_FROM = `repositories r JOIN namespaces n ON n.id = r.namespace_id`;
 
 /** Queries over `repositories` and `repo_redirects`; names match case-insensitively. */
@@ -154,5 +154,5 @@ export class RepositoriesRepository {
 }
 
 export function normalise(r: RepoRecord): RepoRecord {
-  return { ...r, id: Number(r.id), namespaceId: Number(r.namespaceId), likes: Number(r.likes), downloads: Number(r.downloads), downloadsAllTime: Number(r.downloadsAllTime ?? 0), trendingScore: Number(r.trendingScore ?? 0) };
+  return { ...r, id: Number(r.id), namespaceId: Number(r.namespaceId), likes: Number(r.likes), downloads: Number(r.downloads), downloadsAllTime: Number(r.downloadsAllTime ?? 0), trendingScore: Number(r.trendingScore ?? 0), createdBy: r.createdBy == null ? null : Number(r.createdBy) };
 }

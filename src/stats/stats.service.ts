@@ -27,7 +27,7 @@ export class StatsService {
 
   async trending(principal: Principal | null, type: RepoType, days: number, limit: number): Promise<TrendingDto> {
     const period = this.period(days);
-    const rows = await this.rollup.trending(type, period.start, limit, await this.listing.visibleNamespaces(principal));
+    const rows = await this.rollup.trending(type, period.start, limit, await this.listing.viewer(principal));
     return {
       trending: rows.map((r) => ({ id: r.id, type: r.type, downloads: r.downloads, likes: r.likes, recent_downloads: r.recentDownloads, trending_score: r.trendingScore, private: r.private })),
       period,

@@ -12,12 +12,13 @@ import { XetReconstructionService } from './reconstructions/reconstruction.servi
 import { XetStorageModule } from './storage/xet-storage.module';
 import { XetTokenController } from './tokens/xet-token.controller';
 import { XetCasGuard } from './tokens/xet-cas-auth';
+import { XetGrantCheck } from './tokens/xet-grant-check';
 import { XetTokensModule } from './tokens/xet-tokens.module';
 
 /** Xet: CAS tokens, the CAS endpoints (xorbs, shards, reconstructions, dedup). */
 @Module({
   imports: [ReposModule, LfsModule, QuotaModule, XetStorageModule, XetTokensModule, MetricsModule],
   controllers: [XetTokenController, XetCasController, XetReconstructionController],
-  providers: [XetCasGuard, XorbVerifier, XetXorbsService, XetShardsService, XetReconstructionService],
+  providers: [XetCasGuard, XetGrantCheck, XorbVerifier, XetXorbsService, XetShardsService, XetReconstructionService],
 })
 export class XetModule {}

@@ -133,7 +133,7 @@ describe('accounts: register, login, sessions, tokens, whoami', () => {
       name: u.username,
       email: `${u.username}@example.com`,
       emailVerified: true,
-      orgs: [{ type: 'org', name: org, roleInOrg: 'super-admin' }],
+      orgs: [{ type: 'org', name: org, roleInOrg: 'admin' }], // a super-admin, by the Hub's name
       auth: { type: 'access_token', accessToken: { displayName: 'test', role: 'write' } },
     });
     expect(typeof res.body.id).toBe('string');

@@ -101,7 +101,7 @@ describe('invitations and mail', () => {
     expect(await roleIn(org, bob.username)).toBeUndefined();
 
     await t.http().post(`/api/invitations/${token}/accept`).set(as(invitee)).expect(200);
-    expect(await roleIn(org, invitee.username)).toBe('member');
+    expect(await roleIn(org, invitee.username)).toBe('write');
   });
 
   it('a reusable invitation works N times then answers used up; expired and deleted ones are refused; nothing changes', async () => {
@@ -188,10 +188,10 @@ describe('invitations and mail', () => {
     const invitationParam = new URL(created.body.invitation_link).searchParams.get('invitation')!;
     const registerLink = new URL(created.body.invitation_link);
     const offered = await t.http().get(registerLink.pathname + registerLink.search).expect(200);
-    expect(offered.body).toMatchObject({ action: 'register_account', org_name: org, role: 'member', is_available: true });
+    expect(offered.body).toMatchObject({ action: 'register_account', org_name: org, role: 'write', is_available: true });
     const registered = await t.http().post(`/api/auth/register?invitation=${invitationParam}`).send(body).expect(200);
     expect(registered.body).toMatchObject({ username: name, email_verified: false });
-    expect(await roleIn(org, name)).toBe('member');
+    expect(await roleIn(org, name)).toBe('write');
 
     // Not verified yet: no login; the mailed link verifies.
     expectHfError(await t.http().post('/api/auth/login').send({ username: name, password: body.password }), 403, 'EmailNotVerified');

@@ -35,6 +35,27 @@ describe('login throttling, sessions, password change', () => {
     await attempt(u.username, u.password).expect(200);
   });
 
+  it('a scheduled job, once per cluster, removes throttle rows whose window and lock are over, and keeps the ones that still count', async () => {
+    const key = (name: string) => `login:${name}`;
+    const [stale, staleLockEnded, recent, locked] = ['stale', 'lock-ended', 'recent', 'locked'].map((n) => key(uniqueName(n)));
+    await t.db.query(
+      `INSERT INTO login_throttle (key, failures, window_start, locked_until) VALUES
+         ($1, 3, now() - interval '2 hours', NULL),
+         ($2, 9, now() - interval '2 hours', now() - interval '1 minute'),
+         ($3, 2, now() - interval '1 minute', NULL),
+         ($4, 9, now() - interval '2 hours', now() + interval '10 minutes')`,
+      [stale, staleLockEnded, recent, locked],
+    );
+    const { LoginThrottleCleanupJob } = require('../../src/auth/login/login-throttle-cleanup.job');
+    const job = t.app.get(LoginThrottleCleanupJob);
+    const [a, b] = await Promise.all([job.run(), job.run()]);
+    expect(a + b).toBe(2);
+    const left = (await t.db.query(`SELECT key FROM login_throttle WHERE key = ANY($1) ORDER BY key`, [[stale, staleLockEnded, recent, locked]])).rows.map((r: { key: string }) => r.key);
+    expect(left).toEqual([recent, locked].sort());
+    // What is left still counts: the locked key stays refused.
+    expectHfError(await attempt(locked.slice('login:'.length), 'whatever'), 429, 'TooManyLoginAttempts');
+  });
+
   it('lists and ends its own sessions; a password change needs the old one and ends the other sessions', async () => {
     const u = await createUserWithToken(t);
     const cookieA = (await attempt(u.username, u.password).expect(200)).headers['set-cookie'] as unknown as string[];

@@ -307,7 +307,7 @@ describe('stats: likes, download sessions, daily rollup, trending', () => {
       expect(members.body).toHaveLength(1);
       expect(members.headers.link).toMatch(/rel="next"/);
       const all = await t.http().get(`/api/organizations/${org}/members`).expect(200);
-      expect(all.body.map((m: { user: string; role: string }) => [m.user, m.role]).sort()).toEqual([[alice.username, 'super-admin'], [bob.username, 'member']].sort());
+      expect(all.body.map((m: { user: string; role: string }) => [m.user, m.role]).sort()).toEqual([[alice.username, 'admin'], [bob.username, 'write']].sort());
       expect((await t.http().get(`/api/users/${alice.username}/overview`).expect(200)).body.orgs).toEqual([{ name: org, fullname: org, avatarUrl: expect.stringMatching(/\/avatars\//) }]);
       expectHfError(await t.http().get(`/api/users/${uniqueName('ghost')}/overview`), 404, 'UserNotFound');
       expectHfError(await t.http().get(`/api/organizations/${uniqueName('ghost')}/overview`), 404, 'OrgNotFound');

@@ -298,6 +298,52 @@ describe('Xet-stored LFS files download through resolve, the CAS reconstructions
     await recon(2, alice.token, seeded.xetHash).expect(401);
   });
 
+  it('a read token stops working on its next use once the grant, the user token, the session or the repository\'s openness that gave it is gone', async () => {
+    const stale = (token: string) => recon(2, token, secret.xetHash).expect(401).expect('X-Error-Code', 'InvalidXetToken');
+    // A read grant revoked: the CAS answers 401 (hf_xet then asks the refresh route, which hides the repository).
+    await t.http().post(`/api/models/${priv}/access`).set(auth(alice)).send({ username: bob.username, role: 'read' }).expect(200);
+    const granted = (await readToken(bob, priv)).accessToken;
+    await recon(2, granted, secret.xetHash).expect(200);
+    await recon(1, granted, secret.xetHash).expect(200);
+    await t.http().delete(`/api/models/${priv}/access/${bob.username}`).set(auth(alice)).expect(200);
+    await stale(granted);
+    await recon(1, granted, secret.xetHash).expect(401);
+    await t.http().get(`/api/models/${priv}/xet-read-token/main`).set(auth(bob)).expect(404);
+
+    // The user token it was issued to revoked (or rotated): the other tokens of the same user keep theirs.
+    const login = await t.http().post('/api/auth/login').send({ username: alice.username, password: alice.password }).expect(200);
+    const cookie = login.headers['set-cookie'] as unknown as string[];
+    const created = (await t.http().post('/api/auth/tokens/create').set('Cookie', cookie).send({ name: 'short-lived', role: 'read' }).expect(200)).body;
+    const viaToken = (await readToken({ ...alice, token: created.token }, priv)).accessToken;
+    const viaOther = (await readToken(alice, priv)).accessToken;
+    await recon(2, viaToken, secret.xetHash).expect(200);
+    await t.http().delete(`/api/auth/tokens/${created.token_id}`).set('Cookie', cookie).expect(200);
+    await stale(viaToken);
+    await recon(2, viaOther, secret.xetHash).expect(200);
+
+    // The session it was issued to ended.
+    const viaSession = (await t.http().get(`/api/models/${priv}/xet-read-token/main`).set('Cookie', cookie).expect(200)).body.accessToken as string;
+    await recon(2, viaSession, secret.xetHash).expect(200);
+    await t.http().post('/api/auth/logout').set('Cookie', cookie).expect(200);
+    await stale(viaSession);
+
+    // A public repository made private: an anonymous token, and a stranger's, stop; the owner's goes on.
+    const flip = `${alice.username}/${uniqueName('xet-flip')}`;
+    await createRepo(t, alice.token, flip.split('/')[1]).expect(200);
+    const f = await seedXetFile(t, flip, 'f.bin', randomBytes(200_000), { commitToken: alice.token });
+    const [anonymous, stranger, owner] = [(await readToken(null, flip)).accessToken, (await readToken(bob, flip)).accessToken, (await readToken(alice, flip)).accessToken];
+    for (const token of [anonymous, stranger, owner]) await recon(2, token, f.xetHash).expect(200);
+    await t.http().put(`/api/models/${flip}/settings`).set(auth(alice)).send({ private: true }).expect(200);
+    for (const token of [anonymous, stranger]) await recon(2, token, f.xetHash).expect(401).expect('X-Error-Code', 'InvalidXetToken');
+    await recon(2, owner, f.xetHash).expect(200);
+    // Gated afterwards: same for a token issued before the gate to someone without access.
+    await t.http().put(`/api/models/${flip}/settings`).set(auth(alice)).send({ private: false }).expect(200);
+    const beforeGate = (await readToken(bob, flip)).accessToken;
+    await recon(2, beforeGate, f.xetHash).expect(200);
+    await t.http().put(`/api/models/${flip}/settings`).set(auth(alice)).send({ gated: 'manual' }).expect(200);
+    await recon(2, beforeGate, f.xetHash).expect(401);
+  });
+
   it('tree and paths-info list xetHash beside lfs for Xet-stored files only', async () => {
     const tree = await t.http().get(`/api/models/${pub}/tree/main?recursive=true`).expect(200);
     const entry = tree.body.find((e: { path: string }) => e.path === seeded.path);

@@ -41,7 +41,7 @@ def test_accepted_org_invitation_grants_the_role_and_read_access_to_private_repo
     token = link.rsplit("/", 1)[1]
 
     details = requests.get(f"{hangar.url}/api/invitations/{token}", timeout=30).json()
-    assert (details["org_name"], details["role"], details["is_available"]) == (org, "member", True)
+    assert (details["org_name"], details["role"], details["is_available"]) == (org, "write", True)  # "member" is stored under its new name
 
     accepted = requests.post(f"{hangar.url}/api/invitations/{token}/accept", headers={"Authorization": f"Bearer {newcomer_token}"}, timeout=30)
     assert accepted.status_code == 200, accepted.text
@@ -49,7 +49,7 @@ def test_accepted_org_invitation_grants_the_role_and_read_access_to_private_repo
     assert newcomer.model_info(repo_id).private is True
     path = hf_hub_download(repo_id, "notes.txt", endpoint=hangar.url, token=newcomer_token, cache_dir=tmp_path)
     assert open(path, "rb").read() == b"for members only\n"
-    assert _org_of(newcomer.whoami(), org)["roleInOrg"] == "member"
+    assert _org_of(newcomer.whoami(), org)["roleInOrg"] == "write"
 
     # One use only: a second account is refused, and stays outside.
     third_token = hangar.new_user_token(unique("third"))

@@ -29,7 +29,7 @@ def test_whoami_returns_the_user_with_orgs(hangar):
     assert me["name"] == name
     assert me["email"] == f"{name}@example.com"
     assert [o["name"] for o in me["orgs"]] == [org]
-    assert me["orgs"][0]["roleInOrg"] == "super-admin"
+    assert me["orgs"][0]["roleInOrg"] == "admin"  # the Hub has no super-admin: its name for the role is admin
     assert me["auth"]["accessToken"]["role"] == "write"
     assert me["auth"]["accessToken"]["displayName"] == "pytest"
 

@@ -30,9 +30,28 @@ export interface OrgRecord {
   memberCount: number;
 }
 
-/** read: reads private repositories; member: writes too; admin: members, settings; super-admin: admins too. */
-export type OrgRole = 'read' | 'member' | 'admin' | 'super-admin';
-export const ORG_ROLES: readonly OrgRole[] = ['read', 'member', 'admin', 'super-admin'];
+/**
+ * The Hub's organization roles plus Hangar's super-admin. read: reads the org's private
+ * repositories; contributor: creates repositories and writes to the ones they created; write:
+ * writes to every repository and creates; admin: members, settings, deletion; super-admin:
+ * admins too (the Hub knows no super-admin: its routes show `admin`).
+ */
+export type OrgRole = 'read' | 'contributor' | 'write' | 'admin' | 'super-admin';
+export const ORG_ROLES: readonly OrgRole[] = ['read', 'contributor', 'write', 'admin', 'super-admin'];
+/** What role fields accept: the roles, and `member`, the name `write` had before (old scripts and data). */
+export const ORG_ROLE_INPUTS: readonly string[] = [...ORG_ROLES, 'member'];
+
+/** A role as given (ORG_ROLE_INPUTS) as stored: `member` is `write`. */
+export function orgRoleFromInput(value: unknown): unknown {
+  return value === 'member' ? 'write' : value;
+}
+
+/** The role as the Hub names it (whoami `roleInOrg`, organization member lists). */
+export type HubOrgRole = 'read' | 'contributor' | 'write' | 'admin';
+export const HUB_ORG_ROLES: readonly HubOrgRole[] = ['read', 'contributor', 'write', 'admin'];
+export function hubOrgRole(role: OrgRole): HubOrgRole {
+  return role === 'super-admin' ? 'admin' : role;
+}
 
 export interface MembershipRecord {
   orgId: number;

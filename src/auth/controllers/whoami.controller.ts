@@ -1,3 +1,4 @@
+import { hubOrgRole } from '../accounts/account.types';
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PublicBaseUrl } from '../../core/http/public-base-url';
@@ -40,7 +41,7 @@ export class WhoAmIController {
         canPay: false,
         avatarUrl: baseUrl + avatarPath(m.orgName),
         periodEnd: null,
-        roleInOrg: m.role,
+        roleInOrg: hubOrgRole(m.role),
       })),
       auth: {
         type: 'access_token',

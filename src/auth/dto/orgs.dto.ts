@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
-import { ORG_ROLES, type OrgRole } from '../accounts/account.types';
+import { ORG_ROLE_INPUTS, ORG_ROLES, orgRoleFromInput, type OrgRole } from '../accounts/account.types';
 
 export class CreateOrgDto {
   @ApiProperty({ example: 'acme', description: '2-42 letters, digits, "-", "_" or "."; unique across users and organizations' })
@@ -58,14 +59,16 @@ export class AddMemberDto {
   @MaxLength(96)
   username: string;
 
-  @ApiProperty({ enum: ORG_ROLES, example: 'member' })
-  @IsIn(ORG_ROLES)
+  @ApiProperty({ enum: ORG_ROLE_INPUTS, example: 'write', description: '`member` is taken as `write` (its former name)' })
+  @Transform(({ value }) => orgRoleFromInput(value))
+  @IsIn(ORG_ROLES, { message: `role must be one of: ${ORG_ROLE_INPUTS.join(', ')}` })
   role: OrgRole;
 }
 
 export class UpdateMemberDto {
-  @ApiProperty({ enum: ORG_ROLES, example: 'admin' })
-  @IsIn(ORG_ROLES)
+  @ApiProperty({ enum: ORG_ROLE_INPUTS, example: 'admin', description: '`member` is taken as `write` (its former name)' })
+  @Transform(({ value }) => orgRoleFromInput(value))
+  @IsIn(ORG_ROLES, { message: `role must be one of: ${ORG_ROLE_INPUTS.join(', ')}` })
   role: OrgRole;
 }
 

@@ -1,3 +1,4 @@
+import { HUB_ORG_ROLES } from '../accounts/account.types';
 import { ApiProperty } from '@nestjs/swagger';
 
 export class WhoAmIOrgDto {
@@ -9,7 +10,7 @@ export class WhoAmIOrgDto {
   @ApiProperty({ example: false }) canPay: boolean;
   @ApiProperty({ example: 'http://localhost:3000/avatars/acme.svg' }) avatarUrl: string;
   @ApiProperty({ nullable: true, type: Number, example: null }) periodEnd: number | null;
-  @ApiProperty({ enum: ['read', 'member', 'admin', 'super-admin'] }) roleInOrg: string;
+  @ApiProperty({ enum: HUB_ORG_ROLES, description: "The Hub's role names (a super-admin shows as admin)" }) roleInOrg: string;
 }
 
 export class AccessTokenInfoDto {

@@ -35,6 +35,18 @@ export class LoginThrottleRepository {
     );
   }
 
+  /**
+   * Removes the rows that no longer count: their window began over `windowSeconds` ago (the
+   * next failure would start a new count anyway) and any lock they held has ended.
+   */
+  async deleteStale(windowSeconds: number): Promise<number> {
+    const [, count] = await this.db.query(
+      `DELETE FROM login_throttle WHERE window_start < now() - make_interval(secs => $1) AND (locked_until IS NULL OR locked_until <= now())`,
+      [windowSeconds],
+    );
+    return count;
+  }
+
   async clear(key: string): Promise<void> {
     await this.db.query(`DELETE FROM login_throttle WHERE key = $1`, [key]);
   }

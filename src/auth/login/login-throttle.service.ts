@@ -35,6 +35,11 @@ export class LoginThrottleService {
   succeeded(login: string): Promise<void> {
     return this.throttle.clear(keys(login, undefined)[0]);
   }
+
+  /** Deletes the counts whose window and lock are over (they would change no answer); returns how many. */
+  prune(): Promise<number> {
+    return this.throttle.deleteStale(Math.max(ACCOUNT.windowSeconds, ADDRESS.windowSeconds));
+  }
 }
 
 function keys(login: string, address: string | undefined): string[] {

@@ -10,7 +10,7 @@ import type { Principal } from '../principal';
 import { OrgsRepository } from './orgs.repository';
 import type { EntityManager } from 'typeorm';
 
-const RANK: Record<OrgRole, number> = { read: -1, member: 0, admin: 1, 'super-admin': 2 };
+const RANK: Record<OrgRole, number> = { read: 0, contributor: 1, write: 2, admin: 3, 'super-admin': 4 };
 
 /**
  * Organizations and their members. Admins and super-admins manage members; only a super-admin

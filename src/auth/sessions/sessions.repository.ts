@@ -11,9 +11,15 @@ export class SessionsRepository {
     await this.db.query(`INSERT INTO sessions (user_id, token_hash, expires_at) VALUES ($1, $2, $3)`, [userId, hash, expiresAt]);
   }
 
-  async findLiveUserId(hash: Buffer): Promise<number | null> {
-    const rows = await this.db.query(`SELECT user_id AS "userId" FROM sessions WHERE token_hash = $1 AND expires_at > now()`, [hash]);
-    return rows[0]?.userId ?? null;
+  async findLive(hash: Buffer): Promise<{ id: number; userId: number } | null> {
+    const rows = await this.db.query(`SELECT id::int AS id, user_id::int AS "userId" FROM sessions WHERE token_hash = $1 AND expires_at > now()`, [hash]);
+    return rows[0] ?? null;
+  }
+
+  /** Whether the user's session `id` is still live (not ended, not expired). */
+  async isLive(id: number, userId: number): Promise<boolean> {
+    const rows = await this.db.query(`SELECT 1 FROM sessions WHERE id = $1 AND user_id = $2 AND expires_at > now()`, [id, userId]);
+    return rows.length > 0;
   }
 
   async deleteByHash(hash: Buffer): Promise<void> {

@@ -41,6 +41,15 @@ export class TokensRepository {
     return rows[0] ?? null;
   }
 
+  /** The user's token `id` when it still works (not revoked, rotated away or expired), else null. */
+  async findLive(id: number, userId: number): Promise<TokenRecord | null> {
+    const rows = await this.db.query(
+      `SELECT ${COLUMNS} FROM api_tokens WHERE id = $1 AND user_id = $2 AND (expires_at IS NULL OR expires_at > now())`,
+      [id, userId],
+    );
+    return rows[0] ?? null;
+  }
+
   listForUser(userId: number): Promise<TokenRecord[]> {
     return this.db.query(`SELECT ${COLUMNS} FROM api_tokens WHERE user_id = $1 ORDER BY id`, [userId]);
   }

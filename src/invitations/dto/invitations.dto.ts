@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, NotEquals } from 'class-validator';
-import { ORG_ROLES, type OrgRole } from '../../auth/accounts/account.types';
+import { ORG_ROLE_INPUTS, ORG_ROLES, orgRoleFromInput, type OrgRole } from '../../auth/accounts/account.types';
 import { StrictInput } from '../../core/errors/validation';
 import { PageQueryDto } from '../../core/http/page-query.dto';
 import { QueryInt } from '../../core/http/query-transforms';
@@ -10,9 +11,10 @@ const MAX_USAGE_DOC = 'null: one use; -1: unlimited; N (1 to 1000000): N uses';
 
 /** The terms both kinds of invitation share. */
 export class InvitationTermsDto {
-  @ApiPropertyOptional({ enum: ORG_ROLES, default: 'member', description: 'Role in the organization' })
+  @ApiPropertyOptional({ enum: ORG_ROLE_INPUTS, default: 'write', description: 'Role in the organization (`member` is taken as `write`, its former name)' })
   @IsOptional()
-  @IsIn(ORG_ROLES)
+  @Transform(({ value }) => orgRoleFromInput(value))
+  @IsIn(ORG_ROLES, { message: `role must be one of: ${ORG_ROLE_INPUTS.join(', ')}` })
   role?: OrgRole;
 
   @ApiPropertyOptional({ type: Number, nullable: true, minimum: -1, maximum: 1000000, example: null, description: MAX_USAGE_DOC })
@@ -79,7 +81,7 @@ export class CreateInvitationResponseDto {
 export class InvitationDetailsDto {
   @ApiProperty({ enum: INVITATION_ACTIONS }) action: InvitationAction;
   @ApiProperty({ type: String, nullable: true, example: 'my-org' }) org_name: string | null;
-  @ApiProperty({ enum: ORG_ROLES, nullable: true, example: 'member' }) role: OrgRole | null;
+  @ApiProperty({ enum: ORG_ROLES, nullable: true, example: 'write' }) role: OrgRole | null;
   @ApiProperty({ type: String, nullable: true, example: 'newuser@example.com', description: 'Only this (verified) address may accept' }) email: string | null;
   @ApiProperty({ example: 'alice', description: 'Who created it (a user name, or admin:<fingerprint>)' }) inviter: string;
   @ApiProperty({ example: '2026-12-04T12:00:00.000Z' }) created_at: string;

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { OrgRole } from '../../auth/accounts/account.types';
 import { OrgsService } from '../../auth/orgs/orgs.service';
 import { assertCanWrite, type Principal } from '../../auth/principal';
 import { DomainError, ForbiddenError, NotFoundError, UnauthorizedError } from '../../core/errors/domain-error';
@@ -15,6 +16,12 @@ export type RepoPermission = 'read' | 'files' | 'contribute' | 'write' | 'admin'
 
 const LEVEL: Record<GrantRole, number> = { read: 1, write: 2, admin: 3 };
 
+/** What an org role gives on the org's repositories (a contributor's own ones aside: see namespaceLevel). */
+const ORG_LEVEL: Record<OrgRole, GrantRole> = { read: 'read', contributor: 'read', write: 'write', admin: 'admin', 'super-admin': 'admin' };
+
+/** The org roles that create repositories in the org (the Hub's contributor and up). */
+const CREATES_IN_ORG: ReadonlySet<OrgRole> = new Set(['contributor', 'write', 'admin', 'super-admin']);
+
 /** What a caller is on a repository, from their namespace role and any grant; null: nothing. */
 export interface RepoStanding {
   level: GrantRole | null;
@@ -24,8 +31,9 @@ export interface RepoStanding {
 
 /**
  * The one decision of who may read, write or administer a repository.
- * - a caller's level is the best of their namespace role (owner, org admin: admin; org member:
- *   write; org read member: read) and their per-repository grant (read, write or admin);
+ * - a caller's level is the best of their namespace role (owner, org admin: admin; org write
+ *   member: write; org contributor: write on the repositories they created, else read; org read
+ *   member: read) and their per-repository grant (read, write or admin);
  * - read: public repos, or any level;
  * - files: read, and for a gated repository a level or an accepted access request
  *   (403 GatedRepo otherwise, 401 to anonymous callers, as the Hub answers);
@@ -42,13 +50,23 @@ export class RepoAccessService {
     private readonly grants: RepoGrantsRepository,
   ) {}
 
-  /** The level a namespace gives: its owner and org admins admin, org members write, org read members read. */
-  async namespaceLevel(principal: Principal | null, namespaceId: number): Promise<GrantRole | null> {
+  /**
+   * The level a namespace gives (on `repo`, when one is asked about): its owner and org admins
+   * admin, org write members write, contributors write on the repositories they created and
+   * read on the others, org read members read.
+   */
+  async namespaceLevel(principal: Principal | null, namespaceId: number, repo?: Pick<RepoRecord, 'createdBy'>): Promise<GrantRole | null> {
+    const role = await this.namespaceRoleOf(principal, namespaceId);
+    if (!role) return null;
+    if (role === 'owner') return 'admin';
+    if (role === 'contributor' && repo && repo.createdBy === principal!.user.id) return 'write';
+    return ORG_LEVEL[role];
+  }
+
+  private async namespaceRoleOf(principal: Principal | null, namespaceId: number): Promise<OrgRole | 'owner' | null> {
     if (!principal) return null;
-    if (principal.user.id === namespaceId) return 'admin';
-    const membership = (await this.orgs.membershipsOf(principal.user.id)).find((m) => m.orgId === namespaceId);
-    if (!membership) return null;
-    return membership.role === 'read' ? 'read' : membership.role === 'member' ? 'write' : 'admin';
+    if (principal.user.id === namespaceId) return 'owner';
+    return (await this.orgs.membershipsOf(principal.user.id)).find((m) => m.orgId === namespaceId)?.role ?? null;
   }
 
   /** Alias kept for callers that ask only "does the caller belong to this namespace?" (quota, merged from main). */
@@ -58,7 +76,7 @@ export class RepoAccessService {
 
   async standing(principal: Principal | null, repo: RepoRecord): Promise<RepoStanding> {
     if (!principal) return { level: null, pastGate: false };
-    const fromNamespace = await this.namespaceLevel(principal, repo.namespaceId);
+    const fromNamespace = await this.namespaceLevel(principal, repo.namespaceId, repo);
     // Namespace write or admin is the most a grant could add; a read member may hold a better grant.
     if (fromNamespace && fromNamespace !== 'read') return { level: fromNamespace, pastGate: true };
     const s = await this.grants.standing(repo.id, principal.user.id);
@@ -94,11 +112,11 @@ export class RepoAccessService {
     }
   }
 
-  /** May the principal create repositories in this namespace? */
+  /** May the principal create repositories in this namespace? Their own; an org's from contributor up. */
   async assertCanCreateIn(principal: Principal, namespaceId: number, namespace: string): Promise<void> {
     assertCanWrite(principal);
-    const level = await this.namespaceLevel(principal, namespaceId);
-    if (!level || level === 'read') {
+    const role = await this.namespaceRoleOf(principal, namespaceId);
+    if (!role || (role !== 'owner' && !CREATES_IN_ORG.has(role))) {
       throw new ForbiddenError(`You cannot create repositories in "${namespace}"`, 'Forbidden');
     }
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { RepoType } from '../../repos/repo.types';
+import { visibleRepoSql, type RepoViewer } from '../../repos/access/repo-viewer';
 
 export interface Liker {
   username: string;
@@ -57,14 +58,14 @@ export class LikesRepository {
     return rows;
   }
 
-  /** Newest first, only the repositories in public view or in `visibleNamespaceIds`. */
-  async likedBy(userId: number, visibleNamespaceIds: number[], limit: number, offset: number): Promise<LikedRepo[]> {
+  /** Newest first, only the repositories the viewer may see. */
+  async likedBy(userId: number, viewer: RepoViewer, limit: number, offset: number): Promise<LikedRepo[]> {
     const rows = await this.db.query(
       `SELECT r.type, n.name || '/' || r.name AS id, l.created_at AS "likedAt"
          FROM repo_likes l JOIN repositories r ON r.id = l.repo_id JOIN namespaces n ON n.id = r.namespace_id
-        WHERE l.user_id = $1 AND (NOT r.private OR r.namespace_id = ANY($2::bigint[]))
+        WHERE l.user_id = $1 AND ${visibleRepoSql('r', '$5', '$2')}
         ORDER BY l.created_at DESC, l.repo_id DESC LIMIT $3 OFFSET $4`,
-      [userId, visibleNamespaceIds, limit, offset],
+      [userId, viewer.namespaceIds, limit, offset, viewer.userId],
     );
     return rows;
   }

@@ -33,6 +33,6 @@ export class LikesService {
   /** A user's likes, less the private repositories the caller may not read. */
   async likedBy(principal: Principal | null, username: string, limit: number, offset: number): Promise<LikedRepo[]> {
     const user = await this.users.getByName(username);
-    return this.likes.likedBy(user.id, await this.listing.visibleNamespaces(principal), limit, offset);
+    return this.likes.likedBy(user.id, await this.listing.viewer(principal), limit, offset);
   }
 }

@@ -1,3 +1,4 @@
+import { hubOrgRole } from '../../auth/accounts/account.types';
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -59,6 +60,6 @@ export class ProfilesController {
   @ApiOkResponse({ type: [OrgMemberDto] })
   async orgMembers(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Param('name') name: string, @Query() q: PageQueryDto, @PublicBaseUrl() baseUrl: string): Promise<OrgMemberDto[]> {
     const page = await paged(req, res, q, (limit, offset) => this.profiles.members(name, limit, offset));
-    return page.map((m) => ({ user: m.name, fullname: m.fullname || m.name, avatarUrl: baseUrl + avatarPath(m.name), type: 'user', role: m.role }));
+    return page.map((m) => ({ user: m.name, fullname: m.fullname || m.name, avatarUrl: baseUrl + avatarPath(m.name), type: 'user', role: hubOrgRole(m.role) }));
   }
 }

@@ -1,3 +1,4 @@
+import { HUB_ORG_ROLES } from '../../auth/accounts/account.types';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class ProfileOrgDto {
@@ -41,5 +42,5 @@ export class OrgMemberDto {
   @ApiProperty({ example: 'Alice Developer' }) fullname: string;
   @ApiProperty({ example: 'http://localhost:3000/avatars/alice.svg' }) avatarUrl: string;
   @ApiProperty({ example: 'user' }) type: string;
-  @ApiProperty({ enum: ['member', 'admin', 'super-admin'] }) role: string;
+  @ApiProperty({ enum: HUB_ORG_ROLES, description: "The Hub's role names (a super-admin shows as admin)" }) role: string;
 }

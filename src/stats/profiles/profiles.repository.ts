@@ -1,3 +1,4 @@
+import type { OrgRole } from '../../auth/accounts/account.types';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -27,7 +28,7 @@ export interface OrgProfile extends RepoCounts {
 export interface MemberRow {
   name: string;
   fullname: string;
-  role: string;
+  role: OrgRole;
 }
 
 /** Public repositories of a namespace, by type: what a profile shows to anyone. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { RepoType } from '../../repos/repo.types';
+import { visibleRepoSql, type RepoViewer } from '../../repos/access/repo-viewer';
 
 export interface DailyStats {
   date: string;
@@ -115,14 +116,14 @@ export class RollupRepository {
   }
 
   /** Ranked by the stored score, then by downloads within the period (both from the rollup). */
-  async trending(type: RepoType, from: string, limit: number, visibleNamespaceIds: number[]): Promise<TrendingRow[]> {
+  async trending(type: RepoType, from: string, limit: number, viewer: RepoViewer): Promise<TrendingRow[]> {
     const rows = await this.db.query(
       `SELECT r.type, n.name || '/' || r.name AS id, r.downloads, r.likes, r.trending_score AS "trendingScore", r.private,
               COALESCE((SELECT sum(authenticated + anonymous) FROM repo_daily_stats d WHERE d.repo_id = r.id AND d.day >= $2::date), 0) AS "recentDownloads"
          FROM repositories r JOIN namespaces n ON n.id = r.namespace_id
-        WHERE r.type = $1 AND (NOT r.private OR r.namespace_id = ANY($4::bigint[]))
+        WHERE r.type = $1 AND ${visibleRepoSql('r', '$5', '$4')}
         ORDER BY r.trending_score DESC, "recentDownloads" DESC, r.likes DESC, r.id DESC LIMIT $3`,
-      [type, from, limit, visibleNamespaceIds],
+      [type, from, limit, viewer.namespaceIds, viewer.userId],
     );
     return rows.map((r: TrendingRow) => ({ ...r, downloads: Number(r.downloads), likes: Number(r.likes), recentDownloads: Number(r.recentDownloads), trendingScore: Number(r.trendingScore) }));
   }

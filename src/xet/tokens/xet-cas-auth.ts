@@ -7,6 +7,7 @@ import { HfErrorDto } from '../../core/errors/hf-error.dto';
 import { SECURITY_SCHEMES } from '../../core/openapi/openapi';
 import { bearerToken } from '../../auth/credentials';
 import { XetTokenService, type XetGrant, type XetOperation } from './xet-token.service';
+import { XetGrantCheck } from './xet-grant-check';
 
 const XET_OPERATION = 'hangar:xet-operation';
 
@@ -14,18 +15,21 @@ interface XetRequest extends Request {
   xetGrant?: XetGrant;
 }
 
-/** Checks the CAS token of a request (Authorization: Bearer hxt1…) for the route's operation. */
+/** Checks the CAS token of a request (Authorization: Bearer hxt1…) for the route's operation, and that its access still holds. */
 @Injectable()
 export class XetCasGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: XetTokenService,
+    private readonly check: XetGrantCheck,
   ) {}
 
-  canActivate(ctx: ExecutionContext): boolean {
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const op = this.reflector.get<XetOperation>(XET_OPERATION, ctx.getHandler()) ?? 'write';
     const req = ctx.switchToHttp().getRequest<XetRequest>();
-    req.xetGrant = this.tokens.verify(bearerToken(req.headers.authorization), op);
+    const grant = this.tokens.verify(bearerToken(req.headers.authorization), op);
+    await this.check.assertStillValid(grant);
+    req.xetGrant = grant;
     return true;
   }
 }
@@ -37,7 +41,7 @@ export function XetCasAuth(op: XetOperation) {
     SetMetadata(XET_OPERATION, op),
     UseGuards(XetCasGuard),
     ApiBearerAuth(SECURITY_SCHEMES.xetToken),
-    ApiUnauthorizedResponse({ description: 'Missing, invalid or expired Xet token (InvalidXetToken)', type: HfErrorDto }),
+    ApiUnauthorizedResponse({ description: 'Missing, invalid or expired Xet token, or one whose access ended since (InvalidXetToken)', type: HfErrorDto }),
   );
 }
 

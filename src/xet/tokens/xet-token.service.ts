@@ -8,12 +8,18 @@ import { PLURAL, type RepoRecord } from '../../repos/repo.types';
 
 export type XetOperation = 'read' | 'write';
 
-/** What a CAS access token grants: one operation on one repository, for one user, until `exp`. */
+/**
+ * What a CAS access token grants: one operation on one repository, for one user, until `exp`,
+ * as long as the credential it was issued to and the user's access last (XetGrantCheck).
+ */
 export interface XetGrant {
   repoId: number;
   op: XetOperation;
   /** The user the token was issued to (null: anonymous read of a public repository). */
   userId: number | null;
+  /** The API token, or the session, the user asked with (one of them, when userId is set). */
+  tokenId: number | null;
+  sessionId: number | null;
   /** Unix seconds. */
   exp: number;
 }
@@ -49,7 +55,7 @@ export class XetTokenService {
   /** `baseUrl`: the request's public base URL (publicBaseUrl), which is also the CAS URL. */
   issue(principal: Principal | null, repoId: number, op: XetOperation, baseUrl: string, nowMs = Date.now()): XetTokenAnswer {
     const exp = Math.floor(nowMs / 1000) + this.config.xet.tokenTtlSeconds;
-    const grant: XetGrant = { repoId, op, userId: principal?.user.id ?? null, exp };
+    const grant: XetGrant = { repoId, op, userId: principal?.user.id ?? null, tokenId: principal?.token?.id ?? null, sessionId: principal?.sessionId ?? null, exp };
     const payload = Buffer.from(JSON.stringify(grant)).toString('base64url');
     return { accessToken: `${PREFIX}.${payload}.${this.sign(payload)}`, exp, casUrl: baseUrl };
   }
@@ -81,6 +87,8 @@ export class XetTokenService {
       throw invalid('Invalid Xet access token');
     }
     const grant = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as XetGrant;
+    // Tokens signed before they named their credential: refused, so that the client fetches a new one.
+    if (grant.userId != null && grant.tokenId == null && grant.sessionId == null) throw invalid('This Xet access token is outdated; ask for a new one');
     if (!Number.isSafeInteger(grant.exp) || grant.exp * 1000 < nowMs) throw invalid('The Xet access token has expired');
     // A valid token of too narrow a scope is a 403, as the CAS API specifies (hub-docs api.md).
     if (op === 'write' && grant.op !== 'write') throw new ForbiddenError('This Xet access token is read-only; a write token is required', 'ReadOnlyToken');
@@ -92,6 +100,6 @@ export class XetTokenService {
   }
 }
 
-function invalid(message: string): UnauthorizedError {
+export function invalid(message: string): UnauthorizedError {
   return new UnauthorizedError(message, 'InvalidXetToken');
 }
