@@ -74,7 +74,7 @@ describe('repositories and commits', () => {
     const id = `${alice.username}/${name}`;
     await commit(t, alice.token, id, [header('twins'), file('a.txt', 'same\n'), file('b/c.txt', 'same\n')]).expect(200);
     const tree = await t.http().get(`/api/models/${id}/tree/main?recursive=true`).set('Authorization', `Bearer ${alice.token}`).expect(200);
-    const blobs = tree.body.filter((e: { type: string }) => e.type === 'file' && e.path !== '.gitattributes');
+    const blobs = tree.body.filter((e: { type: string; path: string }) => e.type === 'file' && e.path !== '.gitattributes');
     expect(blobs.map((e: { path: string }) => e.path).sort()).toEqual(['a.txt', 'b/c.txt']);
     expect(new Set(blobs.map((e: { oid: string }) => e.oid)).size).toBe(1);
   });
