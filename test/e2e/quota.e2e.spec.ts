@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
-import { uploadFile } from '@huggingface/hub';
+import { downloadFile, uploadFile } from '@huggingface/hub';
+import { OBJECT_STORE, type ObjectStore } from '../../src/core/storage/object-store';
 import { GitGcJob } from '../../src/git/engine/git-gc.job';
+import { LfsCleanupJob } from '../../src/lfs/lfs-cleanup.job';
+import { XetGcJob } from '../../src/xet/storage/xet-gc.job';
+import { xorbStorageKey } from '../../src/xet/storage/xet.repository';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createUserWithToken, TestUser } from '../support/accounts';
@@ -9,13 +13,13 @@ import { expectHfError } from '../support/hf-error';
 import { commit, createRepo, file, header } from '../support/repos';
 import { ADMIN_TOKEN, startTestApp, TestApp } from '../support/test-app';
 import { noise } from '../support/noise';
+import { binaryBody } from '../support/binary-body';
 
 /**
  * Quotas: usage is exact after every kind of change (it equals a recount), growth past a quota is
  * refused with the numbers (HF commit 413, LFS batch 507 per object, git push `ng`, visibility
  * change, move), concurrent committers never push usage past a quota, and users cannot raise quotas.
  */
-
 
 describe('quotas', () => {
   let t: TestApp;
@@ -249,13 +253,94 @@ describe('quotas', () => {
     const dir = dirs.make();
     await git(dir, 'clone', '-q', gitUrl(t.baseUrl, id), 'c');
     await git(path.join(dir, 'c'), 'fsck', '--full', '--strict');
-    const got = await t.http().get(`/${id}/resolve/main/kept.bin`).buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const got = await t.http().get(`/${id}/resolve/main/kept.bin`).buffer(true).parse(binaryBody);
     expect(got.status).toBe(200);
     expect(Buffer.compare(got.body as Buffer, kept)).toBe(0);
+  });
+
+  it('garbage collection removes an orphaned xorb and unreachable git objects, releases the LFS file only a deleted branch reached, and keeps every reachable file whole', async () => {
+    const u = await createUserWithToken(t);
+    const id = `${u.username}/gcx`;
+    await createRepo(t, u.token, 'gcx').expect(200);
+    await commit(t, u.token, id, [header('attrs'), file('.gitattributes', '*.bin filter=lfs diff=lfs merge=lfs -text\n'), file('kept.txt', 'kept\n')]).expect(200);
+    const repo = { type: 'model' as const, name: id };
+    const creds = { accessToken: u.token, hubUrl: t.baseUrl };
+    const keptLfs = noise(300_000, 'gcx-lfs');
+    const keptXet = noise(2_000_000, 'gcx-xet');
+    const goneXet = noise(1_500_000, 'gcx-gone');
+    await uploadFile({ repo, ...creds, file: { path: 'lfs.bin', content: new Blob([keptLfs]) }, useXet: false });
+    await uploadFile({ repo, ...creds, file: { path: 'xet.bin', content: new Blob([keptXet]) } });
+    await t.http().post(`/api/models/${id}/branch/side`).set('Authorization', `Bearer ${u.token}`).send({}).expect(200);
+    const side = await uploadFile({ repo, ...creds, branch: 'side', file: { path: 'gone.bin', content: new Blob([goneXet]) } });
+    const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+    const xorbsOf = async (b: Buffer) =>
+      (await t.db.query(`SELECT DISTINCT term->>'h' AS h FROM xet_files f, jsonb_array_elements(f.terms) term WHERE f.sha256 = $1`, [sha(b)])).rows.map((r) => r.h as string);
+    const goneXorbs = await xorbsOf(goneXet);
+    const keptXorbs = await xorbsOf(keptXet);
+    expect(goneXorbs.length).toBeGreaterThan(0);
+    expect(keptXorbs.length).toBeGreaterThan(0);
+    expect(goneXorbs.filter((h) => keptXorbs.includes(h))).toEqual([]);
+    const stored = async (hashes: string[]) => Number((await t.db.query(`SELECT count(*) FROM xet_xorbs WHERE hash = ANY($1)`, [hashes])).rows[0].count);
+    const indexed = async (hashes: string[]) => Number((await t.db.query(`SELECT count(*) FROM xet_dedup_chunks WHERE xorb_hash = ANY($1)`, [hashes])).rows[0].count);
+    const store = t.app.get<ObjectStore>(OBJECT_STORE);
+    const bytesStored = async (hashes: string[]) => (await Promise.all(hashes.map((h) => store.head(xorbStorageKey(h))))).filter(Boolean).length;
+    const hasObject = async (oid: string) => (await t.db.query(`SELECT 1 FROM git_objects g JOIN repositories r ON r.id = g.repo_id WHERE r.name = 'gcx' AND g.oid = $1`, [oid])).rowCount === 1;
+    expect(await indexed(goneXorbs)).toBeGreaterThan(0);
+
+    await t.http().delete(`/api/models/${id}/branch/side`).set('Authorization', `Bearer ${u.token}`).expect(200);
+    const usedBefore = (await usage(u)).public_used_bytes;
+    const gitGc = t.app.get(GitGcJob);
+    const lfsCleanup = t.app.get(LfsCleanupJob);
+    const xetGc = t.app.get(XetGcJob);
+    const runAll = async (now: Date) => ({ git: await gitGc.run(now), lfs: await lfsCleanup.run(now), xet: await xetGc.run(now) });
+
+    // Within every grace period nothing goes: the deleted branch's file stays charged, its xorbs indexed.
+    await runAll(new Date());
+    expect((await usage(u)).public_used_bytes).toBe(usedBefore);
+    expect(await stored(goneXorbs)).toBe(goneXorbs.length);
+
+    // After the git grace: the branch's commit goes, and with its pointer blob the LFS file it alone reached.
+    const day = 86_400_000;
+    const t0 = Date.now() + Math.max(t.config.maintenance.sweepGraceSeconds * 1000, day) + 60_000;
+    const first = await runAll(new Date(t0));
+    expect(first.git.objects).toBeGreaterThan(0);
+    expect(first.git.lfsReleased).toBe(1);
+    expect(await hasObject(side!.commit.oid)).toBe(false);
+    expect((await usage(u)).public_used_bytes).toBeLessThanOrEqual(usedBefore - goneXet.length);
+    expect((await usage(u)).public_used_bytes).toBe(await recount(u.username));
+    expect(first.lfs.objects).toBeGreaterThanOrEqual(1);
+    // Its xorbs wait for the Xet grace (hf_xet dedups against its cached shards for three weeks).
+    expect(first.xet).toMatchObject({ unindexed: 0, xorbs: 0 });
+    expect(await stored(goneXorbs)).toBe(goneXorbs.length);
+
+    // After the Xet grace they leave the dedup index first, and are deleted only once no dedup answer may name them.
+    const t1 = t0 + t.config.maintenance.xetGcGraceSeconds * 1000 + day;
+    const second = await xetGc.run(new Date(t1));
+    expect(second.files).toBeGreaterThanOrEqual(1);
+    expect(second.unindexed).toBeGreaterThanOrEqual(goneXorbs.length);
+    expect(await indexed(goneXorbs)).toBe(0);
+    expect(await stored(goneXorbs)).toBe(goneXorbs.length);
+    expect((await xetGc.run(new Date(t1 + 6 * day))).xorbs).toBe(0);
+    const third = await xetGc.run(new Date(t1 + 8 * day));
+    expect(third.xorbs).toBeGreaterThanOrEqual(goneXorbs.length);
+    expect(await stored(goneXorbs)).toBe(0);
+    expect(await bytesStored(goneXorbs)).toBe(0);
+
+    // Nothing reachable went: the kept file's xorbs (bytes and index), a clone that passes fsck, every file.
+    expect(await stored(keptXorbs)).toBe(keptXorbs.length);
+    expect(await bytesStored(keptXorbs)).toBe(keptXorbs.length);
+    expect(await indexed(keptXorbs)).toBeGreaterThan(0);
+    const dir = dirs.make();
+    await git(dir, 'clone', '-q', gitUrl(t.baseUrl, id), 'c');
+    await git(path.join(dir, 'c'), 'fsck', '--full', '--strict');
+    for (const [name, bytes] of [['kept.txt', Buffer.from('kept\n')], ['lfs.bin', keptLfs], ['xet.bin', keptXet]] as const) {
+      const got = await t.http().get(`/${id}/resolve/main/${name}`).redirects(1).buffer(true).parse(binaryBody);
+      expect(got.status).toBe(200);
+      expect(sha(got.body as Buffer)).toBe(sha(bytes));
+    }
+    const viaXet = await downloadFile({ repo, ...creds, path: 'xet.bin' });
+    expect(sha(Buffer.from(await viaXet!.arrayBuffer()))).toBe(sha(keptXet));
+    expect((await usage(u)).public_used_bytes).toBe(await recount(u.username));
   });
 });
 
