@@ -136,6 +136,31 @@ describe('quotas', () => {
     expect(listed.body).toMatchObject({ namespace: u.username, total_repos: 1, repositories: [{ repo_id: `${u.username}/q`, quota_bytes: 30_000, is_inheriting: false }] });
   });
 
+  it('lets an admin-role user set any namespace quota through PUT /api/quota/{namespace} (audited); ordinary users still get 403', async () => {
+    const admin = await createUserWithToken(t);
+    const owner = await createUserWithToken(t);
+    await setQuota(owner.username, 1_000_000, 500_000);
+    const put = (who: TestUser, ns: string, body: object) => t.http().put(`/api/quota/${ns}`).set('Authorization', `Bearer ${who.token}`).send(body);
+    // Before the role: refused like any user, even for a namespace the caller owns.
+    expectHfError(await put(admin, admin.username, { quota_bytes: 10 ** 12 }), 403, 'Forbidden');
+    await t.http().patch(`/admin/api/users/${admin.username}`).set('X-Admin-Token', ADMIN_TOKEN).send({ role: 'admin' }).expect(200);
+
+    const both = await put(admin, owner.username, { quota_bytes: 2_000_000 }).expect(200);
+    expect(both.body).toMatchObject({ namespace: owner.username, private_quota_bytes: 2_000_000, public_quota_bytes: 2_000_000, quota_bytes: 4_000_000 });
+    const one = await put(admin, owner.username, { public_quota_bytes: null }).expect(200);
+    expect(one.body).toMatchObject({ private_quota_bytes: 2_000_000, public_quota_bytes: null, quota_bytes: null });
+    expect(await usage(owner)).toMatchObject({ private_quota_bytes: 2_000_000, public_quota_bytes: null });
+    expectHfError(await put(admin, owner.username, { private_quota_bytes: -1 }), 400, 'ValidationError');
+    expectHfError(await put(admin, 'no-such-namespace-xyz', { quota_bytes: 1 }), 404, 'NotFound');
+    const audit = await t.http().get(`/admin/api/audit?target=namespace:${owner.username}&action=quota.set`).set('X-Admin-Token', ADMIN_TOKEN).expect(200);
+    expect(audit.body.entries).toEqual(expect.arrayContaining([expect.objectContaining({ actor: `user:${admin.username}`, result: 'success' })]));
+
+    // The owner still cannot raise their own quota, and a stranger learns nothing.
+    expectHfError(await put(owner, owner.username, { quota_bytes: 10 ** 12 }), 403, 'Forbidden');
+    expectHfError(await put(await createUserWithToken(t), owner.username, { quota_bytes: 10 ** 12 }), 404, 'NotFound');
+    expect((await usage(owner)).private_quota_bytes).toBe(2_000_000);
+  });
+
   it('moves usage between buckets on a visibility change, and refuses one that does not fit', async () => {
     const u = await createUserWithToken(t);
     const id = `${u.username}/v`;
