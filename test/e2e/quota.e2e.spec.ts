@@ -3,6 +3,7 @@ import { downloadFile, uploadFile } from '@huggingface/hub';
 import { OBJECT_STORE, type ObjectStore } from '../../src/core/storage/object-store';
 import { GitGcJob } from '../../src/git/engine/git-gc.job';
 import { LfsCleanupJob } from '../../src/lfs/lfs-cleanup.job';
+import { QUOTA_METRICS_NAMESPACES } from '../../src/quota/quota-metrics';
 import { XetGcJob } from '../../src/xet/storage/xet-gc.job';
 import { xorbStorageKey } from '../../src/xet/storage/xet.repository';
 import { writeFileSync } from 'node:fs';
@@ -159,6 +160,33 @@ describe('quotas', () => {
     expectHfError(await put(owner, owner.username, { quota_bytes: 10 ** 12 }), 403, 'Forbidden');
     expectHfError(await put(await createUserWithToken(t), owner.username, { quota_bytes: 10 ** 12 }), 404, 'NotFound');
     expect((await usage(owner)).private_quota_bytes).toBe(2_000_000);
+  });
+
+  it('shows used and quota bytes per namespace bucket on /metrics, from the stored counters', async () => {
+    const u = await createUserWithToken(t);
+    await setQuota(u.username, 3_000_000, null);
+    await createRepo(t, u.token, 'metered').expect(200);
+    await commit(t, u.token, `${u.username}/metered`, [header('one'), file('a.bin', noise(40_000, 'metered'))]).expect(200);
+    const series = async () => {
+      const text = (await t.http().get('/metrics').expect(200)).text;
+      const out = new Map<string, number>();
+      for (const m of text.matchAll(/^(hangar_quota_(?:used|limit)_bytes)\{namespace="([^"]+)",bucket="(\w+)"\} (\d+)$/gm)) out.set(`${m[1]} ${m[2]} ${m[3]}`, Number(m[4]));
+      return out;
+    };
+    const got = await series();
+    const used = await usage(u);
+    expect(used.public_used_bytes).toBeGreaterThan(40_000);
+    expect(got.get(`hangar_quota_used_bytes ${u.username} public`)).toBe(used.public_used_bytes);
+    expect(got.get(`hangar_quota_used_bytes ${u.username} private`)).toBe(0);
+    expect(got.get(`hangar_quota_limit_bytes ${u.username} private`)).toBe(3_000_000);
+    // Unlimited: no limit series.
+    expect(got.has(`hangar_quota_limit_bytes ${u.username} public`)).toBe(false);
+    // Bounded: at most QUOTA_METRICS_NAMESPACES namespaces, two buckets each.
+    const namespaces = new Set([...got.keys()].map((k) => k.split(' ')[1]));
+    expect(namespaces.size).toBeLessThanOrEqual(QUOTA_METRICS_NAMESPACES);
+    // A change shows at the next scrape.
+    await setQuota(u.username, 4_000_000, 9_000_000);
+    expect((await series()).get(`hangar_quota_limit_bytes ${u.username} public`)).toBe(9_000_000);
   });
 
   it('moves usage between buckets on a visibility change, and refuses one that does not fit', async () => {
