@@ -395,6 +395,39 @@ describe('quotas', () => {
     expect(sha(Buffer.from(await viaXet!.arrayBuffer()))).toBe(sha(keptXet));
     expect((await usage(u)).public_used_bytes).toBe(await recount(u.username));
   });
+
+  it('garbage collection keeps an LFS file that a pushed pointer with extension lines still names after its canonical pointer is collected', async () => {
+    const u = await createUserWithToken(t);
+    const id = `${u.username}/gcext`;
+    await createRepo(t, u.token, 'gcext').expect(200);
+    await commit(t, u.token, id, [header('init'), file('README.md', '# ext\n')]).expect(200);
+    // The object arrives through HF on branch a (a canonical pointer), and is named on branch b by a
+    // pushed pointer that carries an extension line (another blob id).
+    const data = noise(200_000, 'gcext');
+    const oid = createHash('sha256').update(data).digest('hex');
+    const repo = { type: 'model' as const, name: id };
+    await t.http().post(`/api/models/${id}/branch/a`).set('Authorization', `Bearer ${u.token}`).send({}).expect(200);
+    await uploadFile({ repo, accessToken: u.token, hubUrl: t.baseUrl, branch: 'a', file: { path: 'data.bin', content: new Blob([data]) }, useXet: false });
+    const dir = dirs.make();
+    await git(dir, 'clone', '-q', gitUrl(t.baseUrl, id, { user: u.username, token: u.token }), 'w');
+    const work = path.join(dir, 'w');
+    writeFileSync(path.join(work, 'ext.bin'), `version https://git-lfs.github.com/spec/v1\next-0-bench sha256:${'0'.repeat(64)}\noid sha256:${oid}\nsize ${data.length}\n`);
+    await git(work, 'checkout', '-q', '-b', 'b');
+    await git(work, 'add', 'ext.bin');
+    await git(work, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'extended pointer');
+    await git(work, 'push', '-q', 'origin', 'b');
+    await t.http().delete(`/api/models/${id}/branch/a`).set('Authorization', `Bearer ${u.token}`).expect(200);
+
+    const result = await t.app.get(GitGcJob).run(new Date(Date.now() + Math.max(t.config.maintenance.sweepGraceSeconds * 1000, 86_400_000) + 60_000));
+    expect(result.objects).toBeGreaterThan(0);
+    const held = await t.db.query(`SELECT ro.committed FROM repo_lfs_objects ro JOIN repositories r ON r.id = ro.repo_id WHERE r.name = 'gcext' AND ro.oid = $1`, [oid]);
+    expect(held.rows).toEqual([{ committed: true }]);
+    // Still held, so still downloadable by oid (git-lfs asks the batch API with the oid the pointer names).
+    const batch = await t.http().post(`/${id}.git/info/lfs/objects/batch`).set('Authorization', `Bearer ${u.token}`).set('Accept', 'application/vnd.git-lfs+json')
+      .set('Content-Type', 'application/vnd.git-lfs+json').send({ operation: 'download', objects: [{ oid, size: data.length }] }).expect(200);
+    expect(batch.body.objects[0].actions?.download?.href).toBeTruthy();
+    expect((await usage(u)).public_used_bytes).toBe(await recount(u.username));
+  });
 });
 
 describe('default quotas from config', () => {
