@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Gauge } from 'prom-client';
 import { MetricsService } from '../core/metrics/metrics.service';
 import { QuotaRepository } from './quota.repository';
@@ -19,6 +19,8 @@ const LABELS = ['namespace', 'bucket'] as const;
  */
 @Injectable()
 export class QuotaMetrics implements OnModuleInit {
+  private readonly logger = new Logger('QuotaMetrics');
+
   constructor(
     private readonly metrics: MetricsService,
     private readonly quota: QuotaRepository,
@@ -26,9 +28,18 @@ export class QuotaMetrics implements OnModuleInit {
 
   onModuleInit(): void {
     const quota = this.quota;
+    const logger = this.logger;
     let pending: ReturnType<QuotaRepository['top']> | null = null;
-    // Both gauges are collected in one scrape: they share one query.
-    const top = () => (pending ??= quota.top(QUOTA_METRICS_NAMESPACES).finally(() => setImmediate(() => (pending = null))));
+    // Both gauges are collected in one scrape: they share one query. A database that does not
+    // answer leaves them empty rather than failing the whole scrape (process metrics matter most then).
+    const top = () =>
+      (pending ??= quota
+        .top(QUOTA_METRICS_NAMESPACES)
+        .catch((err: unknown) => {
+          logger.warn({ err }, 'quota gauges: could not read the namespace counters');
+          return [];
+        })
+        .finally(() => setImmediate(() => (pending = null))));
     new Gauge({
       name: 'hangar_quota_used_bytes',
       help: `Bytes charged to a namespace bucket (private or public), for the ${QUOTA_METRICS_NAMESPACES} namespaces using most`,
