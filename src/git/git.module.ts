@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { LfsLinksRepository } from '../lfs/lfs-links.repository';
 import { GitCommitsRepository } from './engine/git-commits.repository';
 import { GitObjectsRepository } from './engine/git-objects.repository';
 import { GitRefsRepository } from './engine/git-refs.repository';
@@ -10,7 +11,7 @@ import { VersionEngine } from './engine/version-engine.service';
 
 /** The version engine; smart HTTP (clone, fetch, push) will live here too. */
 @Module({
-  providers: [GitObjectsRepository, GitRefsRepository, GitCommitsRepository, ObjectDatabase, VersionEngine, StoreSweepJob, GitGcJob, RefHooks],
+  providers: [GitObjectsRepository, GitRefsRepository, GitCommitsRepository, ObjectDatabase, VersionEngine, StoreSweepJob, GitGcJob, LfsLinksRepository, RefHooks],
   exports: [VersionEngine, RefHooks],
 })
 export class GitModule {}

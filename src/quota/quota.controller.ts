@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/commo
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentPrincipal, OptionalAuth, OptionalPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
+import { Audited } from '../admin/audit/audit.interceptor';
 import { ApiErrorResponses } from '../core/errors/api-errors.decorator';
 import {
   NamespaceQuotaDto,
@@ -63,11 +64,13 @@ export class QuotaController {
 
   @Put(':namespace')
   @Authenticated('write')
-  @ApiOperation({ summary: 'Namespace quotas are set by server admins only (admin API); answers 403 here' })
+  @Audited('quota.set')
+  @ApiOperation({ summary: "Set a namespace's quotas (admin-role users only; everyone else 403, or 404 for a namespace they cannot see)" })
   @ApiOkResponse({ type: NamespaceQuotaDto })
-  async setNamespaceQuota(@CurrentPrincipal() p: Principal, @Param('namespace') namespace: string, @Body() _body: SetNamespaceQuotaDto): Promise<NamespaceQuotaDto> {
-    await this.quota.namespaceFor(p, namespace);
-    return this.quota.assertMaySetNamespaceQuota();
+  async setNamespaceQuota(@CurrentPrincipal() p: Principal, @Param('namespace') namespace: string, @Body() body: SetNamespaceQuotaDto): Promise<NamespaceQuotaDto> {
+    return toNamespaceQuota(
+      await this.quota.setNamespaceQuotaAs(p, namespace, { quotaBytes: body.quota_bytes, privateBytes: body.private_quota_bytes, publicBytes: body.public_quota_bytes }),
+    );
   }
 
   @Post(':namespace/recalculate')

@@ -15,15 +15,35 @@ export class SetRepoQuotaDto {
   quota_bytes: number | null;
 }
 
-/** Body of `PUT /api/quota/{namespace}` (refused to everyone but server admins). */
+/**
+ * Body of `PUT /api/quota/{namespace}` (admin-role users only). Each bucket given is set (null:
+ * unlimited), one left out keeps its quota; `quota_bytes`, the reference's one field, sets both
+ * buckets that are not given on their own.
+ */
 export class SetNamespaceQuotaDto {
-  @ApiPropertyOptional({ nullable: true, type: Number })
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'both buckets not given on their own (null: unlimited)' })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsInt()
   @Min(0)
   @Max(MAX_QUOTA)
   quota_bytes?: number | null;
+
+  @ApiPropertyOptional({ nullable: true, type: Number, example: 10737418240, description: 'null: unlimited' })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_QUOTA)
+  private_quota_bytes?: number | null;
+
+  @ApiPropertyOptional({ nullable: true, type: Number, example: null, description: 'null: unlimited' })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_QUOTA)
+  public_quota_bytes?: number | null;
 }
 
 @StrictInput()

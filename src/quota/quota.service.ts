@@ -7,6 +7,13 @@ import { RepositoriesRepository } from '../repos/repositories.repository';
 import type { RepoRecord, RepoType } from '../repos/repo.types';
 import { Correction, NamespaceUsage, QuotaRepository, RepoUsage } from './quota.repository';
 
+/** What `PUT /api/quota/{namespace}` changes; undefined: not given. */
+export interface NamespaceQuotaChange {
+  quotaBytes?: number | null;
+  privateBytes?: number | null;
+  publicBytes?: number | null;
+}
+
 /** Bytes a repository may still grow by: the tighter of its own quota and its namespace bucket's (null: unlimited). */
 export interface Headroom {
   available: number | null;
@@ -50,9 +57,19 @@ export class QuotaService {
     return this.quota.repos(ns.id);
   }
 
-  /** Namespace quotas are the server admin's to set: never the user's own, nor an org admin's. */
-  assertMaySetNamespaceQuota(): never {
-    throw new ForbiddenError('Only a server administrator can set namespace quotas (admin API: PUT /admin/api/quota/{namespace})', 'Forbidden');
+  /**
+   * Namespace quotas are the server admin's to set (admin-role accounts here, the admin token on
+   * the admin API): never the user's own, nor an org admin's. Others learn nothing about a
+   * namespace they may not see (404) and get 403 on their own.
+   */
+  async setNamespaceQuotaAs(principal: Principal, name: string, change: NamespaceQuotaChange): Promise<NamespaceUsage> {
+    if (principal.user.role !== 'admin') {
+      await this.namespaceFor(principal, name);
+      throw new ForbiddenError('Only a server administrator can set namespace quotas (admin API: PUT /admin/api/quota/{namespace})', 'Forbidden');
+    }
+    const ns = await this.namespaceByName(name);
+    const pick = (own: number | null | undefined, current: number | null) => (own !== undefined ? own : change.quotaBytes !== undefined ? change.quotaBytes : current);
+    return this.setNamespaceQuota(name, pick(change.privateBytes, ns.privateQuotaBytes), pick(change.publicBytes, ns.publicQuotaBytes));
   }
 
   async setNamespaceQuota(name: string, privateBytes: number | null, publicBytes: number | null): Promise<NamespaceUsage> {

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Response } from 'supertest';
+import { binaryBody } from '../support/binary-body';
 import { DataSource } from 'typeorm';
 import type { PathOperation } from '../../src/git/engine/engine.types';
 import { VersionEngine } from '../../src/git/engine/version-engine.service';
@@ -14,12 +15,7 @@ const blobOid = (content: Buffer | string) => {
 };
 
 /** Reads any answer as raw bytes (supertest would otherwise parse JSON / drop octet-streams). */
-const binary = (res: Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const stream = res as unknown as NodeJS.ReadableStream;
-  const chunks: Buffer[] = [];
-  stream.on('data', (c: Buffer) => chunks.push(c));
-  stream.on('end', () => cb(null, Buffer.concat(chunks)));
-};
+const binary = binaryBody;
 
 /** The path and query of a `Link: <url>; rel="next"` header (its base is the configured URL). */
 const nextLink = (res: Response): string | null => {

@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
-import { uploadFile } from '@huggingface/hub';
+import { downloadFile, uploadFile } from '@huggingface/hub';
+import { OBJECT_STORE, type ObjectStore } from '../../src/core/storage/object-store';
 import { GitGcJob } from '../../src/git/engine/git-gc.job';
+import { LfsCleanupJob } from '../../src/lfs/lfs-cleanup.job';
+import { QUOTA_METRICS_NAMESPACES } from '../../src/quota/quota-metrics';
+import { XetGcJob } from '../../src/xet/storage/xet-gc.job';
+import { xorbStorageKey } from '../../src/xet/storage/xet.repository';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createUserWithToken, TestUser } from '../support/accounts';
@@ -9,13 +14,13 @@ import { expectHfError } from '../support/hf-error';
 import { commit, createRepo, file, header } from '../support/repos';
 import { ADMIN_TOKEN, startTestApp, TestApp } from '../support/test-app';
 import { noise } from '../support/noise';
+import { binaryBody } from '../support/binary-body';
 
 /**
  * Quotas: usage is exact after every kind of change (it equals a recount), growth past a quota is
  * refused with the numbers (HF commit 413, LFS batch 507 per object, git push `ng`, visibility
  * change, move), concurrent committers never push usage past a quota, and users cannot raise quotas.
  */
-
 
 describe('quotas', () => {
   let t: TestApp;
@@ -130,6 +135,58 @@ describe('quotas', () => {
     expectHfError(await t.http().get(`/api/quota/${u.username}`).set('Authorization', `Bearer ${stranger.token}`), 404, 'NotFound');
     const listed = await t.http().get(`/api/quota/${u.username}/repos`).set('Authorization', `Bearer ${u.token}`).expect(200);
     expect(listed.body).toMatchObject({ namespace: u.username, total_repos: 1, repositories: [{ repo_id: `${u.username}/q`, quota_bytes: 30_000, is_inheriting: false }] });
+  });
+
+  it('lets an admin-role user set any namespace quota through PUT /api/quota/{namespace} (audited); ordinary users still get 403', async () => {
+    const admin = await createUserWithToken(t);
+    const owner = await createUserWithToken(t);
+    await setQuota(owner.username, 1_000_000, 500_000);
+    const put = (who: TestUser, ns: string, body: object) => t.http().put(`/api/quota/${ns}`).set('Authorization', `Bearer ${who.token}`).send(body);
+    // Before the role: refused like any user, even for a namespace the caller owns.
+    expectHfError(await put(admin, admin.username, { quota_bytes: 10 ** 12 }), 403, 'Forbidden');
+    await t.http().patch(`/admin/api/users/${admin.username}`).set('X-Admin-Token', ADMIN_TOKEN).send({ role: 'admin' }).expect(200);
+
+    const both = await put(admin, owner.username, { quota_bytes: 2_000_000 }).expect(200);
+    expect(both.body).toMatchObject({ namespace: owner.username, private_quota_bytes: 2_000_000, public_quota_bytes: 2_000_000, quota_bytes: 4_000_000 });
+    const one = await put(admin, owner.username, { public_quota_bytes: null }).expect(200);
+    expect(one.body).toMatchObject({ private_quota_bytes: 2_000_000, public_quota_bytes: null, quota_bytes: null });
+    expect(await usage(owner)).toMatchObject({ private_quota_bytes: 2_000_000, public_quota_bytes: null });
+    expectHfError(await put(admin, owner.username, { private_quota_bytes: -1 }), 400, 'ValidationError');
+    expectHfError(await put(admin, 'no-such-namespace-xyz', { quota_bytes: 1 }), 404, 'NotFound');
+    const audit = await t.http().get(`/admin/api/audit?target=namespace:${owner.username}&action=quota.set`).set('X-Admin-Token', ADMIN_TOKEN).expect(200);
+    expect(audit.body.entries).toEqual(expect.arrayContaining([expect.objectContaining({ actor: `user:${admin.username}`, result: 'success' })]));
+
+    // The owner still cannot raise their own quota, and a stranger learns nothing.
+    expectHfError(await put(owner, owner.username, { quota_bytes: 10 ** 12 }), 403, 'Forbidden');
+    expectHfError(await put(await createUserWithToken(t), owner.username, { quota_bytes: 10 ** 12 }), 404, 'NotFound');
+    expect((await usage(owner)).private_quota_bytes).toBe(2_000_000);
+  });
+
+  it('shows used and quota bytes per namespace bucket on /metrics, from the stored counters', async () => {
+    const u = await createUserWithToken(t);
+    await setQuota(u.username, 3_000_000, null);
+    await createRepo(t, u.token, 'metered').expect(200);
+    await commit(t, u.token, `${u.username}/metered`, [header('one'), file('a.bin', noise(40_000, 'metered'))]).expect(200);
+    const series = async () => {
+      const text = (await t.http().get('/metrics').expect(200)).text;
+      const out = new Map<string, number>();
+      for (const m of text.matchAll(/^(hangar_quota_(?:used|limit)_bytes)\{namespace="([^"]+)",bucket="(\w+)"\} (\d+)$/gm)) out.set(`${m[1]} ${m[2]} ${m[3]}`, Number(m[4]));
+      return out;
+    };
+    const got = await series();
+    const used = await usage(u);
+    expect(used.public_used_bytes).toBeGreaterThan(40_000);
+    expect(got.get(`hangar_quota_used_bytes ${u.username} public`)).toBe(used.public_used_bytes);
+    expect(got.get(`hangar_quota_used_bytes ${u.username} private`)).toBe(0);
+    expect(got.get(`hangar_quota_limit_bytes ${u.username} private`)).toBe(3_000_000);
+    // Unlimited: no limit series.
+    expect(got.has(`hangar_quota_limit_bytes ${u.username} public`)).toBe(false);
+    // Bounded: at most QUOTA_METRICS_NAMESPACES namespaces, two buckets each.
+    const namespaces = new Set([...got.keys()].map((k) => k.split(' ')[1]));
+    expect(namespaces.size).toBeLessThanOrEqual(QUOTA_METRICS_NAMESPACES);
+    // A change shows at the next scrape.
+    await setQuota(u.username, 4_000_000, 9_000_000);
+    expect((await series()).get(`hangar_quota_limit_bytes ${u.username} public`)).toBe(9_000_000);
   });
 
   it('moves usage between buckets on a visibility change, and refuses one that does not fit', async () => {
@@ -249,13 +306,127 @@ describe('quotas', () => {
     const dir = dirs.make();
     await git(dir, 'clone', '-q', gitUrl(t.baseUrl, id), 'c');
     await git(path.join(dir, 'c'), 'fsck', '--full', '--strict');
-    const got = await t.http().get(`/${id}/resolve/main/kept.bin`).buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const got = await t.http().get(`/${id}/resolve/main/kept.bin`).buffer(true).parse(binaryBody);
     expect(got.status).toBe(200);
     expect(Buffer.compare(got.body as Buffer, kept)).toBe(0);
+  });
+
+  it('garbage collection removes an orphaned xorb and unreachable git objects, releases the LFS file only a deleted branch reached, and keeps every reachable file whole', async () => {
+    const u = await createUserWithToken(t);
+    const id = `${u.username}/gcx`;
+    await createRepo(t, u.token, 'gcx').expect(200);
+    await commit(t, u.token, id, [header('attrs'), file('.gitattributes', '*.bin filter=lfs diff=lfs merge=lfs -text\n'), file('kept.txt', 'kept\n')]).expect(200);
+    const repo = { type: 'model' as const, name: id };
+    const creds = { accessToken: u.token, hubUrl: t.baseUrl };
+    const keptLfs = noise(300_000, 'gcx-lfs');
+    const keptXet = noise(2_000_000, 'gcx-xet');
+    const goneXet = noise(1_500_000, 'gcx-gone');
+    await uploadFile({ repo, ...creds, file: { path: 'lfs.bin', content: new Blob([keptLfs]) }, useXet: false });
+    await uploadFile({ repo, ...creds, file: { path: 'xet.bin', content: new Blob([keptXet]) } });
+    await t.http().post(`/api/models/${id}/branch/side`).set('Authorization', `Bearer ${u.token}`).send({}).expect(200);
+    const side = await uploadFile({ repo, ...creds, branch: 'side', file: { path: 'gone.bin', content: new Blob([goneXet]) } });
+    const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+    const xorbsOf = async (b: Buffer) =>
+      (await t.db.query(`SELECT DISTINCT term->>'h' AS h FROM xet_files f, jsonb_array_elements(f.terms) term WHERE f.sha256 = $1`, [sha(b)])).rows.map((r) => r.h as string);
+    const goneXorbs = await xorbsOf(goneXet);
+    const keptXorbs = await xorbsOf(keptXet);
+    expect(goneXorbs.length).toBeGreaterThan(0);
+    expect(keptXorbs.length).toBeGreaterThan(0);
+    expect(goneXorbs.filter((h) => keptXorbs.includes(h))).toEqual([]);
+    const stored = async (hashes: string[]) => Number((await t.db.query(`SELECT count(*) FROM xet_xorbs WHERE hash = ANY($1)`, [hashes])).rows[0].count);
+    const indexed = async (hashes: string[]) => Number((await t.db.query(`SELECT count(*) FROM xet_dedup_chunks WHERE xorb_hash = ANY($1)`, [hashes])).rows[0].count);
+    const store = t.app.get<ObjectStore>(OBJECT_STORE);
+    const bytesStored = async (hashes: string[]) => (await Promise.all(hashes.map((h) => store.head(xorbStorageKey(h))))).filter(Boolean).length;
+    const hasObject = async (oid: string) => (await t.db.query(`SELECT 1 FROM git_objects g JOIN repositories r ON r.id = g.repo_id WHERE r.name = 'gcx' AND g.oid = $1`, [oid])).rowCount === 1;
+    expect(await indexed(goneXorbs)).toBeGreaterThan(0);
+
+    await t.http().delete(`/api/models/${id}/branch/side`).set('Authorization', `Bearer ${u.token}`).expect(200);
+    const usedBefore = (await usage(u)).public_used_bytes;
+    const gitGc = t.app.get(GitGcJob);
+    const lfsCleanup = t.app.get(LfsCleanupJob);
+    const xetGc = t.app.get(XetGcJob);
+    const runAll = async (now: Date) => ({ git: await gitGc.run(now), lfs: await lfsCleanup.run(now), xet: await xetGc.run(now) });
+
+    // Within every grace period nothing goes: the deleted branch's file stays charged, its xorbs indexed.
+    await runAll(new Date());
+    expect((await usage(u)).public_used_bytes).toBe(usedBefore);
+    expect(await stored(goneXorbs)).toBe(goneXorbs.length);
+
+    // After the git grace: the branch's commit goes, and with its pointer blob the LFS file it alone reached.
+    const day = 86_400_000;
+    const t0 = Date.now() + Math.max(t.config.maintenance.sweepGraceSeconds * 1000, day) + 60_000;
+    const first = await runAll(new Date(t0));
+    expect(first.git.objects).toBeGreaterThan(0);
+    expect(first.git.lfsReleased).toBe(1);
+    expect(await hasObject(side!.commit.oid)).toBe(false);
+    expect((await usage(u)).public_used_bytes).toBeLessThanOrEqual(usedBefore - goneXet.length);
+    expect((await usage(u)).public_used_bytes).toBe(await recount(u.username));
+    expect(first.lfs.objects).toBeGreaterThanOrEqual(1);
+    // Its xorbs wait for the Xet grace (hf_xet dedups against its cached shards for three weeks).
+    expect(first.xet).toMatchObject({ unindexed: 0, xorbs: 0 });
+    expect(await stored(goneXorbs)).toBe(goneXorbs.length);
+
+    // After the Xet grace they leave the dedup index first, and are deleted only once no dedup answer may name them.
+    const t1 = t0 + t.config.maintenance.xetGcGraceSeconds * 1000 + day;
+    const second = await xetGc.run(new Date(t1));
+    expect(second.files).toBeGreaterThanOrEqual(1);
+    expect(second.unindexed).toBeGreaterThanOrEqual(goneXorbs.length);
+    expect(await indexed(goneXorbs)).toBe(0);
+    expect(await stored(goneXorbs)).toBe(goneXorbs.length);
+    expect((await xetGc.run(new Date(t1 + 6 * day))).xorbs).toBe(0);
+    const third = await xetGc.run(new Date(t1 + 8 * day));
+    expect(third.xorbs).toBeGreaterThanOrEqual(goneXorbs.length);
+    expect(await stored(goneXorbs)).toBe(0);
+    expect(await bytesStored(goneXorbs)).toBe(0);
+
+    // Nothing reachable went: the kept file's xorbs (bytes and index), a clone that passes fsck, every file.
+    expect(await stored(keptXorbs)).toBe(keptXorbs.length);
+    expect(await bytesStored(keptXorbs)).toBe(keptXorbs.length);
+    expect(await indexed(keptXorbs)).toBeGreaterThan(0);
+    const dir = dirs.make();
+    await git(dir, 'clone', '-q', gitUrl(t.baseUrl, id), 'c');
+    await git(path.join(dir, 'c'), 'fsck', '--full', '--strict');
+    for (const [name, bytes] of [['kept.txt', Buffer.from('kept\n')], ['lfs.bin', keptLfs], ['xet.bin', keptXet]] as const) {
+      const got = await t.http().get(`/${id}/resolve/main/${name}`).redirects(1).buffer(true).parse(binaryBody);
+      expect(got.status).toBe(200);
+      expect(sha(got.body as Buffer)).toBe(sha(bytes));
+    }
+    const viaXet = await downloadFile({ repo, ...creds, path: 'xet.bin' });
+    expect(sha(Buffer.from(await viaXet!.arrayBuffer()))).toBe(sha(keptXet));
+    expect((await usage(u)).public_used_bytes).toBe(await recount(u.username));
+  });
+
+  it('garbage collection keeps an LFS file that a pushed pointer with extension lines still names after its canonical pointer is collected', async () => {
+    const u = await createUserWithToken(t);
+    const id = `${u.username}/gcext`;
+    await createRepo(t, u.token, 'gcext').expect(200);
+    await commit(t, u.token, id, [header('init'), file('README.md', '# ext\n')]).expect(200);
+    // The object arrives through HF on branch a (a canonical pointer), and is named on branch b by a
+    // pushed pointer that carries an extension line (another blob id).
+    const data = noise(200_000, 'gcext');
+    const oid = createHash('sha256').update(data).digest('hex');
+    const repo = { type: 'model' as const, name: id };
+    await t.http().post(`/api/models/${id}/branch/a`).set('Authorization', `Bearer ${u.token}`).send({}).expect(200);
+    await uploadFile({ repo, accessToken: u.token, hubUrl: t.baseUrl, branch: 'a', file: { path: 'data.bin', content: new Blob([data]) }, useXet: false });
+    const dir = dirs.make();
+    await git(dir, 'clone', '-q', gitUrl(t.baseUrl, id, { user: u.username, token: u.token }), 'w');
+    const work = path.join(dir, 'w');
+    writeFileSync(path.join(work, 'ext.bin'), `version https://git-lfs.github.com/spec/v1\next-0-bench sha256:${'0'.repeat(64)}\noid sha256:${oid}\nsize ${data.length}\n`);
+    await git(work, 'checkout', '-q', '-b', 'b');
+    await git(work, 'add', 'ext.bin');
+    await git(work, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'extended pointer');
+    await git(work, 'push', '-q', 'origin', 'b');
+    await t.http().delete(`/api/models/${id}/branch/a`).set('Authorization', `Bearer ${u.token}`).expect(200);
+
+    const result = await t.app.get(GitGcJob).run(new Date(Date.now() + Math.max(t.config.maintenance.sweepGraceSeconds * 1000, 86_400_000) + 60_000));
+    expect(result.objects).toBeGreaterThan(0);
+    const held = await t.db.query(`SELECT ro.committed FROM repo_lfs_objects ro JOIN repositories r ON r.id = ro.repo_id WHERE r.name = 'gcext' AND ro.oid = $1`, [oid]);
+    expect(held.rows).toEqual([{ committed: true }]);
+    // Still held, so still downloadable by oid (git-lfs asks the batch API with the oid the pointer names).
+    const batch = await t.http().post(`/${id}.git/info/lfs/objects/batch`).set('Authorization', `Bearer ${u.token}`).set('Accept', 'application/vnd.git-lfs+json')
+      .set('Content-Type', 'application/vnd.git-lfs+json').send({ operation: 'download', objects: [{ oid, size: data.length }] }).expect(200);
+    expect(batch.body.objects[0].actions?.download?.href).toBeTruthy();
+    expect((await usage(u)).public_used_bytes).toBe(await recount(u.username));
   });
 });
 

@@ -15,7 +15,8 @@ import {
   type ShardXorbInput,
   type XetHash,
 } from '../../src/xet/codec';
-import { DEDUP_ANSWER_VALID_SECONDS, XORB_BODY_LIMIT } from '../../src/xet/cas/xet-xorbs.service';
+import { DEDUP_ANSWER_VALID_SECONDS } from '../../src/xet/cas/dedup-answer';
+import { XORB_BODY_LIMIT } from '../../src/xet/cas/xet-xorbs.service';
 import { XetTokenService } from '../../src/xet/tokens/xet-token.service';
 import { createUserWithToken, TestUser, uniqueName } from '../support/accounts';
 import { expectHfError } from '../support/hf-error';

@@ -37,7 +37,8 @@ export class AuditInterceptor implements NestInterceptor {
     const record = (result: 'success' | 'failure', status: number) =>
       this.audit
         .insert({
-          actor: req.adminActor ?? 'unknown',
+          // Admin API: the admin token or admin-role user; a public route audited for admin-role users: its caller.
+          actor: req.adminActor ?? (req.principal ? `user:${req.principal.user.name}` : 'unknown'),
           action,
           target: auditTarget(req),
           params: redact({ ...(req.query as object), ...(isObject(req.body) ? req.body : {}) }),
@@ -57,7 +58,8 @@ function auditTarget(req: AuthenticatedRequest): string | null {
   const params = req.params as Record<string, string | undefined>;
   const body = isObject(req.body) ? (req.body as Record<string, unknown>) : {};
   const name = params.username ?? params.name ?? (typeof body.username === 'string' ? body.username : undefined);
-  return name ? `user:${name}`.slice(0, 256) : null;
+  if (name) return `user:${name}`.slice(0, 256);
+  return params.namespace ? `namespace:${params.namespace}`.slice(0, 256) : null;
 }
 
 export function redact(value: Record<string, unknown>): Record<string, unknown> {

@@ -61,6 +61,11 @@ export interface HangarConfig {
   maintenance: {
     /** Crash leftovers (temp files, unfinished multipart folders, unreferenced pushed objects) older than this are swept. */
     sweepGraceSeconds: number;
+    /**
+     * Xet xorbs no stored file uses are collected only once nobody uploaded them for this long:
+     * hf_xet dedups against the shards it cached for three weeks without asking (see XetXorbsService).
+     */
+    xetGcGraceSeconds: number;
   };
   http: {
     /** A connection with no bytes moving either way for this long is closed. */
@@ -209,6 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HangarConfig {
     },
     maintenance: {
       sweepGraceSeconds: r.int('HANGAR_SWEEP_GRACE_SECONDS', 24 * 3600, 60, 365 * 86400),
+      xetGcGraceSeconds: r.int('HANGAR_XET_GC_GRACE_SECONDS', 25 * 86400, 3600, 365 * 86400),
     },
     http: {
       idleTimeoutSeconds: r.int('HANGAR_HTTP_IDLE_TIMEOUT_SECONDS', 300, 1, 86400),

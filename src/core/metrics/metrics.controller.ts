@@ -20,7 +20,7 @@ export class MetricsController {
   @ApiOperation({ summary: 'Prometheus metrics (text exposition format)' })
   @ApiProduces('text/plain')
   @ApiOkResponse({
-    description: 'Process metrics and per-route HTTP request counts and durations.',
+    description: 'Process metrics, per-route HTTP request counts and durations, and storage quota gauges of the largest namespaces.',
     content: { 'text/plain': { schema: { type: 'string' }, example: EXAMPLE } },
   })
   getMetrics(): Promise<string> {

@@ -8,11 +8,21 @@ import { ClusterLock } from '../../core/scheduling/cluster-lock';
 import { decodeCommit, decodeTag } from '../codec/commit';
 import type { Oid } from '../codec/object-types';
 import { isTreeMode } from '../codec/tree';
+import { LfsLinksRepository } from '../../lfs/lfs-links.repository';
+import { MAX_POINTER_BYTES, parsePointer } from '../../lfs/lfs-pointer';
 import { GitObjectsRepository } from './git-objects.repository';
 import { GitRefsRepository } from './git-refs.repository';
 import { ObjectDatabase } from './object-database';
 
 const GIT_GC_LOCK = 7012206;
+
+export interface GitGcResult {
+  repositories: number;
+  /** Unreachable git objects deleted. */
+  objects: number;
+  /** LFS files released from repositories no pointer of which names them any more. */
+  lfsReleased: number;
+}
 const GITLINK = '160000';
 
 /**
@@ -21,8 +31,11 @@ const GITLINK = '160000';
  * the grace period (HANGAR_SWEEP_GRACE_SECONDS), so a push in flight, which records its objects
  * before its ref moves, is never touched. Each repository is collected under a lock on its row
  * that every writer's transaction conflicts with (repoTransaction's KEY SHARE), so no commit
- * moves a ref while its reachable set is computed. The usage counters drop with the rows (quota
- * triggers); the store sweep then removes large objects' bytes nobody references.
+ * moves a ref while its reachable set is computed. Then the repository's links to LFS files that
+ * no pointer blob it still stores names are released (the branch or tag that reached them was
+ * deleted). The usage counters drop with the rows (quota triggers); the store sweep then removes
+ * large objects' bytes nobody references, LfsCleanupJob the LFS files no repository holds, and
+ * XetGcJob the Xet storage no file uses.
  */
 @Injectable()
 export class GitGcJob {
@@ -33,35 +46,62 @@ export class GitGcJob {
     private readonly objects: GitObjectsRepository,
     private readonly refs: GitRefsRepository,
     private readonly odb: ObjectDatabase,
+    private readonly lfsLinks: LfsLinksRepository,
     private readonly lock: ClusterLock,
     @InjectConfig() private readonly config: HangarConfig,
   ) {}
 
   @Cron(CronExpression.EVERY_DAY_AT_5AM, { name: 'git-gc' })
-  async run(now = new Date()): Promise<{ repositories: number; objects: number }> {
+  async run(now = new Date()): Promise<GitGcResult> {
     const { result } = await this.lock.runExclusive(GIT_GC_LOCK, async () => {
       const cutoff = new Date(now.getTime() - this.config.maintenance.sweepGraceSeconds * 1000);
       const ids: { id: string }[] = await this.db.query(`SELECT id FROM repositories ORDER BY id`);
-      let objects = 0;
-      for (const { id } of ids) objects += await this.collect(Number(id), cutoff);
-      return { repositories: ids.length, objects };
+      const total: GitGcResult = { repositories: ids.length, objects: 0, lfsReleased: 0 };
+      for (const { id } of ids) {
+        const one = await this.collect(Number(id), cutoff);
+        total.objects += one.objects;
+        total.lfsReleased += one.lfsReleased;
+      }
+      return total;
     });
-    if (result?.objects) this.logger.log(result, 'unreachable git objects removed');
-    return result ?? { repositories: 0, objects: 0 };
+    if (result?.objects || result?.lfsReleased) this.logger.log(result, 'unreachable git objects and LFS files released');
+    return result ?? { repositories: 0, objects: 0, lfsReleased: 0 };
   }
 
-  /** Removes one repository's unreachable objects recorded before `cutoff`; returns how many. */
-  collect(repoId: number, cutoff: Date): Promise<number> {
+  /** Removes one repository's unreachable objects recorded before `cutoff`, then the LFS files no pointer names any more. */
+  collect(repoId: number, cutoff: Date): Promise<{ objects: number; lfsReleased: number }> {
     return this.db.transaction(async (m) => {
       const locked = await m.query(`SELECT id FROM repositories WHERE id = $1 FOR UPDATE`, [repoId]);
-      if (locked.length === 0) return 0;
+      if (locked.length === 0) return { objects: 0, lfsReleased: 0 };
       const candidates = await this.objects.recordedBefore(m, repoId, cutoff);
-      if (candidates.length === 0) return 0;
-      const reachable = await this.reachable(m, repoId);
-      const garbage = candidates.filter((oid) => !reachable.has(oid));
-      if (garbage.length) await this.objects.deleteMany(m, repoId, garbage);
-      return garbage.length;
+      let garbage: Oid[] = [];
+      if (candidates.length) {
+        const reachable = await this.reachable(m, repoId);
+        garbage = candidates.filter((oid) => !reachable.has(oid));
+        if (garbage.length) await this.objects.deleteMany(m, repoId, garbage);
+      }
+      return { objects: garbage.length, lfsReleased: await this.releaseLfs(m, repoId) };
     });
+  }
+
+  /**
+   * Releases the LFS files no pointer blob of the repository names any more: the branch or tag
+   * that reached them is gone and its objects were collected (after the same grace), so they
+   * leave the repository's usage. The canonical pointer (what Hangar writes) is looked up by id;
+   * a file whose canonical pointer is absent may still be named by a pushed pointer with
+   * extension lines, so the repository's small blobs are read then (only then).
+   */
+  private async releaseLfs(m: EntityManager, repoId: number): Promise<number> {
+    const candidates = await this.lfsLinks.withoutCanonicalPointer(m, repoId);
+    if (!candidates.length) return 0;
+    const named = new Set<string>();
+    for (const body of await this.odb.smallBlobBodies(repoId, MAX_POINTER_BYTES, m)) {
+      const pointer = parsePointer(body);
+      if (pointer) named.add(pointer.oid);
+    }
+    const released = candidates.filter((oid) => !named.has(oid));
+    if (released.length) await this.lfsLinks.release(m, repoId, released);
+    return released.length;
   }
 
   /** Every object a ref of the repository reaches: tags, commits and their parents, trees, blobs. */

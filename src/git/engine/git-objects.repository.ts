@@ -63,6 +63,15 @@ export class GitObjectsRepository {
     return rows.map((r) => r.oid);
   }
 
+  /** The stored (deflated) bodies of the repository's blobs of at most `maxBytes` (LFS pointers are among them). */
+  async smallBlobBodies(m: EntityManager, repoId: number, maxBytes: number): Promise<Buffer[]> {
+    const rows: { body: Buffer }[] = await m.query(
+      `SELECT body FROM git_objects WHERE repo_id = $1 AND type = $2 AND size <= $3 AND body IS NOT NULL`,
+      [repoId, PACK_TYPE.blob, maxBytes],
+    );
+    return rows.map((r) => r.body);
+  }
+
   async deleteMany(m: EntityManager, repoId: number, oids: Oid[]): Promise<void> {
     await m.query(`DELETE FROM git_objects WHERE repo_id = $1 AND oid = ANY($2::varchar(40)[])`, [repoId, oids]);
   }

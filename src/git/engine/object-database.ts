@@ -127,6 +127,11 @@ export class ObjectDatabase {
     return (await this.store.get(row.storageKey!)).body;
   }
 
+  /** The inflated bodies of the repository's blobs of at most `maxBytes` (the GC looks for LFS pointers among them). */
+  async smallBlobBodies(repoId: number, maxBytes: number, m: EntityManager): Promise<Buffer[]> {
+    return (await this.objects.smallBlobBodies(m, repoId, maxBytes)).map(inflateBody);
+  }
+
   /** An inflated body from a row already loaded (see `findMany`). */
   async inflateRow(row: StoredObjectRow): Promise<Buffer> {
     if (row.body) return inflateBody(row.body);

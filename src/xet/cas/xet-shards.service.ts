@@ -82,6 +82,10 @@ export class XetShardsService implements OnModuleInit {
     // The early quota check: files the repository could not commit are not registered for it.
     await this.quota.assertFits({ id: grant.repoId }, files.reduce((n, f) => n + f.size, 0));
     await this.xet.transaction(async (m) => {
+      // Held until commit: the garbage collector cannot delete a xorb these files are built on.
+      const still = await this.xet.lockXorbs(m, [...stored.keys()]);
+      const gone = [...stored.keys()].find((h) => !still.has(h));
+      if (gone) throw shardRejected('UnknownXorb', `xorb ${gone} has not been uploaded (or is not readable with this token)`);
       for (const f of files) {
         await this.xet.insertFile(m, { fileHash: f.fileHash, sha256: f.sha256, size: f.size, terms: f.file.terms });
         await this.lfs.recordXetUpload(m, grant.repoId, { sha256: f.sha256, size: f.size, xetHash: f.fileHash });

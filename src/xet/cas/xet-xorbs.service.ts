@@ -9,6 +9,7 @@ import { buildShard, HASH_LENGTH, hexToHash, isGlobalDedupEligible, MAX_XORB_BYT
 import { XetRepository, xorbChunkHashHex, xorbStorageKey, type XorbReader, type XorbRow } from '../storage/xet.repository';
 import type { XetGrant } from '../tokens/xet-token.service';
 import { readCasBody } from './cas-body';
+import { DEDUP_ANSWER_VALID_SECONDS } from './dedup-answer';
 import { IntakeLimiter } from './intake-limiter';
 import { pathHash, xorbRejected } from './cas-errors';
 import { XorbVerifier } from './xorb-verifier';
@@ -22,12 +23,6 @@ export const XORB_BODY_LIMIT = MAX_XORB_BYTES + 1024 * 1024;
 /** Xorbs read and verified at the same time (each is held whole in memory meanwhile). */
 const XORBS_IN_FLIGHT = 2;
 
-/**
- * How long a client may dedup against a global dedup answer (its footer's `shard_key_expiry`).
- * xet-core's stored form says "never" (u64::MAX); a finite expiry bounds how long a client can
- * name a xorb it learnt from us, which garbage collection must wait out (see below).
- */
-export const DEDUP_ANSWER_VALID_SECONDS = 7 * 24 * 3600;
 
 const dedupAnswerExpiry = () => BigInt(Math.floor(Date.now() / 1000) + DEDUP_ANSWER_VALID_SECONDS);
 
@@ -51,10 +46,11 @@ const DEDUP_ANSWER_XORBS = 16;
  * - A stored, verified xorb stays usable by the user who uploaded it (`xet_xorb_uploaders`),
  *   whatever happened to the repositories that held it, until garbage collection removes it.
  *   Other users reach it only through a repository they may read: a hash alone grants nothing.
- * - Garbage collection (there is none for xorbs yet) may delete a xorb only when no file
- *   reachable from a ref uses it, its last upload by anyone (`last_uploaded_at`) is older than
- *   the client's three weeks plus a margin, and it was first taken out of `xet_dedup_chunks`
- *   at least {@link DEDUP_ANSWER_VALID_SECONDS} before (so no unexpired dedup answer names it).
+ * - Garbage collection (XetGcJob) deletes a xorb only when no stored file uses it (a file
+ *   goes once no LFS object names it, i.e. no ref of any repository reaches it), its last upload
+ *   by anyone (`last_uploaded_at`) is older than the client's three weeks plus a margin
+ *   (HANGAR_XET_GC_GRACE_SECONDS), and it was first taken out of `xet_dedup_chunks` at least
+ *   {@link DEDUP_ANSWER_VALID_SECONDS} before (so no unexpired dedup answer names it).
  *   Otherwise a client would keep naming a deleted xorb and every shard it sends would answer
  *   `UnknownXorb` until its cache expires: stuck. (A user who raised the client's expiry by
  *   environment accepts that risk.)
@@ -95,14 +91,17 @@ export class XetXorbsService {
       chunkEnds: verified.chunkEnds,
       storageKey: xorbStorageKey(hash),
     };
-    // Same hash, same bytes: a xorb already stored is not written again.
-    if (!(await this.xet.findXorbs([hash])).has(hash)) {
-      await this.store.put(row.storageKey, Buffer.from(verified.bytes.buffer, verified.bytes.byteOffset, verified.bytes.length), {
+    const put = () =>
+      this.store.put(row.storageKey, Buffer.from(verified.bytes.buffer, verified.bytes.byteOffset, verified.bytes.length), {
         contentLength: row.size,
         contentType: 'application/octet-stream',
       });
-    }
+    // Same hash, same bytes: a xorb already stored is not written again.
+    const known = (await this.xet.findXorbs([hash])).has(hash);
+    if (!known) await put();
     return this.xet.transaction(async (m) => {
+      // Garbage collection may have deleted it (bytes included) since it was found: write it again.
+      if (known && !(await this.xet.lockXorbs(m, [hash])).has(hash)) await put();
       const inserted = await this.xet.insertXorb(m, row);
       await this.xet.holdXorb(m, grant.repoId, hash);
       if (grant.userId !== null) await this.xet.recordUploader(m, hash, grant.userId);

@@ -62,6 +62,16 @@ export class XetRepository {
     return rows.length > 0;
   }
 
+  /**
+   * Locks these xorbs' rows for the rest of `m` (against the garbage collector, which deletes
+   * under FOR UPDATE) and answers which are still stored.
+   */
+  async lockXorbs(m: EntityManager, hashes: string[]): Promise<Set<string>> {
+    if (!hashes.length) return new Set();
+    const rows: { hash: string }[] = await m.query(`SELECT hash FROM xet_xorbs WHERE hash = ANY($1::varchar(64)[]) ORDER BY hash FOR KEY SHARE`, [[...new Set(hashes)]]);
+    return new Set(rows.map((r) => r.hash));
+  }
+
   async holdXorb(m: EntityManager, repoId: number, xorbHash: string): Promise<void> {
     await m.query(`INSERT INTO repo_xet_xorbs (repo_id, xorb_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [repoId, xorbHash]);
   }
@@ -92,13 +102,17 @@ export class XetRepository {
     return new Set(rows.map((r) => r.hash));
   }
 
-  /** Indexes a xorb's global-dedup-eligible chunks (first writer wins). */
+  /**
+   * Indexes a xorb's global-dedup-eligible chunks (first writer wins). A xorb the garbage
+   * collector had taken out of the index is in use again: its wait for deletion starts over.
+   */
   async indexDedupChunks(m: EntityManager, xorbHash: string, chunkHashes: string[]): Promise<void> {
     if (!chunkHashes.length) return;
     await m.query(
       `INSERT INTO xet_dedup_chunks (chunk_hash, xorb_hash) SELECT unnest($1::varchar(64)[]), $2 ON CONFLICT (chunk_hash) DO NOTHING`,
       [chunkHashes, xorbHash],
     );
+    await m.query(`UPDATE xet_xorbs SET unindexed_at = NULL WHERE hash = $1 AND unindexed_at IS NOT NULL`, [xorbHash]);
   }
 
   async xorbForDedupChunk(chunkHash: string): Promise<string | null> {
@@ -120,10 +134,15 @@ export class XetRepository {
     return rows[0] ? toFileRow(rows[0]) : null;
   }
 
+  /**
+   * Registers a file; registering it again locks its row and renews its age, so the garbage
+   * collector (which deletes files no LFS object names, under FOR UPDATE) cannot take it away
+   * while the registering transaction links an LFS object to it.
+   */
   async insertFile(m: EntityManager, f: XetFileRow): Promise<void> {
     const terms: StoredTerm[] = f.terms.map((t) => ({ h: hashToHex(t.xorbHash), s: t.chunkIndexStart, e: t.chunkIndexEnd, n: t.unpackedSegmentBytes }));
     await m.query(
-      `INSERT INTO xet_files (file_hash, sha256, size, terms) VALUES ($1, $2, $3, $4::jsonb) ON CONFLICT (file_hash) DO NOTHING`,
+      `INSERT INTO xet_files (file_hash, sha256, size, terms) VALUES ($1, $2, $3, $4::jsonb) ON CONFLICT (file_hash) DO UPDATE SET created_at = now()`,
       [f.fileHash, f.sha256, f.size, JSON.stringify(terms)],
     );
   }
