@@ -64,7 +64,7 @@ describe('stats: likes, download sessions, daily rollup, trending', () => {
       expect((await t.http().get(`/api/models/${id}/like`).expect(200)).body).toEqual({ liked: false });
       const likers = await t.http().get(`/api/models/${id}/likers`).expect(200);
       expect(likers.body.map((l: { user: string }) => l.user).sort()).toEqual([alice.username, bob.username].sort());
-      expect(likers.body[0].avatarUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/avatars\/.+\.svg$/);
+      expect(likers.body[0].avatarUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/users\/[^/]+\/avatar$/);
       const paged = await t.http().get(`/api/models/${id}/likers?limit=1`).expect(200);
       expect(paged.body).toHaveLength(1);
       expect(paged.headers.link).toMatch(/rel="next"/);
@@ -308,7 +308,7 @@ describe('stats: likes, download sessions, daily rollup, trending', () => {
       expect(members.headers.link).toMatch(/rel="next"/);
       const all = await t.http().get(`/api/organizations/${org}/members`).expect(200);
       expect(all.body.map((m: { user: string; role: string }) => [m.user, m.role]).sort()).toEqual([[alice.username, 'super-admin'], [bob.username, 'member']].sort());
-      expect((await t.http().get(`/api/users/${alice.username}/overview`).expect(200)).body.orgs).toEqual([{ name: org, fullname: org, avatarUrl: expect.stringMatching(/\/avatars\//) }]);
+      expect((await t.http().get(`/api/users/${alice.username}/overview`).expect(200)).body.orgs).toEqual([{ name: org, fullname: org, avatarUrl: `${t.baseUrl}/api/organizations/${org}/avatar` }]);
       expectHfError(await t.http().get(`/api/users/${uniqueName('ghost')}/overview`), 404, 'UserNotFound');
       expectHfError(await t.http().get(`/api/organizations/${uniqueName('ghost')}/overview`), 404, 'OrgNotFound');
       expectHfError(await t.http().get(`/api/organizations/${uniqueName('ghost')}/members`), 404, 'OrgNotFound');
