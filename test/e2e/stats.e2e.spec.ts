@@ -315,3 +315,27 @@ describe('stats: likes, download sessions, daily rollup, trending', () => {
     });
   });
 });
+
+describe('stats: HANGAR_DOWNLOAD_COUNTING=false', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ HANGAR_DOWNLOAD_COUNTING: 'false' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('serves downloads without recording a session or moving a counter', async () => {
+    const alice = await createUserWithToken(t);
+    const name = uniqueName('m');
+    await createRepo(t, alice.token, name).expect(200);
+    const id = `${alice.username}/${name}`;
+    await commit(t, alice.token, id, [header('one file'), file('a.txt', 'hello')]).expect(200);
+    await t.http().get(`/${id}/resolve/main/a.txt`).set('Authorization', `Bearer ${alice.token}`).expect(200, 'hello');
+    await t.http().get(`/${id}/resolve/main/a.txt`).expect(200, 'hello');
+    await t.app.get(DownloadRecorder).flush();
+    const { rows } = await t.db.query(`SELECT count(*)::int AS n FROM download_sessions`);
+    expect(rows[0].n).toBe(0);
+    expect((await t.http().get(`/api/models/${id}`).expect(200)).body).toMatchObject({ downloads: 0, downloadsAllTime: 0 });
+  });
+});
