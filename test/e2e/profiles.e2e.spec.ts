@@ -288,6 +288,19 @@ describe('profiles: avatars, settings, follows', () => {
       expect(o).toMatchObject({ name: org, fullname: 'Acme Lab', details: 'We train models', bio: 'Since 2026.', website: 'http://acme.internal:8080', socialMedia: { twitter_x: 'acme' } });
       expect((await t.http().get(`/org/${org}`).expect(200)).body).toMatchObject({ fullname: 'Acme Lab', description: 'We train models' });
     });
+
+    it('server admins change any profile through the admin API (audited); others may not', async () => {
+      const org = await createOrg(alice);
+      expectHfError(await t.http().put(`/admin/api/users/${alice.username}/settings`).set(as(bob)).send({ bio: 'x' }), 403, 'InvalidAdminToken');
+      await t.http().put(`/admin/api/users/${alice.username}/settings`).set('X-Admin-Token', ADMIN_TOKEN).send({ bio: 'set by an admin' }).expect(200);
+      await t.http().put(`/admin/api/organizations/${org}/settings`).set('X-Admin-Token', ADMIN_TOKEN).send({ description: 'curated' }).expect(200);
+      expectHfError(await t.http().put(`/admin/api/users/${alice.username}/settings`).set('X-Admin-Token', ADMIN_TOKEN).send({ website: 'file:///etc/passwd' }), 400, 'ValidationError');
+      expectHfError(await t.http().put(`/admin/api/organizations/${uniqueName('ghost')}/settings`).set('X-Admin-Token', ADMIN_TOKEN).send({ bio: 'x' }), 404, 'OrgNotFound');
+      expect((await t.http().get(`/api/users/${alice.username}/overview`).expect(200)).body.bio).toBe('set by an admin');
+      expect((await t.http().get(`/api/organizations/${org}/overview`).expect(200)).body.details).toBe('curated');
+      const { rows } = await t.db.query(`SELECT action, target FROM audit_log WHERE action IN ('user.settings', 'org.settings') AND result = 'success' ORDER BY id`);
+      expect(rows.map((r: { action: string }) => r.action)).toEqual(expect.arrayContaining(['user.settings', 'org.settings']));
+    });
   });
 
   describe('follows', () => {
