@@ -54,16 +54,12 @@ TMP=$(mktemp -d /tmp/hangar-bench.XXXXXX)
 chmod 755 "$TMP" # the embedded PostgreSQL runs as `postgres` when we are root
 HANGAR_PID="" PEER_PID="" SNAP=""
 
-source "$BENCH/lib/hangar.sh" # stop_pid, start_hangar, stop_hangar, api, bench_user
+source "$BENCH/lib/hangar.sh" # stop_pid, start_hangar, start_peer, stop_hangar, api, bench_user
 
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   show_hangar_log "$rc"
-  if [ "$rc" -ne 0 ] && [ "$rc" -ne 130 ] && [ "$rc" -ne 143 ] && [ -f "$TMP/peer.log" ]; then
-    printf '\n--- last lines of the second node'"'"'s log (%s) ---\n' "$TMP/peer.log" >&2
-    tail -n 25 "$TMP/peer.log" >&2 || true
-  fi
   stop_pid "$PEER_PID" TERM 20 # before the node that runs the database
   finish_bench "$rc"
 }
@@ -83,20 +79,8 @@ start_hangar "$ON_PORT" "$PG_PORT" HANGAR_DOWNLOAD_COUNTING=true
 ON="$H"
 
 # ---------------------------------------------------------------- node 2: counting off, same database and store
-PG_URL="postgres://hangar:$(tr -d '\n' <"$TMP/data/pg.password")@127.0.0.1:$PG_PORT/hangar"
-OFF="http://127.0.0.1:$OFF_PORT"
-log "starting a second Hangar on 127.0.0.1:$OFF_PORT (same database and store) HANGAR_DOWNLOAD_COUNTING=false"
-mapfile -t unset_hangar < <(compgen -e | grep '^HANGAR_' | sed 's/^/--unset=/' || true)
-env "${unset_hangar[@]}" HANGAR_DATA_DIR="$TMP/data" HANGAR_DATABASE_URL="$PG_URL" HANGAR_PORT="$OFF_PORT" HANGAR_HOST=127.0.0.1 \
-  HANGAR_BASE_URL="$OFF" HANGAR_ADMIN_TOKEN="$ADMIN_TOKEN" HANGAR_LOG_LEVEL=warn HANGAR_STORAGE_DRIVER=fs HANGAR_DOWNLOAD_COUNTING=false \
-  node "$SNAP/dist/src/main.js" >"$TMP/peer.log" 2>&1 &
-PEER_PID=$!
-for _ in $(seq 600); do
-  kill -0 "$PEER_PID" 2>/dev/null || fail "the second Hangar exited during startup"
-  curl -sf -o /dev/null --max-time 2 "$OFF/health/ready" && break
-  sleep 0.1
-done
-curl -sf -o /dev/null --max-time 2 "$OFF/health/ready" || fail "the second Hangar was not ready within 60 s"
+start_peer "$OFF_PORT" "$PG_PORT" HANGAR_DOWNLOAD_COUNTING=false
+OFF="$PEER"
 
 # ---------------------------------------------------------------- one public repository, one small file
 bench_user
