@@ -1,6 +1,6 @@
 # Sourced by the bench scripts (needs ROOT, BENCH, TMP, SNAP, and the functions log and fail).
 # Starts a private Hangar (embedded PostgreSQL, filesystem store, data under $TMP/data) and gives
-# the helpers every script needs: stop_pid, stop_hangar, api, bench_user.
+# the helpers every script needs: stop_pid, stop_hangar, api, bench_user (start_peer: a second node).
 
 # stop_pid PID SIGNAL SECONDS: signal, wait up to SECONDS, then SIGKILL.
 stop_pid() {
@@ -15,27 +15,57 @@ stop_pid() {
   kill -KILL "$pid" 2>/dev/null || true
 }
 
+# launch_hangar LOG URL [NAME=VALUE…]: runs dist/src/main.js in the background on the data under
+# $TMP/data, listening where URL says, logging to LOG; sets LAUNCHED_PID. Only the settings given
+# here reach it: HANGAR_* from the environment are dropped.
+launch_hangar() {
+  local logfile=$1 url=$2 port=${2##*:}
+  shift 2
+  local unset_hangar
+  mapfile -t unset_hangar < <(compgen -e | grep '^HANGAR_' | sed 's/^/--unset=/' || true)
+  env "${unset_hangar[@]}" HANGAR_DATA_DIR="$TMP/data" HANGAR_PORT="$port" HANGAR_HOST=127.0.0.1 HANGAR_BASE_URL="$url" \
+    HANGAR_ADMIN_TOKEN="$ADMIN_TOKEN" HANGAR_LOG_LEVEL=warn HANGAR_STORAGE_DRIVER=fs "$@" \
+    node "$SNAP/dist/src/main.js" >"$logfile" 2>&1 &
+  LAUNCHED_PID=$!
+}
+
+# wait_ready URL PID WHAT: waits up to 180 s (the first start runs initdb) for URL/health/ready.
+wait_ready() {
+  local url=$1 pid=$2 what=$3
+  for _ in $(seq 1800); do
+    kill -0 "$pid" 2>/dev/null || fail "$what exited during startup"
+    if curl -sf -o /dev/null --max-time 2 "$url/health/ready"; then return 0; fi
+    sleep 0.1
+  done
+  fail "$what was not ready within 180 s ($url/health/ready)"
+}
+
 # start_hangar PORT PG_PORT [NAME=VALUE…]: sets HANGAR_PID, H (its URL) and ADMIN_TOKEN; waits for
-# /health/ready. Only the settings given here reach it: HANGAR_* from the environment are dropped.
+# /health/ready. It runs the embedded PostgreSQL on PG_PORT.
 start_hangar() {
-  local port=$1 pg_port=$2 ready=0
+  local port=$1 pg_port=$2
   shift 2
   H="http://127.0.0.1:$port"
   ADMIN_TOKEN=$(node -e 'process.stdout.write(require("crypto").randomBytes(24).toString("hex"))')
   log "starting Hangar on 127.0.0.1:$port (embedded PostgreSQL on $pg_port, data in $TMP/data) $*"
-  local unset_hangar
-  mapfile -t unset_hangar < <(compgen -e | grep '^HANGAR_' | sed 's/^/--unset=/' || true)
-  env "${unset_hangar[@]}" HANGAR_DATA_DIR="$TMP/data" HANGAR_PORT="$port" HANGAR_HOST=127.0.0.1 HANGAR_BASE_URL="$H" \
-    HANGAR_EMBEDDED_PG_PORT="$pg_port" HANGAR_ADMIN_TOKEN="$ADMIN_TOKEN" HANGAR_LOG_LEVEL=warn HANGAR_STORAGE_DRIVER=fs "$@" \
-    node "$SNAP/dist/src/main.js" >"$TMP/hangar.log" 2>&1 &
-  HANGAR_PID=$!
-  for _ in $(seq 1800); do # up to 180 s: the first start runs initdb
-    kill -0 "$HANGAR_PID" 2>/dev/null || fail "Hangar exited during startup"
-    if curl -sf -o /dev/null --max-time 2 "$H/health/ready"; then ready=1; break; fi
-    sleep 0.1
-  done
-  [ "$ready" = 1 ] || fail "Hangar was not ready within 180 s ($H/health/ready)"
+  launch_hangar "$TMP/hangar.log" "$H" HANGAR_EMBEDDED_PG_PORT="$pg_port" "$@"
+  HANGAR_PID=$LAUNCHED_PID
+  wait_ready "$H" "$HANGAR_PID" Hangar
   log "Hangar is ready (pid $HANGAR_PID)"
+}
+
+# start_peer PORT PG_PORT [NAME=VALUE…]: a second node on the database (the embedded PostgreSQL of
+# start_hangar, on PG_PORT, reached by URL) and store of the first, as behind a load balancer;
+# sets PEER_PID and PEER (its URL). Stop it (stop_pid "$PEER_PID" TERM 20) before stop_hangar.
+start_peer() {
+  local port=$1 pg_port=$2
+  shift 2
+  PEER="http://127.0.0.1:$port"
+  log "starting a second Hangar on 127.0.0.1:$port (same database and store) $*"
+  launch_hangar "$TMP/peer.log" "$PEER" HANGAR_DATABASE_URL="postgres://hangar:$(tr -d '\n' <"$TMP/data/pg.password")@127.0.0.1:$pg_port/hangar" "$@"
+  PEER_PID=$LAUNCHED_PID
+  wait_ready "$PEER" "$PEER_PID" "the second Hangar"
+  log "second Hangar is ready (pid $PEER_PID)"
 }
 
 # stop_hangar: SIGTERM (Hangar stops its embedded PostgreSQL); if it had to be killed, PostgreSQL
@@ -69,12 +99,16 @@ bench_user() {
   [ -n "$TOKEN" ] || fail "no token in $(head -c 300 "$TMP/token.json")"
 }
 
-# show_hangar_log RC: after a failure (not Ctrl-C, not TERM), the last lines of the Hangar log.
+# show_hangar_log RC: after a failure (not Ctrl-C, not TERM), the last lines of the Hangar log
+# (and of the second node's, when start_peer ran one).
 show_hangar_log() {
-  local rc=$1
-  if [ "$rc" -ne 0 ] && [ "$rc" -ne 130 ] && [ "$rc" -ne 143 ] && [ -f "$TMP/hangar.log" ]; then
-    printf '\n--- last lines of the Hangar log (%s) ---\n' "$TMP/hangar.log" >&2
-    tail -n 25 "$TMP/hangar.log" >&2 || true
+  local rc=$1 f
+  if [ "$rc" -ne 0 ] && [ "$rc" -ne 130 ] && [ "$rc" -ne 143 ]; then
+    for f in "$TMP/hangar.log" "$TMP/peer.log"; do
+      [ -f "$f" ] || continue
+      printf '\n--- last lines of %s ---\n' "$f" >&2
+      tail -n 25 "$f" >&2 || true
+    done
   fi
 }
 

@@ -1,13 +1,35 @@
 import { createHash } from 'node:crypto';
 
-/** Where a user's or organization's avatar is served (whoami-v2 `avatarUrl`, commit authors). */
+/**
+ * Where a name's generated avatar is served. For names that need not be accounts (git commit
+ * authors); users and organizations have their own routes below, which serve an upload or this.
+ */
 export function avatarPath(name: string): string {
   return `/avatars/${encodeURIComponent(name)}.svg`;
 }
 
+/** A user's avatar (whoami-v2 `avatarUrl`, overviews, likers, members): the upload, else the generated one. */
+export function userAvatarPath(name: string): string {
+  return `/api/users/${encodeURIComponent(name)}/avatar`;
+}
+
+/** An organization's avatar, as userAvatarPath. */
+export function orgAvatarPath(name: string): string {
+  return `/api/organizations/${encodeURIComponent(name)}/avatar`;
+}
+
+/** Object-store folder of a namespace's uploaded avatars (one object, named by its SHA-256). */
+export function avatarStorePrefix(namespaceId: number): string {
+  return `avatars/${namespaceId}/`;
+}
+
+export function avatarStoreKey(namespaceId: number, sha256: string): string {
+  return `${avatarStorePrefix(namespaceId)}${sha256}.jpg`;
+}
+
 /**
- * Hangar stores no pictures: an avatar is the name's first character on a colour derived from
- * the name, so it is stable and needs no lookup (and reveals nothing about whether the name exists).
+ * The generated avatar: the name's first character on a colour derived from the name, so it is
+ * stable and needs no lookup (and reveals nothing about whether the name exists).
  */
 export function avatarSvg(name: string): string {
   const hue = createHash('sha256').update(name.toLowerCase()).digest().readUInt16BE(0) % 360;

@@ -1,4 +1,4 @@
-import { avatarPath } from '../auth/avatars';
+import { userAvatarPath } from '../auth/avatars';
 import type { RepoRecord } from '../repos/repo.types';
 import { repoId } from '../repos/repo.types';
 import type { CommentRevision, DiscussionEventRecord, DiscussionRecord, DiscussionUser } from './discussion.types';
@@ -9,7 +9,7 @@ import type { CommentRevision, DiscussionEventRecord, DiscussionRecord, Discussi
  * clients then show "deleted".
  */
 export function userJson(u: DiscussionUser | null) {
-  return u ? { name: u.name, fullname: u.fullname || u.name, avatarUrl: avatarPath(u.name), type: 'user' as const, isPro: false, isHf: false } : undefined;
+  return u ? { name: u.name, fullname: u.fullname || u.name, avatarUrl: userAvatarPath(u.name), type: 'user' as const, isPro: false, isHf: false } : undefined;
 }
 
 export function summaryJson(d: DiscussionRecord, repo: RepoRecord, numComments: number) {

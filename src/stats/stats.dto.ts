@@ -21,7 +21,7 @@ export class LikedDto {
 export class LikerDto {
   @ApiProperty({ example: 'alice' }) user: string;
   @ApiProperty({ example: 'Alice Developer' }) fullname: string;
-  @ApiProperty({ example: '/avatars/alice.svg' }) avatarUrl: string;
+  @ApiProperty({ example: 'http://localhost:3000/api/users/alice/avatar' }) avatarUrl: string;
   @ApiProperty({ example: 'user' }) type: string;
 }
 

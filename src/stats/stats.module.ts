@@ -1,11 +1,18 @@
 import { Module } from '@nestjs/common';
 import { ReposModule } from '../repos/repos.module';
+import { AvatarsController } from './avatars/avatars.controller';
+import { AvatarsRepository } from './avatars/avatars.repository';
+import { AvatarsService } from './avatars/avatars.service';
+import { FollowsController } from './follows/follows.controller';
+import { FollowsRepository } from './follows/follows.repository';
+import { FollowsService } from './follows/follows.service';
 import { RepoLikesController, UserLikesController } from './likes/likes.controller';
 import { LikesRepository } from './likes/likes.repository';
 import { LikesService } from './likes/likes.service';
 import { NameCheckController } from './names/name-check.controller';
 import { NameCheckRepository } from './names/name-check.repository';
 import { NameCheckService } from './names/name-check.service';
+import { ProfileOwners } from './profiles/profile-owners';
 import { ProfilesController } from './profiles/profiles.controller';
 import { ProfilesRepository } from './profiles/profiles.repository';
 import { ProfilesService } from './profiles/profiles.service';
@@ -17,11 +24,11 @@ import { SshKeysRepository } from './ssh-keys/ssh-keys.repository';
 import { SshKeysService } from './ssh-keys/ssh-keys.service';
 import { StatsService } from './stats.service';
 
-/** Likes, statistics, trending, public profiles, the name check and SSH keys; read from what DownloadsModule records and the rollup keeps. */
+/** Likes, statistics, trending, public profiles (settings, avatars, follows), the name check and SSH keys; statistics read from what DownloadsModule records and the rollup keeps. */
 @Module({
   imports: [ReposModule],
-  controllers: [RepoLikesController, UserLikesController, RepoStatsController, TrendingController, ProfilesController, NameCheckController, SshKeysController],
-  providers: [LikesRepository, LikesService, RollupRepository, StatsRollupJob, StatsService, ProfilesRepository, ProfilesService, NameCheckRepository, NameCheckService, SshKeysRepository, SshKeysService],
-  exports: [StatsRollupJob],
+  controllers: [RepoLikesController, UserLikesController, RepoStatsController, TrendingController, ProfilesController, AvatarsController, FollowsController, NameCheckController, SshKeysController],
+  providers: [LikesRepository, LikesService, RollupRepository, StatsRollupJob, StatsService, ProfilesRepository, ProfilesService, ProfileOwners, AvatarsRepository, AvatarsService, FollowsRepository, FollowsService, NameCheckRepository, NameCheckService, SshKeysRepository, SshKeysService],
+  exports: [StatsRollupJob, ProfilesService, ProfileOwners],
 })
 export class StatsModule {}

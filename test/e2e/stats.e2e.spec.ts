@@ -64,7 +64,7 @@ describe('stats: likes, download sessions, daily rollup, trending', () => {
       expect((await t.http().get(`/api/models/${id}/like`).expect(200)).body).toEqual({ liked: false });
       const likers = await t.http().get(`/api/models/${id}/likers`).expect(200);
       expect(likers.body.map((l: { user: string }) => l.user).sort()).toEqual([alice.username, bob.username].sort());
-      expect(likers.body[0].avatarUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/avatars\/.+\.svg$/);
+      expect(likers.body[0].avatarUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/users\/[^/]+\/avatar$/);
       const paged = await t.http().get(`/api/models/${id}/likers?limit=1`).expect(200);
       expect(paged.body).toHaveLength(1);
       expect(paged.headers.link).toMatch(/rel="next"/);
@@ -308,10 +308,34 @@ describe('stats: likes, download sessions, daily rollup, trending', () => {
       expect(members.headers.link).toMatch(/rel="next"/);
       const all = await t.http().get(`/api/organizations/${org}/members`).expect(200);
       expect(all.body.map((m: { user: string; role: string }) => [m.user, m.role]).sort()).toEqual([[alice.username, 'admin'], [bob.username, 'write']].sort());
-      expect((await t.http().get(`/api/users/${alice.username}/overview`).expect(200)).body.orgs).toEqual([{ name: org, fullname: org, avatarUrl: expect.stringMatching(/\/avatars\//) }]);
+      expect((await t.http().get(`/api/users/${alice.username}/overview`).expect(200)).body.orgs).toEqual([{ name: org, fullname: org, avatarUrl: `${t.baseUrl}/api/organizations/${org}/avatar` }]);
       expectHfError(await t.http().get(`/api/users/${uniqueName('ghost')}/overview`), 404, 'UserNotFound');
       expectHfError(await t.http().get(`/api/organizations/${uniqueName('ghost')}/overview`), 404, 'OrgNotFound');
       expectHfError(await t.http().get(`/api/organizations/${uniqueName('ghost')}/members`), 404, 'OrgNotFound');
     });
+  });
+});
+
+describe('stats: HANGAR_DOWNLOAD_COUNTING=false', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ HANGAR_DOWNLOAD_COUNTING: 'false' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('serves downloads without recording a session or moving a counter', async () => {
+    const alice = await createUserWithToken(t);
+    const name = uniqueName('m');
+    await createRepo(t, alice.token, name).expect(200);
+    const id = `${alice.username}/${name}`;
+    await commit(t, alice.token, id, [header('one file'), file('a.txt', 'hello')]).expect(200);
+    await t.http().get(`/${id}/resolve/main/a.txt`).set('Authorization', `Bearer ${alice.token}`).expect(200, 'hello');
+    await t.http().get(`/${id}/resolve/main/a.txt`).expect(200, 'hello');
+    await t.app.get(DownloadRecorder).flush();
+    const { rows } = await t.db.query(`SELECT count(*)::int AS n FROM download_sessions`);
+    expect(rows[0].n).toBe(0);
+    expect((await t.http().get(`/api/models/${id}`).expect(200)).body).toMatchObject({ downloads: 0, downloadsAllTime: 0 });
   });
 });

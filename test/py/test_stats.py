@@ -6,8 +6,10 @@ organization members read back through HfApi. Runs with both client lines (.venv
 from __future__ import annotations
 
 import os
+import struct
 import subprocess
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -111,7 +113,7 @@ def test_downloads_and_likes_order_listings_and_read_back(hangar, people, tmp_pa
     assert overview.username == alice
     assert overview.num_models == 3
     assert overview.num_likes == 1
-    assert overview.avatar_url.endswith(f"/avatars/{alice}.svg")
+    assert overview.avatar_url == f"{hangar.url}/api/users/{alice}/avatar"
 
 
 def test_organization_members(hangar, people):
@@ -125,6 +127,51 @@ def test_organization_members(hangar, people):
     assert sorted(u.username for u in anon.list_organization_members(org)) == sorted([alice, bob])
     overview = anon.get_organization_overview(org)
     assert (overview.name, overview.num_users) == (org, 2)
+
+
+def tiny_png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
+    """A solid-colour PNG, written by hand (no imaging library in the venvs)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def test_followers_settings_and_avatar_read_back_through_the_client(hangar):
+    (a, a_token), (b, b_token), (c, c_token) = [(n, hangar.new_user_token(n)) for n in (unique("pyfol"), unique("pyfol"), unique("pyfol"))]
+    for follower_token in (b_token, c_token):
+        r = requests.post(f"{hangar.url}/api/users/{a}/follow", headers={"Authorization": f"Bearer {follower_token}"}, timeout=30)
+        assert r.status_code == 200, r.text
+    r = requests.put(
+        f"{hangar.url}/api/users/{a}/settings",
+        headers={"Authorization": f"Bearer {a_token}"},
+        json={"full_name": "Ada L", "bio": "Engines", "website": "https://ada.example.com"},
+        timeout=30,
+    )
+    assert r.status_code == 200, r.text
+    r = requests.post(
+        f"{hangar.url}/api/users/{a}/avatar",
+        headers={"Authorization": f"Bearer {a_token}"},
+        files={"file": ("me.png", tiny_png(30, 20, (0, 0, 255)), "image/png")},
+        timeout=30,
+    )
+    assert r.status_code == 200, r.text
+
+    anon = HfApi(endpoint=hangar.url, token=False)
+    overview = anon.get_user_overview(a)
+    assert (overview.fullname, overview.details, overview.num_followers, overview.num_following) == ("Ada L", "Engines", 2, 0)
+    assert sorted(u.username for u in anon.list_user_followers(a)) == sorted([b, c])
+    assert [u.username for u in anon.list_user_following(b)] == [a]
+    assert anon.get_user_overview(b).num_following == 1
+    assert HfApi(endpoint=hangar.url, token=b_token).get_user_overview(a).is_following is True
+
+    avatar = requests.get(overview.avatar_url, timeout=30)
+    assert avatar.status_code == 200 and avatar.headers["Content-Type"] == "image/jpeg"
+    assert avatar.content[:3] == b"\xff\xd8\xff"
+    assert requests.get(overview.avatar_url, headers={"If-None-Match": avatar.headers["ETag"]}, timeout=30).status_code == 304
 
 
 def test_large_file_download_counts_once(hangar, people, tmp_path):

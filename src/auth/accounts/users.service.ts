@@ -1,6 +1,6 @@
 import type { HangarConfig } from '../../core/config/config';
 import { InjectConfig } from '../../core/config/config.module';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { BadRequestError, ConflictError, NotFoundError } from '../../core/errors/domain-error';
 import { isUniqueViolation } from '../../core/database/pg-errors';
 import { hashPassword } from '../../core/crypto/secrets';
@@ -9,6 +9,8 @@ import { AccountsRepository, UserSearch } from './accounts.repository';
 import { AccountRole, UserRecord } from './account.types';
 import { OwnedRepositoriesPort } from './owned-repositories';
 import { EntityManager } from 'typeorm';
+import { OBJECT_STORE, type ObjectStore } from '../../core/storage/object-store';
+import { avatarStorePrefix } from '../avatars';
 
 export interface CreateUserInput {
   username: string;
@@ -30,6 +32,7 @@ export class UsersService {
     @InjectConfig() private readonly config: HangarConfig,
     private readonly accounts: AccountsRepository,
     private readonly ownedRepos: OwnedRepositoriesPort,
+    @Inject(OBJECT_STORE) private readonly store: ObjectStore,
   ) {}
 
   async create(input: CreateUserInput, afterInsert?: (m: EntityManager, userId: number) => Promise<void>): Promise<UserRecord> {
@@ -89,7 +92,17 @@ export class UsersService {
     }
     if (owned.length > 0) await this.ownedRepos.deleteAll(user.id);
     await this.accounts.deleteNamespace(user.id);
+    await this.removeStoredAvatars(user.id);
     return { deletedRepositories: owned };
+  }
+
+  /** An uploaded avatar outlives its row otherwise; a failure leaves a stray object, not a failed delete. */
+  private async removeStoredAvatars(namespaceId: number): Promise<void> {
+    try {
+      for await (const o of this.store.list(avatarStorePrefix(namespaceId))) await this.store.delete(o.key);
+    } catch (err) {
+      new Logger('UsersService').warn({ err, namespaceId }, 'avatar of a deleted user not removed from the store');
+    }
   }
 
   async setEmailVerified(username: string, verified: boolean): Promise<UserRecord> {

@@ -3,7 +3,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PublicBaseUrl } from '../../core/http/public-base-url';
 import { Authenticated, CurrentPrincipal } from '../auth.decorators';
-import { avatarPath } from '../avatars';
+import { orgAvatarPath, userAvatarPath } from '../avatars';
 import { WhoAmIDto } from '../dto/whoami.dto';
 import { OrgsService } from '../orgs/orgs.service';
 import type { Principal } from '../principal';
@@ -30,7 +30,7 @@ export class WhoAmIController {
       canPay: false,
       isPro: false,
       periodEnd: null,
-      avatarUrl: baseUrl + avatarPath(user.name),
+      avatarUrl: baseUrl + userAvatarPath(user.name),
       billingMode: 'postpaid',
       orgs: memberships.map((m) => ({
         id: String(m.orgId),
@@ -39,7 +39,7 @@ export class WhoAmIController {
         fullname: m.orgFullname || m.orgName,
         email: null,
         canPay: false,
-        avatarUrl: baseUrl + avatarPath(m.orgName),
+        avatarUrl: baseUrl + orgAvatarPath(m.orgName),
         periodEnd: null,
         roleInOrg: hubOrgRole(m.role),
       })),

@@ -8,7 +8,7 @@ export class WhoAmIOrgDto {
   @ApiProperty({ example: 'Acme Research', description: "The org's display name (its name when it has none)" }) fullname: string;
   @ApiProperty({ nullable: true, type: String, example: null }) email: string | null;
   @ApiProperty({ example: false }) canPay: boolean;
-  @ApiProperty({ example: 'http://localhost:3000/avatars/acme.svg' }) avatarUrl: string;
+  @ApiProperty({ example: 'http://localhost:3000/api/organizations/acme/avatar' }) avatarUrl: string;
   @ApiProperty({ nullable: true, type: Number, example: null }) periodEnd: number | null;
   @ApiProperty({ enum: HUB_ORG_ROLES, description: "The Hub's role names (a super-admin shows as admin)" }) roleInOrg: string;
 }
@@ -35,7 +35,7 @@ export class WhoAmIDto {
   @ApiProperty({ example: false }) canPay: boolean;
   @ApiProperty({ example: false }) isPro: boolean;
   @ApiProperty({ nullable: true, type: Number, example: null }) periodEnd: number | null;
-  @ApiProperty({ example: 'http://localhost:3000/avatars/alice.svg' }) avatarUrl: string;
+  @ApiProperty({ example: 'http://localhost:3000/api/users/alice/avatar' }) avatarUrl: string;
   @ApiProperty({ example: 'postpaid' }) billingMode: string;
   @ApiProperty({ type: [WhoAmIOrgDto] }) orgs: WhoAmIOrgDto[];
   @ApiProperty({ type: AuthInfoDto }) auth: AuthInfoDto;

@@ -53,11 +53,17 @@ export class OrgsService {
 
   /** Display name and default visibility of new repositories: org admins. */
   async updateSettings(actor: Principal, name: string, s: { fullname?: string | null; defaultRepoPrivate?: boolean }): Promise<OrgRecord> {
+    const org = await this.requireAdmin(actor, name);
+    await this.orgs.updateSettings(org.id, s);
+    return this.get(org.name);
+  }
+
+  /** The organization, when the actor is one of its admins (settings, profile, avatar); else 403. */
+  async requireAdmin(actor: Principal, name: string): Promise<OrgRecord> {
     const org = await this.get(name);
     const role = await this.orgs.findRole(org.id, actor.user.id);
     if (!role || RANK[role] < RANK.admin) throw new ForbiddenError(`Only admins of "${org.name}" can change its settings`, 'NotOrgAdmin');
-    await this.orgs.updateSettings(org.id, s);
-    return this.get(org.name);
+    return org;
   }
 
   /** Whether a new repository in this namespace is private when its creator doesn't say (users: no). */

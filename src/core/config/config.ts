@@ -58,6 +58,10 @@ export interface HangarConfig {
     orgPrivateBytes: number | null;
     orgPublicBytes: number | null;
   };
+  stats: {
+    /** HANGAR_DOWNLOAD_COUNTING: false turns download counting off (the resolve bench compares both). */
+    downloadCounting: boolean;
+  };
   maintenance: {
     /** Crash leftovers (temp files, unfinished multipart folders, unreferenced pushed objects) older than this are swept. */
     sweepGraceSeconds: number;
@@ -211,6 +215,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HangarConfig {
       userPublicBytes: optionalBytes(r, 'HANGAR_DEFAULT_USER_PUBLIC_QUOTA_BYTES'),
       orgPrivateBytes: optionalBytes(r, 'HANGAR_DEFAULT_ORG_PRIVATE_QUOTA_BYTES'),
       orgPublicBytes: optionalBytes(r, 'HANGAR_DEFAULT_ORG_PUBLIC_QUOTA_BYTES'),
+    },
+    stats: {
+      downloadCounting: r.bool('HANGAR_DOWNLOAD_COUNTING', true),
     },
     maintenance: {
       sweepGraceSeconds: r.int('HANGAR_SWEEP_GRACE_SECONDS', 24 * 3600, 60, 365 * 86400),

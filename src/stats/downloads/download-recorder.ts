@@ -2,6 +2,8 @@ import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { Request } from 'express';
 import { createHash } from 'node:crypto';
 import type { AuthenticatedRequest } from '../../auth/auth.decorators';
+import type { HangarConfig } from '../../core/config/config';
+import { InjectConfig } from '../../core/config/config.module';
 import { StatsClock } from '../clock';
 import { DownloadSessionsRepository, type SessionHit } from './download-sessions.repository';
 
@@ -26,14 +28,19 @@ export class DownloadRecorder implements OnModuleDestroy {
   private pending = new Map<string, SessionHit>();
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
+  private readonly counting: boolean;
 
   constructor(
     private readonly sessions: DownloadSessionsRepository,
     private readonly clock: StatsClock,
-  ) {}
+    @InjectConfig() config: HangarConfig,
+  ) {
+    this.counting = config.stats.downloadCounting;
+  }
 
   /** Called once by each download path (resolve GET, git fetch, LFS batch download, Xet read token). */
   record(req: Request, repo: { id: number }): void {
+    if (!this.counting) return;
     try {
       const principal = (req as AuthenticatedRequest).principal;
       const bucket = bucketOf(this.clock.now());

@@ -2,7 +2,7 @@ import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from 
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Authenticated, CurrentPrincipal, OptionalAuth, OptionalPrincipal } from '../../auth/auth.decorators';
-import { avatarPath } from '../../auth/avatars';
+import { userAvatarPath } from '../../auth/avatars';
 import type { Principal } from '../../auth/principal';
 import { ApiErrorResponses } from '../../core/errors/api-errors.decorator';
 import { CurrentRepo, RepoAccess } from '../../repos/access/repo-access.decorator';
@@ -53,7 +53,7 @@ export class RepoLikesController {
   @ApiOkResponse({ type: [LikerDto] })
   async repoLikers(@Req() req: Request, @Res({ passthrough: true }) res: Response, @CurrentRepo() repo: RepoRecord, @Query() q: PageQueryDto, @PublicBaseUrl() baseUrl: string): Promise<LikerDto[]> {
     const page = await paged(req, res, q, (limit, offset) => this.likes.likers(repo, limit, offset));
-    return page.map((l) => ({ user: l.username, fullname: l.fullname, avatarUrl: baseUrl + avatarPath(l.username), type: 'user' }));
+    return page.map((l) => ({ user: l.username, fullname: l.fullname, avatarUrl: baseUrl + userAvatarPath(l.username), type: 'user' }));
   }
 }
 
