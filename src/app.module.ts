@@ -5,6 +5,7 @@ import { AuthModule } from './auth/auth.module';
 import { InvitationsModule } from './invitations/invitations.module';
 import { MailModule } from './core/mail/mail.module';
 import { ClientChatterModule } from './chatter/client-chatter.module';
+import { CollectionsModule } from './collections/collections.module';
 import { CommitsModule } from './commits/commits.module';
 import { DiscussionsModule } from './discussions/discussions.module';
 import { GitHttpModule } from './git/http/git-http.module';
@@ -54,6 +55,7 @@ export class AppModule {
         BrowseModule,
         CommitsModule,
         DiscussionsModule,
+        CollectionsModule,
         GitHttpModule,
         StatsModule,
         AdminModule,
