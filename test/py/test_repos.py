@@ -489,6 +489,39 @@ def test_update_repo_settings_private_hides_repo_from_anonymous(api, anon, repo_
     assert anon.repo_info(repo_id).private is False
 
 
+def test_update_repo_settings_every_field_the_client_sends(hangar, api, anon, user, repo_id):
+    """0.x sends `private` and `xetEnabled` (a boolean), newer clients `visibility`; `gated` both.
+    Hangar always speaks Xet, so `xetEnabled` is accepted and changes nothing."""
+    if HF_MAJOR == 0:
+        api.update_repo_settings(repo_id, gated="manual", private=True, xet_enabled=True)
+    else:
+        api.update_repo_settings(repo_id, gated="manual", visibility="private")
+    info = api.repo_info(repo_id)
+    assert (info.private, info.gated) == (True, "manual")
+    with pytest.raises(RepositoryNotFoundError):
+        anon.repo_info(repo_id)
+
+    if HF_MAJOR == 0:
+        api.update_repo_settings(repo_id, gated=False, private=False, xet_enabled=False)
+    else:
+        api.update_repo_settings(repo_id, gated=False, visibility="public")
+    info = anon.repo_info(repo_id)
+    assert (info.private, info.gated) == (False, False)
+
+    # Both spellings of the discussions switch, and fields Hangar has no use for, are accepted.
+    url = f"{hangar.url}/api/models/{repo_id}/settings"
+    auth = {"Authorization": f"Bearer {user[1]}"}
+    for body, disabled in (({"discussions_disabled": True}, True), ({"discussionsDisabled": False}, False), ({"discussions_disabled": True, "xetEnabled": "true", "someFutureSetting": {"a": 1}}, True)):
+        r = requests.put(url, json=body, headers=auth, timeout=30)
+        assert r.status_code == 200, r.text
+        assert requests.get(f"{hangar.url}/api/models/{repo_id}", headers=auth, timeout=30).json()["discussionsDisabled"] is disabled
+    # A known field of the wrong kind is still refused, and changes nothing.
+    r = requests.put(url, json={"private": "maybe", "discussions_disabled": False}, headers=auth, timeout=30)
+    assert r.status_code == 400 and r.headers["X-Error-Code"] == "ValidationError"
+    assert api.repo_info(repo_id).private is False
+    assert requests.get(f"{hangar.url}/api/models/{repo_id}", headers=auth, timeout=30).json()["discussionsDisabled"] is True
+
+
 def test_delete_repo(api, repo_id):
     api.delete_repo(repo_id)
     with pytest.raises(RepositoryNotFoundError):
