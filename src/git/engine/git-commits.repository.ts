@@ -23,6 +23,11 @@ export class GitCommitsRepository {
     );
   }
 
+  /** Drops the index rows of commits whose objects are gone (the GC job's garbage). */
+  async deleteMany(m: EntityManager, repoId: number, oids: Oid[]): Promise<void> {
+    if (oids.length) await m.query(`DELETE FROM git_commits WHERE repo_id = $1 AND oid = ANY($2::varchar(40)[])`, [repoId, oids]);
+  }
+
   async find(repoId: number, oid: Oid, m: EntityManager = this.db.manager): Promise<CommitInfo | null> {
     const rows = await m.query(`SELECT ${COLUMNS} FROM git_commits WHERE repo_id = $1 AND oid = $2`, [repoId, oid]);
     return rows[0] ? normalise(rows[0]) : null;

@@ -8,6 +8,7 @@ import { ClusterLock } from '../../core/scheduling/cluster-lock';
 import { decodeCommit, decodeTag } from '../codec/commit';
 import type { Oid } from '../codec/object-types';
 import { isTreeMode } from '../codec/tree';
+import { GitCommitsRepository } from './git-commits.repository';
 import { GitObjectsRepository } from './git-objects.repository';
 import { GitRefsRepository } from './git-refs.repository';
 import { ObjectDatabase } from './object-database';
@@ -32,6 +33,7 @@ export class GitGcJob {
     @InjectDataSource() private readonly db: DataSource,
     private readonly objects: GitObjectsRepository,
     private readonly refs: GitRefsRepository,
+    private readonly commits: GitCommitsRepository,
     private readonly odb: ObjectDatabase,
     private readonly lock: ClusterLock,
     @InjectConfig() private readonly config: HangarConfig,
@@ -59,7 +61,11 @@ export class GitGcJob {
       if (candidates.length === 0) return 0;
       const reachable = await this.reachable(m, repoId);
       const garbage = candidates.filter((oid) => !reachable.has(oid));
-      if (garbage.length) await this.objects.deleteMany(m, repoId, garbage);
+      if (garbage.length) {
+        await this.objects.deleteMany(m, repoId, garbage);
+        // A collected commit must not resolve as a revision any more (a squashed history's old ids).
+        await this.commits.deleteMany(m, repoId, garbage);
+      }
       return garbage.length;
     });
   }
