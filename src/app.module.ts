@@ -14,6 +14,7 @@ import { XetModule } from './xet/xet.module';
 import { QuotaModule } from './quota/quota.module';
 import { BrowseModule } from './repos/browse/browse.module';
 import { ReposModule } from './repos/repos.module';
+import { RepoDuplicateModule } from './repos/duplicate/repo-duplicate.module';
 import type { HangarConfig } from './core/config/config';
 import { ConfigModule } from './core/config/config.module';
 import { DatabaseModule } from './core/database/database.module';
@@ -53,6 +54,7 @@ export class AppModule {
         LfsModule,
         XetModule,
         BrowseModule,
+        RepoDuplicateModule,
         CommitsModule,
         DiscussionsModule,
         CollectionsModule,

@@ -103,6 +103,15 @@ export class LfsRepository {
     return new Map(rows.map((r) => [r.oid, { committed: r.committed }]));
   }
 
+  /** A duplicate's holds: the LFS objects the source's commits reference, and its pruned markers. */
+  async copyHolds(m: EntityManager, fromRepoId: number, toRepoId: number): Promise<void> {
+    await m.query(
+      `INSERT INTO repo_lfs_objects (repo_id, oid, pointer_oid, committed) SELECT $2, oid, pointer_oid, true FROM repo_lfs_objects WHERE repo_id = $1 AND committed`,
+      [fromRepoId, toRepoId],
+    );
+    await m.query(`INSERT INTO lfs_pruned (repo_id, oid, pointer_oid) SELECT $2, oid, pointer_oid FROM lfs_pruned WHERE repo_id = $1`, [fromRepoId, toRepoId]);
+  }
+
   /** The LFS objects a repository holds, newest first: what list_lfs_files pages through. */
   async listHeld(repoId: number, limit: number, offset: number): Promise<HeldLfsObject[]> {
     const rows = await this.db.query(

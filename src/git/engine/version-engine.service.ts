@@ -17,7 +17,7 @@ import { LruCache } from './lru-cache';
 import { ObjectDatabase } from './object-database';
 import { normaliseRepoPath } from './paths';
 import { assertValidRefName } from './ref-names';
-import { assertRepositoryStillExists, repoTransaction } from './repo-transaction';
+import { assertRepositoryStillExists, assertRepositoryStillExistsLocked, repoTransaction } from './repo-transaction';
 import { PathConflictError, PathMissingError, TreeEditor } from './tree-editor';
 import { RefHooks } from './ref-hooks';
 import { diffFlatTrees, threeWayMerge, type FlatTree, type PathChange } from './three-way-merge';
@@ -61,6 +61,19 @@ export class VersionEngine {
     const { commitOid } = await this.writeCommit(m, repoId, editor, rows, [], author, message);
     await this.refs.create(m, repoId, `refs/heads/${branch}`, commitOid);
     return commitOid;
+  }
+
+  /**
+   * Gives a new repository the objects, commit index, branches and tags of another (a
+   * duplicate): rows only, the stored bytes are shared. Pull request refs stay behind.
+   */
+  async copyHistory(m: EntityManager, fromRepoId: number, toRepoId: number): Promise<void> {
+    // KEY SHARE on the source keeps the GC job (FOR UPDATE) out; commits may go on. Refs are
+    // read first, so whatever a later statement copies includes everything they reach.
+    await assertRepositoryStillExistsLocked(m, fromRepoId);
+    await this.refs.copyBranchesAndTags(m, fromRepoId, toRepoId);
+    await this.commits.copyAll(m, fromRepoId, toRepoId);
+    await this.objects.copyAll(m, fromRepoId, toRepoId);
   }
 
   /** Hashes and stores a blob's bytes ahead of a commit, so a payload never has to be held whole. */
