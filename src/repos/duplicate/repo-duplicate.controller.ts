@@ -12,7 +12,7 @@ import type { RepoRecord } from '../repo.types';
 import { ReposService } from '../repos.service';
 import { DuplicatedRepoDto, DuplicateRepoDto } from './repo-duplicate.dto';
 
-@ApiTags('repos')
+@ApiTags('repositories')
 @ApiErrorResponses(400, 401, 403, 404)
 @Controller(['api/models', 'api/datasets', 'api/spaces'])
 export class RepoDuplicateController {
