@@ -1,15 +1,13 @@
-import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { OBJECT_STORE, type ObjectStore } from '../../src/core/storage/object-store';
 import { createUserWithToken, TestUser } from '../support/accounts';
 import { git, gitUrl, scratchDirs } from '../support/git-cli';
 import { expectHfError } from '../support/hf-error';
+import { lfsFileLine, sha256, uploadLfsObject } from '../support/lfs';
 import { noise } from '../support/noise';
 import { commit, createRepo, header } from '../support/repos';
 import { startTestApp, TestApp } from '../support/test-app';
 
-const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-const LFS = 'application/vnd.git-lfs+json';
 
 /**
  * list_lfs_files / permanently_delete_lfs_files: refused while a ref reaches a file unless history
@@ -30,20 +28,6 @@ describe('LFS files: listing and permanent deletion', () => {
     await t?.close();
   });
 
-  async function upload(id: string, bytes: Buffer): Promise<void> {
-    const res = await t
-      .http()
-      .post(`/${id}.git/info/lfs/objects/batch`)
-      .set('Accept', LFS)
-      .set('Content-Type', LFS)
-      .set('Authorization', `Basic ${Buffer.from(`git:${u.token}`).toString('base64')}`)
-      .send(JSON.stringify({ operation: 'upload', transfers: ['basic'], objects: [{ oid: sha256(bytes), size: bytes.length }] }))
-      .expect(200);
-    const obj = res.body.objects[0];
-    expect((await fetch(obj.actions.upload.href, { method: 'PUT', body: bytes })).status).toBe(200);
-    expect((await fetch(obj.actions.verify.href, { method: 'POST', headers: { 'Content-Type': LFS }, body: JSON.stringify({ oid: sha256(bytes), size: bytes.length }) })).status).toBe(200);
-  }
-  const lfsFile = (p: string, bytes: Buffer) => ({ key: 'lfsFile', value: { path: p, algo: 'sha256', oid: sha256(bytes), size: bytes.length } });
   const list = async (id: string) => (await t.http().get(`/api/models/${id}/lfs-files`).set(as(u)).expect(200)).body as { fileOid: string; filename: string; ref: string | null; size: number }[];
   const del = (id: string, sha: string[], rewriteHistory: boolean) => t.http().post(`/api/models/${id}/lfs-files/batch`).set(as(u)).send({ deletions: { sha, rewriteHistory } });
   const used = async () => Number((await t.http().get(`/api/quota/${u.username}`).set(as(u)).expect(200)).body.public_used_bytes);
@@ -58,10 +42,10 @@ describe('LFS files: listing and permanent deletion', () => {
     await createRepo(t, u.token, id).expect(200);
     const head = noise(40_000, 'lfs-head');
     const old = noise(50_000, 'lfs-old');
-    await upload(id, old);
-    await commit(t, u.token, id, [header('old weights'), lfsFile('ckpt/old.bin', old), { key: 'file', value: { path: 'keep.txt', content: Buffer.from('keep\n').toString('base64'), encoding: 'base64' } }]).expect(200);
-    await upload(id, head);
-    await commit(t, u.token, id, [header('new weights'), lfsFile('model.bin', head), { key: 'deletedFile', value: { path: 'ckpt/old.bin' } }]).expect(200);
+    await uploadLfsObject(t, u, id, old);
+    await commit(t, u.token, id, [header('old weights'), lfsFileLine('ckpt/old.bin', old), { key: 'file', value: { path: 'keep.txt', content: Buffer.from('keep\n').toString('base64'), encoding: 'base64' } }]).expect(200);
+    await uploadLfsObject(t, u, id, head);
+    await commit(t, u.token, id, [header('new weights'), lfsFileLine('model.bin', head), { key: 'deletedFile', value: { path: 'ckpt/old.bin' } }]).expect(200);
     await t.http().post(`/api/models/${id}/tag/main`).set(as(u)).send({ tag: 'v1', message: 'annotated' }).expect(200);
 
     const listed = await list(id);
@@ -106,7 +90,7 @@ describe('LFS files: listing and permanent deletion', () => {
     const id = `${u.username}/loose`;
     await createRepo(t, u.token, id).expect(200);
     const loose = noise(30_000, 'lfs-loose');
-    await upload(id, loose);
+    await uploadLfsObject(t, u, id, loose);
     const heads = (await t.http().get(`/api/models/${id}/refs`).expect(200)).body;
     expect((await list(id)).map((f) => [f.fileOid, f.filename, f.ref])).toEqual([[sha256(loose), '', null]]);
     expect((await del(id, [sha256(loose)], false).expect(200)).body).toEqual({ deleted: [sha256(loose)], rewrittenRefs: [] });

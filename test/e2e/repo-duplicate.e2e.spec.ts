@@ -1,14 +1,12 @@
-import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { createUserWithToken, TestUser } from '../support/accounts';
 import { git, gitUrl, scratchDirs } from '../support/git-cli';
 import { expectHfError } from '../support/hf-error';
+import { lfsFileLine, sha256, uploadLfsObject } from '../support/lfs';
 import { noise } from '../support/noise';
 import { commit, createRepo, file, header } from '../support/repos';
 import { ADMIN_TOKEN, startTestApp, TestApp } from '../support/test-app';
 
-const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-const LFS = 'application/vnd.git-lfs+json';
 
 /** duplicate_repo: every branch and tag with its history, LFS files included, charged to the new owner's quota. */
 describe('repository duplication', () => {
@@ -28,19 +26,6 @@ describe('repository duplication', () => {
     await t?.close();
   });
 
-  async function upload(u: TestUser, id: string, bytes: Buffer): Promise<void> {
-    const res = await t
-      .http()
-      .post(`/${id}.git/info/lfs/objects/batch`)
-      .set('Accept', LFS)
-      .set('Content-Type', LFS)
-      .set('Authorization', `Basic ${Buffer.from(`git:${u.token}`).toString('base64')}`)
-      .send(JSON.stringify({ operation: 'upload', transfers: ['basic'], objects: [{ oid: sha256(bytes), size: bytes.length }] }))
-      .expect(200);
-    const obj = res.body.objects[0];
-    expect((await fetch(obj.actions.upload.href, { method: 'PUT', body: bytes })).status).toBe(200);
-    expect((await fetch(obj.actions.verify.href, { method: 'POST', headers: { 'Content-Type': LFS }, body: JSON.stringify({ oid: sha256(bytes), size: bytes.length }) })).status).toBe(200);
-  }
   const dup = (u: TestUser, from: string, body: object) => t.http().post(`/api/models/${from}/duplicate`).set(as(u)).send(body);
   const refs = async (id: string, u: TestUser) => {
     const r = (await t.http().get(`/api/models/${id}/refs`).set(as(u)).expect(200)).body;
@@ -52,8 +37,8 @@ describe('repository duplication', () => {
     const src = `${alice.username}/source`;
     await createRepo(t, alice.token, src).expect(200);
     const weights = noise(60_000, 'dup-weights');
-    await upload(alice, src, weights);
-    await commit(t, alice.token, src, [header('weights'), file('a.txt', 'a\n'), { key: 'lfsFile', value: { path: 'w.bin', algo: 'sha256', oid: sha256(weights), size: weights.length } }]).expect(200);
+    await uploadLfsObject(t, alice, src, weights);
+    await commit(t, alice.token, src, [header('weights'), file('a.txt', 'a\n'), lfsFileLine('w.bin', weights)]).expect(200);
     await t.http().post(`/api/models/${src}/branch/dev`).set(as(alice)).send({}).expect(200);
     await commit(t, alice.token, src, [header('on dev'), file('dev.txt', 'dev\n')], { revision: 'dev' }).expect(200);
     await t.http().post(`/api/models/${src}/tag/main`).set(as(alice)).send({ tag: 'v1', message: 'first' }).expect(200);
