@@ -5,6 +5,7 @@ import { AuthModule } from './auth/auth.module';
 import { InvitationsModule } from './invitations/invitations.module';
 import { MailModule } from './core/mail/mail.module';
 import { ClientChatterModule } from './chatter/client-chatter.module';
+import { CollectionsModule } from './collections/collections.module';
 import { CommitsModule } from './commits/commits.module';
 import { DiscussionsModule } from './discussions/discussions.module';
 import { GitHttpModule } from './git/http/git-http.module';
@@ -13,6 +14,7 @@ import { XetModule } from './xet/xet.module';
 import { QuotaModule } from './quota/quota.module';
 import { BrowseModule } from './repos/browse/browse.module';
 import { ReposModule } from './repos/repos.module';
+import { RepoDuplicateModule } from './repos/duplicate/repo-duplicate.module';
 import type { HangarConfig } from './core/config/config';
 import { ConfigModule } from './core/config/config.module';
 import { DatabaseModule } from './core/database/database.module';
@@ -52,8 +54,10 @@ export class AppModule {
         LfsModule,
         XetModule,
         BrowseModule,
+        RepoDuplicateModule,
         CommitsModule,
         DiscussionsModule,
+        CollectionsModule,
         GitHttpModule,
         StatsModule,
         AdminModule,

@@ -7,11 +7,12 @@ import { ObjectDatabase } from './engine/object-database';
 import { RefHooks } from './engine/ref-hooks';
 import { StoreSweepJob } from './engine/store-sweep.job';
 import { GitGcJob } from './engine/git-gc.job';
+import { HistoryRewriter } from './engine/history-rewrite';
 import { VersionEngine } from './engine/version-engine.service';
 
 /** The version engine; smart HTTP (clone, fetch, push) will live here too. */
 @Module({
-  providers: [GitObjectsRepository, GitRefsRepository, GitCommitsRepository, ObjectDatabase, VersionEngine, StoreSweepJob, GitGcJob, LfsLinksRepository, RefHooks],
-  exports: [VersionEngine, RefHooks],
+  providers: [GitObjectsRepository, GitRefsRepository, GitCommitsRepository, ObjectDatabase, VersionEngine, StoreSweepJob, GitGcJob, LfsLinksRepository, RefHooks, HistoryRewriter],
+  exports: [VersionEngine, LfsLinksRepository, RefHooks, HistoryRewriter],
 })
 export class GitModule {}

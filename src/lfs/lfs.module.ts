@@ -7,6 +7,8 @@ import { LfsBatchController } from './lfs-batch.controller';
 import { LfsUploadController } from './lfs-upload.controller';
 import { LfsDownloadController } from './lfs-download.controller';
 import { LfsDuplicateController } from './lfs-duplicate.controller';
+import { LfsFilesController } from './files/lfs-files.controller';
+import { LfsFilesService } from './files/lfs-files.service';
 import { LfsCleanupJob } from './lfs-cleanup.job';
 import { LfsRetentionJob } from './lfs-retention.job';
 import { LfsRepository } from './lfs.repository';
@@ -17,8 +19,8 @@ import { LfsLocksService } from './locks/lfs-locks.service';
 
 @Module({
   imports: [ReposModule, QuotaModule, XetStorageModule, XetTokensModule],
-  controllers: [LfsBatchController, LfsUploadController, LfsDownloadController, LfsDuplicateController, LfsLocksController],
-  providers: [LfsRepository, LfsService, LfsCleanupJob, LfsRetentionJob, LfsLocksRepository, LfsLocksService],
+  controllers: [LfsBatchController, LfsUploadController, LfsDownloadController, LfsDuplicateController, LfsFilesController, LfsLocksController],
+  providers: [LfsRepository, LfsService, LfsCleanupJob, LfsRetentionJob, LfsLocksRepository, LfsLocksService, LfsFilesService],
   exports: [LfsService],
 })
 export class LfsModule {}

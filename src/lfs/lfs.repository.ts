@@ -21,6 +21,14 @@ export interface LfsEntry {
   xetHash?: string;
 }
 
+export interface HeldLfsObject {
+  oid: string;
+  pointerOid: string;
+  size: number;
+  xetHash: string | null;
+  pushedAt: Date;
+}
+
 export interface LfsUploadRow {
   id: string;
   repoId: number;
@@ -93,6 +101,32 @@ export class LfsRepository {
       [repoId, oids],
     );
     return new Map(rows.map((r) => [r.oid, { committed: r.committed }]));
+  }
+
+  /** A duplicate's holds: the LFS objects the source's commits reference, and its pruned markers. */
+  async copyHolds(m: EntityManager, fromRepoId: number, toRepoId: number): Promise<void> {
+    await m.query(
+      `INSERT INTO repo_lfs_objects (repo_id, oid, pointer_oid, committed) SELECT $2, oid, pointer_oid, true FROM repo_lfs_objects WHERE repo_id = $1 AND committed`,
+      [fromRepoId, toRepoId],
+    );
+    await m.query(`INSERT INTO lfs_pruned (repo_id, oid, pointer_oid) SELECT $2, oid, pointer_oid FROM lfs_pruned WHERE repo_id = $1`, [fromRepoId, toRepoId]);
+  }
+
+  /** The LFS objects a repository holds, newest first: what list_lfs_files pages through. */
+  async listHeld(repoId: number, limit: number, offset: number): Promise<HeldLfsObject[]> {
+    const rows = await this.db.query(
+      `SELECT ro.oid, ro.pointer_oid AS "pointerOid", o.size, o.xet_hash AS "xetHash", ro.created_at AS "pushedAt"
+         FROM repo_lfs_objects ro JOIN lfs_objects o ON o.oid = ro.oid
+        WHERE ro.repo_id = $1 ORDER BY ro.created_at DESC, ro.oid LIMIT $2 OFFSET $3`,
+      [repoId, limit, offset],
+    );
+    return rows.map((r: HeldLfsObject) => ({ ...r, size: Number(r.size), pushedAt: new Date(r.pushedAt) }));
+  }
+
+  /** Of `oids`, the ones the repository holds, with their pointer blob ids. */
+  async heldObjects(repoId: number, oids: string[]): Promise<{ oid: string; pointerOid: string }[]> {
+    if (!oids.length) return [];
+    return this.db.query(`SELECT oid, pointer_oid AS "pointerOid" FROM repo_lfs_objects WHERE repo_id = $1 AND oid = ANY($2::varchar(64)[])`, [repoId, oids]);
   }
 
   /** Of `oids`, those some repository in `repoIds` references in a commit, or that are public anywhere. */

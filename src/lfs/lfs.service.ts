@@ -226,6 +226,12 @@ export class LfsService {
    * following `lfsFile` commit in the target links them. The caller reads the source (the
    * route's guard) and must write the target.
    */
+  /** What a duplicate repository takes over from its source, in the transaction that creates it. */
+  async copyHolds(m: EntityManager, fromRepoId: number, toRepoId: number): Promise<void> {
+    await this.lfs.copyHolds(m, fromRepoId, toRepoId);
+    await this.xet.copyXorbHolds(m, fromRepoId, toRepoId);
+  }
+
   async duplicate(source: RepoRecord, target: RepoRecord, sha256s: string[]): Promise<{ sha256: string; error: string }[]> {
     const held = await this.lfs.heldBy(source.id, sha256s);
     const failed: { sha256: string; error: string }[] = [];

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { HangarConfig } from '../core/config/config';
 import { InjectConfig } from '../core/config/config.module';
 import { ConflictError, NotFoundError } from '../core/errors/domain-error';
@@ -57,17 +58,51 @@ export class ReposService {
     input: { name: string; organization?: string | null; type: RepoType; private?: boolean; sdk?: string | null; license?: string | null; files?: { path: string; content: Buffer }[] },
     baseUrl: string,
   ): Promise<RepoRecord> {
-    const { namespace, name } = splitRepoId(input.name, input.organization ?? principal.user.name);
+    const isPrivate = (ns: { id: number }) => (input.private !== undefined ? Promise.resolve(input.private) : this.orgs.defaultRepoPrivate(ns.id));
+    const sdk = input.type === 'space' ? (input.sdk ?? null) : null;
+    return this.createWith(principal, { id: input.name, organization: input.organization, type: input.type, sdk, private: isPrivate }, baseUrl, (m, repoId) =>
+      this.engine.initRepository(m, repoId, 'main', { name: principal.user.name, email: principal.user.email }, 'initial commit\n', firstFiles(input, splitRepoId(input.name, input.organization ?? principal.user.name).name)),
+    );
+  }
+
+  /**
+   * A copy of `source` (huggingface_hub's duplicate_repo): every branch and tag with its whole
+   * history, under the caller's or one of their organizations' namespaces; private unless said
+   * otherwise when the source is. `copyHolds` copies what other modules keep per repository
+   * (LFS and Xet holds) in the same transaction. Stored bytes are shared, but the new
+   * repository's usage counts them all (quota triggers: 413 QuotaExceeded past a quota).
+   */
+  async duplicate(
+    principal: Principal,
+    source: RepoRecord,
+    target: { id: string; private?: boolean },
+    baseUrl: string,
+    copyHolds: (m: EntityManager, fromId: number, toId: number) => Promise<void>,
+  ): Promise<RepoRecord> {
+    const isPrivate = () => Promise.resolve(target.private ?? source.private);
+    return this.createWith(principal, { id: target.id, type: source.type, sdk: source.sdk, private: isPrivate, defaultBranch: source.defaultBranch }, baseUrl, async (m, repoId) => {
+      await this.engine.copyHistory(m, source.id, repoId);
+      await copyHolds(m, source.id, repoId);
+    });
+  }
+
+  private async createWith(
+    principal: Principal,
+    input: { id: string; organization?: string | null; type: RepoType; sdk: string | null; private: (ns: { id: number }) => Promise<boolean>; defaultBranch?: string },
+    baseUrl: string,
+    seed: (m: EntityManager, repoId: number) => Promise<unknown>,
+  ): Promise<RepoRecord> {
+    const { namespace, name } = splitRepoId(input.id, input.organization ?? principal.user.name);
     assertValidRepoName(name);
     const ns = await this.namespace(namespace);
     await this.access.assertCanCreateIn(principal, ns.id, ns.name);
     const existing = await this.repos.find(input.type, ns.name, name);
     if (existing) throw this.exists(existing, baseUrl);
-    const isPrivate = input.private ?? (await this.orgs.defaultRepoPrivate(ns.id));
+    const isPrivate = await input.private(ns);
     try {
       const id = await this.repos.transaction(async (m) => {
-        const repoId = await this.repos.insert(m, { type: input.type, namespaceId: ns.id, name, private: isPrivate, sdk: input.type === 'space' ? (input.sdk ?? null) : null, createdBy: principal.user.id });
-        await this.engine.initRepository(m, repoId, 'main', { name: principal.user.name, email: principal.user.email }, 'initial commit\n', firstFiles(input, name));
+        const repoId = await this.repos.insert(m, { type: input.type, namespaceId: ns.id, name, private: isPrivate, sdk: input.sdk, createdBy: principal.user.id, defaultBranch: input.defaultBranch });
+        await seed(m, repoId);
         return repoId;
       });
       const repo = (await this.repos.findById(id))!;

@@ -63,11 +63,11 @@ export class RepositoriesRepository {
 
   async insert(
     m: EntityManager,
-    r: { type: RepoType; namespaceId: number; name: string; private: boolean; sdk: string | null; createdBy: number },
+    r: { type: RepoType; namespaceId: number; name: string; private: boolean; sdk: string | null; createdBy: number; defaultBranch?: string },
   ): Promise<number> {
     const [row] = await m.query(
-      `INSERT INTO repositories (type, namespace_id, name, private, sdk, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-      [r.type, r.namespaceId, r.name, r.private, r.sdk, r.createdBy],
+      `INSERT INTO repositories (type, namespace_id, name, private, sdk, created_by, default_branch) VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, 'main')) RETURNING id`,
+      [r.type, r.namespaceId, r.name, r.private, r.sdk, r.createdBy, r.defaultBranch ?? null],
     );
     // A new repository takes its name back from any redirect that pointed elsewhere.
     await m.query(`DELETE FROM repo_redirects WHERE type = $1 AND namespace_lower = (SELECT lower(name) FROM namespaces WHERE id = $2) AND name_lower = lower($3)`, [

@@ -93,3 +93,24 @@ def test_upload_folder_history_clones_as_the_listed_commits(hangar, user, api, t
         assert (clone / "sub" / "deeper" / "c.md").read_text() == "# c\n"
         assert (clone / "sub" / "last.txt").read_text() == "last\n"
         git(clone, "fsck", "--full", "--strict", "--no-dangling")
+
+
+def test_super_squash_history_leaves_one_commit_with_the_same_tree(hangar, user, api, tmp_path):
+    repo_id = f"{user[0]}/{unique('sq')}"
+    api.create_repo(repo_id)
+    api.upload_file(path_or_fileobj=b"a\n", path_in_repo="a.txt", repo_id=repo_id)
+    api.upload_file(path_or_fileobj=b"b\n", path_in_repo="sub/b.txt", repo_id=repo_id)
+    api.upload_file(path_or_fileobj=b"a, again\n", path_in_repo="a.txt", repo_id=repo_id)
+    assert len(commit_ids(api, repo_id)) == 4
+    files = sorted((f.path, f.blob_id) for f in api.list_repo_tree(repo_id, recursive=True) if f.__class__.__name__ == "RepoFile")
+
+    api.super_squash_history(repo_id)
+    (only,) = api.list_repo_commits(repo_id)
+    assert only.title == "Super-squash branch 'main' using huggingface_hub"
+    assert sorted((f.path, f.blob_id) for f in api.list_repo_tree(repo_id, recursive=True) if f.__class__.__name__ == "RepoFile") == files
+
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", clone_url(hangar, user, repo_id), str(clone))
+    assert git(clone, "rev-list", "--all").split() == [only.commit_id]
+    git(clone, "fsck", "--full", "--strict", "--no-dangling")
+    assert Path(hf_hub_download(repo_id, "a.txt", endpoint=api.endpoint, token=user[1], cache_dir=tmp_path / "cache")).read_text() == "a, again\n"

@@ -24,6 +24,7 @@ import huggingface_hub.lfs as hf_lfs
 import pytest
 import requests
 from huggingface_hub import HfApi, hf_hub_download, snapshot_download
+from huggingface_hub.errors import HfHubHTTPError
 from huggingface_hub.utils._runtime import is_xet_available
 from conftest import point_0x_client_at, sha256_of, unique, write_random  # noqa: E402
 
@@ -220,3 +221,34 @@ def test_same_content_in_a_second_repository_is_stored_once(api, hangar_lfs, use
     assert_lfs(entry, digest, size)
     got = hf_hub_download(second, "copy/shared.bin", endpoint=hangar_lfs.url, token=user[1], cache_dir=tmp_path / "cache")
     assert sha256_of(got) == digest
+
+
+def test_list_lfs_files_and_permanently_delete_them(api, hangar_lfs, user, repo_id, tmp_path):
+    """The client's own calls: list_lfs_files, then permanently_delete_lfs_files with and without
+    rewrite_history. A file some ref reaches is refused (409) unless history is rewritten."""
+    kept, dropped = tmp_path / "kept.bin", tmp_path / "dropped.bin"
+    kept_sha, dropped_sha = write_random(kept, 1 * MiB), write_random(dropped, 2 * MiB)
+    api.upload_file(path_or_fileobj=str(dropped), path_in_repo="ckpt/dropped.bin", repo_id=repo_id)
+    api.upload_file(path_or_fileobj=str(kept), path_in_repo="kept.bin", repo_id=repo_id)
+    api.delete_file("ckpt/dropped.bin", repo_id=repo_id)
+    titles = [c.title for c in api.list_repo_commits(repo_id)]
+
+    files = {f.file_oid: f for f in api.list_lfs_files(repo_id)}
+    assert {(sha, f.filename, f.size, f.ref) for sha, f in files.items()} == {
+        (kept_sha, "kept.bin", 1 * MiB, "refs/heads/main"),
+        (dropped_sha, "ckpt/dropped.bin", 2 * MiB, "refs/heads/main"),
+    }
+
+    with pytest.raises(HfHubHTTPError) as err:
+        api.permanently_delete_lfs_files(repo_id, [files[dropped_sha]], rewrite_history=False)
+    assert err.value.response.status_code == 409
+    assert err.value.response.headers["X-Error-Code"] == "LfsFileReferenced"
+    assert {f.file_oid for f in api.list_lfs_files(repo_id)} == {kept_sha, dropped_sha}
+
+    api.permanently_delete_lfs_files(repo_id, [files[dropped_sha]])
+    assert [f.file_oid for f in api.list_lfs_files(repo_id)] == [kept_sha]
+    assert [c.title for c in api.list_repo_commits(repo_id)] == titles
+    for c in api.list_repo_commits(repo_id):
+        assert "ckpt/dropped.bin" not in {e.path for e in api.list_repo_tree(repo_id, revision=c.commit_id, recursive=True)}
+    got = hf_hub_download(repo_id, "kept.bin", endpoint=hangar_lfs.url, token=user[1], cache_dir=tmp_path / "cache")
+    assert sha256_of(got) == kept_sha

@@ -489,6 +489,67 @@ def test_update_repo_settings_private_hides_repo_from_anonymous(api, anon, repo_
     assert anon.repo_info(repo_id).private is False
 
 
+def test_update_repo_settings_every_field_the_client_sends(hangar, api, anon, user, repo_id):
+    """0.x sends `private` and `xetEnabled` (a boolean), newer clients `visibility`; `gated` both.
+    Hangar always speaks Xet, so `xetEnabled` is accepted and changes nothing."""
+    if HF_MAJOR == 0:
+        api.update_repo_settings(repo_id, gated="manual", private=True, xet_enabled=True)
+    else:
+        api.update_repo_settings(repo_id, gated="manual", visibility="private")
+    info = api.repo_info(repo_id)
+    assert (info.private, info.gated) == (True, "manual")
+    with pytest.raises(RepositoryNotFoundError):
+        anon.repo_info(repo_id)
+
+    if HF_MAJOR == 0:
+        api.update_repo_settings(repo_id, gated=False, private=False, xet_enabled=False)
+    else:
+        api.update_repo_settings(repo_id, gated=False, visibility="public")
+    info = anon.repo_info(repo_id)
+    assert (info.private, info.gated) == (False, False)
+
+    # Both spellings of the discussions switch, and fields Hangar has no use for, are accepted.
+    url = f"{hangar.url}/api/models/{repo_id}/settings"
+    auth = {"Authorization": f"Bearer {user[1]}"}
+    for body, disabled in (({"discussions_disabled": True}, True), ({"discussionsDisabled": False}, False), ({"discussions_disabled": True, "xetEnabled": "true", "someFutureSetting": {"a": 1}}, True)):
+        r = requests.put(url, json=body, headers=auth, timeout=30)
+        assert r.status_code == 200, r.text
+        assert requests.get(f"{hangar.url}/api/models/{repo_id}", headers=auth, timeout=30).json()["discussionsDisabled"] is disabled
+    # A known field of the wrong kind is still refused, and changes nothing.
+    r = requests.put(url, json={"private": "maybe", "discussions_disabled": False}, headers=auth, timeout=30)
+    assert r.status_code == 400 and r.headers["X-Error-Code"] == "ValidationError"
+    assert api.repo_info(repo_id).private is False
+    assert requests.get(f"{hangar.url}/api/models/{repo_id}", headers=auth, timeout=30).json()["discussionsDisabled"] is True
+
+
+def test_duplicate_repo_copies_history_branches_and_files(api, user, anon, tmp_path):
+    """duplicate_repo (1.x+) for every repo type; 0.x has only duplicate_space, on the same route."""
+    kinds = ["model", "dataset", "space"] if HF_MAJOR > 0 else ["space"]
+    for repo_type in kinds:
+        src = f"{user[0]}/{unique('src')}"
+        extra = {"space_sdk": "static"} if repo_type == "space" else {}
+        api.create_repo(src, repo_type=repo_type, **extra)
+        api.upload_file(path_or_fileobj=b"one\n", path_in_repo="one.txt", repo_id=src, repo_type=repo_type)
+        api.create_branch(src, branch="dev", repo_type=repo_type)
+        api.upload_file(path_or_fileobj=b"two\n", path_in_repo="two.txt", repo_id=src, repo_type=repo_type, revision="dev")
+        dst = f"{user[0]}/{unique('copy')}"
+        if HF_MAJOR > 0:
+            url = api.duplicate_repo(src, dst, repo_type=repo_type, private=True)
+            assert url.files_copy_pending is False
+        else:
+            url = api.duplicate_space(src, dst, private=True)
+        assert url.repo_id == dst
+        assert api.repo_info(dst, repo_type=repo_type).private is True
+        with pytest.raises(RepositoryNotFoundError):
+            anon.repo_info(dst, repo_type=repo_type)
+        for rev in ("main", "dev"):
+            assert commit_ids(api, dst, repo_type=repo_type, revision=rev) == commit_ids(api, src, repo_type=repo_type, revision=rev)
+        got = hf_hub_download(dst, "two.txt", repo_type=repo_type, revision="dev", endpoint=api.endpoint, token=api.token, cache_dir=tmp_path / repo_type)
+        assert Path(got).read_text() == "two\n"
+        if HF_MAJOR > 0:  # exist_ok answers the existing copy's url
+            assert api.duplicate_repo(src, dst, repo_type=repo_type, exist_ok=True).repo_id == dst
+
+
 def test_delete_repo(api, repo_id):
     api.delete_repo(repo_id)
     with pytest.raises(RepositoryNotFoundError):

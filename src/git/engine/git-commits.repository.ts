@@ -23,6 +23,19 @@ export class GitCommitsRepository {
     );
   }
 
+  async copyAll(m: EntityManager, fromRepoId: number, toRepoId: number): Promise<void> {
+    await m.query(
+      `INSERT INTO git_commits (repo_id, oid, tree_oid, parents, generation, author_name, author_email, authored_at, committed_at, title, message)
+       SELECT $2, oid, tree_oid, parents, generation, author_name, author_email, authored_at, committed_at, title, message FROM git_commits WHERE repo_id = $1`,
+      [fromRepoId, toRepoId],
+    );
+  }
+
+  /** Drops the index rows of commits whose objects are gone (the GC job's garbage). */
+  async deleteMany(m: EntityManager, repoId: number, oids: Oid[]): Promise<void> {
+    if (oids.length) await m.query(`DELETE FROM git_commits WHERE repo_id = $1 AND oid = ANY($2::varchar(40)[])`, [repoId, oids]);
+  }
+
   async find(repoId: number, oid: Oid, m: EntityManager = this.db.manager): Promise<CommitInfo | null> {
     const rows = await m.query(`SELECT ${COLUMNS} FROM git_commits WHERE repo_id = $1 AND oid = $2`, [repoId, oid]);
     return rows[0] ? normalise(rows[0]) : null;

@@ -10,6 +10,7 @@ import type { Oid } from '../codec/object-types';
 import { isTreeMode } from '../codec/tree';
 import { LfsLinksRepository } from '../../lfs/lfs-links.repository';
 import { MAX_POINTER_BYTES, parsePointer } from '../../lfs/lfs-pointer';
+import { GitCommitsRepository } from './git-commits.repository';
 import { GitObjectsRepository } from './git-objects.repository';
 import { GitRefsRepository } from './git-refs.repository';
 import { ObjectDatabase } from './object-database';
@@ -45,6 +46,7 @@ export class GitGcJob {
     @InjectDataSource() private readonly db: DataSource,
     private readonly objects: GitObjectsRepository,
     private readonly refs: GitRefsRepository,
+    private readonly commits: GitCommitsRepository,
     private readonly odb: ObjectDatabase,
     private readonly lfsLinks: LfsLinksRepository,
     private readonly lock: ClusterLock,
@@ -78,7 +80,11 @@ export class GitGcJob {
       if (candidates.length) {
         const reachable = await this.reachable(m, repoId);
         garbage = candidates.filter((oid) => !reachable.has(oid));
-        if (garbage.length) await this.objects.deleteMany(m, repoId, garbage);
+        if (garbage.length) {
+          await this.objects.deleteMany(m, repoId, garbage);
+          // A collected commit must not resolve as a revision any more (a squashed history's old ids).
+          await this.commits.deleteMany(m, repoId, garbage);
+        }
       }
       return { objects: garbage.length, lfsReleased: await this.releaseLfs(m, repoId) };
     });

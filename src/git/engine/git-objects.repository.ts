@@ -72,6 +72,13 @@ export class GitObjectsRepository {
     return rows.map((r) => r.body);
   }
 
+  async copyAll(m: EntityManager, fromRepoId: number, toRepoId: number): Promise<void> {
+    await m.query(
+      `INSERT INTO git_objects (repo_id, oid, type, size, body, storage_key) SELECT $2, oid, type, size, body, storage_key FROM git_objects WHERE repo_id = $1`,
+      [fromRepoId, toRepoId],
+    );
+  }
+
   async deleteMany(m: EntityManager, repoId: number, oids: Oid[]): Promise<void> {
     await m.query(`DELETE FROM git_objects WHERE repo_id = $1 AND oid = ANY($2::varchar(40)[])`, [repoId, oids]);
   }

@@ -23,6 +23,13 @@ export class GitRefsRepository {
     return m.query(`SELECT name, oid FROM git_refs WHERE repo_id = $1 ORDER BY name`, [repoId]);
   }
 
+  async copyBranchesAndTags(m: EntityManager, fromRepoId: number, toRepoId: number): Promise<void> {
+    await m.query(
+      `INSERT INTO git_refs (repo_id, name, oid) SELECT $2, name, oid FROM git_refs WHERE repo_id = $1 AND (name LIKE 'refs/heads/%' OR name LIKE 'refs/tags/%')`,
+      [fromRepoId, toRepoId],
+    );
+  }
+
   /** Creates the ref; false when it already exists. */
   async create(m: EntityManager, repoId: number, name: string, oid: Oid): Promise<boolean> {
     const rows = await m.query(

@@ -162,6 +162,11 @@ export class ObjectDatabase {
     return this.objects.insertMany(m, repoId, rows);
   }
 
+  /** Every object of one repository recorded for another too (rows only: bodies and stored bytes are shared). */
+  copyAll(m: EntityManager, fromRepoId: number, toRepoId: number): Promise<void> {
+    return this.objects.copyAll(m, fromRepoId, toRepoId);
+  }
+
   existing(repoId: number, oids: Oid[], m?: EntityManager): Promise<Set<Oid>> {
     return this.objects.existing(repoId, oids, m);
   }

@@ -27,6 +27,12 @@ export async function assertRepositoryStillExists(m: EntityManager, repoId: numb
   if (rows.length === 0) throw repositoryDeleted();
 }
 
+/** The same, taking repoTransaction's KEY SHARE lock on the row: a reader that needs the GC job held off. */
+export async function assertRepositoryStillExistsLocked(m: EntityManager, repoId: number): Promise<void> {
+  const rows = await m.query(`SELECT 1 FROM repositories WHERE id = $1 FOR KEY SHARE`, [repoId]);
+  if (rows.length === 0) throw repositoryDeleted();
+}
+
 function repositoryDeleted(): NotFoundError {
   return new NotFoundError('Repository not found (it was deleted)', 'RepoNotFound');
 }

@@ -17,7 +17,7 @@ import { LruCache } from './lru-cache';
 import { ObjectDatabase } from './object-database';
 import { normaliseRepoPath } from './paths';
 import { assertValidRefName } from './ref-names';
-import { assertRepositoryStillExists, repoTransaction } from './repo-transaction';
+import { assertRepositoryStillExists, assertRepositoryStillExistsLocked, repoTransaction } from './repo-transaction';
 import { PathConflictError, PathMissingError, TreeEditor } from './tree-editor';
 import { RefHooks } from './ref-hooks';
 import { diffFlatTrees, threeWayMerge, type FlatTree, type PathChange } from './three-way-merge';
@@ -61,6 +61,19 @@ export class VersionEngine {
     const { commitOid } = await this.writeCommit(m, repoId, editor, rows, [], author, message);
     await this.refs.create(m, repoId, `refs/heads/${branch}`, commitOid);
     return commitOid;
+  }
+
+  /**
+   * Gives a new repository the objects, commit index, branches and tags of another (a
+   * duplicate): rows only, the stored bytes are shared. Pull request refs stay behind.
+   */
+  async copyHistory(m: EntityManager, fromRepoId: number, toRepoId: number): Promise<void> {
+    // KEY SHARE on the source keeps the GC job (FOR UPDATE) out; commits may go on. Refs are
+    // read first, so whatever a later statement copies includes everything they reach.
+    await assertRepositoryStillExistsLocked(m, fromRepoId);
+    await this.refs.copyBranchesAndTags(m, fromRepoId, toRepoId);
+    await this.commits.copyAll(m, fromRepoId, toRepoId);
+    await this.objects.copyAll(m, fromRepoId, toRepoId);
   }
 
   /** Hashes and stores a blob's bytes ahead of a commit, so a payload never has to be held whole. */
@@ -245,14 +258,43 @@ export class VersionEngine {
     if (problem) throw new BadRequestError(`"${path}" is refused by git's checks: ${problem.id}: ${problem.message}`.slice(0, 500), 'InvalidGitmodules');
   }
 
+  /**
+   * Replaces a branch's history by one parentless commit whose tree is the head's (the Hub's
+   * super-squash). The old commits stay stored until the git GC job finds them unreachable
+   * (after its grace); a tag is refused (400), a missing branch is 404 RevisionNotFound.
+   */
+  async squashBranch(input: { repoId: number; branch: string; author: Author; message: string; actorId: number | null }): Promise<Oid> {
+    const ref = `refs/heads/${input.branch}`;
+    return repoTransaction(this.db, input.repoId, async (m) => {
+      const head = await this.refs.lock(m, input.repoId, ref);
+      if (!head) {
+        if (await this.refs.get(input.repoId, `refs/tags/${input.branch}`, m)) {
+          throw new BadRequestError(`"${input.branch}" is a tag; only a branch's history can be squashed`, 'InvalidReference');
+        }
+        throw revisionNotFound(input.branch);
+      }
+      const { treeOid } = await this.commitInfo(input.repoId, head, m);
+      const message = input.message.endsWith('\n') ? input.message : `${input.message}\n`;
+      const { commitOid } = await this.recordCommit(m, input.repoId, treeOid, [], [], input.author, message);
+      await this.refs.compareAndSwap(m, input.repoId, ref, head, commitOid);
+      await this.hooks.changed(m, { repoId: input.repoId, ref, old: head, new: commitOid, actorId: input.actorId });
+      return commitOid;
+    });
+  }
+
   private async writeCommit(m: EntityManager, repoId: number, editor: TreeEditor, blobs: StoredObjectRow[], parents: Oid[], author: Author, message: string) {
     const { rootOid, trees } = await editor.write();
+    const treeRows = await Promise.all(trees.map((t) => this.objects.prepare('tree', t.body)));
+    return this.recordCommit(m, repoId, rootOid, [...blobs, ...treeRows], parents, author, message);
+  }
+
+  /** Stores a commit of `treeOid` (its new objects in `rows`) with its index row; the ref is the caller's to move. */
+  private async recordCommit(m: EntityManager, repoId: number, treeOid: Oid, rows: StoredObjectRow[], parents: Oid[], author: Author, message: string) {
     const now = new Date();
     const sig: Signature = { name: author.name, email: author.email, timestamp: Math.floor(now.getTime() / 1000), timezone: '+0000' };
-    const body = encodeCommit({ tree: rootOid, parents, author: sig, committer: sig, message });
+    const body = encodeCommit({ tree: treeOid, parents, author: sig, committer: sig, message });
     const commit = await this.objects.prepare('commit', body);
-    const treeRows = await Promise.all(trees.map((t) => this.objects.prepare('tree', t.body)));
-    await this.objects.record(m, repoId, [...blobs, ...treeRows, commit]);
+    await this.objects.record(m, repoId, [...rows, commit]);
     await this.commits.insert(m, repoId, toCommitInfo(commit.oid, body));
     return { commitOid: commit.oid };
   }

@@ -101,6 +101,11 @@ export class RepoAccessService {
     return standing;
   }
 
+  /** Whether the caller may see the repository at all (a private one needs a level): what lists hide by. */
+  async mayRead(principal: Principal | null, repo: RepoRecord): Promise<boolean> {
+    return !repo.private || (await this.standing(principal, repo)).level !== null;
+  }
+
   /** Whether the caller may write to the repository (a writer), for rules that let others in for less (a pull request's author). */
   async mayWrite(principal: Principal | null, repo: RepoRecord): Promise<boolean> {
     try {

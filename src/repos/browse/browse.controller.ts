@@ -17,6 +17,8 @@ import {
   GitRefsDto,
   PathsInfoDto,
   RefsQueryDto,
+  SquashBranchDto,
+  SquashedBranchDto,
   TreeEntryDto,
   TreeQueryDto,
 } from './browse.dto';
@@ -148,6 +150,23 @@ export class BrowseController {
       { existOk: body.exist_ok === true, overwrite: body.overwrite === true },
     );
     return {};
+  }
+
+  @Post(':namespace/:repo/super-squash/*branch')
+  @HttpCode(200)
+  @RepoAccess('write')
+  @ApiOperation({ summary: "Squash a branch's history into one parentless commit with the head's files (huggingface_hub's super_squash_history)" })
+  @ApiParam({ name: 'branch', example: 'main', description: 'Branch name (may contain slashes); a tag is refused (400 InvalidReference)' })
+  @ApiBody({ type: SquashBranchDto, required: false })
+  @ApiOkResponse({ type: SquashedBranchDto })
+  async superSquash(
+    @CurrentPrincipal() principal: Principal,
+    @CurrentRepo() repo: RepoRecord,
+    @Param('branch') branch: string[] | string,
+    @Body() body: SquashBranchDto,
+  ): Promise<SquashedBranchDto> {
+    const name = joined(branch);
+    return { commitOid: await this.browse.squashBranch(principal, repo, name, body.message || `Super-squash branch '${name}'`) };
   }
 
   @Delete(':namespace/:repo/branch/*branch')

@@ -161,6 +161,18 @@ export class CommitDto {
 
 // ---------- branches and tags ----------
 
+export class SquashBranchDto {
+  @ApiPropertyOptional({ example: "Super-squash branch 'main' using huggingface_hub", description: 'Message of the one commit left; default: "Super-squash branch \'<branch>\'"' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(65536)
+  message?: string;
+}
+
+export class SquashedBranchDto {
+  @ApiProperty({ example: '0123456789abcdef0123456789abcdef01234567', description: 'The one commit the branch now has' }) commitOid: string;
+}
+
 export class CreateBranchDto {
   @ApiPropertyOptional({ example: 'main', description: 'Revision to branch from; default: head of the default branch' })
   @IsOptional()

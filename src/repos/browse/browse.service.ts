@@ -175,6 +175,14 @@ export class BrowseService {
     if (opts.overwrite && branch === repo.defaultBranch) await this.repos.afterCommit(repo, `refs/heads/${branch}`);
   }
 
+  /** huggingface_hub's super_squash_history: the branch keeps its files, in one commit by the caller. */
+  async squashBranch(principal: Principal, repo: RepoRecord, branch: string, message: string): Promise<Oid> {
+    const author = { name: principal.user.name, email: principal.user.email };
+    const commitOid = await this.engine.squashBranch({ repoId: repo.id, branch, author, message, actorId: principal.user.id });
+    if (branch === repo.defaultBranch) await this.repos.afterCommit(repo, `refs/heads/${branch}`);
+    return commitOid;
+  }
+
   deleteBranch(repo: RepoRecord, branch: string): Promise<void> {
     return this.engine.deleteBranch(repo.id, branch, repo.defaultBranch);
   }

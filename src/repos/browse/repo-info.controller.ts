@@ -60,13 +60,13 @@ export class RepoInfoController {
 
   @Put(':namespace/:repo/settings')
   @RepoAccess('admin')
-  @ApiOperation({ summary: 'Change visibility (private), gating, discussions (discussionsDisabled) and LFS settings' })
+  @ApiOperation({ summary: 'Change visibility (private or visibility), gating, discussions (discussionsDisabled) and LFS settings; fields Hangar has no use for (xetEnabled) are accepted and ignored' })
   @ApiOkResponse({ type: OkResponseDto })
   async updateRepoSettings(@CurrentRepo() repo: RepoRecord, @Body() body: RepoSettingsDto): Promise<OkResponseDto> {
     await this.repos.updateSettings(repo, {
       private: isPrivate(body),
       gated: body.gated,
-      discussionsDisabled: body.discussionsDisabled,
+      discussionsDisabled: body.discussionsDisabled ?? body.discussions_disabled,
       lfsThresholdBytes: body.lfs_threshold_bytes,
       lfsSuffixRules: body.lfs_suffix_rules,
       lfsKeepVersions: body.lfs_keep_versions,

@@ -113,7 +113,15 @@ export class RepoSettingsDto {
   @IsOptional()
   @IsBoolean()
   discussionsDisabled?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(32) xetEnabled?: string;
+  @ApiPropertyOptional({ example: false, description: 'The same switch as discussionsDisabled, as snake case (either spelling is read; discussionsDisabled wins when both are sent)' })
+  @IsOptional()
+  @IsBoolean()
+  discussions_disabled?: boolean;
+  @ApiPropertyOptional({ description: 'Sent by huggingface_hub 0.x (`xet_enabled`); accepted and ignored: every Hangar repository takes Xet and LFS uploads alike' })
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean()
+  xetEnabled?: boolean;
 
   @ApiPropertyOptional({ nullable: true, type: Number, example: 5242880, description: 'Files at least this large are LFS; null: server default' })
   @IsOptional()

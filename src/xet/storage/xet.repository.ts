@@ -77,6 +77,11 @@ export class XetRepository {
   }
 
   /** Records that `userId` sent this xorb's bytes (again: the time moves on). */
+  /** A duplicate repository holds the source's xorbs too. */
+  async copyXorbHolds(m: EntityManager, fromRepoId: number, toRepoId: number): Promise<void> {
+    await m.query(`INSERT INTO repo_xet_xorbs (repo_id, xorb_hash) SELECT $2, xorb_hash FROM repo_xet_xorbs WHERE repo_id = $1`, [fromRepoId, toRepoId]);
+  }
+
   async recordUploader(m: EntityManager, xorbHash: string, userId: number): Promise<void> {
     await m.query(
       `INSERT INTO xet_xorb_uploaders (xorb_hash, user_id) VALUES ($1, $2)
