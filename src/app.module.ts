@@ -25,6 +25,7 @@ import { SchedulingModule } from './core/scheduling/scheduling.module';
 import { StorageModule } from './core/storage/storage.module';
 import { DownloadsModule } from './stats/downloads/downloads.module';
 import { StatsModule } from './stats/stats.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 /**
  * The whole application. Tests boot exactly this module, so they run the production pipeline
@@ -56,6 +57,7 @@ export class AppModule {
         DiscussionsModule,
         GitHttpModule,
         StatsModule,
+        WebhooksModule,
         AdminModule,
         ClientChatterModule,
       ],

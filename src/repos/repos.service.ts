@@ -15,6 +15,7 @@ import { assertValidRepoName, splitRepoId } from './repo-names';
 import { repoWebPath, type RepoRecord, type RepoType } from './repo.types';
 import { RepositoriesRepository } from './repositories.repository';
 import { RepoListingRepository } from './repo-listing.repository';
+import { RepoEventsEmitter } from './repo-events.emitter';
 
 export interface RepoDetails {
   repo: RepoRecord;
@@ -39,6 +40,7 @@ export class ReposService {
     private readonly access: RepoAccessService,
     private readonly engine: VersionEngine,
     private readonly listing: RepoListingRepository,
+    private readonly events: RepoEventsEmitter,
   ) {}
 
   /** The repository's URL under `baseUrl` (the request's public base URL). */
@@ -67,7 +69,8 @@ export class ReposService {
     try {
       const id = await this.repos.transaction(async (m) => {
         const repoId = await this.repos.insert(m, { type: input.type, namespaceId: ns.id, name, private: isPrivate, sdk: input.type === 'space' ? (input.sdk ?? null) : null, createdBy: principal.user.id });
-        await this.engine.initRepository(m, repoId, 'main', { name: principal.user.name, email: principal.user.email }, 'initial commit\n', firstFiles(input, name));
+        const head = await this.engine.initRepository(m, repoId, 'main', { name: principal.user.name, email: principal.user.email }, 'initial commit\n', firstFiles(input, name));
+        await this.events.emit(m, { action: 'create', repo: (await this.repos.findById(repoId, m))!, headSha: head });
         return repoId;
       });
       const repo = (await this.repos.findById(id))!;
@@ -93,8 +96,15 @@ export class ReposService {
 
   async delete(principal: Principal, type: RepoType, id: string, organization?: string | null): Promise<void> {
     const { namespace, name } = splitRepoId(id, organization ?? principal.user.name);
-    const repo = await this.findForAdmin(principal, type, namespace, name);
-    await this.repos.delete(repo.id);
+    await this.remove(await this.findForAdmin(principal, type, namespace, name));
+  }
+
+  /** Deletes a repository (its refs, objects, discussions...) and announces it in the same transaction. */
+  async remove(repo: RepoRecord): Promise<void> {
+    await this.repos.transaction(async (m) => {
+      await this.events.emit(m, { action: 'delete', repo });
+      await this.repos.delete(m, repo.id);
+    });
   }
 
   /** Moves (renames, or re-homes) a repository with all its refs and history; the old id redirects. */
@@ -108,7 +118,11 @@ export class ReposService {
     const clash = await this.repos.find(type, ns.name, dst.name);
     if (clash && clash.id !== repo.id) throw this.moveTargetExists(type, `${ns.name}/${dst.name}`);
     try {
-      const moved = await this.repos.transaction((m) => this.repos.move(m, repo, ns.id, dst.name));
+      const moved = await this.repos.transaction(async (m) => {
+        if (!(await this.repos.move(m, repo, ns.id, dst.name))) return false;
+        await this.events.emit(m, { action: 'move', repo, movedTo: (await this.repos.findById(repo.id, m))! });
+        return true;
+      });
       // Someone else moved (or deleted) it since we found it: their move stands.
       if (!moved) throw repoNotFound(principal);
     } catch (err) {
@@ -122,9 +136,14 @@ export class ReposService {
     repo: RepoRecord,
     s: { private?: boolean; gated?: 'auto' | 'manual' | false; discussionsDisabled?: boolean; lfsThresholdBytes?: number | null; lfsSuffixRules?: string[] | null; lfsKeepVersions?: number | null },
   ): Promise<RepoRecord> {
-    await this.repos.updateSettings(repo.id, { private: s.private, gated: s.gated === undefined ? undefined : s.gated || null, discussionsDisabled: s.discussionsDisabled });
-    await this.repos.updateLfsSettings(repo.id, { thresholdBytes: s.lfsThresholdBytes, suffixRules: s.lfsSuffixRules, keepVersions: s.lfsKeepVersions });
-    return (await this.repos.findById(repo.id))!;
+    return this.repos.transaction(async (m) => {
+      await this.repos.updateSettings(m, repo.id, { private: s.private, gated: s.gated === undefined ? undefined : s.gated || null, discussionsDisabled: s.discussionsDisabled });
+      await this.repos.updateLfsSettings(m, repo.id, { thresholdBytes: s.lfsThresholdBytes, suffixRules: s.lfsSuffixRules, keepVersions: s.lfsKeepVersions });
+      const updated = (await this.repos.findById(repo.id, m))!;
+      // The Hub reports only `private` among the changed keys; other changes send `{}`.
+      await this.events.emit(m, { action: 'config', repo: updated, updatedConfig: updated.private !== repo.private ? { private: updated.private } : {} });
+      return updated;
+    });
   }
 
   /** What `repo_info` shows at a revision: commit, files, card data from the README front matter. */

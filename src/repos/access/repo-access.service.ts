@@ -44,9 +44,12 @@ export class RepoAccessService {
 
   /** The level a namespace gives: its owner and org admins admin, org members write, org read members read. */
   async namespaceLevel(principal: Principal | null, namespaceId: number): Promise<GrantRole | null> {
-    if (!principal) return null;
-    if (principal.user.id === namespaceId) return 'admin';
-    const membership = (await this.orgs.membershipsOf(principal.user.id)).find((m) => m.orgId === namespaceId);
+    return principal ? this.levelOf(principal.user.id, namespaceId) : null;
+  }
+
+  private async levelOf(userId: number, namespaceId: number): Promise<GrantRole | null> {
+    if (userId === namespaceId) return 'admin';
+    const membership = (await this.orgs.membershipsOf(userId)).find((m) => m.orgId === namespaceId);
     if (!membership) return null;
     return membership.role === 'read' ? 'read' : membership.role === 'member' ? 'write' : 'admin';
   }
@@ -92,6 +95,18 @@ export class RepoAccessService {
       if (err instanceof ForbiddenError) return false;
       throw err;
     }
+  }
+
+  /**
+   * Whether what a namespace owns on its own (a webhook) may see the repository: a public one,
+   * one of its own, and for a user whatever their level or grant lets them read. Outside any
+   * request, so no credential limits apply; an organization reads only its own private repositories.
+   */
+  async namespaceMayRead(owner: { id: number; kind: 'user' | 'org' }, repo: RepoRecord): Promise<boolean> {
+    if (!repo.private || repo.namespaceId === owner.id) return true;
+    if (owner.kind === 'org') return false;
+    if (await this.levelOf(owner.id, repo.namespaceId)) return true;
+    return (await this.grants.standing(repo.id, owner.id)).grant !== null;
   }
 
   /** May the principal create repositories in this namespace? */
