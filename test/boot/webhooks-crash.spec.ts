@@ -58,16 +58,16 @@ describe('webhook deliveries across a SIGKILL', () => {
     return { json: text ? JSON.parse(text) : null, headers: res.headers };
   }
 
-  function commitFile(url: string, token: string, id: string, name: string): Promise<string> {
+  async function commitFile(url: string, token: string, id: string, name: string): Promise<string> {
     const lines = [{ key: 'header', value: { summary: name } }, { key: 'file', value: { path: name, content: Buffer.from(name).toString('base64'), encoding: 'base64' } }];
-    return fetch(`${url}/api/models/${id}/commit/main`, {
+    const res = await fetch(`${url}/api/models/${id}/commit/main`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/x-ndjson' },
       body: lines.map((l) => JSON.stringify(l)).join('\n') + '\n',
-    }).then(async (r) => {
-      if (!r.ok) throw new Error(`commit ${name}: ${r.status} ${await r.text()}`);
-      return (await r.json()).commitOid as string;
     });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`commit ${name}: ${res.status} ${text}`);
+    return (JSON.parse(text) as { commitOid: string }).commitOid;
   }
 
   it('a process killed right after a commit, and with a delivery in flight, leaves both to the next one', async () => {
