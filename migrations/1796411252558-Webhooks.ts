@@ -56,6 +56,7 @@ export class Webhooks1796411252558 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX webhook_deliveries_due_idx ON webhook_deliveries (next_attempt_at, id) WHERE status = 'pending'`);
     await q.query(`CREATE INDEX webhook_deliveries_webhook_idx ON webhook_deliveries (webhook_id, id DESC)`);
+    await q.query(`CREATE INDEX webhook_deliveries_finished_idx ON webhook_deliveries (finished_at) WHERE finished_at IS NOT NULL`);
     await q.query(`CREATE INDEX webhook_deliveries_fold_idx ON webhook_deliveries (txid, webhook_id, repo_id, merge_key) WHERE merge_key IS NOT NULL`);
     await q.query(`
       CREATE TABLE webhook_delivery_attempts (

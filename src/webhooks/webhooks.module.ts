@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscussionsModule } from '../discussions/discussions.module';
 import { ReposModule } from '../repos/repos.module';
+import { WebhookActivityRetentionJob } from './delivery/activity-retention.job';
 import { WebhookActivityService } from './delivery/webhook-activity.service';
 import { WebhookSender } from './delivery/webhook-sender';
 import { OutboxRepository } from './outbox/outbox.repository';
@@ -13,6 +14,6 @@ import { WebhooksController } from './webhooks.controller';
 @Module({
   imports: [ReposModule, DiscussionsModule],
   controllers: [WebhooksController],
-  providers: [WebhooksRepository, WebhooksService, OutboxRepository, WebhookEvents, WebhookSender, WebhookActivityService],
+  providers: [WebhooksRepository, WebhooksService, OutboxRepository, WebhookEvents, WebhookSender, WebhookActivityService, WebhookActivityRetentionJob],
 })
 export class WebhooksModule {}

@@ -6,6 +6,7 @@ import { expectHfError } from '../support/hf-error';
 import { commit, createRepo, file, header } from '../support/repos';
 import { startTestApp, TestApp } from '../support/test-app';
 import { Receiver, startReceiver } from '../support/webhook-receiver';
+import { WebhookActivityRetentionJob } from '../../src/webhooks/delivery/activity-retention.job';
 
 /**
  * Webhooks (issue 20) against a real HTTP receiver on loopback (so these apps allow private
@@ -155,6 +156,18 @@ describe('webhooks', () => {
     expect(b.body).toEqual(a.body);
     expect(b.headers['x-hangar-delivery']).toBe(replay.body.id);
     expectHfError(await t.http().post(`/api/settings/webhooks/${hook}/deliveries/${first.id}/replay`).set(bearer(bob)).send({}), 404, 'WebhookNotFound');
+  });
+
+  it('the daily retention forgets deliveries finished more than 30 days ago, and only those', async () => {
+    const id = await newRepo();
+    const hook = await newHook(alice, [{ type: 'model', name: id }]);
+    await commit(t, alice.token, id, [header('old'), file('old.txt', 'o\n')]).expect(200);
+    await commit(t, alice.token, id, [header('new'), file('new.txt', 'n\n')]).expect(200);
+    const [old, recent] = await settled(hook, alice, 2);
+    await t.db.query(`UPDATE webhook_deliveries SET finished_at = now() - interval '31 days' WHERE public_id = $1`, [old.id]);
+    await t.app.get(WebhookActivityRetentionJob).run();
+    const left = (await t.http().get(`/api/settings/webhooks/${hook}/deliveries`).set(bearer(alice)).expect(200)).body;
+    expect(left.map((d: any) => d.id)).toEqual([recent.id]);
   });
 
   it('repository create, settings, move and delete each deliver their payload to a namespace watcher', async () => {

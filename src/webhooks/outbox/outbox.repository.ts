@@ -114,6 +114,12 @@ export class OutboxRepository {
     return { ...d, lastAttempt: attempts[attempts.length - 1] ?? null, attemptLog: attempts };
   }
 
+  /** Deletes deliveries (and their attempts) finished before `cutoff`; returns how many. */
+  async deleteFinishedBefore(cutoff: Date): Promise<number> {
+    const [, deleted] = await this.db.query(`DELETE FROM webhook_deliveries WHERE finished_at IS NOT NULL AND finished_at < $1`, [cutoff]);
+    return Number(deleted);
+  }
+
   /** A new delivery of a past one's payload (to the webhook's current URL and secret), due now. */
   async replay(webhookId: number, original: number): Promise<string> {
     const publicId = randomBytes(12).toString('hex');

@@ -73,9 +73,9 @@ export class WebhooksRepository {
    */
   async watching(m: EntityManager, domain: WebhookDomain, repoId: number, namespaceIds: number[]): Promise<{ id: number; ownerId: number; ownerKind: 'user' | 'org' }[]> {
     const rows: { id: string; ownerId: string; ownerKind: 'user' | 'org' }[] = await m.query(
-      `SELECT w.id, w.owner_id AS "ownerId", o.kind AS "ownerKind" FROM ${FROM}
-        WHERE NOT w.disabled AND $1 = ANY (w.domains)
-          AND EXISTS (SELECT 1 FROM webhook_watched x WHERE x.webhook_id = w.id AND (x.repo_id = $2 OR x.namespace_id = ANY ($3::bigint[])))
+      `SELECT DISTINCT w.id, w.owner_id AS "ownerId", o.kind AS "ownerKind"
+         FROM webhook_watched x JOIN ${FROM} ON w.id = x.webhook_id
+        WHERE (x.repo_id = $2 OR x.namespace_id = ANY ($3::bigint[])) AND NOT w.disabled AND $1 = ANY (w.domains)
         ORDER BY w.id`,
       [domain, repoId, namespaceIds],
     );
