@@ -22,7 +22,8 @@ describe('webhooks', () => {
   const dirs = scratchDirs('hangar-webhooks-');
 
   beforeAll(async () => {
-    t = await startTestApp({ HANGAR_WEBHOOK_ALLOW_PRIVATE: 'true', HANGAR_WEBHOOK_RETRY_BASE_MS: '20', HANGAR_WEBHOOK_POLL_MS: '200', HANGAR_WEBHOOK_TIMEOUT_MS: '5000' });
+    // A long safety poll: deliveries arrive because the commit's NOTIFY wakes the senders (of both nodes).
+    t = await startTestApp({ HANGAR_WEBHOOK_ALLOW_PRIVATE: 'true', HANGAR_WEBHOOK_RETRY_BASE_MS: '20', HANGAR_WEBHOOK_POLL_MS: '600000', HANGAR_WEBHOOK_TIMEOUT_MS: '5000' });
     alice = await createUserWithToken(t);
     bob = await createUserWithToken(t);
     rx = await startReceiver();
@@ -240,9 +241,15 @@ describe('webhooks', () => {
       const id = await newRepo();
       const hook = await newHook(alice, [{ type: 'model', name: id }]);
       const N = 24;
-      for (let i = 0; i < N; i++) {
-        const node = i % 2 ? peer : t;
-        await commit({ ...t, http: node.http }, alice.token, id, [header(`c${i}`), file(`f${i}.txt`, `${i}\n`)]).expect(200);
+      // In waves of concurrent commits on both nodes, so several deliveries are due at once and the four senders compete.
+      for (let wave = 0; wave < N; wave += 6) {
+        await Promise.all(
+          [0, 1, 2, 3, 4, 5].map((k) => {
+            const i = wave + k;
+            const node = i % 2 ? peer : t;
+            return commit({ ...t, http: node.http }, alice.token, id, [header(`c${i}`), file(`f${i}.txt`, `${i}\n`)]).expect(200);
+          }),
+        );
       }
       const log = await settled(hook, alice, N);
       expect(log).toHaveLength(N);

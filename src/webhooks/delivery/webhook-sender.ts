@@ -22,6 +22,8 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
   private stopped = false;
   private workers: Promise<void>[] = [];
   private readonly sleepers = new Set<() => void>();
+  /** Counts wake-ups, so one that comes between a sender's look and its sleep is not lost. */
+  private wakeups = 0;
   private listener: Client | null = null;
   private relisten: NodeJS.Timeout | null = null;
 
@@ -49,6 +51,7 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
     while (!this.stopped) {
       let sent = false;
       let failed = false;
+      const seen = this.wakeups;
       try {
         sent = await this.sendOne();
       } catch (err) {
@@ -56,7 +59,7 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
         if (!this.stopped) this.logger.warn({ err }, 'webhook sender: a pass failed; retrying after the poll interval');
       }
       // After a failure (the database away), never straight again: the poll interval bounds the retries.
-      if (!sent && !this.stopped) await this.sleep(failed);
+      if (!sent && !this.stopped && this.wakeups === seen) await this.sleep(failed, seen);
     }
   }
 
@@ -96,10 +99,11 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  private async sleep(afterFailure = false): Promise<void> {
+  private async sleep(afterFailure: boolean, seen: number): Promise<void> {
     const poll = this.config.webhooks.pollMs;
     const due = afterFailure ? null : await this.outbox.nextDue().catch(() => null);
     const ms = due ? Math.min(Math.max(due.getTime() - Date.now(), 0), poll) : poll;
+    if (this.wakeups !== seen) return;
     await new Promise<void>((resolve) => {
       const wake = () => {
         clearTimeout(timer);
@@ -112,6 +116,7 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private wakeAll(): void {
+    this.wakeups++;
     for (const wake of [...this.sleepers]) wake();
   }
 
