@@ -18,7 +18,7 @@ const EXCERPT_BYTES = 1024;
 /**
  * POSTs `body` to `url` once: no redirects followed (a 3xx is a failed delivery, its Location
  * in the error), the SSRF guard on the socket's DNS lookup, `timeoutMs` for the whole exchange
- * up to the answer's head. Only the answer's first kilobyte is read.
+ * up to the answer's first kilobyte, which is all that is read.
  */
 export function postJson(url: string, body: Buffer, headers: Record<string, string>, o: { timeoutMs: number; allowPrivate: boolean }): Promise<PostResult> {
   const started = Date.now();
@@ -43,17 +43,20 @@ export function postJson(url: string, body: Buffer, headers: Record<string, stri
       agent: false,
     });
     const timer = setTimeout(() => req.destroy(new Error(`no answer within ${o.timeoutMs} ms`)), o.timeoutMs);
+    let answered = false;
     req.on('error', (err) => {
+      if (answered) return; // the answer's head decides; its body is only an excerpt
       clearTimeout(timer);
       const refused = err instanceof TargetRefused || (err as NodeJS.ErrnoException).code === 'EHANGARPRIVATE';
       resolve(done({ statusCode: null, ok: false, error: (refused ? 'target refused: ' : '') + err.message.slice(0, 400), excerpt: null }));
     });
     req.on('response', (res) => {
-      clearTimeout(timer);
+      answered = true;
       const status = res.statusCode ?? 0;
       const chunks: Buffer[] = [];
       let size = 0;
       const finish = () => {
+        clearTimeout(timer);
         const excerpt = Buffer.concat(chunks).subarray(0, EXCERPT_BYTES).toString('utf8');
         const redirect = status >= 300 && status < 400;
         res.destroy();
@@ -71,8 +74,10 @@ export function postJson(url: string, body: Buffer, headers: Record<string, stri
         size += c.length;
         if (size >= EXCERPT_BYTES) finish();
       });
+      // The timeout holds until the excerpt is read: an answer that stalls after its head is cut too.
       res.on('end', finish);
       res.on('error', finish);
+      res.on('close', finish);
     });
     req.end(body);
   });
