@@ -167,8 +167,20 @@ export class ReposService {
     return effectiveLfsSettings(await this.repos.lfsSettings(repo.id), this.config);
   }
 
-  /** After a commit: the default branch's README feeds card data and tags; lastModified moves. */
+  /**
+   * After a commit: the default branch's README feeds card data and tags; lastModified moves.
+   * A repository deleted since the commit (a delete racing it) has nothing left to update: the
+   * commit was made, and its answer stands.
+   */
   async afterCommit(repo: RepoRecord, ref: string): Promise<void> {
+    try {
+      await this.refreshAfterCommit(repo, ref);
+    } catch (err) {
+      if (await this.repos.findById(repo.id)) throw err;
+    }
+  }
+
+  private async refreshAfterCommit(repo: RepoRecord, ref: string): Promise<void> {
     if (ref !== `refs/heads/${repo.defaultBranch}`) {
       await this.repos.transaction((m) => this.repos.touch(m, repo.id));
       return;
