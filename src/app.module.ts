@@ -27,6 +27,7 @@ import { SchedulingModule } from './core/scheduling/scheduling.module';
 import { StorageModule } from './core/storage/storage.module';
 import { DownloadsModule } from './stats/downloads/downloads.module';
 import { StatsModule } from './stats/stats.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 /**
  * The whole application. Tests boot exactly this module, so they run the production pipeline
@@ -60,6 +61,7 @@ export class AppModule {
         CollectionsModule,
         GitHttpModule,
         StatsModule,
+        WebhooksModule,
         AdminModule,
         ClientChatterModule,
       ],

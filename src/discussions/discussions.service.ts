@@ -155,7 +155,8 @@ export class DiscussionsService implements OnModuleInit {
         const baseOid = await this.engine.mergeBase(repo.id, previousHead, head, m);
         await this.discussions.setStatus(m, locked.id, 'merged', { commitOid, baseOid });
         if (raw) await this.recordEvent(m, locked, 'comment', principal.user.id, commentData(raw, principal.user.id));
-        await this.recordEvent(m, locked, 'status-change', principal.user.id, { status: 'merged' });
+        // Announced as it now is: merged, with its merge commit (webhook payloads carry it).
+        await this.recordEvent(m, (await this.discussions.find(repo.id, num, m))!, 'status-change', principal.user.id, { status: 'merged' });
       },
     });
     return { status: 'merged' as const };

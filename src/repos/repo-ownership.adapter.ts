@@ -1,5 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { OwnedRepositoriesPort, type OwnedRepositories } from '../auth/accounts/owned-repositories';
+import { ReposService } from './repos.service';
 import { RepositoriesRepository } from './repositories.repository';
 
 /** Tells the auth module which repositories a namespace owns, so user deletion can check. */
@@ -8,6 +9,7 @@ export class RepoOwnershipAdapter implements OwnedRepositories, OnModuleInit {
   constructor(
     private readonly port: OwnedRepositoriesPort,
     private readonly repos: RepositoriesRepository,
+    private readonly service: ReposService,
   ) {}
 
   onModuleInit(): void {
@@ -19,6 +21,9 @@ export class RepoOwnershipAdapter implements OwnedRepositories, OnModuleInit {
   }
 
   async deleteAll(namespaceId: number): Promise<void> {
-    for (const r of await this.repos.listIdsInNamespace(namespaceId)) await this.repos.delete(r.id);
+    for (const r of await this.repos.listIdsInNamespace(namespaceId)) {
+      const repo = await this.repos.findById(r.id);
+      if (repo) await this.service.remove(repo);
+    }
   }
 }

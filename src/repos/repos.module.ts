@@ -16,6 +16,7 @@ import { RepoListingRepository } from './repo-listing.repository';
 import { RepoListingService } from './repo-listing.service';
 import { RepoOwnershipAdapter } from './repo-ownership.adapter';
 import { ReposService } from './repos.service';
+import { RepoEventsEmitter } from './repo-events.emitter';
 import { RepositoriesRepository } from './repositories.repository';
 
 @Module({
@@ -33,7 +34,8 @@ import { RepositoriesRepository } from './repositories.repository';
     ReposService,
     RepoListingService,
     RepoOwnershipAdapter,
+    RepoEventsEmitter,
   ],
-  exports: [ReposService, RepoAccessService, RepoGrantsService, RepoAccessGuard, RepositoriesRepository, RepoListingService, AuthModule, GitModule],
+  exports: [ReposService, RepoEventsEmitter, RepoAccessService, RepoGrantsService, RepoAccessGuard, RepositoriesRepository, RepoListingService, AuthModule, GitModule],
 })
 export class ReposModule {}

@@ -8,6 +8,7 @@ import { UsersService } from '../auth/accounts/users.service';
 import { OrgsService } from '../auth/orgs/orgs.service';
 import type { Principal } from '../auth/principal';
 import { VersionEngine } from '../git/engine/version-engine.service';
+import type { Oid } from '../git/codec/object-types';
 import { RepoAccessService, repoNotFound, type RepoPermission } from './access/repo-access.service';
 import { readmeFrontMatter, tagsFromCard } from './card-data';
 import { defaultGitattributes, defaultReadme } from './default-files';
@@ -16,6 +17,7 @@ import { assertValidRepoName, splitRepoId } from './repo-names';
 import { repoWebPath, type RepoRecord, type RepoType } from './repo.types';
 import { RepositoriesRepository } from './repositories.repository';
 import { RepoListingRepository } from './repo-listing.repository';
+import { RepoEventsEmitter } from './repo-events.emitter';
 
 export interface RepoDetails {
   repo: RepoRecord;
@@ -40,6 +42,7 @@ export class ReposService {
     private readonly access: RepoAccessService,
     private readonly engine: VersionEngine,
     private readonly listing: RepoListingRepository,
+    private readonly events: RepoEventsEmitter,
   ) {}
 
   /** The repository's URL under `baseUrl` (the request's public base URL). */
@@ -81,8 +84,9 @@ export class ReposService {
   ): Promise<RepoRecord> {
     const isPrivate = () => Promise.resolve(target.private ?? source.private);
     return this.createWith(principal, { id: target.id, type: source.type, sdk: source.sdk, private: isPrivate, defaultBranch: source.defaultBranch }, baseUrl, async (m, repoId) => {
-      await this.engine.copyHistory(m, source.id, repoId);
+      const head = await this.engine.copyHistory(m, source.id, repoId, source.defaultBranch);
       await copyHolds(m, source.id, repoId);
+      return head;
     });
   }
 
@@ -90,7 +94,7 @@ export class ReposService {
     principal: Principal,
     input: { id: string; organization?: string | null; type: RepoType; sdk: string | null; private: (ns: { id: number }) => Promise<boolean>; defaultBranch?: string },
     baseUrl: string,
-    seed: (m: EntityManager, repoId: number) => Promise<unknown>,
+    seed: (m: EntityManager, repoId: number) => Promise<Oid | null>,
   ): Promise<RepoRecord> {
     const { namespace, name } = splitRepoId(input.id, input.organization ?? principal.user.name);
     assertValidRepoName(name);
@@ -102,7 +106,8 @@ export class ReposService {
     try {
       const id = await this.repos.transaction(async (m) => {
         const repoId = await this.repos.insert(m, { type: input.type, namespaceId: ns.id, name, private: isPrivate, sdk: input.sdk, createdBy: principal.user.id, defaultBranch: input.defaultBranch });
-        await seed(m, repoId);
+        const head = await seed(m, repoId);
+        await this.events.emit(m, { action: 'create', repo: (await this.repos.findById(repoId, m))!, headSha: head });
         return repoId;
       });
       const repo = (await this.repos.findById(id))!;
@@ -128,8 +133,15 @@ export class ReposService {
 
   async delete(principal: Principal, type: RepoType, id: string, organization?: string | null): Promise<void> {
     const { namespace, name } = splitRepoId(id, organization ?? principal.user.name);
-    const repo = await this.findForAdmin(principal, type, namespace, name);
-    await this.repos.delete(repo.id);
+    await this.remove(await this.findForAdmin(principal, type, namespace, name));
+  }
+
+  /** Deletes a repository (its refs, objects, discussions...) and announces it in the same transaction. */
+  async remove(repo: RepoRecord): Promise<void> {
+    await this.repos.transaction(async (m) => {
+      await this.events.emit(m, { action: 'delete', repo });
+      await this.repos.delete(m, repo.id);
+    });
   }
 
   /**
@@ -147,7 +159,11 @@ export class ReposService {
     const clash = await this.repos.find(type, ns.name, dst.name);
     if (clash && clash.id !== repo.id) throw this.moveTargetExists(type, `${ns.name}/${dst.name}`);
     try {
-      const moved = await this.repos.transaction((m) => this.repos.move(m, repo, ns.id, dst.name));
+      const moved = await this.repos.transaction(async (m) => {
+        if (!(await this.repos.move(m, repo, ns.id, dst.name))) return false;
+        await this.events.emit(m, { action: 'move', repo, movedTo: (await this.repos.findById(repo.id, m))! });
+        return true;
+      });
       // Someone else moved (or deleted) it since we found it: their move stands.
       if (!moved) throw repoNotFound(principal);
     } catch (err) {
@@ -161,9 +177,14 @@ export class ReposService {
     repo: RepoRecord,
     s: { private?: boolean; gated?: 'auto' | 'manual' | false; discussionsDisabled?: boolean; lfsThresholdBytes?: number | null; lfsSuffixRules?: string[] | null; lfsKeepVersions?: number | null },
   ): Promise<RepoRecord> {
-    await this.repos.updateSettings(repo.id, { private: s.private, gated: s.gated === undefined ? undefined : s.gated || null, discussionsDisabled: s.discussionsDisabled });
-    await this.repos.updateLfsSettings(repo.id, { thresholdBytes: s.lfsThresholdBytes, suffixRules: s.lfsSuffixRules, keepVersions: s.lfsKeepVersions });
-    return (await this.repos.findById(repo.id))!;
+    return this.repos.transaction(async (m) => {
+      await this.repos.updateSettings(m, repo.id, { private: s.private, gated: s.gated === undefined ? undefined : s.gated || null, discussionsDisabled: s.discussionsDisabled });
+      await this.repos.updateLfsSettings(m, repo.id, { thresholdBytes: s.lfsThresholdBytes, suffixRules: s.lfsSuffixRules, keepVersions: s.lfsKeepVersions });
+      const updated = (await this.repos.findById(repo.id, m))!;
+      // The Hub reports only `private` among the changed keys; other changes send `{}`.
+      await this.events.emit(m, { action: 'config', repo: updated, updatedConfig: updated.private !== repo.private ? { private: updated.private } : {} });
+      return updated;
+    });
   }
 
   /** What `repo_info` shows at a revision: commit, files, card data from the README front matter. */
@@ -187,8 +208,20 @@ export class ReposService {
     return effectiveLfsSettings(await this.repos.lfsSettings(repo.id), this.config);
   }
 
-  /** After a commit: the default branch's README feeds card data and tags; lastModified moves. */
+  /**
+   * After a commit: the default branch's README feeds card data and tags; lastModified moves.
+   * A repository deleted since the commit (a delete racing it) has nothing left to update: the
+   * commit was made, and its answer stands.
+   */
   async afterCommit(repo: RepoRecord, ref: string): Promise<void> {
+    try {
+      await this.refreshAfterCommit(repo, ref);
+    } catch (err) {
+      if (await this.repos.findById(repo.id)) throw err;
+    }
+  }
+
+  private async refreshAfterCommit(repo: RepoRecord, ref: string): Promise<void> {
     if (ref !== `refs/heads/${repo.defaultBranch}`) {
       await this.repos.transaction((m) => this.repos.touch(m, repo.id));
       return;

@@ -78,8 +78,8 @@ export class RepositoriesRepository {
     return Number(row.id);
   }
 
-  async delete(id: number): Promise<void> {
-    await this.db.query(`DELETE FROM repositories WHERE id = $1`, [id]);
+  async delete(m: EntityManager, id: number): Promise<void> {
+    await m.query(`DELETE FROM repositories WHERE id = $1`, [id]);
   }
 
   async touch(m: EntityManager, id: number): Promise<void> {
@@ -95,7 +95,7 @@ export class RepositoriesRepository {
   }
 
   /** Sets the LFS settings given (undefined: unchanged; null: back to the server default). */
-  async updateLfsSettings(id: number, s: { thresholdBytes?: number | null; suffixRules?: string[] | null; keepVersions?: number | null }): Promise<void> {
+  async updateLfsSettings(m: EntityManager, id: number, s: { thresholdBytes?: number | null; suffixRules?: string[] | null; keepVersions?: number | null }): Promise<void> {
     const sets: string[] = [];
     const params: unknown[] = [id];
     const set = (column: string, value: unknown) => {
@@ -105,11 +105,11 @@ export class RepositoriesRepository {
     if (s.thresholdBytes !== undefined) set('lfs_threshold_bytes', s.thresholdBytes);
     if (s.suffixRules !== undefined) set('lfs_suffixes', s.suffixRules);
     if (s.keepVersions !== undefined) set('lfs_keep_versions', s.keepVersions);
-    if (sets.length) await this.db.query(`UPDATE repositories SET ${sets.join(', ')} WHERE id = $1`, params);
+    if (sets.length) await m.query(`UPDATE repositories SET ${sets.join(', ')} WHERE id = $1`, params);
   }
 
-  async updateSettings(id: number, s: { private?: boolean; gated?: 'auto' | 'manual' | null; discussionsDisabled?: boolean }): Promise<void> {
-    await this.db.query(
+  async updateSettings(m: EntityManager, id: number, s: { private?: boolean; gated?: 'auto' | 'manual' | null; discussionsDisabled?: boolean }): Promise<void> {
+    await m.query(
       `UPDATE repositories SET private = COALESCE($2, private), gated = CASE WHEN $3::boolean THEN $4 ELSE gated END,
          discussions_disabled = COALESCE($5, discussions_disabled) WHERE id = $1`,
       [id, s.private ?? null, s.gated !== undefined, s.gated ?? null, s.discussionsDisabled ?? null],

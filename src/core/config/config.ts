@@ -91,6 +91,20 @@ export interface HangarConfig {
     smtpPassword: string | null;
     from: string;
   };
+  webhooks: {
+    /** Targets on loopback, private, link-local or unique-local addresses are allowed (SSRF guard off). */
+    allowPrivateTargets: boolean;
+    /** One delivery attempt may take this long (connect, send, answer). */
+    timeoutMs: number;
+    /** Attempts per delivery before it is marked failed. */
+    maxAttempts: number;
+    /** Retry n waits base × 2^(n-1). */
+    retryBaseMs: number;
+    /** Deliveries this node sends at once; 0: this node sends none (others do). */
+    senders: number;
+    /** Safety poll for due deliveries, besides the NOTIFY that wakes the senders at each commit. */
+    pollMs: number;
+  };
 }
 
 export type StorageConfig =
@@ -238,6 +252,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HangarConfig {
       smtpUser: r.optional('HANGAR_SMTP_USER'),
       smtpPassword: r.optional('HANGAR_SMTP_PASSWORD'),
       from: r.str('HANGAR_MAIL_FROM', 'Hangar <hangar@localhost>'),
+    },
+    webhooks: {
+      allowPrivateTargets: r.bool('HANGAR_WEBHOOK_ALLOW_PRIVATE', false),
+      timeoutMs: r.int('HANGAR_WEBHOOK_TIMEOUT_MS', 10_000, 100, 300_000),
+      maxAttempts: r.int('HANGAR_WEBHOOK_MAX_ATTEMPTS', 8, 1, 100),
+      retryBaseMs: r.int('HANGAR_WEBHOOK_RETRY_BASE_MS', 10_000, 1, 86_400_000),
+      senders: r.int('HANGAR_WEBHOOK_SENDERS', 2, 0, 64),
+      pollMs: r.int('HANGAR_WEBHOOK_POLL_MS', 5_000, 50, 3_600_000),
     },
   };
   if (config.baseUrl !== null && !/^https?:\/\/[^/]+\/?$/.test(config.baseUrl + '/')) {

@@ -66,14 +66,16 @@ export class VersionEngine {
   /**
    * Gives a new repository the objects, commit index, branches and tags of another (a
    * duplicate): rows only, the stored bytes are shared. Pull request refs stay behind.
+   * Answers the copy's `headBranch` head (null when the source has no such branch).
    */
-  async copyHistory(m: EntityManager, fromRepoId: number, toRepoId: number): Promise<void> {
+  async copyHistory(m: EntityManager, fromRepoId: number, toRepoId: number, headBranch: string): Promise<Oid | null> {
     // KEY SHARE on the source keeps the GC job (FOR UPDATE) out; commits may go on. Refs are
     // read first, so whatever a later statement copies includes everything they reach.
     await assertRepositoryStillExistsLocked(m, fromRepoId);
     await this.refs.copyBranchesAndTags(m, fromRepoId, toRepoId);
     await this.commits.copyAll(m, fromRepoId, toRepoId);
     await this.objects.copyAll(m, fromRepoId, toRepoId);
+    return this.refs.get(toRepoId, `refs/heads/${headBranch}`, m);
   }
 
   /** Hashes and stores a blob's bytes ahead of a commit, so a payload never has to be held whole. */

@@ -63,10 +63,13 @@ export class RepoAccessService {
     return ORG_LEVEL[role];
   }
 
-  private async namespaceRoleOf(principal: Principal | null, namespaceId: number): Promise<OrgRole | 'owner' | null> {
-    if (!principal) return null;
-    if (principal.user.id === namespaceId) return 'owner';
-    return (await this.orgs.membershipsOf(principal.user.id)).find((m) => m.orgId === namespaceId)?.role ?? null;
+  private namespaceRoleOf(principal: Principal | null, namespaceId: number): Promise<OrgRole | 'owner' | null> {
+    return principal ? this.userRoleIn(principal.user.id, namespaceId) : Promise.resolve(null);
+  }
+
+  private async userRoleIn(userId: number, namespaceId: number): Promise<OrgRole | 'owner' | null> {
+    if (userId === namespaceId) return 'owner';
+    return (await this.orgs.membershipsOf(userId)).find((m) => m.orgId === namespaceId)?.role ?? null;
   }
 
   /** Alias kept for callers that ask only "does the caller belong to this namespace?" (quota, merged from main). */
@@ -115,6 +118,18 @@ export class RepoAccessService {
       if (err instanceof ForbiddenError) return false;
       throw err;
     }
+  }
+
+  /**
+   * Whether what a namespace owns on its own (a webhook) may see the repository: a public one,
+   * one of its own, and for a user whatever their level or grant lets them read. Outside any
+   * request, so no credential limits apply; an organization reads only its own private repositories.
+   */
+  async namespaceMayRead(owner: { id: number; kind: 'user' | 'org' }, repo: RepoRecord): Promise<boolean> {
+    if (!repo.private || repo.namespaceId === owner.id) return true;
+    if (owner.kind === 'org') return false;
+    if (await this.userRoleIn(owner.id, repo.namespaceId)) return true; // every org role reads
+    return (await this.grants.standing(repo.id, owner.id)).grant !== null;
   }
 
   /** May the principal create repositories in this namespace? Their own; an org's from contributor up. */
