@@ -9,10 +9,14 @@ import { AuditRepository } from './audit/audit.repository';
 import { AdminSetupController } from './setup/admin-setup.controller';
 import { AdminUsersController } from './users/admin-users.controller';
 import { AdminUsersService } from './users/admin-users.service';
+import { BrowseModule } from '../repos/browse/browse.module';
+import { AdminReposController } from './repositories/admin-repos.controller';
+import { AdminReposRepository } from './repositories/admin-repos.repository';
+import { AdminReposService } from './repositories/admin-repos.service';
 
 @Module({
-  imports: [AuthModule, QuotaModule, ReposModule],
-  controllers: [AdminUsersController, AdminQuotaController, AuditController, AdminSetupController, AdminRepoAccessController],
-  providers: [AuditRepository, AdminUsersService],
+  imports: [AuthModule, QuotaModule, ReposModule, BrowseModule],
+  controllers: [AdminUsersController, AdminQuotaController, AuditController, AdminSetupController, AdminRepoAccessController, AdminReposController],
+  providers: [AuditRepository, AdminUsersService, AdminReposRepository, AdminReposService],
 })
 export class AdminModule {}

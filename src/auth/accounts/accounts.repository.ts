@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AccountRole, NewUser, UserRecord } from './account.types';
+import { likePattern } from '../../core/database/like-pattern';
 
 const USER_COLUMNS = `
   u.id, n.name, u.email, u.fullname, u.password_hash AS "passwordHash", u.email_verified AS "emailVerified",
@@ -93,8 +94,7 @@ export class AccountsRepository {
   }
 
   async searchUsers(q: UserSearch): Promise<{ users: UserRecord[]; total: number }> {
-    // The search is a plain substring match: the pattern's own wildcards are escaped.
-    const pattern = q.search ? `%${q.search.replace(/[\\%_]/g, (c) => '\\' + c)}%` : null;
+    const pattern = q.search ? likePattern(q.search) : null;
     const where = pattern ? `WHERE n.name ILIKE $1 OR u.email ILIKE $1` : '';
     const params = pattern ? [pattern] : [];
     const users = await this.db.query(
