@@ -13,10 +13,13 @@ import { BrowseModule } from '../repos/browse/browse.module';
 import { AdminReposController } from './repositories/admin-repos.controller';
 import { AdminReposRepository } from './repositories/admin-repos.repository';
 import { AdminReposService } from './repositories/admin-repos.service';
+import { AdminCommitsController } from './commits/admin-commits.controller';
+import { AdminCommitsRepository } from './commits/admin-commits.repository';
+import { AdminCommitsService } from './commits/admin-commits.service';
 
 @Module({
   imports: [AuthModule, QuotaModule, ReposModule, BrowseModule],
-  controllers: [AdminUsersController, AdminQuotaController, AuditController, AdminSetupController, AdminRepoAccessController, AdminReposController],
-  providers: [AuditRepository, AdminUsersService, AdminReposRepository, AdminReposService],
+  controllers: [AdminUsersController, AdminQuotaController, AuditController, AdminSetupController, AdminRepoAccessController, AdminReposController, AdminCommitsController],
+  providers: [AuditRepository, AdminUsersService, AdminReposRepository, AdminReposService, AdminCommitsRepository, AdminCommitsService],
 })
 export class AdminModule {}

@@ -128,4 +128,37 @@ describe('admin API: repositories', () => {
     expect(s.body.total_size).toBe(s.body.regular_files_size + s.body.lfs_files_size);
     expect(s.body.regular_files_size).toBeGreaterThan(7 + 5);
   });
+
+  it('commits across repositories: filters by repository and author, sort, pagination', async () => {
+    await commit(t, bob.token, `${bob.username}/${model}`, [header('bob was here\n\nwith a body'), file('b.txt', 'b')]).expect(200);
+    const mine = await t.http().get(`/admin/api/commits?repo_full_id=${alice.username}/${model}&repo_type=model`).set(admin).expect(200);
+    expect(mine.body).toMatchObject({ limit: 100, offset: 0 });
+    expect(mine.body.commits.map((c: { message: string }) => c.message)).toEqual(['v3', 'v2', 'v1', expect.any(String)]);
+    const head = (await t.http().get(`/api/models/${alice.username}/${model}/revision/main`).set('Authorization', `Bearer ${alice.token}`).expect(200)).body.sha;
+    expect(mine.body.commits[0]).toEqual({
+      id: expect.any(Number),
+      commit_id: head,
+      repo_full_id: `${alice.username}/${model}`,
+      repo_type: 'model',
+      private: true,
+      branch: 'main',
+      user_id: expect.any(Number),
+      username: alice.username,
+      author_email: `${alice.username}@example.com`,
+      message: 'v3',
+      description: '',
+      created_at: expect.any(String),
+    });
+    expect(mine.body.commits[1].branch).toBeNull();
+
+    const bobs = await t.http().get(`/admin/api/commits?username=${bob.username}`).set(admin).expect(200);
+    expect(bobs.body.commits.map((c: { repo_full_id: string }) => c.repo_full_id)).toEqual([`${bob.username}/${model}`, `${bob.username}/${model}`]);
+    expect(bobs.body.commits[0]).toMatchObject({ message: 'bob was here', description: 'with a body', username: bob.username });
+    const oldest = await t.http().get(`/admin/api/commits?repo_full_id=${alice.username}/${model}&sort=created_at&order=asc&limit=2&offset=1`).set(admin).expect(200);
+    expect(oldest.body.commits.map((c: { message: string }) => c.message)).toEqual(['v1', 'v2']);
+    const none = await t.http().get(`/admin/api/commits?username=nobody-at-all`).set(admin).expect(200);
+    expect(none.body.commits).toEqual([]);
+    expectHfError(await t.http().get('/admin/api/commits?repo_full_id=just-a-name').set(admin), 400, 'InvalidRepoId');
+    expectHfError(await t.http().get('/admin/api/commits?sort=message').set(admin), 400, 'ValidationError');
+  });
 });
