@@ -16,10 +16,14 @@ import { AdminReposService } from './repositories/admin-repos.service';
 import { AdminCommitsController } from './commits/admin-commits.controller';
 import { AdminCommitsRepository } from './commits/admin-commits.repository';
 import { AdminCommitsService } from './commits/admin-commits.service';
+import { AdminStorageController } from './storage/admin-storage.controller';
+import { AdminStorageService } from './storage/admin-storage.service';
+import { DeleteTokensRepository } from './storage/delete-tokens.repository';
+import { StorageReferencesRepository } from './storage/storage-references.repository';
 
 @Module({
   imports: [AuthModule, QuotaModule, ReposModule, BrowseModule],
-  controllers: [AdminUsersController, AdminQuotaController, AuditController, AdminSetupController, AdminRepoAccessController, AdminReposController, AdminCommitsController],
-  providers: [AuditRepository, AdminUsersService, AdminReposRepository, AdminReposService, AdminCommitsRepository, AdminCommitsService],
+  controllers: [AdminUsersController, AdminQuotaController, AuditController, AdminSetupController, AdminRepoAccessController, AdminReposController, AdminCommitsController, AdminStorageController],
+  providers: [AuditRepository, AdminUsersService, AdminReposRepository, AdminReposService, AdminCommitsRepository, AdminCommitsService, AdminStorageService, DeleteTokensRepository, StorageReferencesRepository],
 })
 export class AdminModule {}
