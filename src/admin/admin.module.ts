@@ -20,10 +20,13 @@ import { AdminStorageController } from './storage/admin-storage.controller';
 import { AdminStorageService } from './storage/admin-storage.service';
 import { DeleteTokensRepository } from './storage/delete-tokens.repository';
 import { StorageReferencesRepository } from './storage/storage-references.repository';
+import { ConsoleRole } from './database/console-role';
+import { DatabaseConsoleController } from './database/database-console.controller';
+import { DatabaseConsoleService } from './database/database-console.service';
 
 @Module({
   imports: [AuthModule, QuotaModule, ReposModule, BrowseModule],
-  controllers: [AdminUsersController, AdminQuotaController, AuditController, AdminSetupController, AdminRepoAccessController, AdminReposController, AdminCommitsController, AdminStorageController],
-  providers: [AuditRepository, AdminUsersService, AdminReposRepository, AdminReposService, AdminCommitsRepository, AdminCommitsService, AdminStorageService, DeleteTokensRepository, StorageReferencesRepository],
+  controllers: [AdminUsersController, AdminQuotaController, AuditController, AdminSetupController, AdminRepoAccessController, AdminReposController, AdminCommitsController, AdminStorageController, DatabaseConsoleController],
+  providers: [AuditRepository, AdminUsersService, AdminReposRepository, AdminReposService, AdminCommitsRepository, AdminCommitsService, AdminStorageService, DeleteTokensRepository, StorageReferencesRepository, ConsoleRole, DatabaseConsoleService],
 })
 export class AdminModule {}
