@@ -23,10 +23,47 @@ import { StorageReferencesRepository } from './storage/storage-references.reposi
 import { ConsoleRole } from './database/console-role';
 import { DatabaseConsoleController } from './database/database-console.controller';
 import { DatabaseConsoleService } from './database/database-console.service';
+import { AdminStatsController } from './stats/admin-stats.controller';
+import { AdminStatsRepository } from './stats/admin-stats.repository';
+import { AdminStatsService } from './stats/admin-stats.service';
+import { AdminSearchController } from './search/admin-search.controller';
+import { AdminSearchService } from './search/admin-search.service';
 
 @Module({
-  imports: [AuthModule, QuotaModule, ReposModule, BrowseModule],
-  controllers: [AdminUsersController, AdminQuotaController, AuditController, AdminSetupController, AdminRepoAccessController, AdminReposController, AdminCommitsController, AdminStorageController, DatabaseConsoleController],
-  providers: [AuditRepository, AdminUsersService, AdminReposRepository, AdminReposService, AdminCommitsRepository, AdminCommitsService, AdminStorageService, DeleteTokensRepository, StorageReferencesRepository, ConsoleRole, DatabaseConsoleService],
+  imports: [
+    AuthModule,
+    QuotaModule,
+    ReposModule,
+    BrowseModule,
+  ],
+  controllers: [
+    AdminUsersController,
+    AdminQuotaController,
+    AuditController,
+    AdminSetupController,
+    AdminRepoAccessController,
+    AdminReposController,
+    AdminCommitsController,
+    AdminStorageController,
+    DatabaseConsoleController,
+    AdminStatsController,
+    AdminSearchController,
+  ],
+  providers: [
+    AuditRepository,
+    AdminUsersService,
+    AdminReposRepository,
+    AdminReposService,
+    AdminCommitsRepository,
+    AdminCommitsService,
+    AdminStorageService,
+    DeleteTokensRepository,
+    StorageReferencesRepository,
+    ConsoleRole,
+    DatabaseConsoleService,
+    AdminStatsRepository,
+    AdminStatsService,
+    AdminSearchService,
+  ],
 })
 export class AdminModule {}
