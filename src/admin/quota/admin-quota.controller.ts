@@ -66,7 +66,7 @@ class QuotaOverviewDto {
   @ApiProperty({ type: SystemStorageDto }) system_storage: SystemStorageDto;
 }
 
-@ApiTags('admin')
+@ApiTags('admin: quota')
 @AdminApi()
 @ApiErrorResponses(400, 404)
 @Controller('admin/api')

@@ -13,7 +13,7 @@ import { repoTypeParam } from './admin-repos.controller';
 const typeParam = repoTypeParam;
 
 /** The admin API's side of per-repository grants: the same rules, on any repository. */
-@ApiTags('admin')
+@ApiTags('admin: repositories')
 @AdminApi()
 @ApiErrorResponses(400, 404)
 @ApiParam({ name: 'type', enum: REPO_TYPES })

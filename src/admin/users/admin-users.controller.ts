@@ -24,7 +24,7 @@ import { OkResponseDto } from '../../repos/dto/repos.dto';
 import { AdminUsersService } from './admin-users.service';
 import { toAdminUser } from './admin-users.presenter';
 
-@ApiTags('admin')
+@ApiTags('admin: users')
 @AdminApi()
 @ApiErrorResponses(400, 404, 409)
 @Controller('admin/api/users')
