@@ -1,32 +1,22 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { StrictInput } from '../../core/errors/validation';
 import { PageQueryDto } from '../../core/http/page-query.dto';
-import { pct } from '../../quota/quota.dto';
+import { pct, RecalculateAllQueryDto } from '../../quota/quota.dto';
 import { REPO_TYPES } from '../../repos/repo.types';
 import { REPO_SORTS, type AdminRepoRow, type RepoSort } from './admin-repos.repository';
 import type { AdminRepoFile, StorageBreakdown } from './admin-repos.service';
 
 const REPO_SORT_KEYS = Object.keys(REPO_SORTS) as RepoSort[];
 
+/** The recalculate-all filter (repo_type, namespace) plus search, sort and pagination. */
 @StrictInput()
-export class ListReposAdminQueryDto extends PageQueryDto {
+export class ListReposAdminQueryDto extends IntersectionType(PageQueryDto, RecalculateAllQueryDto) {
   @ApiPropertyOptional({ description: 'Substring of the name or of namespace/name', example: 'bert' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   search?: string;
-
-  @ApiPropertyOptional({ enum: REPO_TYPES })
-  @IsOptional()
-  @IsIn(REPO_TYPES)
-  repo_type?: string;
-
-  @ApiPropertyOptional({ example: 'alice' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(96)
-  namespace?: string;
 
   @ApiPropertyOptional({ enum: REPO_SORT_KEYS, default: 'id' })
   @IsOptional()
