@@ -4,6 +4,11 @@ import type { TreeEntry } from '../../git/codec/tree';
 
 /** How many commits of a ref's history the admin file listing looks at for versions. */
 export const VERSION_HISTORY_LIMIT = 500;
+/**
+ * Flattened tree entries kept at most (memory): a huge tree changed by every commit stops the
+ * walk early, and the counts cover the commits walked until then.
+ */
+export const VERSION_ENTRY_BUDGET = 300_000;
 
 export interface FileVersions {
   /** Distinct contents (blob ids) a path held over the history walked. */
@@ -21,8 +26,10 @@ export async function fileVersions(
   head: Map<string, Oid>,
   history: CommitInfo[],
   readTree: (oid: Oid) => Promise<TreeEntry[]>,
+  budget = VERSION_ENTRY_BUDGET,
 ): Promise<Map<string, FileVersions>> {
   const flat = new Map<Oid, [string, Oid][]>();
+  let kept = 0;
   const flatten = async (tree: Oid): Promise<[string, Oid][]> => {
     const known = flat.get(tree);
     if (known) return known;
@@ -32,12 +39,14 @@ export async function fileVersions(
       else if (e.mode !== '160000') out.push([e.name, e.oid]);
     }
     flat.set(tree, out);
+    kept += out.length;
     return out;
   };
   const seen = new Map<string, Set<Oid>>();
   const since = new Map<string, Date>();
   // `history` is newest first; the last commit holding the current blob is when it appeared.
   for (const c of history) {
+    if (kept > budget) break;
     for (const [path, oid] of await flatten(c.treeOid)) {
       if (!head.has(path)) continue;
       let versions = seen.get(path);
