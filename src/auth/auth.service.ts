@@ -101,8 +101,17 @@ export class AuthService {
     return this.sessions.listLive(principal.user.id, currentSecret ? sha256(currentSecret) : null);
   }
 
-  async endSession(principal: Principal, id: number): Promise<void> {
-    if (!(await this.sessions.deleteForUser(principal.user.id, id))) throw new NotFoundError(`Session ${id} not found`, 'SessionNotFound');
+  /** A user's live sessions, for the admin API (no session of the caller's to mark). */
+  listSessionsOf(userId: number) {
+    return this.sessions.listLive(userId, null);
+  }
+
+  endSession(principal: Principal, id: number): Promise<void> {
+    return this.endSessionOf(principal.user.id, id);
+  }
+
+  async endSessionOf(userId: number, id: number): Promise<void> {
+    if (!(await this.sessions.deleteForUser(userId, id))) throw new NotFoundError(`Session ${id} not found`, 'SessionNotFound');
   }
 
   /** Needs the old password; ends every other session (the caller's own stays). */

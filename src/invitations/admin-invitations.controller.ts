@@ -9,7 +9,7 @@ import { termsFrom, toCreatedInvitation, toInvitationListItem } from './invitati
 import { InvitationsService } from './invitations.service';
 
 /** Every create and delete is recorded in the audit log by the service, in the change's transaction. */
-@ApiTags('admin')
+@ApiTags('admin: invitations')
 @AdminApi()
 @ApiErrorResponses(400, 404, 410)
 @Controller('admin/api/invitations')

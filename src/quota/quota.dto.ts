@@ -138,7 +138,7 @@ export class RecalculateAllDto {
   @ApiProperty({ type: [CorrectionDto] }) corrections: CorrectionDto[];
 }
 
-const pct = (used: number, quota: number | null): number | null => (quota === null ? null : quota === 0 ? (used > 0 ? 100 : 0) : Math.round((used / quota) * 1000) / 10);
+export const pct = (used: number, quota: number | null): number | null => (quota === null ? null : quota === 0 ? (used > 0 ? 100 : 0) : Math.round((used / quota) * 1000) / 10);
 const room = (used: number, quota: number | null): number | null => (quota === null ? null : Math.max(0, quota - used));
 
 export function toNamespaceQuota(ns: NamespaceUsage): NamespaceQuotaDto {

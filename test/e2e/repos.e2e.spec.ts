@@ -239,7 +239,7 @@ describe('repositories and commits', () => {
     await createRepo(t, carol.token, 'mine').expect(200);
     const admin = { 'X-Admin-Token': require('../support/test-app').ADMIN_TOKEN };
     const res = await t.http().delete(`/admin/api/users/${carol.username}`).set(admin);
-    expectHfError(res, 400, 'UserOwnsRepositories');
+    expectHfError(res, 409, 'UserOwnsRepositories');
     expect(res.body.owned_repositories).toEqual([`model:${carol.username}/mine`]);
     const forced = await t.http().delete(`/admin/api/users/${carol.username}?force=true`).set(admin).expect(200);
     expect(forced.body.deleted_repositories).toEqual([`model:${carol.username}/mine`]);

@@ -5,7 +5,7 @@ import { AdminApi } from '../../auth/auth.decorators';
 import { AuditListDto, AuditQueryDto } from '../dto/audit.dto';
 import { AuditRepository } from './audit.repository';
 
-@ApiTags('admin')
+@ApiTags('admin: audit')
 @AdminApi()
 @ApiErrorResponses(400)
 @Controller('admin/api/audit')

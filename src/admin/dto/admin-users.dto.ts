@@ -2,9 +2,12 @@ import { StrictInput } from '../../core/errors/validation';
 import { PageQueryDto } from '../../core/http/page-query.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ACCOUNT_ROLES, type AccountRole } from '../../auth/accounts/account.types';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { QueryBoolean, QueryInt } from '../../core/http/query-transforms';
 import { RegisterDto } from '../../auth/dto/auth.dto';
+import { USER_SORTS, type UserSort } from '../../auth/accounts/accounts.repository';
+
+const USER_SORT_KEYS = Object.keys(USER_SORTS) as UserSort[];
 
 const MAX_QUOTA = Number.MAX_SAFE_INTEGER;
 
@@ -21,6 +24,16 @@ export class ListUsersQueryDto extends PageQueryDto {
   @QueryBoolean()
   @IsBoolean()
   include_orgs?: boolean;
+
+  @ApiPropertyOptional({ enum: USER_SORT_KEYS, default: 'id' })
+  @IsOptional()
+  @IsIn(USER_SORT_KEYS)
+  sort?: UserSort;
+
+  @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'asc' })
+  @IsOptional()
+  @IsIn(['asc', 'desc'])
+  order?: 'asc' | 'desc';
 }
 
 @StrictInput()
@@ -146,4 +159,41 @@ export class RotateTokenResponseDto {
   @ApiProperty({ example: 'hf_AbCdEf0123456789AbCdEf0123456789AbCdE', description: 'Shown once' }) token: string;
   @ApiProperty({ example: 12 }) token_id: number;
   @ApiProperty({ example: 'New token issued; every other token and session of the user is revoked.' }) message: string;
+}
+
+export class UserActiveResponseDto {
+  @ApiProperty({ example: 'alice' }) username: string;
+  @ApiProperty({ example: false }) is_active: boolean;
+}
+
+export class AdminSessionDto {
+  @ApiProperty({ example: 7 }) id: number;
+  @ApiProperty({ example: '2026-11-23T10:00:00.000Z' }) created_at: string;
+  @ApiProperty({ example: '2026-12-23T10:00:00.000Z' }) expires_at: string;
+}
+
+export class AdminTokenDto {
+  @ApiProperty({ example: 12 }) id: number;
+  @ApiProperty({ example: 'laptop' }) name: string;
+  @ApiProperty({ enum: ['read', 'write'], example: 'write' }) role: string;
+  @ApiProperty({ example: '2026-11-23T10:00:00.000Z' }) created_at: string;
+  @ApiProperty({ nullable: true, type: String, example: null }) expires_at: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '2026-11-24T08:00:00.000Z' }) last_used_at: string | null;
+}
+
+export class UserCredentialsDto {
+  @ApiProperty({ example: 'alice' }) username: string;
+  @ApiProperty({ type: [AdminSessionDto] }) sessions: AdminSessionDto[];
+  @ApiProperty({ type: [AdminTokenDto], description: 'Token secrets are never shown; only their metadata' }) tokens: AdminTokenDto[];
+}
+
+/** `/admin/api/users/{username}/{sessions|tokens}/{id}` */
+export class UserCredentialParamDto {
+  @ApiProperty({ example: 'alice' })
+  @IsString()
+  username: string;
+
+  @ApiProperty({ example: '3' })
+  @Matches(/^[1-9][0-9]{0,15}$/, { message: 'id must be a positive integer' })
+  id: string;
 }

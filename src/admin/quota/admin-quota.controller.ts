@@ -14,6 +14,7 @@ import {
 } from '../../quota/quota.dto';
 import { QuotaService } from '../../quota/quota.service';
 import { QuotaOverviewService } from '../../quota/quota-overview.service';
+import { AdminReposRepository } from '../repositories/admin-repos.repository';
 
 class OverQuotaUserDto {
   @ApiProperty() username: string;
@@ -46,6 +47,18 @@ class SystemStorageDto {
   @ApiProperty({ description: 'physical: LFS + Xet + distinct git objects' }) physical_used: number;
   @ApiProperty({ description: 'logical minus physical: what dedup across repositories saves' }) dedup_saved: number;
 }
+class RecalculateFailureDto {
+  @ApiProperty({ example: 'alice/broken' }) repo_id: string;
+  @ApiProperty({ example: 'repository not found' }) error: string;
+}
+/** KohakuHub's answer fields around Hangar's (recalculation is per namespace, in one pass, so it either all works or fails as a whole). */
+class AdminRecalculateAllDto extends RecalculateAllDto {
+  @ApiProperty({ example: 100, description: 'Repositories matched' }) total: number;
+  @ApiProperty({ example: 100 }) success_count: number;
+  @ApiProperty({ example: 0 }) failure_count: number;
+  @ApiProperty({ type: [RecalculateFailureDto], example: [] }) failures: RecalculateFailureDto[];
+  @ApiProperty({ example: 'Recalculated storage for 100/100 repositories (3 namespaces)' }) message: string;
+}
 class QuotaOverviewDto {
   @ApiProperty({ type: [OverQuotaUserDto] }) users_over_quota: OverQuotaUserDto[];
   @ApiProperty({ type: [OverQuotaRepoDto] }) repos_over_quota: OverQuotaRepoDto[];
@@ -53,7 +66,7 @@ class QuotaOverviewDto {
   @ApiProperty({ type: SystemStorageDto }) system_storage: SystemStorageDto;
 }
 
-@ApiTags('admin')
+@ApiTags('admin: quota')
 @AdminApi()
 @ApiErrorResponses(400, 404)
 @Controller('admin/api')
@@ -61,6 +74,7 @@ export class AdminQuotaController {
   constructor(
     private readonly quota: QuotaService,
     private readonly overview: QuotaOverviewService,
+    private readonly repos: AdminReposRepository,
   ) {}
 
   @Get('quota/overview')
@@ -99,8 +113,17 @@ export class AdminQuotaController {
   @HttpCode(200)
   @Audited('quota.recalculate-all')
   @ApiOperation({ summary: 'Recount every namespace holding matching repositories and fix counters that disagree' })
-  @ApiOkResponse({ type: RecalculateAllDto })
-  adminRecalculateAll(@Query() q: RecalculateAllQueryDto): Promise<RecalculateAllDto> {
-    return this.quota.recalculateAll({ repoType: q.repo_type, namespace: q.namespace });
+  @ApiOkResponse({ type: AdminRecalculateAllDto })
+  async adminRecalculateAll(@Query() q: RecalculateAllQueryDto): Promise<AdminRecalculateAllDto> {
+    const done = await this.quota.recalculateAll({ repoType: q.repo_type, namespace: q.namespace });
+    const { total } = await this.repos.list({ type: q.repo_type, namespace: q.namespace, limit: 1, offset: 0 });
+    return {
+      ...done,
+      total,
+      success_count: total,
+      failure_count: 0,
+      failures: [],
+      message: `Recalculated storage for ${total}/${total} repositories (${done.namespaces} namespaces)`,
+    };
   }
 }

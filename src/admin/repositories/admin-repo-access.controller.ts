@@ -1,21 +1,19 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseEnumPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AdminApi } from '../../auth/auth.decorators';
 import { ApiErrorResponses } from '../../core/errors/api-errors.decorator';
-import { BadRequestError } from '../../core/errors/domain-error';
 import { RepoGrantsService } from '../../repos/access/repo-grants.service';
 import { toGrantsResponse } from '../../repos/controllers/access.presenters';
 import { RepoGrantDto, RepoGrantsResponseDto } from '../../repos/dto/access.dto';
 import { OkResponseDto } from '../../repos/dto/repos.dto';
 import { REPO_TYPES, type RepoType } from '../../repos/repo.types';
 import { Audited } from '../audit/audit.interceptor';
+import { repoTypeParam } from './admin-repos.controller';
 
-const typeParam = new ParseEnumPipe(Object.fromEntries(REPO_TYPES.map((t) => [t, t])), {
-  exceptionFactory: () => new BadRequestError(`type must be one of ${REPO_TYPES.join(', ')}`),
-});
+const typeParam = repoTypeParam;
 
 /** The admin API's side of per-repository grants: the same rules, on any repository. */
-@ApiTags('admin')
+@ApiTags('admin: repositories')
 @AdminApi()
 @ApiErrorResponses(400, 404)
 @ApiParam({ name: 'type', enum: REPO_TYPES })

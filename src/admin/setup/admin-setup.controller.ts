@@ -5,7 +5,7 @@ import { AUTH_REQUIREMENT } from '../../auth/auth.decorators';
 import { ApiErrorResponses } from '../../core/errors/api-errors.decorator';
 import { AdminSetupDto, AdminSetupResponseDto } from '../dto/admin-setup.dto';
 
-@ApiTags('admin')
+@ApiTags('admin: setup')
 @ApiErrorResponses(400, 403, 404)
 @Controller('admin/api/setup')
 export class AdminSetupController {

@@ -16,11 +16,15 @@ import {
   RotateTokenResponseDto,
   SetQuotaDto,
   SetUserRoleDto,
+  UserActiveResponseDto,
+  UserCredentialParamDto,
+  UserCredentialsDto,
 } from '../dto/admin-users.dto';
+import { OkResponseDto } from '../../repos/dto/repos.dto';
 import { AdminUsersService } from './admin-users.service';
 import { toAdminUser } from './admin-users.presenter';
 
-@ApiTags('admin')
+@ApiTags('admin: users')
 @AdminApi()
 @ApiErrorResponses(400, 404, 409)
 @Controller('admin/api/users')
@@ -33,7 +37,7 @@ export class AdminUsersController {
   async adminListUsers(@Query() q: ListUsersQueryDto): Promise<AdminUserListDto> {
     const limit = q.limit ?? 100;
     const offset = q.offset ?? 0;
-    const { users, total } = await this.service.list(q.search, limit, offset, q.include_orgs ?? false);
+    const { users, total } = await this.service.list({ search: q.search, limit, offset, sort: q.sort, order: q.order }, q.include_orgs ?? false);
     return { users: users.map((u) => toAdminUser(u.user, u.orgs)), total, limit, offset, search: q.search ?? null };
   }
 
@@ -56,7 +60,7 @@ export class AdminUsersController {
 
   @Delete(':username')
   @Audited('user.delete')
-  @ApiOperation({ summary: 'Delete a user; one who owns repositories needs force=true (400 lists owned_repositories)' })
+  @ApiOperation({ summary: 'Delete a user; one who owns repositories needs force=true, which deletes them too (else 409 listing owned_repositories)' })
   @ApiOkResponse({ type: DeleteUserResponseDto })
   async adminDeleteUser(@Param('username') username: string, @Query() q: DeleteUserQueryDto): Promise<DeleteUserResponseDto> {
     const { deletedRepositories } = await this.service.delete(username, q.force ?? false);
@@ -73,6 +77,63 @@ export class AdminUsersController {
   ): Promise<EmailVerificationResponseDto> {
     const user = await this.service.setEmailVerified(username, q.verified);
     return { username: user.name, email: user.email, email_verified: user.emailVerified };
+  }
+
+  @Post(':username/deactivate')
+  @HttpCode(200)
+  @Audited('user.deactivate')
+  @ApiOperation({ summary: "Turn an account off: its tokens and sessions stop working at once (kept, so activate restores them); the last admin-role account stays on (409 LastAdmin)" })
+  @ApiOkResponse({ type: UserActiveResponseDto })
+  async adminDeactivateUser(@Param('username') username: string): Promise<UserActiveResponseDto> {
+    const user = await this.service.setActive(username, false);
+    return { username: user.name, is_active: user.isActive };
+  }
+
+  @Post(':username/activate')
+  @HttpCode(200)
+  @Audited('user.activate')
+  @ApiOperation({ summary: 'Turn an account back on' })
+  @ApiOkResponse({ type: UserActiveResponseDto })
+  async adminActivateUser(@Param('username') username: string): Promise<UserActiveResponseDto> {
+    const user = await this.service.setActive(username, true);
+    return { username: user.name, is_active: user.isActive };
+  }
+
+  @Get(':username/credentials')
+  @ApiOperation({ summary: "A user's live sessions and API tokens (metadata only, never secrets)" })
+  @ApiOkResponse({ type: UserCredentialsDto })
+  async adminListUserCredentials(@Param('username') username: string): Promise<UserCredentialsDto> {
+    const { user, sessions, tokens } = await this.service.credentials(username);
+    return {
+      username: user.name,
+      sessions: sessions.map((s) => ({ id: s.id, created_at: new Date(s.createdAt).toISOString(), expires_at: new Date(s.expiresAt).toISOString() })),
+      tokens: tokens.map((tk) => ({
+        id: Number(tk.id),
+        name: tk.name,
+        role: tk.role,
+        created_at: new Date(tk.createdAt).toISOString(),
+        expires_at: tk.expiresAt ? new Date(tk.expiresAt).toISOString() : null,
+        last_used_at: tk.lastUsedAt ? new Date(tk.lastUsedAt).toISOString() : null,
+      })),
+    };
+  }
+
+  @Delete(':username/sessions/:id')
+  @Audited('user.session-revoke')
+  @ApiOperation({ summary: "End one of a user's sessions" })
+  @ApiOkResponse({ type: OkResponseDto })
+  async adminEndUserSession(@Param() p: UserCredentialParamDto): Promise<OkResponseDto> {
+    await this.service.endSession(p.username, Number(p.id));
+    return { success: true };
+  }
+
+  @Delete(':username/tokens/:id')
+  @Audited('user.token-revoke')
+  @ApiOperation({ summary: "Revoke one of a user's API tokens" })
+  @ApiOkResponse({ type: OkResponseDto })
+  async adminRevokeUserToken(@Param() p: UserCredentialParamDto): Promise<OkResponseDto> {
+    await this.service.revokeToken(p.username, Number(p.id));
+    return { success: true };
   }
 
   @Patch(':username')

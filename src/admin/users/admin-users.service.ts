@@ -4,6 +4,15 @@ import { AccountRole, UserRecord } from '../../auth/accounts/account.types';
 import { OrgsService } from '../../auth/orgs/orgs.service';
 import { IssuedToken, TokensService } from '../../auth/tokens/tokens.service';
 import { CreateUserDto } from '../dto/admin-users.dto';
+import { AuthService } from '../../auth/auth.service';
+import type { TokenRecord } from '../../auth/tokens/tokens.repository';
+import type { UserSort } from '../../auth/accounts/accounts.repository';
+
+export interface UserCredentials {
+  user: UserRecord;
+  sessions: { id: number; createdAt: Date; expiresAt: Date }[];
+  tokens: TokenRecord[];
+}
 
 export interface UserWithOrgs {
   user: UserRecord;
@@ -17,10 +26,14 @@ export class AdminUsersService {
     private readonly users: UsersService,
     private readonly orgs: OrgsService,
     private readonly tokens: TokensService,
+    private readonly auth: AuthService,
   ) {}
 
-  async list(search: string | undefined, limit: number, offset: number, includeOrgs: boolean): Promise<{ users: UserWithOrgs[]; total: number }> {
-    const { users, total } = await this.users.search({ search, limit, offset });
+  async list(
+    q: { search?: string; limit: number; offset: number; sort?: UserSort; order?: 'asc' | 'desc' },
+    includeOrgs: boolean,
+  ): Promise<{ users: UserWithOrgs[]; total: number }> {
+    const { users, total } = await this.users.search(q);
     if (!includeOrgs) return { users: users.map((user) => ({ user })), total };
     const memberships = await this.orgs.membershipsOfMany(users.map((u) => u.id));
     return {
@@ -71,5 +84,23 @@ export class AdminUsersService {
   async rotateToken(username: string): Promise<{ user: UserRecord; issued: IssuedToken }> {
     const user = await this.users.getByName(username);
     return { user, issued: await this.tokens.rotate(user.id) };
+  }
+
+  setActive(username: string, active: boolean): Promise<UserRecord> {
+    return this.users.setActive(username, active);
+  }
+
+  async credentials(username: string): Promise<UserCredentials> {
+    const user = await this.users.getByName(username);
+    const [sessions, tokens] = await Promise.all([this.auth.listSessionsOf(user.id), this.tokens.list(user.id)]);
+    return { user, sessions, tokens };
+  }
+
+  async endSession(username: string, sessionId: number): Promise<void> {
+    await this.auth.endSessionOf((await this.users.getByName(username)).id, sessionId);
+  }
+
+  async revokeToken(username: string, tokenId: number): Promise<void> {
+    await this.tokens.revoke((await this.users.getByName(username)).id, tokenId);
   }
 }

@@ -2,16 +2,30 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AccountRole, NewUser, UserRecord } from './account.types';
+import { likePattern } from '../../core/database/like-pattern';
 
 const USER_COLUMNS = `
   u.id, n.name, u.email, u.fullname, u.password_hash AS "passwordHash", u.email_verified AS "emailVerified",
   u.is_active AS "isActive", u.private_quota_bytes AS "privateQuotaBytes", u.public_quota_bytes AS "publicQuotaBytes",
   u.private_used_bytes AS "privateUsedBytes", u.public_used_bytes AS "publicUsedBytes", u.role, u.created_at AS "createdAt"`;
 
+/** Columns the admin's user list may sort by (a closed list: the ORDER BY is never built from input). */
+export const USER_SORTS = {
+  id: 'u.id',
+  username: 'lower(n.name)',
+  email: 'lower(u.email)',
+  created_at: 'u.created_at',
+  private_used_bytes: 'u.private_used_bytes',
+  public_used_bytes: 'u.public_used_bytes',
+} as const;
+export type UserSort = keyof typeof USER_SORTS;
+
 export interface UserSearch {
   search?: string;
   limit: number;
   offset: number;
+  sort?: UserSort;
+  order?: 'asc' | 'desc';
 }
 
 /** Queries over namespaces and users. Names are unique case-insensitively across users and orgs. */
@@ -80,13 +94,12 @@ export class AccountsRepository {
   }
 
   async searchUsers(q: UserSearch): Promise<{ users: UserRecord[]; total: number }> {
-    // The search is a plain substring match: the pattern's own wildcards are escaped.
-    const pattern = q.search ? `%${q.search.replace(/[\\%_]/g, (c) => '\\' + c)}%` : null;
+    const pattern = q.search ? likePattern(q.search) : null;
     const where = pattern ? `WHERE n.name ILIKE $1 OR u.email ILIKE $1` : '';
     const params = pattern ? [pattern] : [];
     const users = await this.db.query(
       `SELECT ${USER_COLUMNS} FROM users u JOIN namespaces n ON n.id = u.id ${where}
-        ORDER BY u.id LIMIT ${q.limit} OFFSET ${q.offset}`,
+        ORDER BY ${USER_SORTS[q.sort ?? 'id']} ${q.order === 'desc' ? 'DESC' : 'ASC'}, u.id LIMIT ${q.limit} OFFSET ${q.offset}`,
       params,
     );
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM users u JOIN namespaces n ON n.id = u.id ${where}`, params);
@@ -95,6 +108,10 @@ export class AccountsRepository {
 
   async setEmailVerified(userId: number, verified: boolean, m: EntityManager = this.db.manager): Promise<void> {
     await m.query(`UPDATE users SET email_verified = $2 WHERE id = $1`, [userId, verified]);
+  }
+
+  async setActive(userId: number, active: boolean, m: EntityManager = this.db.manager): Promise<void> {
+    await m.query(`UPDATE users SET is_active = $2 WHERE id = $1`, [userId, active]);
   }
 
   async setPasswordHash(userId: number, passwordHash: string, m: EntityManager = this.db.manager): Promise<void> {
@@ -113,10 +130,13 @@ export class AccountsRepository {
     await m.query(`UPDATE users SET role = $2 WHERE id = $1`, [userId, role]);
   }
 
-  /** Locks the admin-role rows, so two demotions cannot both see another admin left. */
+  /**
+   * Active admin-role accounts (an inactive one cannot use the admin API). Locks the admin-role
+   * rows, so two demotions or deactivations cannot both see another admin left.
+   */
   async countAdmins(m: EntityManager): Promise<number> {
-    const rows = await m.query(`SELECT id FROM users WHERE role = 'admin' FOR UPDATE`);
-    return rows.length;
+    const rows = await m.query(`SELECT is_active FROM users WHERE role = 'admin' FOR UPDATE`);
+    return rows.filter((r: { is_active: boolean }) => r.is_active).length;
   }
 
   /** Removing the namespace cascades to the user, its tokens, sessions and memberships. */

@@ -84,7 +84,7 @@ export class UsersService {
     const user = await this.getByName(username);
     const owned = await this.ownedRepos.list(user.id);
     if (owned.length > 0 && !force) {
-      throw new BadRequestError(
+      throw new ConflictError(
         `User "${user.name}" owns ${owned.length} repositories; delete them first or pass force=true`,
         'UserOwnsRepositories',
         { owned_repositories: owned },
@@ -109,6 +109,22 @@ export class UsersService {
     const user = await this.getByName(username);
     await this.accounts.setEmailVerified(user.id, verified);
     return { ...user, emailVerified: verified };
+  }
+
+  /**
+   * Turns an account on or off. Credentials are resolved against `is_active` on every request
+   * (AuthService.principalFor*), so an inactive user's tokens and sessions stop at once; the
+   * last active admin-role account stays on, as with demotion.
+   */
+  async setActive(username: string, active: boolean): Promise<UserRecord> {
+    const user = await this.getByName(username);
+    await this.accounts.transaction(async (m) => {
+      if (!active && user.role === 'admin' && user.isActive && (await this.accounts.countAdmins(m)) <= 1) {
+        throw new ConflictError(`"${user.name}" is the last admin-role account`, 'LastAdmin');
+      }
+      await this.accounts.setActive(user.id, active, m);
+    });
+    return { ...user, isActive: active };
   }
 
   /** Every admin-role account may be demoted but the last: someone must keep the admin API without the admin token. */

@@ -12,5 +12,6 @@ import { ResolveController } from './resolve.controller';
   imports: [ReposModule, LfsModule, XetTokensModule],
   controllers: [RepoInfoController, BrowseController, ResolveController],
   providers: [BrowseService],
+  exports: [BrowseService],
 })
 export class BrowseModule {}
