@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import sharp from 'sharp';
 import { OBJECT_STORE, type ObjectStore } from '../../src/core/storage/object-store';
 import { ADMIN_TOKEN, startTestApp, TestApp } from '../support/test-app';
 import { createUserWithToken, TestUser, uniqueName } from '../support/accounts';
@@ -107,6 +108,19 @@ describe.each(DRIVERS)('admin storage browser on the $name store', (driver) => {
     expect(ok.body).toEqual({ success: true, message: 'Object deleted: junk-one/x', references: [] });
     expect(await store.head('junk-one/x')).toBeNull();
     expectHfError(await t.http().delete('/admin/api/storage/objects/junk-one/x').set(admin), 404, 'ObjectNotFound');
+  });
+
+  it("refuses to delete a user's uploaded avatar unless forced (409 names whose it is)", async () => {
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#0a0' } }).png().toBuffer();
+    await t.http().post(`/api/users/${alice.username}/avatar`).set('Authorization', `Bearer ${alice.token}`).attach('file', png, 'a.png').expect(200);
+    const keys: string[] = [];
+    for await (const o of store.list('avatars/')) keys.push(o.key);
+    expect(keys).toHaveLength(1);
+    const refused = await t.http().delete(`/admin/api/storage/objects/${keys[0]}`).set(admin);
+    expectHfError(refused, 409, 'ObjectReferenced');
+    expect(refused.body.references).toEqual([{ kind: 'avatar', repositories: [], namespace: alice.username }]);
+    expect(await store.head(keys[0])).not.toBeNull();
+    await t.http().get(`/api/users/${alice.username}/avatar`).expect(200).expect('Content-Type', /jpeg/);
   });
 
   it('prefix delete: two steps; wrong, other-prefix, reused and expired tokens are refused; referenced objects need force', async () => {

@@ -110,8 +110,9 @@ export class StorageObjectListDto {
 }
 
 export class ObjectReferenceDto {
-  @ApiProperty({ enum: ['git-object', 'lfs-object', 'xet-xorb', 'lfs-upload'] }) kind: string;
+  @ApiProperty({ enum: ['git-object', 'lfs-object', 'xet-xorb', 'lfs-upload', 'avatar'] }) kind: string;
   @ApiProperty({ type: [String], example: ['model:alice/my-model'] }) repositories: string[];
+  @ApiProperty({ required: false, example: 'alice', description: "For an avatar: the user or organization whose picture it is" }) namespace?: string;
 }
 
 export class DeleteObjectDto {

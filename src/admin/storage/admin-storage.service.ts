@@ -177,5 +177,5 @@ function invalidToken(): BadRequestError {
 }
 
 function describe(refs: ObjectReference[]): string {
-  return refs.map((r) => `${r.kind}${r.repositories.length ? ` of ${r.repositories.join(', ')}` : ' (registry)'}`).join('; ');
+  return refs.map((r) => `${r.kind}${r.namespace ? ` of ${r.namespace}` : r.repositories.length ? ` of ${r.repositories.join(', ')}` : ' (registry)'}`).join('; ');
 }
