@@ -200,6 +200,10 @@ const ROUTES: Record<string, RouteCase> = {
   adminListRepoGrants: { op: 'adminApi' },
   adminGrantRepoAccess: { op: 'adminApi', body: { username: 'ghost-user-x', role: 'read' } },
   adminRevokeRepoAccess: { op: 'adminApi' },
+  // The admin API's views of one repository (002 names the type {repo_type}).
+  adminGetRepository: { op: 'adminApi' },
+  adminListRepositoryFiles: { op: 'adminApi', query: '?ref=main' },
+  adminRepositoryStorageBreakdown: { op: 'adminApi' },
 };
 
 /** The operations that name their repository in the body: the last two tests of this file. */
@@ -214,7 +218,7 @@ interface Operation { operationId: string; method: string; path: string; route: 
 
 /** The type a path serves: its prefix, or any type when it takes one as a parameter. */
 function typeOfPath(p: string): RepoType | 'any' {
-  if (p.includes('{type}')) return 'any';
+  if (p.includes('{type}') || p.includes('{repo_type}')) return 'any';
   if (/^\/(api\/)?datasets\//.test(p)) return 'dataset';
   if (/^\/(api\/)?spaces\//.test(p)) return 'space';
   return 'model';
@@ -359,7 +363,7 @@ describe('authorization matrix', () => {
           for (const [i, kind] of KINDS.entries()) {
             if (!KINDS_OF[type].includes(kind)) continue;
             const [namespace, repo] = repos.get(key(type, kind))!.split('/');
-            const url = op.path.replace(/\{(\w+)\}/g, (_, k: string) => (k === 'namespace' ? namespace : k === 'repo' || k === 'name' ? repo : k === 'type' ? type : PARAMS[k])) + (route.query ?? '');
+            const url = op.path.replace(/\{(\w+)\}/g, (_, k: string) => (k === 'namespace' ? namespace : k === 'repo' || k === 'name' ? repo : k === 'type' || k === 'repo_type' ? type : PARAMS[k])) + (route.query ?? '');
             let req: Test = (t.http() as unknown as Record<string, (u: string) => Test>)[op.method](url).set(creds.get(who)!);
             if (route.body !== undefined) req = req.set('Content-Type', route.contentType ?? 'application/json').send(route.body as object);
             requests += 1;
@@ -386,7 +390,7 @@ describe('authorization matrix', () => {
       const route = ROUTES[op.route];
       for (const who of ['anonymous', 'stranger'] as const) {
         const outcome = EXPECTED.find(([w, c]) => w === who && c === route.op)![2][privateColumn];
-        const url = op.path.replace(/\{(\w+)\}/g, (_, k: string) => (k === 'namespace' ? owner.username : k === 'repo' || k === 'name' ? 'no-such-repo' : k === 'type' ? 'model' : PARAMS[k])) + (route.query ?? '');
+        const url = op.path.replace(/\{(\w+)\}/g, (_, k: string) => (k === 'namespace' ? owner.username : k === 'repo' || k === 'name' ? 'no-such-repo' : k === 'type' || k === 'repo_type' ? 'model' : PARAMS[k])) + (route.query ?? '');
         let req: Test = (t.http() as unknown as Record<string, (u: string) => Test>)[op.method](url).set(creds.get(who)!);
         if (route.body !== undefined) req = req.set('Content-Type', route.contentType ?? 'application/json').send(route.body as object);
         const m = mismatch(await req, outcome, who);
