@@ -16,6 +16,7 @@ import { ReposModule } from './repos/repos.module';
 import type { HangarConfig } from './core/config/config';
 import { ConfigModule } from './core/config/config.module';
 import { DatabaseModule } from './core/database/database.module';
+import { EventsModule } from './core/events/events.module';
 import { HfExceptionFilter } from './core/errors/hf-exception.filter';
 import { createValidationPipe } from './core/errors/validation';
 import { HealthModule } from './core/health/health.module';
@@ -40,6 +41,7 @@ export class AppModule {
         LoggingModule.forRoot(config),
         DatabaseModule.forRoot(databaseUrl, config.database.poolSize),
         SchedulingModule,
+        EventsModule,
         DownloadsModule,
         StorageModule,
         MetricsModule,

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { EventLog } from '../core/events/event-log';
 import type { HangarConfig } from '../core/config/config';
 import { InjectConfig } from '../core/config/config.module';
 import { ConflictError, NotFoundError } from '../core/errors/domain-error';
@@ -39,6 +40,7 @@ export class ReposService {
     private readonly access: RepoAccessService,
     private readonly engine: VersionEngine,
     private readonly listing: RepoListingRepository,
+    private readonly events: EventLog,
   ) {}
 
   /** The repository's URL under `baseUrl` (the request's public base URL). */
@@ -68,6 +70,7 @@ export class ReposService {
       const id = await this.repos.transaction(async (m) => {
         const repoId = await this.repos.insert(m, { type: input.type, namespaceId: ns.id, name, private: isPrivate, sdk: input.type === 'space' ? (input.sdk ?? null) : null, createdBy: principal.user.id });
         await this.engine.initRepository(m, repoId, 'main', { name: principal.user.name, email: principal.user.email }, 'initial commit\n', firstFiles(input, name));
+        await this.events.publish({ type: 'repo.created', actor: `user:${principal.user.name}`, target: `${input.type}:${ns.name}/${name}`, data: { private: isPrivate } }, m);
         return repoId;
       });
       const repo = (await this.repos.findById(id))!;
@@ -94,7 +97,10 @@ export class ReposService {
   async delete(principal: Principal, type: RepoType, id: string, organization?: string | null): Promise<void> {
     const { namespace, name } = splitRepoId(id, organization ?? principal.user.name);
     const repo = await this.findForAdmin(principal, type, namespace, name);
-    await this.repos.delete(repo.id);
+    await this.repos.transaction(async (m) => {
+      await this.repos.delete(repo.id, m);
+      await this.events.publish({ type: 'repo.deleted', actor: `user:${principal.user.name}`, target: `${type}:${repo.namespace}/${repo.name}` }, m);
+    });
   }
 
   /** Moves (renames, or re-homes) a repository with all its refs and history; the old id redirects. */

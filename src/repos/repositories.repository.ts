@@ -78,8 +78,8 @@ export class RepositoriesRepository {
     return Number(row.id);
   }
 
-  async delete(id: number): Promise<void> {
-    await this.db.query(`DELETE FROM repositories WHERE id = $1`, [id]);
+  async delete(id: number, m: EntityManager = this.db.manager): Promise<void> {
+    await m.query(`DELETE FROM repositories WHERE id = $1`, [id]);
   }
 
   async touch(m: EntityManager, id: number): Promise<void> {
