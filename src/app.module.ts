@@ -7,6 +7,7 @@ import { MailModule } from './core/mail/mail.module';
 import { ClientChatterModule } from './chatter/client-chatter.module';
 import { CommitsModule } from './commits/commits.module';
 import { DiscussionsModule } from './discussions/discussions.module';
+import { FallbackModule } from './fallback/fallback.module';
 import { GitHttpModule } from './git/http/git-http.module';
 import { LfsModule } from './lfs/lfs.module';
 import { XetModule } from './xet/xet.module';
@@ -59,6 +60,7 @@ export class AppModule {
         GitHttpModule,
         StatsModule,
         AdminModule,
+        FallbackModule,
         ClientChatterModule,
       ],
       providers: [

@@ -91,7 +91,11 @@ describe('admin event stream, on two processes', () => {
     const missedA = await commit(t, user.token, `${user.username}/on-b`, [header('missed on A'), file('m1.txt', '1')]).expect(200);
     const missedB = await commit(onB(), user.token, `${user.username}/on-b`, [header('missed on B'), file('m2.txt', '2')]).expect(200);
 
-    for (const resume of [{ headers: { 'Last-Event-ID': seen.id! }, query: '' }, { headers: {}, query: `?last_event_id=${seen.id}` }]) {
+    const resumes: { headers: Record<string, string>; query: string }[] = [
+      { headers: { 'Last-Event-ID': seen.id! }, query: '' },
+      { headers: {}, query: `?last_event_id=${seen.id}` },
+    ];
+    for (const resume of resumes) {
       const again = await adminStream(t.baseUrl, resume.query, resume.headers);
       const a = await again.waitFor(isCommitTo(`${user.username}/on-b`, missedA.body.commitOid), 2000);
       const b = await again.waitFor(isCommitTo(`${user.username}/on-b`, missedB.body.commitOid), 2000);
