@@ -35,11 +35,18 @@ export function int(value: string): number {
   return Number(value);
 }
 
-/** A byte count, or `none` for no limit (null). */
-export function bytesOrNone(value: string): number | null {
-  if (value === 'none' || value === 'unlimited') return null;
+export type Bytes = number | 'none';
+
+/** A byte count, or `none` for no limit (commander turns a parsed null into '', so `none` stays a word until `quota()`). */
+export function bytesOrNone(value: string): Bytes {
+  if (value === 'none' || value === 'unlimited') return 'none';
   if (!/^\d{1,16}$/.test(value)) throw new InvalidArgumentError('a number of bytes, or "none"');
   return Number(value);
+}
+
+/** The API's form of a quota flag: null for no limit. */
+export function quota(v: Bytes): number | null {
+  return v === 'none' ? null : v;
 }
 
 export function list(value: string, previous: string[] = []): string[] {

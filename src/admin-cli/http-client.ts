@@ -39,10 +39,15 @@ export class AdminClient {
     return this.request<T>('DELETE', path, { query });
   }
 
-  async request<T>(method: string, path: string, o: { query?: Query; body?: unknown } = {}): Promise<T> {
+  /** A public route: no credentials (Hangar refuses an admin token where it expects a user's). */
+  getPublic<T = unknown>(path: string, query?: Query): Promise<T> {
+    return this.request<T>('GET', path, { query, anonymous: true });
+  }
+
+  async request<T>(method: string, path: string, o: { query?: Query; body?: unknown; anonymous?: boolean } = {}): Promise<T> {
     const res = await this.send(this.url(path, o.query), {
       method,
-      headers: { ...this.auth(), ...(o.body === undefined ? {} : { 'Content-Type': 'application/json' }), Accept: 'application/json' },
+      headers: { ...(o.anonymous ? {} : this.auth()), ...(o.body === undefined ? {} : { 'Content-Type': 'application/json' }), Accept: 'application/json' },
       body: o.body === undefined ? undefined : JSON.stringify(o.body),
     });
     if (!res.ok) throw await errorOf(res);

@@ -5,11 +5,11 @@ import { p } from '../http-client';
 const COLUMNS = ['id', 'name', 'source_type', 'url', 'namespace', 'priority', 'enabled', 'token', 'allow_patterns', 'deny_patterns'];
 
 interface SourceFlags {
-  url?: string;
+  sourceUrl?: string;
   name?: string;
   type?: string;
   namespace?: string;
-  token?: string;
+  sourceToken?: string;
   clearToken?: boolean;
   priority?: number;
   enabled?: boolean;
@@ -20,11 +20,11 @@ interface SourceFlags {
 /** The request body of add/update: only the flags given. */
 function body(o: SourceFlags): Record<string, unknown> {
   const b: Record<string, unknown> = {};
-  if (o.url !== undefined) b.url = o.url;
+  if (o.sourceUrl !== undefined) b.url = o.sourceUrl;
   if (o.name !== undefined) b.name = o.name;
   if (o.type !== undefined) b.source_type = o.type;
   if (o.namespace !== undefined) b.namespace = o.namespace;
-  if (o.token !== undefined) b.token = o.token;
+  if (o.sourceToken !== undefined) b.token = o.sourceToken;
   if (o.clearToken) b.token = null;
   if (o.priority !== undefined) b.priority = o.priority;
   if (o.enabled !== undefined) b.enabled = o.enabled;
@@ -33,19 +33,19 @@ function body(o: SourceFlags): Record<string, unknown> {
   return b;
 }
 
-function sourceOptions(cmd: Command, required: boolean): Command {
-  const opt = (flags: string, what: string, parse?: (v: string, prev: never) => unknown) =>
-    required && ['--url <url>', '--name <name>', '--type <type>'].includes(flags) ? cmd.requiredOption(flags, what, parse as never) : cmd.option(flags, what, parse as never);
-  opt('--url <url>', 'base URL of the upstream hub');
-  opt('--name <name>', 'display name');
-  opt('--type <type>', 'huggingface, hangar or kohakuhub');
-  opt('--namespace <ns>', 'serve only this namespace ("" = global)');
-  opt('--token <token>', 'token for the upstream (stored encrypted, shown masked)');
-  opt('--priority <n>', 'higher is asked first', int);
-  opt('--allow <patterns>', 'only repositories matching (e.g. meta-llama/*; repeat or comma-separate)', list);
-  opt('--deny <patterns>', 'never repositories matching', list);
-  cmd.option('--enable', 'enable it').option('--disable', 'disable it');
-  return cmd;
+/**
+ * The flags add and update share. The source's URL and token have their own names
+ * (--source-url, --source-token): --url and --token are the CLI's own (which Hangar, which admin).
+ */
+function sourceOptions(cmd: Command): Command {
+  return cmd
+    .option('--namespace <ns>', 'serve only this namespace ("" = global)')
+    .option('--source-token <token>', 'token for the upstream (stored encrypted, shown masked)')
+    .option('--priority <n>', 'higher is asked first', int)
+    .option('--allow <patterns>', 'only repositories matching (e.g. meta-llama/*; repeat or comma-separate)', list)
+    .option('--deny <patterns>', 'never repositories matching', list)
+    .option('--enable', 'enable it')
+    .option('--disable', 'disable it');
 }
 
 function flags(o: SourceFlags & { enable?: boolean; disable?: boolean }): SourceFlags {
@@ -71,11 +71,16 @@ export function registerFallback(program: Command): void {
     .description('one source')
     .action(run(async ({ client, out }, id: string) => out.record(await client.get(p`/admin/api/fallback-sources/${id}`))));
 
-  sourceOptions(fb.command('add').description('add a source'), true).action(
-    run(async ({ client, out }, o: SourceFlags & { enable?: boolean; disable?: boolean }) => out.record(await client.post('/admin/api/fallback-sources', body(flags(o))))),
+  sourceOptions(fb.command('add <name> <source-url>').description('add a source')).requiredOption('--type <type>', 'huggingface, hangar or kohakuhub').action(
+    run(async ({ client, out }, name: string, sourceUrl: string, o: SourceFlags & { enable?: boolean; disable?: boolean }) =>
+      out.record(await client.post('/admin/api/fallback-sources', body({ ...flags(o), name, sourceUrl }))),
+    ),
   );
 
-  sourceOptions(fb.command('update <id>').description('change a source (only the flags given)'), false)
+  sourceOptions(fb.command('update <id>').description('change a source (only the flags given)'))
+    .option('--name <name>', 'display name')
+    .option('--source-url <url>', 'base URL of the upstream hub')
+    .option('--type <type>', 'huggingface, hangar or kohakuhub')
     .option('--clear-token', 'remove its token')
     .action(run(async ({ client, out }, id: string, o: SourceFlags & { enable?: boolean; disable?: boolean }) => out.record(await client.put(p`/admin/api/fallback-sources/${id}`, body(flags(o))))));
 
@@ -103,5 +108,5 @@ export function registerFallback(program: Command): void {
 
   fb.command('available')
     .description('the public list of enabled global sources')
-    .action(run(async ({ client, out }) => out.table(await client.get<Record<string, unknown>[]>('/api/fallback-sources/available'))));
+    .action(run(async ({ client, out }) => out.table(await client.getPublic<Record<string, unknown>[]>('/api/fallback-sources/available'))));
 }

@@ -36,7 +36,7 @@ export function registerInvitations(program: Command): void {
     .action(
       run(async ({ client, out }, o: { action?: string; limit?: number; offset?: number }) => {
         const res = await client.get<{ invitations: Record<string, unknown>[] }>('/admin/api/invitations', { action: o.action, limit: o.limit, offset: o.offset });
-        out.table(res.invitations, ['id', 'action', 'org_name', 'role', 'usage_count', 'max_usage', 'is_available', 'expires_at', 'creator_username'], res);
+        out.table(res.invitations, ['id', 'token_prefix', 'action', 'org_name', 'role', 'usage_count', 'max_usage', 'is_available', 'expires_at', 'creator_username'], res);
       }),
     );
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { bytesOrNone, run } from '../context';
+import { type Bytes, bytesOrNone, quota as bytes, run } from '../context';
 import { p } from '../http-client';
 
 /** Storage quotas: `hangar-admin quota ...`. */
@@ -37,8 +37,8 @@ export function registerQuota(program: Command): void {
     .requiredOption('--private <bytes>', 'private quota (bytes or "none")', bytesOrNone)
     .requiredOption('--public <bytes>', 'public quota (bytes or "none")', bytesOrNone)
     .action(
-      run(async ({ client, out }, ns: string, o: { private: number | null; public: number | null }) =>
-        out.record(await client.put(p`/admin/api/quota/${ns}`, { private_quota_bytes: o.private, public_quota_bytes: o.public })),
+      run(async ({ client, out }, ns: string, o: { private: Bytes; public: Bytes }) =>
+        out.record(await client.put(p`/admin/api/quota/${ns}`, { private_quota_bytes: bytes(o.private), public_quota_bytes: bytes(o.public) })),
       ),
     );
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { bytesOrNone, int, run } from '../context';
+import { type Bytes, bytesOrNone, int, quota, run } from '../context';
 import { p } from '../http-client';
 
 const USER_COLUMNS = ['username', 'email', 'role', 'email_verified', 'is_active', 'private_used_bytes', 'public_used_bytes', 'created_at'];
@@ -46,15 +46,15 @@ export function registerUsers(program: Command): void {
     .option('--private-quota <bytes>', 'private quota (bytes or "none")', bytesOrNone)
     .option('--public-quota <bytes>', 'public quota (bytes or "none")', bytesOrNone)
     .action(
-      run(async ({ client, out }, username: string, o: { email: string; password: string; verified?: boolean; inactive?: boolean; privateQuota?: number | null; publicQuota?: number | null }) => {
+      run(async ({ client, out }, username: string, o: { email: string; password: string; verified?: boolean; inactive?: boolean; privateQuota?: Bytes; publicQuota?: Bytes }) => {
         const created = await client.post('/admin/api/users', {
           username,
           email: o.email,
           password: o.password,
           email_verified: Boolean(o.verified),
           ...(o.inactive ? { is_active: false } : {}),
-          ...(o.privateQuota !== undefined ? { private_quota_bytes: o.privateQuota } : {}),
-          ...(o.publicQuota !== undefined ? { public_quota_bytes: o.publicQuota } : {}),
+          ...(o.privateQuota !== undefined ? { private_quota_bytes: quota(o.privateQuota) } : {}),
+          ...(o.publicQuota !== undefined ? { public_quota_bytes: quota(o.publicQuota) } : {}),
         });
         out.record(created);
       }),
@@ -88,8 +88,8 @@ export function registerUsers(program: Command): void {
     .requiredOption('--private <bytes>', 'private quota (bytes or "none")', bytesOrNone)
     .requiredOption('--public <bytes>', 'public quota (bytes or "none")', bytesOrNone)
     .action(
-      run(async ({ client, out }, username: string, o: { private: number | null; public: number | null }) =>
-        out.record(await client.put(p`/admin/api/users/${username}/quota`, { private_quota_bytes: o.private, public_quota_bytes: o.public })),
+      run(async ({ client, out }, username: string, o: { private: Bytes; public: Bytes }) =>
+        out.record(await client.put(p`/admin/api/users/${username}/quota`, { private_quota_bytes: quota(o.private), public_quota_bytes: quota(o.public) })),
       ),
     );
 
