@@ -44,9 +44,30 @@ export function bytesOrNone(value: string): Bytes {
   return Number(value);
 }
 
-/** The API's form of a quota flag: null for no limit. */
-export function quota(v: Bytes): number | null {
+function quota(v: Bytes): number | null {
   return v === 'none' ? null : v;
+}
+
+/**
+ * `<usage> --private <bytes> --public <bytes>`: PUTs both quotas to `path(name)` (the user route
+ * and the namespace route take the same body).
+ */
+export function addSetQuota(parent: Command, usage: string, description: string, path: (name: string) => string): void {
+  parent
+    .command(usage)
+    .description(description)
+    .requiredOption('--private <bytes>', 'private quota (bytes or "none")', bytesOrNone)
+    .requiredOption('--public <bytes>', 'public quota (bytes or "none")', bytesOrNone)
+    .action(
+      run(async ({ client, out }, name: string, o: { private: Bytes; public: Bytes }) =>
+        out.record(await client.put(path(name), { private_quota_bytes: quota(o.private), public_quota_bytes: quota(o.public) })),
+      ),
+    );
+}
+
+/** The API's form of an optional quota flag: absent, a number, or null for no limit. */
+export function optionalQuota(key: string, v: Bytes | undefined): Record<string, number | null> {
+  return v === undefined ? {} : { [key]: quota(v) };
 }
 
 export function list(value: string, previous: string[] = []): string[] {

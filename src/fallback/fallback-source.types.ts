@@ -18,14 +18,4 @@ export interface FallbackSourceRecord {
 }
 
 /** What an admin sets; `token` in plain text (null: none; undefined on update: unchanged). */
-export interface FallbackSourceInput {
-  namespace: string;
-  url: string;
-  token: string | null;
-  priority: number;
-  name: string;
-  sourceType: SourceType;
-  enabled: boolean;
-  allowPatterns: string[];
-  denyPatterns: string[];
-}
+export type FallbackSourceInput = Omit<FallbackSourceRecord, 'id' | 'tokenEncrypted' | 'createdAt' | 'updatedAt'> & { token: string | null };

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type Bytes, bytesOrNone, quota as bytes, run } from '../context';
+import { addSetQuota, run } from '../context';
 import { p } from '../http-client';
 
 /** Storage quotas: `hangar-admin quota ...`. */
@@ -31,16 +31,7 @@ export function registerQuota(program: Command): void {
     .description("a user's or organization's quota and usage")
     .action(run(async ({ client, out }, ns: string) => out.record(await client.get(p`/admin/api/quota/${ns}`))));
 
-  quota
-    .command('set <namespace>')
-    .description("set a user's or organization's quotas")
-    .requiredOption('--private <bytes>', 'private quota (bytes or "none")', bytesOrNone)
-    .requiredOption('--public <bytes>', 'public quota (bytes or "none")', bytesOrNone)
-    .action(
-      run(async ({ client, out }, ns: string, o: { private: Bytes; public: Bytes }) =>
-        out.record(await client.put(p`/admin/api/quota/${ns}`, { private_quota_bytes: bytes(o.private), public_quota_bytes: bytes(o.public) })),
-      ),
-    );
+  addSetQuota(quota, 'set <namespace>', "set a user's or organization's quotas", (ns) => p`/admin/api/quota/${ns}`);
 
   quota
     .command('recalculate <namespace>')

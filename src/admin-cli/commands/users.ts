@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type Bytes, bytesOrNone, int, quota, run } from '../context';
+import { addSetQuota, type Bytes, bytesOrNone, int, optionalQuota, run } from '../context';
 import { p } from '../http-client';
 
 const USER_COLUMNS = ['username', 'email', 'role', 'email_verified', 'is_active', 'private_used_bytes', 'public_used_bytes', 'created_at'];
@@ -53,8 +53,8 @@ export function registerUsers(program: Command): void {
           password: o.password,
           email_verified: Boolean(o.verified),
           ...(o.inactive ? { is_active: false } : {}),
-          ...(o.privateQuota !== undefined ? { private_quota_bytes: quota(o.privateQuota) } : {}),
-          ...(o.publicQuota !== undefined ? { public_quota_bytes: quota(o.publicQuota) } : {}),
+          ...optionalQuota('private_quota_bytes', o.privateQuota),
+          ...optionalQuota('public_quota_bytes', o.publicQuota),
         });
         out.record(created);
       }),
@@ -82,16 +82,7 @@ export function registerUsers(program: Command): void {
     .description('set the account role: admin, user or viewer')
     .action(run(async ({ client, out }, username: string, role: string) => out.record(await client.patch(p`/admin/api/users/${username}`, { role }))));
 
-  users
-    .command('set-quota <username>')
-    .description("set a user's storage quotas")
-    .requiredOption('--private <bytes>', 'private quota (bytes or "none")', bytesOrNone)
-    .requiredOption('--public <bytes>', 'public quota (bytes or "none")', bytesOrNone)
-    .action(
-      run(async ({ client, out }, username: string, o: { private: Bytes; public: Bytes }) =>
-        out.record(await client.put(p`/admin/api/users/${username}/quota`, { private_quota_bytes: quota(o.private), public_quota_bytes: quota(o.public) })),
-      ),
-    );
+  addSetQuota(users, 'set-quota <username>', "set a user's storage quotas", (username) => p`/admin/api/users/${username}/quota`);
 
   for (const [name, what] of [
     ['activate', 'turn an account back on'],
