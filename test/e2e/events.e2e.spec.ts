@@ -154,6 +154,14 @@ describe('admin event stream, on two processes', () => {
     expect(bad.headers.get('x-error-code')).toBe('ValidationError');
   });
 
+  it('ends open streams when a node shuts down, so the shutdown is not held up', async () => {
+    const peer = await t.startPeer();
+    const stream = await adminStream(peer.baseUrl);
+    expect(stream.status).toBe(200);
+    await peer.close();
+    await stream.ended;
+  });
+
   it('prunes events past the retention period, once per run', async () => {
     const [{ id }] = (await t.db.query(`INSERT INTO event_log (type, created_at) VALUES ('admin.action', now() - interval '30 days') RETURNING id`)).rows;
     const kept = (await t.db.query(`SELECT count(*)::int AS n FROM event_log WHERE created_at > now() - interval '1 day'`)).rows[0].n;

@@ -1,6 +1,6 @@
-import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { AdminApi } from '../../auth/auth.decorators';
 import { ApiErrorResponses } from '../../core/errors/api-errors.decorator';
 import { ValidationError } from '../../core/errors/domain-error';
@@ -32,10 +32,9 @@ export class EventsController {
   async adminEventStream(
     @Query() q: EventsQueryDto,
     @Headers('last-event-id') lastEventId: string | undefined,
-    @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    await this.sessions.serve(req, res, {
+    await this.sessions.serve(res, {
       after: lastEventId !== undefined ? parseEventId(lastEventId) : (q.last_event_id ?? null),
       types: q.types ? q.types.split(',') : [],
       follow: q.follow ?? true,
