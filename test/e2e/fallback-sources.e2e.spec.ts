@@ -126,6 +126,13 @@ describe('fallback sources (records)', () => {
     const { body } = await create(good).expect(200);
     expectHfError(await t.http().put(`/admin/api/fallback-sources/${body.id}`).set(admin()).send({ source_type: 'gitlab' }), 400, 'ValidationError');
     expectHfError(await t.http().put(`/admin/api/fallback-sources/${body.id}`).set(admin()).send({ enabled: 'yes' }), 400, 'ValidationError');
+    // Only the token may be null (it removes it); a null anywhere else is refused, not a 500 (schemathesis found it).
+    for (const field of ['url', 'name', 'source_type', 'namespace', 'priority', 'enabled', 'allow_patterns', 'deny_patterns']) {
+      expectHfError(await t.http().put(`/admin/api/fallback-sources/${body.id}`).set(admin()).send({ [field]: null }), 400, 'ValidationError');
+    }
+    expectHfError(await create({ ...good, namespace: null }), 400, 'ValidationError');
+    const unchanged = await t.http().get(`/admin/api/fallback-sources/${body.id}`).set(admin()).expect(200);
+    expect(unchanged.body).toEqual(body);
     for (const id of ['abc', '0', '99999999999', '1.5']) {
       expectHfError(await t.http().get(`/admin/api/fallback-sources/${id}`).set(admin()), 400, 'ValidationError');
     }

@@ -10,6 +10,9 @@ const PATTERN = /^[A-Za-z0-9._*-]{1,96}(\/[A-Za-z0-9._*-]{1,96})?$/;
 const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, require_tld: false, require_host: true };
 const MAX_PRIORITY = 1_000_000;
 
+/** Optional, but not nullable: left out keeps a value, `null` is refused (only `token` may be null). */
+const Absent = () => ValidateIf((_o, v) => v !== undefined);
+
 @StrictInput()
 export class SourceIdParamDto {
   @ApiProperty({ example: 1 })
@@ -38,7 +41,7 @@ export class ListFallbackSourcesQueryDto {
 /** The fields a create and an update share (all optional). */
 export class FallbackSourceCommonDto {
   @ApiPropertyOptional({ description: '"" for a global source, or the user or organization it serves', example: '' })
-  @IsOptional()
+  @Absent()
   @IsString()
   @Matches(NAMESPACE, { message: 'namespace must be "" (global) or a user or organization name' })
   namespace?: string;
@@ -56,26 +59,26 @@ export class FallbackSourceCommonDto {
   token?: string | null;
 
   @ApiPropertyOptional({ description: 'Higher is asked first', default: 100, minimum: 0, maximum: MAX_PRIORITY })
-  @IsOptional()
+  @Absent()
   @IsInt()
   @Min(0)
   @Max(MAX_PRIORITY)
   priority?: number;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @Absent()
   @IsBoolean()
   enabled?: boolean;
 
   @ApiPropertyOptional({ type: [String], description: 'Only repositories matching one of these (`org/*`, `org/name`); empty: all', example: ['meta-llama/*'] })
-  @IsOptional()
+  @Absent()
   @IsArray()
   @ArrayMaxSize(100)
   @Matches(PATTERN, { each: true, message: 'each pattern must be a repository id with * wildcards, e.g. meta-llama/*' })
   allow_patterns?: string[];
 
   @ApiPropertyOptional({ type: [String], description: 'Never repositories matching one of these (wins over allow_patterns)', example: [] })
-  @IsOptional()
+  @Absent()
   @IsArray()
   @ArrayMaxSize(100)
   @Matches(PATTERN, { each: true, message: 'each pattern must be a repository id with * wildcards, e.g. meta-llama/*' })
@@ -104,21 +107,21 @@ export class CreateFallbackSourceDto extends FallbackSourceCommonDto {
 @StrictInput()
 export class UpdateFallbackSourceDto extends FallbackSourceCommonDto {
   @ApiPropertyOptional({ description: 'Base URL of the upstream hub (http or https)', example: 'https://huggingface.co' })
-  @IsOptional()
+  @Absent()
   @IsString()
   @MaxLength(2048)
   @IsUrl(URL_OPTIONS, { message: 'url must be an absolute http(s) URL' })
   url?: string;
 
   @ApiPropertyOptional({ example: 'HuggingFace' })
-  @IsOptional()
+  @Absent()
   @IsString()
   @IsNotEmpty()
   @MaxLength(128)
   name?: string;
 
   @ApiPropertyOptional({ enum: SOURCE_TYPES, example: 'huggingface' })
-  @IsOptional()
+  @Absent()
   @IsIn(SOURCE_TYPES)
   source_type?: SourceType;
 }
