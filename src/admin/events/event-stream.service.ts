@@ -32,10 +32,19 @@ export class EventStream implements OnApplicationBootstrap, OnApplicationShutdow
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    const [{ max }] = await this.db.query(`SELECT coalesce(max(id), 0)::bigint AS max FROM event_log`);
-    this.lastDelivered = Number(max);
-    await this.connect();
+  /**
+   * In the background: boot does not wait for the listener (no client can be connected yet), and
+   * the first connection catches up from the log's last id at boot, so nothing committed in
+   * between is missed.
+   */
+  onApplicationBootstrap(): void {
+    void this.db
+      .query(`SELECT coalesce(max(id), 0)::bigint AS max FROM event_log`)
+      .then(([{ max }]) => {
+        this.lastDelivered = Number(max);
+        return this.connect();
+      })
+      .catch((err) => this.logger.error({ err }, 'could not start the event listener'));
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -66,9 +75,15 @@ export class EventStream implements OnApplicationBootstrap, OnApplicationShutdow
     });
     try {
       await client.connect();
+      if (this.stopped) {
+        // The app closed while this connection was being made.
+        this.dead.add(client);
+        await client.end();
+        return;
+      }
       await client.query(`LISTEN ${EVENTS_CHANNEL}`);
       this.client = client;
-      if (this.attempt > 0) this.enqueue(() => this.catchUp());
+      this.enqueue(() => this.catchUp());
       this.attempt = 0;
     } catch (err) {
       this.lost(client, err);
