@@ -8,6 +8,7 @@ import { ClientChatterModule } from './chatter/client-chatter.module';
 import { CollectionsModule } from './collections/collections.module';
 import { CommitsModule } from './commits/commits.module';
 import { DiscussionsModule } from './discussions/discussions.module';
+import { FallbackModule } from './fallback/fallback.module';
 import { GitHttpModule } from './git/http/git-http.module';
 import { LfsModule } from './lfs/lfs.module';
 import { XetModule } from './xet/xet.module';
@@ -18,6 +19,7 @@ import { RepoDuplicateModule } from './repos/duplicate/repo-duplicate.module';
 import type { HangarConfig } from './core/config/config';
 import { ConfigModule } from './core/config/config.module';
 import { DatabaseModule } from './core/database/database.module';
+import { EventsModule } from './core/events/events.module';
 import { HfExceptionFilter } from './core/errors/hf-exception.filter';
 import { createValidationPipe } from './core/errors/validation';
 import { HealthModule } from './core/health/health.module';
@@ -43,6 +45,7 @@ export class AppModule {
         LoggingModule.forRoot(config),
         DatabaseModule.forRoot(databaseUrl, config.database.poolSize),
         SchedulingModule,
+        EventsModule,
         DownloadsModule,
         StorageModule,
         MetricsModule,
@@ -63,6 +66,7 @@ export class AppModule {
         StatsModule,
         WebhooksModule,
         AdminModule,
+        FallbackModule,
         ClientChatterModule,
       ],
       providers: [

@@ -30,6 +30,13 @@ import { AdminStatsRepository } from './stats/admin-stats.repository';
 import { AdminStatsService } from './stats/admin-stats.service';
 import { AdminSearchController } from './search/admin-search.controller';
 import { AdminSearchService } from './search/admin-search.service';
+import { RepoEventsSubscriber } from './events/repo-events.subscriber';
+import { GitModule } from '../git/git.module';
+import { EventPruneJob } from './events/event-prune.job';
+import { EventSessions } from './events/event-sessions.service';
+import { EventStream } from './events/event-stream.service';
+import { EventsController } from './events/events.controller';
+import { RefEventsSubscriber } from './events/ref-events.subscriber';
 
 @Module({
   imports: [
@@ -37,6 +44,7 @@ import { AdminSearchService } from './search/admin-search.service';
     QuotaModule,
     ReposModule,
     BrowseModule,
+    GitModule,
     StatsModule,
   ],
   controllers: [
@@ -52,6 +60,7 @@ import { AdminSearchService } from './search/admin-search.service';
     DatabaseConsoleController,
     AdminStatsController,
     AdminSearchController,
+    EventsController,
   ],
   providers: [
     AuditRepository,
@@ -68,6 +77,11 @@ import { AdminSearchService } from './search/admin-search.service';
     AdminStatsRepository,
     AdminStatsService,
     AdminSearchService,
+    EventStream,
+    EventSessions,
+    EventPruneJob,
+    RefEventsSubscriber,
+    RepoEventsSubscriber,
   ],
 })
 export class AdminModule {}

@@ -2,10 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { TransactionEvents } from '../core/events/transaction-events';
 import type { RepoRecord } from './repo.types';
 
-/** A repository's lifecycle change (content changes come from RefHooks). `repo`: as it was before the change, except for config. */
+/**
+ * A repository's lifecycle change (content changes come from RefHooks). `repo`: as it was before
+ * the change, except for config. `actor`: the user who asked, when one did.
+ */
 export type RepoChange =
-  | { action: 'create'; repo: RepoRecord; headSha: string | null }
-  | { action: 'delete'; repo: RepoRecord }
+  | { action: 'create'; repo: RepoRecord; headSha: string | null; actor: string }
+  | { action: 'delete'; repo: RepoRecord; actor: string | null }
   | { action: 'move'; repo: RepoRecord; movedTo: RepoRecord }
   /** Settings changed; `updatedConfig`: the changed keys the Hub reports (`private`), `repo` as it is now. */
   | { action: 'config'; repo: RepoRecord; updatedConfig: Record<string, unknown> };

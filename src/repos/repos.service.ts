@@ -107,7 +107,7 @@ export class ReposService {
       const id = await this.repos.transaction(async (m) => {
         const repoId = await this.repos.insert(m, { type: input.type, namespaceId: ns.id, name, private: isPrivate, sdk: input.sdk, createdBy: principal.user.id, defaultBranch: input.defaultBranch });
         const head = await seed(m, repoId);
-        await this.events.emit(m, { action: 'create', repo: (await this.repos.findById(repoId, m))!, headSha: head });
+        await this.events.emit(m, { action: 'create', repo: (await this.repos.findById(repoId, m))!, headSha: head, actor: principal.user.name });
         return repoId;
       });
       const repo = (await this.repos.findById(id))!;
@@ -133,13 +133,13 @@ export class ReposService {
 
   async delete(principal: Principal, type: RepoType, id: string, organization?: string | null): Promise<void> {
     const { namespace, name } = splitRepoId(id, organization ?? principal.user.name);
-    await this.remove(await this.findForAdmin(principal, type, namespace, name));
+    await this.remove(await this.findForAdmin(principal, type, namespace, name), principal.user.name);
   }
 
-  /** Deletes a repository (its refs, objects, discussions...) and announces it in the same transaction. */
-  async remove(repo: RepoRecord): Promise<void> {
+  /** Deletes a repository (its refs, objects, discussions...) and announces it in the same transaction; `actor`: who asked (null: a user's deletion took it). */
+  async remove(repo: RepoRecord, actor: string | null = null): Promise<void> {
     await this.repos.transaction(async (m) => {
-      await this.events.emit(m, { action: 'delete', repo });
+      await this.events.emit(m, { action: 'delete', repo, actor });
       await this.repos.delete(m, repo.id);
     });
   }

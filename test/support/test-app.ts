@@ -20,6 +20,8 @@ export interface TestApp {
   http: () => ReturnType<typeof request>;
   /** A client on this test's database, to assert what changed (or did not). */
   db: Client;
+  /** This test's database, for a second Hangar process on it. */
+  databaseUrl: string;
   close(): Promise<void>;
   /**
    * A second Hangar node on the same database and object store (as behind a load balancer),
@@ -58,6 +60,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     baseUrl,
     http: () => request(app.getHttpServer()),
     db,
+    databaseUrl: database.url,
     async startPeer() {
       const peerPort = await freePort();
       // Same settings (HANGAR_BASE_URL included: one public address for the cluster), own port.

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { EventLog } from '../../core/events/event-log';
 
 export interface AuditEntry {
   id: number;
@@ -31,10 +32,17 @@ const COLUMNS = `id, actor, action, target, params, result, status, request_id A
 
 @Injectable()
 export class AuditRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly events: EventLog,
+  ) {}
 
-  /** With `m`, the row commits (or rolls back) with the change it records. */
+  /** With `m`, the row commits (or rolls back) with the change it records. Every entry is also an event of the admin stream. */
   async insert(e: NewAuditEntry, m: EntityManager = this.db.manager): Promise<void> {
+    await this.events.publish(
+      { type: 'admin.action', actor: e.actor, target: e.target, data: { action: e.action, result: e.result, status: e.status, params: e.params, request_id: e.requestId } },
+      m,
+    );
     await m.query(
       `INSERT INTO audit_log (actor, action, target, params, result, status, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [e.actor, e.action, e.target, JSON.stringify(e.params), e.result, e.status, e.requestId],

@@ -4,6 +4,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { BadRequestError, ConflictError, NotFoundError } from '../../core/errors/domain-error';
 import { isUniqueViolation } from '../../core/database/pg-errors';
 import { hashPassword } from '../../core/crypto/secrets';
+import { EventLog } from '../../core/events/event-log';
 import { assertValidName, nameTakenError } from '../names';
 import { AccountsRepository, UserSearch } from './accounts.repository';
 import { AccountRole, UserRecord } from './account.types';
@@ -33,6 +34,7 @@ export class UsersService {
     private readonly accounts: AccountsRepository,
     private readonly ownedRepos: OwnedRepositoriesPort,
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
+    private readonly events: EventLog,
   ) {}
 
   async create(input: CreateUserInput, afterInsert?: (m: EntityManager, userId: number) => Promise<void>): Promise<UserRecord> {
@@ -53,6 +55,7 @@ export class UsersService {
           publicQuotaBytes: input.publicQuotaBytes === undefined ? this.config.quota.userPublicBytes : input.publicQuotaBytes,
         });
         if (afterInsert) await afterInsert(m, userId);
+        await this.events.publish({ type: 'user.created', actor: null, target: `user:${input.username}`, data: { email_verified: input.emailVerified } }, m);
         return userId;
       });
       return (await this.accounts.findUserById(id))!;
@@ -91,7 +94,10 @@ export class UsersService {
       );
     }
     if (owned.length > 0) await this.ownedRepos.deleteAll(user.id);
-    await this.accounts.deleteNamespace(user.id);
+    await this.accounts.transaction(async (m) => {
+      await this.accounts.deleteNamespace(user.id, m);
+      await this.events.publish({ type: 'user.deleted', actor: null, target: `user:${user.name}`, data: { deleted_repositories: owned } }, m);
+    });
     await this.removeStoredAvatars(user.id);
     return { deletedRepositories: owned };
   }

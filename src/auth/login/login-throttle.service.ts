@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { TooManyRequestsError } from '../../core/errors/domain-error';
+import { EventLog } from '../../core/events/event-log';
 import { LoginThrottleRepository } from './login-throttle.repository';
 
 /** Per account name: a few tries; per address: more, since many people may share one (NAT). */
@@ -16,7 +17,10 @@ const ADDRESS = { windowSeconds: 900, threshold: 50, baseSeconds: 30, maxSeconds
 export class LoginThrottleService {
   private readonly logger = new Logger('LoginThrottle');
 
-  constructor(private readonly throttle: LoginThrottleRepository) {}
+  constructor(
+    private readonly throttle: LoginThrottleRepository,
+    private readonly events: EventLog,
+  ) {}
 
   async assertOpen(login: string, address: string | undefined): Promise<void> {
     const wait = await this.throttle.lockedFor(keys(login, address));
@@ -30,6 +34,7 @@ export class LoginThrottleService {
     await this.throttle.recordFailure(account, ACCOUNT);
     if (from) await this.throttle.recordFailure(from, ADDRESS);
     this.logger.warn({ event: 'login.failed', login: login.slice(0, 100), address }, 'failed sign-in');
+    await this.events.report({ type: 'auth.login_failed', actor: null, target: `login:${login.slice(0, 100)}`, data: { address: address ?? null } });
   }
 
   succeeded(login: string): Promise<void> {

@@ -25,8 +25,19 @@ export interface HangarConfig {
   storage: StorageConfig;
   /** Server secret for HMAC-signed URLs and at-rest encryption keys. Null: generated under dataDir. */
   secret: string | null;
+  /**
+   * HANGAR_DATABASE_KEY: the key material for secrets Hangar stores encrypted (fallback source
+   * tokens). Null: derived from the server secret.
+   */
+  databaseKey: string | null;
   /** Null: the admin API is disabled (403). */
   adminToken: string | null;
+  events: {
+    /** A comment line goes to every event-stream client this often, so proxies keep the connection. */
+    heartbeatSeconds: number;
+    /** Events older than this are pruned from the event log (the replay window of Last-Event-ID). */
+    retentionDays: number;
+  };
   commits: {
     /** One NDJSON line of a commit payload may not exceed this (413 beyond). */
     maxLineBytes: number;
@@ -190,7 +201,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HangarConfig {
   }
   const secret = r.optional('HANGAR_SECRET');
   if (secret !== null && secret.length < 32) r.problem('HANGAR_SECRET must be at least 32 characters');
-  for (const name of ['HANGAR_SECRET', 'HANGAR_S3_SECRET_ACCESS_KEY', 'HANGAR_DATABASE_URL']) {
+  const databaseKey = r.optional('HANGAR_DATABASE_KEY');
+  if (databaseKey !== null && databaseKey.length < 32) r.problem('HANGAR_DATABASE_KEY must be at least 32 characters');
+  for (const name of ['HANGAR_SECRET', 'HANGAR_DATABASE_KEY', 'HANGAR_S3_SECRET_ACCESS_KEY', 'HANGAR_DATABASE_URL']) {
     if (PLACEHOLDER.test(r.optional(name) ?? '')) r.problem(`${name} still holds a placeholder from an example file; set a real value (e.g. openssl rand -hex 32)`);
   }
 
@@ -208,7 +221,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HangarConfig {
     },
     storage,
     secret,
+    databaseKey,
     adminToken,
+    events: {
+      heartbeatSeconds: r.int('HANGAR_EVENTS_HEARTBEAT_SECONDS', 15, 1, 3600),
+      retentionDays: r.int('HANGAR_EVENTS_RETENTION_DAYS', 7, 1, 3650),
+    },
     commits: {
       maxLineBytes: r.int('HANGAR_COMMIT_MAX_LINE_BYTES', 32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
       lfsThresholdBytes: r.int('HANGAR_LFS_THRESHOLD_BYTES', 10 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),

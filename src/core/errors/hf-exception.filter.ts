@@ -1,6 +1,7 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger, Optional } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { redactUrl } from '../logging/log-redaction';
+import { EventLog } from '../events/event-log';
 import { DomainError } from './domain-error';
 import { QuotaExceededError } from './quota-exceeded';
 import { RepoRedirect } from './redirect';
@@ -37,6 +38,9 @@ const CODES_BY_STATUS: Record<number, string> = {
 export class HfExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HfExceptionFilter');
 
+  /** Optional: harnesses that build the filter by hand have no event log. */
+  constructor(@Optional() private readonly events?: EventLog) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
@@ -47,6 +51,8 @@ export class HfExceptionFilter implements ExceptionFilter {
       return;
     }
     const shape = toErrorShape(exception);
+    // Every HTTP quota refusal passes here, whether the service or the accounting trigger refused.
+    if (shape.code === 'QuotaExceeded') void this.reportQuotaRefusal(req, shape);
     if (shape.status >= 500) {
       this.logger.error(
         { err: exception, requestId, method: req.method, url: redactUrl(req.originalUrl) },
@@ -82,6 +88,17 @@ export class HfExceptionFilter implements ExceptionFilter {
       return;
     }
     res.type('application/json').json({ ...(shape.details ?? {}), error: shape.message });
+  }
+
+  private async reportQuotaRefusal(req: Request, shape: ErrorShape): Promise<void> {
+    const quota = (shape.details?.quota ?? {}) as { namespace?: string };
+    const principal = (req as { principal?: { user?: { name?: string } } | null }).principal;
+    await this.events?.report({
+      type: 'quota.refused',
+      actor: principal?.user?.name ? `user:${principal.user.name}` : null,
+      target: quota.namespace ? `namespace:${quota.namespace}` : null,
+      data: { ...quota, method: req.method, path: redactUrl(req.originalUrl).split('?')[0] },
+    });
   }
 }
 

@@ -4,6 +4,7 @@ import type { Principal } from '../../auth/principal';
 import type { HangarConfig } from '../../core/config/config';
 import { InjectConfig } from '../../core/config/config.module';
 import { DomainError } from '../../core/errors/domain-error';
+import { EventLog } from '../../core/events/event-log';
 import { LfsService } from '../../lfs/lfs.service';
 import { parsePointer, type LfsPointer } from '../../lfs/lfs-pointer';
 import { RepoAccessService } from '../../repos/access/repo-access.service';
@@ -52,6 +53,7 @@ export class ReceivePackService {
     private readonly repos: ReposService,
     private readonly access: RepoAccessService,
     private readonly hooks: RefHooks,
+    private readonly events: EventLog,
   ) {}
 
   /**
@@ -110,6 +112,9 @@ export class ReceivePackService {
         if (!quota) throw err;
         for (const c of accepted) c.error = quota.message;
         messages.push(`Your push was rejected: ${quota.message}`);
+        // A git push reports its refusal in-band (200), so the error filter never sees it.
+        const refusal = (quota.details?.quota ?? {}) as { namespace?: string };
+        await this.events.report({ type: 'quota.refused', actor: `user:${principal.user.name}`, target: refusal.namespace ? `namespace:${refusal.namespace}` : null, data: { ...refusal, method: 'git-receive-pack', repo: repoId(repo) } });
         accepted = [];
       }
     }

@@ -1,0 +1,104 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AtRestCipher, maskSecret } from '../core/crypto/at-rest';
+import { NotFoundError } from '../core/errors/domain-error';
+import type { FallbackSourceInput, FallbackSourceRecord } from './fallback-source.types';
+import { FallbackSourcesRepository, type StoredSourceFields } from './fallback-sources.repository';
+
+export const FALLBACK_CIPHER = Symbol('FALLBACK_CIPHER');
+/** GCM associated data: a value encrypted for this column decrypts nowhere else. */
+const TOKEN_PURPOSE = 'fallback_sources.token';
+
+/** A source as answers show it: the token masked. */
+export interface FallbackSourceView extends Omit<FallbackSourceRecord, 'tokenEncrypted'> {
+  tokenPreview: string | null;
+}
+
+/**
+ * The records of upstream hubs (issue 18's sources). Only the records for now: nothing reads
+ * through to them yet, so there is no cache either (the cache answers say so).
+ */
+@Injectable()
+export class FallbackSourcesService {
+  private readonly logger = new Logger('FallbackSources');
+
+  constructor(
+    private readonly sources: FallbackSourcesRepository,
+    @Inject(FALLBACK_CIPHER) private readonly cipher: AtRestCipher,
+  ) {}
+
+  async list(f: { namespace?: string; enabled?: boolean }): Promise<FallbackSourceView[]> {
+    return (await this.sources.list(f)).map((s) => this.view(s));
+  }
+
+  async get(id: number): Promise<FallbackSourceView> {
+    return this.view(await this.mustFind(id));
+  }
+
+  async create(input: FallbackSourceInput): Promise<FallbackSourceView> {
+    return this.view(await this.sources.insert(this.stored(input)));
+  }
+
+  /** Fields left undefined keep their value; `token: null` removes the token. */
+  async update(id: number, change: Partial<FallbackSourceInput>): Promise<FallbackSourceView> {
+    const current = await this.mustFind(id);
+    const merged: StoredSourceFields = {
+      ...current,
+      ...Object.fromEntries(Object.entries(change).filter(([k, v]) => v !== undefined && k !== 'token')),
+      tokenEncrypted: change.token === undefined ? current.tokenEncrypted : this.encrypt(change.token),
+    } as StoredSourceFields;
+    if (change.url !== undefined) merged.url = normalizeUrl(change.url);
+    const updated = await this.sources.update(id, merged);
+    if (!updated) throw notFound(id);
+    return this.view(updated);
+  }
+
+  async delete(id: number): Promise<FallbackSourceView> {
+    const source = await this.mustFind(id);
+    if (!(await this.sources.delete(id))) throw notFound(id);
+    return this.view(source);
+  }
+
+  /** What anyone may know: enabled global sources, without tokens (users pick one to add their own token for). */
+  async available(): Promise<Pick<FallbackSourceRecord, 'url' | 'name' | 'sourceType' | 'priority'>[]> {
+    return (await this.sources.list({ namespace: '', enabled: true })).map(({ url, name, sourceType, priority }) => ({ url, name, sourceType, priority }));
+  }
+
+  private async mustFind(id: number): Promise<FallbackSourceRecord> {
+    const s = await this.sources.find(id);
+    if (!s) throw notFound(id);
+    return s;
+  }
+
+  private stored(input: FallbackSourceInput): StoredSourceFields {
+    const { token, ...rest } = input;
+    return { ...rest, url: normalizeUrl(input.url), tokenEncrypted: this.encrypt(token) };
+  }
+
+  private encrypt(token: string | null): string | null {
+    return token === null || token === '' ? null : this.cipher.encrypt(token, TOKEN_PURPOSE);
+  }
+
+  private view(s: FallbackSourceRecord): FallbackSourceView {
+    const { tokenEncrypted, ...rest } = s;
+    return { ...rest, tokenPreview: tokenEncrypted === null ? null : this.preview(s.id, tokenEncrypted) };
+  }
+
+  private preview(id: number, stored: string): string {
+    try {
+      return maskSecret(this.cipher.decrypt(stored, TOKEN_PURPOSE));
+    } catch (err) {
+      // A changed HANGAR_DATABASE_KEY (or server secret): the token must be set again.
+      this.logger.warn({ err, id }, 'a fallback source token does not decrypt with the current key');
+      return '(unreadable: set it again)';
+    }
+  }
+}
+
+function notFound(id: number): NotFoundError {
+  return new NotFoundError(`Fallback source ${id} not found`, 'FallbackSourceNotFound');
+}
+
+/** One spelling per hub: no trailing slash. */
+function normalizeUrl(url: string): string {
+  return url.replace(/\/+$/, '');
+}
