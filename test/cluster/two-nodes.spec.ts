@@ -4,6 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { uniqueName } from '../support/accounts';
+import { createUserOverHttp } from '../support/http-accounts';
 import { git, gitUrl, runGit, scratchDirs } from '../support/git-cli';
 import { startHangarCluster, type HangarCluster } from '../support/hangar-cluster';
 import { MAIN } from '../support/hangar-process';
@@ -28,7 +29,7 @@ describe('two nodes behind a load balancer', () => {
   beforeAll(async () => {
     if (!existsSync(MAIN)) throw new Error('dist/src/main.js is missing: run `npx nest build` first (npm test does)');
     c = await startHangarCluster(2);
-    user = await createUser(c.url, c.adminToken);
+    user = await createUserOverHttp(c.url, c.adminToken, 'node');
   }, 240_000);
   afterAll(async () => {
     dirs.cleanup();
@@ -202,20 +203,4 @@ function runPython(args: string[]): Promise<{ status: number | null; stdout: str
 
 function sha256(b: Buffer): string {
   return createHash('sha256').update(b).digest('hex');
-}
-
-/** A user and a write token, through the cluster's admin API and login. */
-async function createUser(url: string, adminToken: string): Promise<{ name: string; token: string }> {
-  const name = uniqueName('node');
-  const password = `pw-${name}-long-enough`;
-  const created = await fetch(`${url}/admin/api/users`, {
-    method: 'POST',
-    headers: { 'X-Admin-Token': adminToken, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username: name, email: `${name}@example.com`, password, email_verified: true }),
-  });
-  if (created.status !== 200) throw new Error(`user: ${created.status} ${await created.text()}`);
-  const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: name, password }) });
-  const cookie = login.headers.get('set-cookie')!.split(';')[0];
-  const token = await fetch(`${url}/api/auth/tokens/create`, { method: 'POST', headers: { Cookie: cookie, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'cluster', role: 'write' }) });
-  return { name, token: ((await token.json()) as { token: string }).token };
 }
