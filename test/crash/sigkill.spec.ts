@@ -79,17 +79,20 @@ describe(`SIGKILL during writes (${KILLS} kills per operation)`, () => {
   }
 
   /**
-   * Runs `operation` against a fresh repo `KILLS` times; each time Hangar is killed after a random
-   * delay within `withinMs` (the client is stopped too: the crash is the server's), started again,
-   * and the repo checked.
+   * Runs `operation` against a fresh repo once without a kill, to learn how long it takes here and
+   * now, then `KILLS` times more, killing Hangar after a random part of that time (the client is
+   * stopped too: the crash is the server's), starting it again and checking the repo.
    */
   async function killDuring(
     name: string,
-    withinMs: number,
     operation: (repo: string, stop: AbortSignal) => Promise<unknown>,
     prepare: (repo: string) => Promise<void> = async () => undefined,
   ): Promise<void> {
     const repo = await newRepo();
+    await prepare(repo);
+    const started = Date.now();
+    await operation(repo, new AbortController().signal);
+    const withinMs = Date.now() - started;
     for (let i = 0; i < KILLS; i++) {
       await prepare(repo);
       const stop = new AbortController();
@@ -142,7 +145,7 @@ describe(`SIGKILL during writes (${KILLS} kills per operation)`, () => {
   }
 
   it('an NDJSON commit of many files', async () => {
-    await killDuring('ndjson', 1000, async (repo, stop) => {
+    await killDuring('ndjson', async (repo, stop) => {
       const lines = [header('many files')];
       for (let f = 0; f < 200; f++) lines.push(file(`many/${randomBytes(4).toString('hex')}-${f}.txt`, randomBytes(200).toString('hex')));
       await fetch(`${url}/api/models/${repo}/commit/main`, { method: 'POST', headers: { ...auth(), 'Content-Type': 'application/x-ndjson' }, body: ndjson(lines), signal: stop });
@@ -153,7 +156,6 @@ describe(`SIGKILL during writes (${KILLS} kills per operation)`, () => {
     const work = path.join(dirs.make(), 'work');
     await killDuring(
       'git push',
-      1000,
       async (repo) => {
         const pushed = await runGit(['push', '-q', 'origin', 'HEAD:main'], { cwd: work });
         if (pushed.code !== 0) throw new Error(pushed.stderr);
@@ -172,11 +174,11 @@ describe(`SIGKILL during writes (${KILLS} kills per operation)`, () => {
   }, KILLS * 60_000 + 60_000);
 
   it('an LFS upload and its commit (huggingface_hub 0.x, Xet off)', async () => {
-    await killDuring('lfs', 2500, (repo, stop) => upload(HF0_PYTHON, repo, stop, { HF_HUB_DISABLE_XET: '1' }));
+    await killDuring('lfs', (repo, stop) => upload(HF0_PYTHON, repo, stop, { HF_HUB_DISABLE_XET: '1' }));
   }, KILLS * 60_000 + 60_000);
 
   it('a Xet upload and its commit (huggingface_hub + hf_xet)', async () => {
-    await killDuring('xet', 3000, (repo, stop) => upload(PYTHON, repo, stop, {}));
+    await killDuring('xet', (repo, stop) => upload(PYTHON, repo, stop, {}));
   }, KILLS * 60_000 + 60_000);
 
   it('leaves nothing behind that the scheduled sweeps do not remove, and they remove nothing referenced', async () => {
