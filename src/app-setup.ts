@@ -10,6 +10,7 @@ import { setConfiguredBaseUrl } from './core/http/public-base-url';
 import { QuietBootLogger } from './core/logging/quiet-boot-logger';
 import { rejectNulInUrl, verifyJsonDepth } from './core/http/request-guards';
 import { applyServerLimits } from './core/http/server-limits';
+import { trackInFlightRequests } from './core/http/graceful-shutdown';
 import { requestIdMiddleware } from './core/logging/request-id';
 import { HttpMetricsMiddleware } from './core/metrics/http-metrics.middleware';
 import { buildOpenApiDocument, setupSwaggerUi } from './core/openapi/openapi';
@@ -37,6 +38,7 @@ export async function createHangarApp(
   });
   configureApp(app);
   applyServerLimits(app.getHttpServer(), config.http);
+  trackInFlightRequests(app.getHttpServer());
   return app;
 }
 

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
+import { RateLimitModule } from './auth/rate-limit/rate-limit.module';
 import { InvitationsModule } from './invitations/invitations.module';
 import { MailModule } from './core/mail/mail.module';
 import { ClientChatterModule } from './chatter/client-chatter.module';
@@ -52,6 +53,7 @@ export class AppModule {
         MailModule,
         HealthModule,
         AuthModule,
+        RateLimitModule,
         InvitationsModule,
         ReposModule,
         QuotaModule,

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from 'nestjs-pino';
 import { createHangarApp } from './app-setup';
+import { drainHttpServer } from './core/http/graceful-shutdown';
 import { ConfigError, HangarConfig, loadConfig } from './core/config/config';
 import { withResolvedSecret } from './core/config/secret';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './core/database/embedded-postgres';
@@ -57,10 +58,18 @@ async function bootstrap(): Promise<void> {
       if (stopping) return;
       stopping = true;
       logger.log(`received ${signal}, shutting down`);
+      // In this order: requests in flight still need the database, which app.close() closes.
+      const drained = await drainHttpServer(app.getHttpServer(), config.http.shutdownTimeoutSeconds * 1000);
+      if (!drained) logger.warn(`requests still running after HANGAR_SHUTDOWN_TIMEOUT_SECONDS (${config.http.shutdownTimeoutSeconds}) were cut`);
       await app.close();
       if (embedded) await embedded.stop();
       process.exit(0);
     };
+    // embedded-postgres (through async-exit-hook) answers these signals itself by stopping
+    // PostgreSQL at once, under the requests still in flight (they failed with 500). stop()
+    // drains first and stops the embedded PostgreSQL last, so the library's handlers go.
+    process.removeAllListeners('SIGTERM');
+    process.removeAllListeners('SIGINT');
     process.once('SIGTERM', () => void stop('SIGTERM'));
     process.once('SIGINT', () => void stop('SIGINT'));
   } catch (err) {

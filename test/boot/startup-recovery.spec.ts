@@ -1,7 +1,6 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import * as path from 'node:path';
-import { freePort, freshDataDir, MAIN, portIsOpen, startHangarProcess, waitFor } from '../support/hangar-process';
+import { freePort, freshDataDir, MAIN, portIsOpen, removeDataDir, startHangarProcess, waitFor } from '../support/hangar-process';
 
 /**
  * Starting the built server when things are not as they should be: a port in use (the message
@@ -31,18 +30,7 @@ describe('starting Hangar', () => {
     [port, pgPort] = [await freePort(), await freePort()];
     env = { HANGAR_DATA_DIR: dataDir, HANGAR_PORT: String(port), HANGAR_HOST: '127.0.0.1', HANGAR_EMBEDDED_PG_PORT: String(pgPort), HANGAR_ADMIN_TOKEN: ADMIN_TOKEN, HANGAR_LOG_LEVEL: 'warn' };
   });
-  afterEach(() => {
-    // A failed assertion must not leave a postmaster behind.
-    const pidFile = path.join(dataDir, 'pg', 'postmaster.pid');
-    if (existsSync(pidFile)) {
-      try {
-        process.kill(Number(readFileSync(pidFile, 'utf8').split('\n')[0]), 'SIGINT');
-      } catch {
-        /* gone */
-      }
-    }
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterEach(() => removeDataDir(dataDir));
 
   it.each([
     ['HANGAR_PORT', () => port],

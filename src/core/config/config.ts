@@ -87,6 +87,18 @@ export interface HangarConfig {
     idleTimeoutSeconds: number;
     /** Most time allowed to receive one whole request (head and body); 0: no limit. */
     requestTimeoutSeconds: number;
+    /** On SIGTERM/SIGINT, how long requests in flight may take to finish before they are cut. */
+    shutdownTimeoutSeconds: number;
+  };
+  /**
+   * Per-caller request limits in the Hub's three buckets, over fixed windows. A bucket whose
+   * limit is 0 is not limited (the default: every bucket off).
+   */
+  rateLimit: {
+    windowSeconds: number;
+    api: number;
+    resolvers: number;
+    pages: number;
   };
   auth: {
     registration: 'open' | 'invitation' | 'closed';
@@ -258,6 +270,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HangarConfig {
     http: {
       idleTimeoutSeconds: r.int('HANGAR_HTTP_IDLE_TIMEOUT_SECONDS', 300, 1, 86400),
       requestTimeoutSeconds: r.int('HANGAR_HTTP_REQUEST_TIMEOUT_SECONDS', 86400, 0, 7 * 86400),
+      shutdownTimeoutSeconds: r.int('HANGAR_SHUTDOWN_TIMEOUT_SECONDS', 30, 0, 3600),
+    },
+    rateLimit: {
+      windowSeconds: r.int('HANGAR_RATE_LIMIT_WINDOW_SECONDS', 300, 1, 86400),
+      api: r.int('HANGAR_RATE_LIMIT_API_REQUESTS', 0, 0, 1_000_000_000),
+      resolvers: r.int('HANGAR_RATE_LIMIT_RESOLVERS_REQUESTS', 0, 0, 1_000_000_000),
+      pages: r.int('HANGAR_RATE_LIMIT_PAGES_REQUESTS', 0, 0, 1_000_000_000),
     },
     auth: {
       registration: r.oneOf('HANGAR_REGISTRATION', ['open', 'invitation', 'closed'] as const, 'open'),
