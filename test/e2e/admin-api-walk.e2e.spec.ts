@@ -30,11 +30,16 @@ interface Row {
   fields: string[];
   /** Fields of the first element of a list field: [list, fields]. */
   item?: [string, string[]];
+  /** The answer is a JSON array; the fields of its first element. */
+  list?: string[];
+  /** The answer is text (an event stream) matching this. */
+  text?: RegExp;
   /** Keeps a value of the answer for later rows. */
   save?: (body: Record<string, unknown>, c: Ctx) => void;
 }
 
 const USER_FIELDS = ['id', 'username', 'email', 'email_verified', 'is_active', 'is_org', 'private_quota_bytes', 'public_quota_bytes', 'private_used_bytes', 'public_used_bytes', 'created_at'];
+const SOURCE_FIELDS = ['id', 'namespace', 'url', 'token', 'priority', 'name', 'source_type', 'enabled', 'created_at', 'updated_at'];
 const REPO_FIELDS = ['id', 'repo_type', 'namespace', 'name', 'full_id', 'private', 'owner_id', 'owner_username', 'created_at', 'quota_bytes', 'used_bytes', 'percentage_used', 'is_inheriting'];
 
 const ROWS: Row[] = [
@@ -108,8 +113,29 @@ const ROWS: Row[] = [
   { method: 'get', route: 'GET /admin/api/stats/detailed', path: () => '/admin/api/stats/detailed', fields: ['users', 'organizations', 'repositories', 'commits', 'lfs', 'storage'] },
   { method: 'get', route: 'GET /admin/api/stats/timeseries', path: () => '/admin/api/stats/timeseries?days=30', fields: ['repositories_by_day', 'commits_by_day', 'users_by_day'] },
   { method: 'get', route: 'GET /admin/api/stats/top-repos', path: () => '/admin/api/stats/top-repos?limit=10&by=commits', fields: ['top_repositories', 'sorted_by'], item: ['top_repositories', ['repo_full_id', 'repo_type', 'commit_count', 'private']] },
-  // ---- Fallback sources: the `events` branch adds its rows here (GET/POST /admin/api/fallback-sources, GET/PUT/DELETE
-  // ---- /admin/api/fallback-sources/{source_id}, GET .../cache/stats, DELETE .../cache/clear). Events likewise.
+  // Fallback sources (the records; the read-through is issue 18)
+  {
+    method: 'post',
+    route: 'POST /admin/api/fallback-sources',
+    path: () => '/admin/api/fallback-sources',
+    body: () => ({ namespace: '', url: 'https://huggingface.co', token: 'hf_walk_secret_token', priority: 100, name: 'HuggingFace', source_type: 'huggingface', enabled: true }),
+    fields: SOURCE_FIELDS,
+    save: (b, c) => (c.saved.source = String(b.id)),
+  },
+  { method: 'get', route: 'GET /admin/api/fallback-sources', path: () => '/admin/api/fallback-sources?namespace=&enabled=true', fields: [], list: SOURCE_FIELDS },
+  { method: 'get', route: 'GET /admin/api/fallback-sources/{source_id}', path: (c) => `/admin/api/fallback-sources/${c.saved.source}`, fields: SOURCE_FIELDS },
+  {
+    method: 'put',
+    route: 'PUT /admin/api/fallback-sources/{source_id}',
+    path: (c) => `/admin/api/fallback-sources/${c.saved.source}`,
+    body: () => ({ url: 'https://huggingface.co', token: 'new_token', priority: 50, name: 'HF Mirror', source_type: 'huggingface', enabled: false }),
+    fields: SOURCE_FIELDS,
+  },
+  { method: 'get', route: 'GET /admin/api/fallback-sources/cache/stats', path: () => '/admin/api/fallback-sources/cache/stats', fields: ['size', 'maxsize', 'ttl_seconds', 'usage_percent'] },
+  { method: 'delete', route: 'DELETE /admin/api/fallback-sources/cache/clear', path: () => '/admin/api/fallback-sources/cache/clear', fields: ['success', 'message', 'old_size'] },
+  { method: 'delete', route: 'DELETE /admin/api/fallback-sources/{source_id}', path: (c) => `/admin/api/fallback-sources/${c.saved.source}`, fields: ['success', 'message'] },
+  // The event stream (TokenHub's, not in 002): stored events, then the stream ends
+  { method: 'get', route: 'GET /admin/api/events', path: () => '/admin/api/events?follow=false&last_event_id=0', fields: [], text: /event: /, },
   // Invitations
   {
     method: 'post',
@@ -172,6 +198,11 @@ describe.each(DRIVERS)('the admin API of spec 002, route by route, on the $name 
     const res = await req;
     expect([r.route, res.status, res.status === 200 ? '' : res.text]).toEqual([r.route, 200, '']);
     for (const f of r.fields) expect([r.route, f, f in res.body]).toEqual([r.route, f, true]);
+    if (r.list) {
+      expect([r.route, Array.isArray(res.body) && res.body.length > 0]).toEqual([r.route, true]);
+      for (const f of r.list) expect([r.route, `[0].${f}`, f in res.body[0]]).toEqual([r.route, `[0].${f}`, true]);
+    }
+    if (r.text) expect(res.text).toMatch(r.text);
     if (r.item) {
       const [list, fields] = r.item;
       expect([r.route, list, (res.body[list] ?? []).length > 0]).toEqual([r.route, list, true]);
