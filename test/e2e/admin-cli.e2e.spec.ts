@@ -181,4 +181,29 @@ describe('hangar-admin (the admin CLI, as a child process)', () => {
     await ok(['repos', 'revoke', 'model', user.username, 'cli-grants', other.username]);
     expect(await ok(['repos', 'grants', 'model', user.username, 'cli-grants'])).not.toContain(other.username);
   });
+
+  it('repos, commits, storage, stats, search and db: the admin routes of spec 002 through the CLI', async () => {
+    await createRepo(t, user.token, 'cli-admin').expect(200);
+    const made = await commit(t, user.token, `${user.username}/cli-admin`, [header('for the cli'), file('weights.txt', 'w')]).expect(200);
+    const listed = await json(['repos', 'list', '--namespace', user.username]);
+    expect(listed.repositories.map((r: { name: string }) => r.name)).toContain('cli-admin');
+    expect((await json(['repos', 'get', 'model', user.username, 'cli-admin'])).file_count).toBeGreaterThanOrEqual(2);
+    expect(await ok(['repos', 'files', 'model', user.username, 'cli-admin'])).toContain('weights.txt');
+    expect(await json(['repos', 'storage', 'model', user.username, 'cli-admin'])).toHaveProperty('total_size');
+    const commits = await json(['commits', 'list', '--repo', `${user.username}/cli-admin`]);
+    expect(commits.commits.map((c: { commit_id: string }) => c.commit_id)).toContain(made.body.commitOid);
+    expect(await json(['storage', 'debug'])).toHaveProperty('driver');
+    expect(await ok(['storage', 'objects', '--prefix', 'git/', '--limit', '5'])).not.toBe('');
+    const missing = await cli(['storage', 'delete', 'no/such/object']);
+    expect(missing.code).toBe(3);
+    expect((await json(['stats'])).users).toBeDefined();
+    expect((await json(['stats', 'timeseries', '--days', '7'])).commits_by_day).toBeDefined();
+    expect((await cli(['stats', 'timeseries', '--days', '400'])).code).toBe(3);
+    expect(JSON.stringify(await json(['search', user.username]))).toContain(user.username);
+    const rows = await json(['db', 'query', `SELECT name FROM namespaces WHERE name = '${user.username}'`]);
+    expect(rows.rows).toEqual([{ name: user.username }]);
+    const refused = await cli(['db', 'query', 'DELETE FROM namespaces']);
+    expect(refused.code).toBe(3);
+    expect(await ok(['db', 'tables'])).toContain('repositories');
+  });
 });
