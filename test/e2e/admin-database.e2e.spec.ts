@@ -21,7 +21,15 @@ describe('admin database console', () => {
     counts: await tableCounts(t.db),
     users: (await t.db.query(`SELECT id, password_hash, role, is_active, email FROM users ORDER BY id`)).rows,
     tables: (await t.db.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'`)).rows,
-    roles: (await t.db.query(`SELECT rolname, rolsuper, rolcreaterole, rolcanlogin FROM pg_roles ORDER BY rolname`)).rows,
+    // Roles are cluster-wide: other test databases (jest runs elsewhere on this server) make their
+    // own console roles meanwhile; this database's own console role and every other role count.
+    roles: (
+      await t.db.query(
+        `SELECT rolname, rolsuper, rolcreaterole, rolcanlogin FROM pg_roles
+          WHERE rolname NOT LIKE 'hangar\\_console\\_%' OR rolname = (SELECT role_name FROM db_console_role)
+          ORDER BY rolname`,
+      )
+    ).rows,
   });
 
   it('lists tables and columns, marking the secret ones unreadable, and templates that run', async () => {
