@@ -27,6 +27,7 @@ import { HealthModule } from './core/health/health.module';
 import { LoggingModule } from './core/logging/logging.module';
 import { MetricsModule } from './core/metrics/metrics.module';
 import { SchedulingModule } from './core/scheduling/scheduling.module';
+import { ConcurrencyLimitsModule } from './core/http/concurrency-limits';
 import { StorageModule } from './core/storage/storage.module';
 import { DownloadsModule } from './stats/downloads/downloads.module';
 import { StatsModule } from './stats/stats.module';
@@ -46,6 +47,7 @@ export class AppModule {
         LoggingModule.forRoot(config),
         DatabaseModule.forRoot(databaseUrl, config.database.poolSize),
         SchedulingModule,
+        ConcurrencyLimitsModule,
         EventsModule,
         DownloadsModule,
         StorageModule,

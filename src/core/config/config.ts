@@ -91,6 +91,15 @@ export interface HangarConfig {
     shutdownTimeoutSeconds: number;
   };
   /**
+   * Per node, how many of each expensive kind of work may run at once (0: no limit); the surplus
+   * is answered 503 ServerBusy with Retry-After, not queued.
+   */
+  limits: {
+    gitPacks: number;
+    xetVerifications: number;
+    listings: number;
+  };
+  /**
    * Per-caller request limits in the Hub's three buckets, over fixed windows. A bucket whose
    * limit is 0 is not limited (the default: every bucket off).
    */
@@ -271,6 +280,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HangarConfig {
       idleTimeoutSeconds: r.int('HANGAR_HTTP_IDLE_TIMEOUT_SECONDS', 300, 1, 86400),
       requestTimeoutSeconds: r.int('HANGAR_HTTP_REQUEST_TIMEOUT_SECONDS', 86400, 0, 7 * 86400),
       shutdownTimeoutSeconds: r.int('HANGAR_SHUTDOWN_TIMEOUT_SECONDS', 30, 0, 3600),
+    },
+    limits: {
+      gitPacks: r.int('HANGAR_LIMIT_GIT_PACKS', 8, 0, 100_000),
+      xetVerifications: r.int('HANGAR_LIMIT_XET_VERIFICATIONS', 8, 0, 100_000),
+      listings: r.int('HANGAR_LIMIT_LISTINGS', 16, 0, 100_000),
     },
     rateLimit: {
       windowSeconds: r.int('HANGAR_RATE_LIMIT_WINDOW_SECONDS', 300, 1, 86400),

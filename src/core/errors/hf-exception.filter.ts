@@ -5,6 +5,7 @@ import { EventLog } from '../events/event-log';
 import { DomainError } from './domain-error';
 import { QuotaExceededError } from './quota-exceeded';
 import { RepoRedirect } from './redirect';
+import { ServerBusyError } from '../http/concurrency-limits';
 
 interface ErrorShape {
   status: number;
@@ -53,7 +54,9 @@ export class HfExceptionFilter implements ExceptionFilter {
     const shape = toErrorShape(exception);
     // Every HTTP quota refusal passes here, whether the service or the accounting trigger refused.
     if (shape.code === 'QuotaExceeded') void this.reportQuotaRefusal(req, shape);
-    if (shape.status >= 500) {
+    // A busy node's refusal is load shedding working as meant, not a failure: logging each one
+    // as an error would flood the log exactly when the node is busiest.
+    if (shape.status >= 500 && !(exception instanceof ServerBusyError)) {
       this.logger.error(
         { err: exception, requestId, method: req.method, url: redactUrl(req.originalUrl) },
         'unhandled error while serving a request',

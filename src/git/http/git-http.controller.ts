@@ -5,6 +5,7 @@ import { CurrentPrincipal, OptionalPrincipal } from '../../auth/auth.decorators'
 import type { Principal } from '../../auth/principal';
 import { ApiErrorResponses } from '../../core/errors/api-errors.decorator';
 import { DomainError } from '../../core/errors/domain-error';
+import { ApiBusyResponse, ConcurrencyLimits } from '../../core/http/concurrency-limits';
 import { CurrentRepo, RepoAccess } from '../../repos/access/repo-access.decorator';
 import type { RepoRecord } from '../../repos/repo.types';
 import { PktLineError } from '../codec/pktline';
@@ -44,6 +45,7 @@ export class GitHttpController {
     private readonly uploadPack: UploadPackService,
     private readonly downloads: DownloadRecorder,
     private readonly receivePack: ReceivePackService,
+    private readonly limits: ConcurrencyLimits,
   ) {}
 
   @Get(':namespace/:repo.git/info/refs')
@@ -65,6 +67,7 @@ export class GitHttpController {
   @ApiBody({ schema: BINARY })
   @ApiProduces('application/x-git-upload-pack-result')
   @ApiResponse({ status: 200, description: 'Acknowledgments and the pack in side-band', content: { 'application/x-git-upload-pack-result': { schema: BINARY } } })
+  @ApiBusyResponse('HANGAR_LIMIT_GIT_PACKS')
   async gitUploadPackDotGit(@Req() req: Request, @Res() res: Response, @CurrentRepo() repo: RepoRecord): Promise<void> {
     await this.serveUploadPack(req, res, repo);
   }
@@ -99,6 +102,7 @@ export class GitHttpController {
   @ApiBody({ schema: BINARY })
   @ApiProduces('application/x-git-upload-pack-result')
   @ApiResponse({ status: 200, description: 'Acknowledgments and the pack in side-band', content: { 'application/x-git-upload-pack-result': { schema: BINARY } } })
+  @ApiBusyResponse('HANGAR_LIMIT_GIT_PACKS')
   async gitUploadPack(@Req() req: Request, @Res() res: Response, @CurrentRepo() repo: RepoRecord): Promise<void> {
     await this.serveUploadPack(req, res, repo);
   }
@@ -124,6 +128,7 @@ export class GitHttpController {
   }
 
   private async serveUploadPack(req: Request, res: Response, repo: RepoRecord): Promise<void> {
+    this.limits.enter('gitPacks', res);
     assertContentType(req, 'application/x-git-upload-pack-request');
     const body = await readBody(decodedBody(req), MAX_UPLOAD_REQUEST_BYTES);
     const v2 = wantsProtocolV2(req.headers['git-protocol']);

@@ -15,6 +15,7 @@ import {
   CreateTagDto,
   EmptyResponseDto,
   GitRefsDto,
+  PATHS_INFO_LARGE,
   PathsInfoDto,
   RefsQueryDto,
   SquashBranchDto,
@@ -27,6 +28,7 @@ import { BrowseService } from './browse.service';
 import { joined } from './route-params';
 import { nextPageLink } from './next-link';
 import { publicBaseUrl } from '../../core/http/public-base-url';
+import { ApiBusyResponse, ConcurrencyLimits } from '../../core/http/concurrency-limits';
 
 const REV_PARAM = { name: 'rev', type: String, example: 'main', description: 'Branch, tag, commit id (full or ≥ 7 hex) or refs/pr/N, URL-encoded' };
 const PATH_PARAM = { name: 'path', type: String, example: 'checkpoints', description: 'Folder inside the repository (may contain slashes)' };
@@ -44,13 +46,17 @@ const LINK_HEADER = { Link: { description: '`<url>; rel="next"` when more entrie
 @ApiErrorResponses(400, 404)
 @Controller(['api/models', 'api/datasets', 'api/spaces'])
 export class BrowseController {
-  constructor(private readonly browse: BrowseService) {}
+  constructor(
+    private readonly browse: BrowseService,
+    private readonly limits: ConcurrencyLimits,
+  ) {}
 
   @Get(':namespace/:repo/tree/:rev')
   @RepoAccess('read')
   @ApiOperation({ summary: 'List the root folder of a revision (cursor pagination through the Link header)' })
   @ApiParam(REV_PARAM)
   @ApiOkResponse({ type: [TreeEntryDto], headers: LINK_HEADER })
+  @ApiBusyResponse('HANGAR_LIMIT_LISTINGS (recursive listings)')
   async listRepoTree(
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
@@ -68,6 +74,7 @@ export class BrowseController {
   @ApiParam(REV_PARAM)
   @ApiParam(PATH_PARAM)
   @ApiOkResponse({ type: [TreeEntryDto], headers: LINK_HEADER })
+  @ApiBusyResponse('HANGAR_LIMIT_LISTINGS (recursive listings)')
   async listRepoTreeFolder(
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
@@ -89,7 +96,15 @@ export class BrowseController {
   @ApiBody({ type: PathsInfoDto })
   @ApiOkResponse({ type: [TreeEntryDto] })
   @ApiResponse({ status: 413, description: 'More than 1000 paths (X-Error-Code: PayloadTooLarge)', type: HfErrorDto })
-  async getPathsInfo(@CurrentRepo() repo: RepoRecord, @PrefetchedRef() hint: RefHint | null, @Param('rev') rev: string, @Body() body: PathsInfoDto): Promise<TreeEntryDto[]> {
+  @ApiBusyResponse(`HANGAR_LIMIT_LISTINGS (requests for more than ${PATHS_INFO_LARGE} paths)`)
+  async getPathsInfo(
+    @Res({ passthrough: true }) res: Response,
+    @CurrentRepo() repo: RepoRecord,
+    @PrefetchedRef() hint: RefHint | null,
+    @Param('rev') rev: string,
+    @Body() body: PathsInfoDto,
+  ): Promise<TreeEntryDto[]> {
+    if (body.paths.length > PATHS_INFO_LARGE) this.limits.enter('listings', res);
     const expand = body.expand === true;
     const entries = await this.browse.pathsInfo(repo, rev, body.paths, expand, hint);
     return entries.map((e) => toTreeEntry(e, expand));
@@ -207,6 +222,7 @@ export class BrowseController {
   }
 
   private async treePage(req: Request, res: Response, repo: RepoRecord, at: { rev: string; hint: RefHint | null }, path: string | undefined, q: TreeQueryDto): Promise<TreeEntryDto[]> {
+    if (q.recursive === true) this.limits.enter('listings', res);
     const page = await this.browse.tree(repo, at.rev, path, q, at.hint);
     if (page.nextCursor) res.setHeader('Link', nextPageLink(req, 'cursor', page.nextCursor));
     const expand = q.expand === true;

@@ -10,6 +10,8 @@ export const TREE_DEFAULT_LIMIT = 1000;
 export const TREE_EXPAND_DEFAULT_LIMIT = 50;
 export const TREE_MAX_LIMIT = 10000;
 export const PATHS_INFO_MAX_PATHS = 1000;
+/** A paths-info request for more paths than this is a large listing (HANGAR_LIMIT_LISTINGS). */
+export const PATHS_INFO_LARGE = 100;
 
 // ---------- tree / paths-info ----------
 

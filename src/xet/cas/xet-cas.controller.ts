@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Param, Post, Req, Res, StreamableFile } from
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ApiErrorResponses } from '../../core/errors/api-errors.decorator';
+import { ApiBusyResponse, ConcurrencyLimits } from '../../core/http/concurrency-limits';
 import { CurrentXetGrant, XetCasAuth } from '../tokens/xet-cas-auth';
 import type { XetGrant } from '../tokens/xet-token.service';
 import { UploadShardResponseDto, UploadXorbResponseDto } from './xet-cas.dto';
@@ -23,6 +24,7 @@ export class XetCasController {
   constructor(
     private readonly xorbs: XetXorbsService,
     private readonly shards: XetShardsService,
+    private readonly limits: ConcurrencyLimits,
   ) {}
 
   @Post('v1/xorbs/default/:hash')
@@ -46,7 +48,9 @@ export class XetCasController {
   @ApiBody(BINARY)
   @ApiOkResponse({ type: UploadShardResponseDto })
   @ApiErrorResponses(413)
-  async uploadShardV1(@CurrentXetGrant() grant: XetGrant, @Req() req: Request): Promise<UploadShardResponseDto> {
+  @ApiBusyResponse('HANGAR_LIMIT_XET_VERIFICATIONS')
+  async uploadShardV1(@CurrentXetGrant() grant: XetGrant, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<UploadShardResponseDto> {
+    this.limits.enter('xetVerifications', res);
     return { result: (await this.shards.uploadShard(grant, req)) > 0 ? 1 : 0 };
   }
 
@@ -62,7 +66,9 @@ export class XetCasController {
   @ApiProduces('application/x-ndjson')
   @ApiOkResponse({ description: 'NDJSON: validating, committing, then {"type":"result","result":0|1}', schema: { type: 'string' } })
   @ApiErrorResponses(413)
+  @ApiBusyResponse('HANGAR_LIMIT_XET_VERIFICATIONS')
   async uploadShardV2(@CurrentXetGrant() grant: XetGrant, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<string> {
+    this.limits.enter('xetVerifications', res);
     const files = await this.shards.uploadShard(grant, req);
     // Set here, not with @Header: those also go on error answers, whose JSON body must say so.
     res.setHeader('Content-Type', 'application/x-ndjson');
