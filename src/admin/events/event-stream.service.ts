@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Client } from 'pg';
+import type { Client } from 'pg';
+import { dedicatedClient } from '../../core/database/dedicated-client';
 import { DataSource } from 'typeorm';
 import { EVENT_COLUMNS, EVENTS_CHANNEL, StoredEvent } from '../../core/events/event-log';
 
@@ -67,7 +68,7 @@ export class EventStream implements OnApplicationBootstrap, OnApplicationShutdow
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    const client = new Client({ connectionString: this.connectionUrl(), application_name: 'hangar-events' });
+    const client = dedicatedClient(this.db, 'hangar-events');
     client.on('error', (err) => this.lost(client, err));
     client.on('end', () => this.lost(client));
     client.on('notification', (n) => {
@@ -119,11 +120,5 @@ export class EventStream implements OnApplicationBootstrap, OnApplicationShutdow
   private deliver(e: StoredEvent): void {
     this.lastDelivered = Math.max(this.lastDelivered, e.id);
     for (const l of this.listeners) l(e);
-  }
-
-  private connectionUrl(): string {
-    const url = (this.db.options as { url?: string }).url;
-    if (!url) throw new Error('EventStream needs the database URL');
-    return url;
   }
 }

@@ -1,9 +1,10 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Client, type Pool } from 'pg';
+import type { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { HangarConfig } from '../../core/config/config';
 import { InjectConfig } from '../../core/config/config.module';
+import { dedicatedClient } from '../../core/database/dedicated-client';
 import { OutboxRepository, WEBHOOK_CHANNEL } from '../outbox/outbox.repository';
 import { payloadToSend } from '../outbox/webhook-payloads';
 import { postJson } from './http-post';
@@ -123,8 +124,7 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
   /** LISTEN on a connection of its own (not the pool's); lost, it comes back after the poll interval. */
   private async listen(): Promise<void> {
     if (this.stopped) return;
-    const pool = (this.db.driver as unknown as { master: Pool & { options: object } }).master;
-    const client = new Client(pool.options);
+    const client = dedicatedClient(this.db, 'hangar-webhooks');
     const retry = () => {
       if (this.stopped || this.relisten) return;
       this.relisten = setTimeout(() => {
