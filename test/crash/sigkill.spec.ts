@@ -11,7 +11,7 @@ import { uniqueName } from '../support/accounts';
 import { createUserOverHttp } from '../support/http-accounts';
 import { git, gitUrl, runGit, scratchDirs } from '../support/git-cli';
 import { freePort, freshDataDir, MAIN, startHangarProcess, waitFor, type HangarProcess } from '../support/hangar-process';
-import { createTestDatabase, dropTestDatabase } from '../support/postgres';
+import { createTestDatabase, dropTestDatabase, withAdminClient } from '../support/postgres';
 import { file, header, ndjson } from '../support/repos';
 import { ADMIN_TOKEN } from '../support/test-app';
 import { PYTHON } from '../support/xet-vectors';
@@ -26,6 +26,8 @@ import { PYTHON } from '../support/xet-vectors';
  * bench runs 20).
  */
 const KILLS = Number(process.env.HANGAR_CRASH_KILLS ?? 5);
+/** Any one request or clone of the checks: a hang is a failure with a message, not a stalled suite. */
+const REQUEST_TIMEOUT_MS = 120_000;
 const HF0_PYTHON = path.join(path.dirname(PYTHON), '..', '..', '.venv-hf0', 'bin', 'python');
 
 describe(`SIGKILL during writes (${KILLS} kills per operation)`, () => {
@@ -44,12 +46,8 @@ describe(`SIGKILL during writes (${KILLS} kills per operation)`, () => {
     if (!existsSync(MAIN)) throw new Error('dist/src/main.js is missing: run `npx nest build` first (npm test does)');
     database = await createTestDatabase('crash');
     dataDir = freshDataDir('hangar-crash-data-');
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
     env = {
       HANGAR_HOST: '127.0.0.1',
-      HANGAR_PORT: String(port),
-      HANGAR_BASE_URL: url,
       HANGAR_DATA_DIR: dataDir,
       HANGAR_DATABASE_URL: database.url,
       HANGAR_DATABASE_POOL_SIZE: '4',
@@ -72,9 +70,21 @@ describe(`SIGKILL during writes (${KILLS} kills per operation)`, () => {
     await dropTestDatabase(database.name);
   }, 60_000);
 
+  /**
+   * Starts Hangar on a fresh port each time, as a node restarted behind a load balancer: the
+   * killed node's port may still be held for a moment (a client's socket, TIME_WAIT), and a
+   * client's pooled connection to it must not be mistaken for one to the new node.
+   */
   async function start(): Promise<void> {
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    env = { ...env, HANGAR_PORT: String(port), HANGAR_BASE_URL: url };
     node = startHangarProcess(env);
     const n = node;
+    // A node that dies without the test's kill is a finding: show what it said.
+    void n.exited.then((code) => {
+      if (n.child.signalCode !== 'SIGKILL') process.stderr.write(`crash test: Hangar exited by itself (${code}):\n${n.output()}\n`);
+    });
     await Promise.race([waitFor(`${url}/health/ready`, Date.now() + 90_000), n.exited.then((code) => Promise.reject(new Error(`Hangar exited with ${code}:\n${n.output()}`)))]);
   }
 
@@ -88,12 +98,16 @@ describe(`SIGKILL during writes (${KILLS} kills per operation)`, () => {
     operation: (repo: string, stop: AbortSignal) => Promise<unknown>,
     prepare: (repo: string) => Promise<void> = async () => undefined,
   ): Promise<void> {
+    // Past this, the loop gives up rather than run on after jest's timeout, killing the node
+    // under the next test.
+    const giveUpAt = Date.now() + KILLS * 60_000;
     const repo = await newRepo();
     await prepare(repo);
     const started = Date.now();
-    await operation(repo, new AbortController().signal);
+    await operation(repo, AbortSignal.timeout(REQUEST_TIMEOUT_MS));
     const withinMs = Date.now() - started;
     for (let i = 0; i < KILLS; i++) {
+      if (Date.now() > giveUpAt) throw new Error(`${name}: out of time after ${i} kills`);
       await prepare(repo);
       const stop = new AbortController();
       let finished = false;
@@ -114,7 +128,12 @@ describe(`SIGKILL during writes (${KILLS} kills per operation)`, () => {
 
   async function newRepo(): Promise<string> {
     const name = uniqueName('crash');
-    const res = await fetch(`${url}/api/repos/create`, { method: 'POST', headers: { ...auth(), 'Content-Type': 'application/json' }, body: JSON.stringify({ name, type: 'model' }) });
+    const res = await fetch(`${url}/api/repos/create`, {
+      method: 'POST',
+      headers: { ...auth(), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name, type: 'model' }),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
     if (res.status !== 200) throw new Error(`create repo: ${res.status} ${await res.text()}`);
     repos.add(`${user.name}/${name}`);
     return `${user.name}/${name}`;
@@ -126,22 +145,62 @@ describe(`SIGKILL during writes (${KILLS} kills per operation)`, () => {
   async function expectConsistent(which: Iterable<string> = repos): Promise<void> {
     for (const id of which) {
       const clone = path.join(dirs.make(), 'clone');
-      const cloned = await runGit(['clone', '-q', '--no-checkout', gitUrl(url, id, { user: user.name, token: user.token }), clone], { env: { GIT_LFS_SKIP_SMUDGE: '1' } });
+      const cloned = await runGit(['clone', '-q', '--no-checkout', gitUrl(url, id, { user: user.name, token: user.token }), clone], {
+        env: { GIT_LFS_SKIP_SMUDGE: '1' },
+        timeoutMs: REQUEST_TIMEOUT_MS,
+      });
       expect([id, cloned.code, cloned.stderr]).toEqual([id, 0, '']);
       const fsck = await runGit(['fsck', '--full', '--strict', '--no-dangling'], { cwd: clone });
       expect([id, fsck.code, fsck.stderr]).toEqual([id, 0, '']);
-      const tree = (await (await fetch(`${url}/api/models/${id}/tree/main?recursive=true`, { headers: auth() })).json()) as TreeEntry[];
+      const tree = await listTree(id);
       const files = tree.filter((x) => x.type === 'file');
       const downloaded = await inParallel(files, 8, async (e) => {
-        const res = await fetch(`${url}/${id}/resolve/main/${e.path}`, { headers: auth() });
-        const bytes = Buffer.from(await res.arrayBuffer());
+        const got = await fetch(`${url}/${id}/resolve/main/${e.path}`, { headers: auth(), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }).then(
+          async (res) => ({ res, bytes: Buffer.from(await res.arrayBuffer()) }),
+          async (err: Error) => {
+            // A cut or stalled answer: what the server logged and what its sessions wait on say why.
+            throw new Error(`GET ${e.path}: ${err.message} (${String((err.cause as Error | undefined)?.message)}); Hangar's output:\n${node!.output().slice(-4000)}\nsessions:\n${await sessions()}`);
+          },
+        );
+        const { res, bytes } = got;
         return [id, e.path, res.status, e.lfs ? sha256(bytes) : gitBlobId(bytes)];
       });
       expect(downloaded).toEqual(files.map((e) => [id, e.path, 200, e.lfs ? e.lfs.oid : e.oid]));
       if (tree.length) expect((await git(clone, 'ls-tree', '-r', '--name-only', 'HEAD')).trim().split('\n').sort()).toEqual(tree.filter((x) => x.type === 'file').map((x) => x.path).sort());
     }
-    const recount = await fetch(`${url}/admin/api/repositories/recalculate-all`, { method: 'POST', headers: { 'X-Admin-Token': ADMIN_TOKEN } });
+    const recount = await fetch(`${url}/admin/api/repositories/recalculate-all`, {
+      method: 'POST',
+      headers: { 'X-Admin-Token': ADMIN_TOKEN },
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
     expect([recount.status, ((await recount.json()) as { corrections: unknown[] }).corrections]).toEqual([200, []]);
+  }
+
+  /** The crash database's sessions and what they wait on (for failure messages). */
+  async function sessions(): Promise<string> {
+    const { rows } = await withAdminClient((c) =>
+      c.query(
+        `SELECT pid, state, wait_event_type, wait_event, pg_blocking_pids(pid) AS blocked_by, now() - xact_start AS in_xact, left(query, 160) AS query
+           FROM pg_stat_activity WHERE datname = $1 ORDER BY pid`,
+        [database.name],
+      ),
+    );
+    const { rows: locks } = await withAdminClient((c) =>
+      c.query(`SELECT l.pid, l.locktype, l.mode, l.granted, l.objid, l.classid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE a.datname = $1 AND l.locktype = 'advisory'`, [database.name]),
+    );
+    return JSON.stringify(rows, null, 1) + '\nadvisory locks: ' + JSON.stringify(locks);
+  }
+
+  /** The whole recursive listing of main, page after page (a page holds 1,000 entries). */
+  async function listTree(id: string): Promise<TreeEntry[]> {
+    const out: TreeEntry[] = [];
+    for (let next: string | null = `${url}/api/models/${id}/tree/main?recursive=true`; next; ) {
+      const res = await fetch(next, { headers: auth(), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      expect([id, res.status]).toEqual([id, 200]);
+      out.push(...((await res.json()) as TreeEntry[]));
+      next = /^<([^>]+)>; rel="next"$/.exec(res.headers.get('link') ?? '')?.[1] ?? null;
+    }
+    return out;
   }
 
   it('an NDJSON commit of many files', async () => {
@@ -156,14 +215,15 @@ describe(`SIGKILL during writes (${KILLS} kills per operation)`, () => {
     const work = path.join(dirs.make(), 'work');
     await killDuring(
       'git push',
-      async (repo) => {
-        const pushed = await runGit(['push', '-q', 'origin', 'HEAD:main'], { cwd: work });
+      async (repo, stop) => {
+        const pushed = await runGit(['push', '-q', 'origin', 'HEAD:main'], { cwd: work, signal: stop });
         if (pushed.code !== 0) throw new Error(pushed.stderr);
       },
       async (repo) => {
         // Outside the kill window: a fresh commit of many new blobs on top of what the server has.
         const remote = gitUrl(url, repo, { user: user.name, token: user.token });
         if (!existsSync(work)) expect((await runGit(['clone', '-q', remote, work])).code).toBe(0);
+        await git(work, 'remote', 'set-url', 'origin', remote); // the node's port changes at each start
         await git(work, 'fetch', '-q', 'origin');
         await git(work, 'reset', '-q', '--hard', 'origin/main');
         for (let f = 0; f < 100; f++) writeFileSync(path.join(work, `p-${randomBytes(4).toString('hex')}.bin`), randomBytes(2000));

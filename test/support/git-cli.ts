@@ -29,10 +29,17 @@ export interface GitRun {
 }
 
 /** Runs git; never throws on a non-zero exit (see `git` for that). */
-export function runGit(args: string[], opts: { cwd?: string; env?: Record<string, string>; input?: Buffer | string } = {}): Promise<GitRun> {
+export function runGit(
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string>; input?: Buffer | string; signal?: AbortSignal; timeoutMs?: number } = {},
+): Promise<GitRun> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, {
       cwd: opts.cwd,
+      // Aborted or timed out: git is killed and the run ends with its signal's exit code (-1).
+      signal: opts.signal,
+      timeout: opts.timeoutMs,
+      killSignal: 'SIGKILL',
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: os.tmpdir(), ...GIT_CLI_ENV, ...opts.env },
       stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
@@ -40,7 +47,7 @@ export function runGit(args: string[], opts: { cwd?: string; env?: Record<string
     const err: Buffer[] = [];
     child.stdout!.on('data', (c: Buffer) => out.push(c));
     child.stderr!.on('data', (c: Buffer) => err.push(c));
-    child.on('error', reject);
+    child.on('error', (e) => (e.name === 'AbortError' ? undefined : reject(e)));
     child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
     if (child.stdin) {
       child.stdin.on('error', () => undefined); // git may exit without reading all of it
