@@ -37,6 +37,9 @@ async function bootstrap(): Promise<void> {
     const app = await createHangarApp(config, databaseUrl);
     await listen(app, config);
     const logger = app.get(Logger);
+    // A promise someone forgot to await must not take down a node that serves everyone else's
+    // requests (Node's default ends the process): it is logged as the bug it is, and serving goes on.
+    process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection (a bug: please report it)', 'Hangar'));
     const admins = app.get(AdminCredentialsService);
     const setupToken = await admins.openSetup();
     const banner = startupBanner({
