@@ -27,6 +27,19 @@ const INFLATE_CHUNK_BYTES = 64 * 1024;
 const SMALL_BLOB_MAX_BYTES = 256 * 1024;
 const SMALL_BLOB_BUDGET_BYTES = 32 * 1024 * 1024;
 
+/**
+ * Decoded trees kept per node, bounded by an estimate of their heap size rather than by count:
+ * a count bound let a few thousand wide trees (a directory of thousands of files, rewritten by
+ * every commit) hold hundreds of MiB (bench/soak.sh measured the plateau).
+ */
+const TREE_CACHE_BUDGET_BYTES = 96 * 1024 * 1024;
+/**
+ * Heap of one decoded entry beyond what its encoded form already counts: the object, the id as
+ * a 40-character string, the mode. (A 100k-entry tree then weighs ~18 MiB, under the quarter of
+ * the budget that one value may take, so the widest trees stay cached.)
+ */
+const TREE_ENTRY_OVERHEAD_BYTES = 120;
+
 export class MissingObjectError extends Error {
   constructor(readonly oid: Oid) {
     super(`git object ${oid} not found`);
@@ -40,7 +53,7 @@ export class MissingObjectError extends Error {
  */
 @Injectable()
 export class ObjectDatabase {
-  private readonly trees = new LruCache<string, TreeEntry[]>(4096);
+  private readonly trees = new ByteBudgetLru<{ entries: TreeEntry[]; bytes: number }>(TREE_CACHE_BUDGET_BYTES);
   // Room for a whole 100k-file listing and then some: an LRU smaller than what one listing
   // walks in order evicts every entry before it is asked for again.
   private readonly sizeCache = new LruCache<string, number>(250_000);
@@ -206,11 +219,12 @@ export class ObjectDatabase {
   async readTree(repoId: number, oid: Oid, m?: EntityManager): Promise<TreeEntry[]> {
     const key = `${repoId}:${oid}`;
     const cached = this.trees.get(key);
-    if (cached) return cached;
+    if (cached) return cached.entries;
     const { type, body } = await this.read(repoId, oid, m);
     if (type !== 'tree') throw new MissingObjectError(oid);
     const entries = decodeTree(body);
-    this.trees.set(key, entries);
+    // The encoded body stands for the names (and the raw bytes a non-UTF-8 name keeps).
+    this.trees.set(key, { entries, bytes: entries.length * TREE_ENTRY_OVERHEAD_BYTES + body.length });
     return entries;
   }
 
