@@ -1,21 +1,30 @@
 // Mixed-load driver of bench/soak.sh: `workers` loops, each taking the next operation in turn
 // (download, commit, listing, clone) against `url` for `seconds`, then prints the figures.
-//   node soak.mjs URL TOKEN REPO SECONDS WORKERS PID[,PID…]
+//   node soak.mjs URL TOKEN REPO SECONDS WORKERS PID[,PID…] NODE_URL[,NODE_URL…]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-const [url, token, repo, secondsArg, workersArg, pidsArg] = process.argv.slice(2);
+const [url, token, repo, secondsArg, workersArg, pidsArg, nodesArg] = process.argv.slice(2);
 const seconds = Number(secondsArg);
 const workers = Number(workersArg);
 const pids = pidsArg.split(',').map(Number);
+const nodeUrls = (nodesArg ?? '').split(',').filter(Boolean);
 const auth = { Authorization: `Bearer ${token}` };
 const user = repo.split('/')[0];
 
 function rssKiB(pid) {
   const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) : NaN;
+}
+
+/** V8 heap in use and memory outside it (Buffers), from a node's /metrics: RSS alone mixes garbage not yet collected with what is kept. */
+async function heapMiB(nodeUrl) {
+  if (!nodeUrl) return null;
+  const text = await (await fetch(`${nodeUrl}/metrics`)).text();
+  const value = (name) => Number(new RegExp(`^${name} ([0-9.e+]+)$`, 'm').exec(text)?.[1] ?? NaN) / 1024 / 1024;
+  return { heap: value('nodejs_heap_size_used_bytes'), external: value('nodejs_external_memory_bytes') };
 }
 
 async function ok(res, what) {
@@ -56,6 +65,7 @@ const errors = Object.fromEntries(names.map((n) => [n, 0]));
 const firstErrors = [];
 
 const rssStart = pids.map(rssKiB);
+const heapStart = await Promise.all(pids.map((_, i) => heapMiB(nodeUrls[i])));
 const deadline = Date.now() + seconds * 1000;
 let turn = 0;
 await Promise.all(
@@ -74,6 +84,7 @@ await Promise.all(
   }),
 );
 const rssEnd = pids.map(rssKiB);
+const heapEnd = await Promise.all(pids.map((_, i) => heapMiB(nodeUrls[i])));
 
 const pct = (xs, p) => {
   if (!xs.length) return NaN;
@@ -87,6 +98,8 @@ for (const n of names) {
 pids.forEach((pid, i) => {
   const growth = ((rssEnd[i] - rssStart[i]) / rssStart[i]) * 100;
   console.log(`node ${i + 1} (pid ${pid}): RSS ${(rssStart[i] / 1024).toFixed(1)} MiB at start, ${(rssEnd[i] / 1024).toFixed(1)} MiB at end (${growth >= 0 ? '+' : ''}${growth.toFixed(1)} %)`);
+  const [a, b] = [heapStart[i], heapEnd[i]];
+  if (a && b) console.log(`node ${i + 1}: V8 heap used ${a.heap.toFixed(1)} → ${b.heap.toFixed(1)} MiB, external ${a.external.toFixed(1)} → ${b.external.toFixed(1)} MiB`);
 });
 const totalErrors = Object.values(errors).reduce((a, b) => a + b, 0);
 console.log(`errors: ${totalErrors}${firstErrors.length ? ` (first: ${firstErrors.join(' | ')})` : ''}`);

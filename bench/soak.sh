@@ -6,7 +6,8 @@
 #   SOAK_SECONDS=30 bash bench/soak.sh   # a smoke run
 #
 # Knobs: SOAK_SECONDS (per run, default 600), SOAK_WORKERS (concurrent loops, default 8),
-# SOAK_WARMUP (unrecorded seconds before each run, default 10), SOAK_NODES ("1 2", "1" or "2").
+# SOAK_WARMUP (unrecorded seconds before each run, default 10), SOAK_NODES ("1 2", "1" or "2"),
+# SOAK_GIT_CACHE_MB (the nodes' HANGAR_GIT_CACHE_MB).
 # Prints per run: RSS of each node at the start and the end of the recorded load, the error
 # count, and p50/p95 per operation. Exits 1 when a run had errors.
 set -euo pipefail
@@ -50,7 +51,10 @@ PORT=$(free_port) PG_PORT=$(free_port) PORT2=$(free_port) PROXY_PORT=$(free_port
 SECRET=$(node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("hex"))')
 
 # Node 1 on the embedded PostgreSQL; node 2 (when asked) on node 1's database and store.
-start_hangar "$PORT" "$PG_PORT" HANGAR_SECRET="$SECRET"
+# SOAK_GIT_CACHE_MB: the nodes' HANGAR_GIT_CACHE_MB (unset: Hangar's default).
+CACHE_ENV=()
+[ -n "${SOAK_GIT_CACHE_MB:-}" ] && CACHE_ENV=(HANGAR_GIT_CACHE_MB="$SOAK_GIT_CACHE_MB")
+start_hangar "$PORT" "$PG_PORT" HANGAR_SECRET="$SECRET" "${CACHE_ENV[@]}"
 NODE1=$H
 bench_user
 AUTH=(-H "Authorization: Bearer $TOKEN")
@@ -64,24 +68,24 @@ api POST "/api/models/$REPO/commit/main" "$TMP/seed.json" "${AUTH[@]}" -H 'Conte
 log "seeded $REPO with 50 files"
 
 run() {
-  local label=$1 url=$2 pids=$3
+  local label=$1 url=$2 pids=$3 nodes=$4
   log "$label: warm-up ${WARMUP}s"
-  [ "$WARMUP" -gt 0 ] && { node "$BENCH/soak.mjs" "$url" "$TOKEN" "$REPO" "$WARMUP" "$WORKERS" "$pids" >/dev/null || true; }
+  [ "$WARMUP" -gt 0 ] && { node "$BENCH/soak.mjs" "$url" "$TOKEN" "$REPO" "$WARMUP" "$WORKERS" "$pids" "$nodes" >/dev/null || true; }
   log "$label: ${SECONDS_PER_RUN}s of mixed load, $WORKERS workers"
   echo "== $label: ${SECONDS_PER_RUN}s, $WORKERS workers (downloads, commits, recursive listings, shallow clones in turn)"
-  node "$BENCH/soak.mjs" "$url" "$TOKEN" "$REPO" "$SECONDS_PER_RUN" "$WORKERS" "$pids"
+  node "$BENCH/soak.mjs" "$url" "$TOKEN" "$REPO" "$SECONDS_PER_RUN" "$WORKERS" "$pids" "$nodes"
 }
 
 status=0
 for n in $NODES; do
   case $n in
-    1) run "one node" "$NODE1" "$HANGAR_PID" || status=1 ;;
+    1) run "one node" "$NODE1" "$HANGAR_PID" "$NODE1" || status=1 ;;
     2)
       if [ -z "$NODE2_PID" ]; then
         pg_password=$(cat "$TMP/data/pg.password")
         env -i PATH="$PATH" HOME="$HOME" HANGAR_HOST=127.0.0.1 HANGAR_PORT="$PORT2" HANGAR_BASE_URL="http://127.0.0.1:$PROXY_PORT" \
           HANGAR_DATA_DIR="$TMP/data2" HANGAR_STORAGE_ROOT="$TMP/data/objects" HANGAR_SECRET="$SECRET" HANGAR_ADMIN_TOKEN="$ADMIN_TOKEN" \
-          HANGAR_DATABASE_URL="postgres://hangar:$pg_password@127.0.0.1:$PG_PORT/hangar" HANGAR_LOG_LEVEL=warn \
+          HANGAR_DATABASE_URL="postgres://hangar:$pg_password@127.0.0.1:$PG_PORT/hangar" HANGAR_LOG_LEVEL=warn "${CACHE_ENV[@]}" \
           node "$SNAP/dist/src/main.js" >"$TMP/hangar2.log" 2>&1 &
         NODE2_PID=$!
         for _ in $(seq 600); do curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$PORT2/health/ready" && break; sleep 0.1; done
@@ -90,7 +94,7 @@ for n in $NODES; do
         PROXY_PID=$!
         for _ in $(seq 50); do grep -q listening "$TMP/proxy.log" 2>/dev/null && break; sleep 0.1; done
       fi
-      run "two nodes behind a round-robin proxy" "http://127.0.0.1:$PROXY_PORT" "$HANGAR_PID,$NODE2_PID" || status=1
+      run "two nodes behind a round-robin proxy" "http://127.0.0.1:$PROXY_PORT" "$HANGAR_PID,$NODE2_PID" "$NODE1,http://127.0.0.1:$PORT2" || status=1
       ;;
     *) fail "SOAK_NODES holds 1 and/or 2, got '$n'" ;;
   esac

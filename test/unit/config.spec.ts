@@ -11,6 +11,12 @@ describe('loadConfig', () => {
     expect(c.auth.registration).toBe('open');
   });
 
+  it('reads the per-node git cache budget in MiB (default 128) and refuses one too small to hold anything', () => {
+    expect(loadConfig({}).git.cacheBytes).toBe(128 * 1024 * 1024);
+    expect(loadConfig({ HANGAR_GIT_CACHE_MB: '32' }).git.cacheBytes).toBe(32 * 1024 * 1024);
+    expect(() => loadConfig({ HANGAR_GIT_CACHE_MB: '1' })).toThrow(/HANGAR_GIT_CACHE_MB/);
+  });
+
   it('names every bad variable in one error', () => {
     let error: unknown;
     try {

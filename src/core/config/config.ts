@@ -61,6 +61,8 @@ export interface HangarConfig {
     pushMaxInflatedBytes: number;
     /** A pushed pack inflating to more than this many times its own size (past 64 MiB inflated) is refused. */
     pushMaxInflateRatio: number;
+    /** Per-node memory for decoded trees (three quarters) and inflated small blobs (a quarter), in bytes. */
+    cacheBytes: number;
   };
   /** Quotas a new namespace starts with (bytes; null: unlimited). An admin may change them per namespace. */
   quota: {
@@ -262,6 +264,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HangarConfig {
     git: {
       pushMaxInflatedBytes: r.int('HANGAR_GIT_PUSH_MAX_INFLATED_BYTES', 16 * 1024 ** 3, 1024 * 1024, Number.MAX_SAFE_INTEGER),
       pushMaxInflateRatio: r.int('HANGAR_GIT_PUSH_MAX_INFLATE_RATIO', 200, 2, 1_000_000),
+      cacheBytes: r.int('HANGAR_GIT_CACHE_MB', 128, 8, 1024 * 1024) * 1024 * 1024,
     },
     quota: {
       userPrivateBytes: optionalBytes(r, 'HANGAR_DEFAULT_USER_PRIVATE_QUOTA_BYTES'),

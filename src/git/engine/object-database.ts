@@ -23,20 +23,16 @@ const INLINE_MAX_BYTES = 256 * 1024;
  */
 const INFLATE_CHUNK_BYTES = 64 * 1024;
 
-/** Blobs up to this size are kept inflated per node (by id, so never stale), within the budget below. */
+/** Blobs up to this size are kept inflated per node (by id, so never stale), within a quarter of HANGAR_GIT_CACHE_MB. */
 const SMALL_BLOB_MAX_BYTES = 256 * 1024;
-const SMALL_BLOB_BUDGET_BYTES = 32 * 1024 * 1024;
 
 /**
- * Decoded trees kept per node, bounded by an estimate of their heap size rather than by count:
- * a count bound let a few thousand wide trees (a directory of thousands of files, rewritten by
- * every commit) hold hundreds of MiB (bench/soak.sh measured the plateau).
- */
-const TREE_CACHE_BUDGET_BYTES = 96 * 1024 * 1024;
-/**
- * Heap of one decoded entry beyond what its encoded form already counts: the object, the id as
- * a 40-character string, the mode. (A 100k-entry tree then weighs ~18 MiB, under the quarter of
- * the budget that one value may take, so the widest trees stay cached.)
+ * Decoded trees are kept per node within three quarters of HANGAR_GIT_CACHE_MB, by an estimate
+ * of their heap size rather than by count: a count bound let a few thousand wide trees (a
+ * directory of thousands of files, rewritten by every commit) hold hundreds of MiB
+ * (bench/soak.sh measured it). Heap of one decoded entry beyond what its encoded form already
+ * counts: the object, the id as a 40-character string, the mode. (A 100k-entry tree then weighs
+ * ~18 MiB, under the quarter of the default budget that one value may take: it stays cached.)
  */
 const TREE_ENTRY_OVERHEAD_BYTES = 120;
 
@@ -53,18 +49,21 @@ export class MissingObjectError extends Error {
  */
 @Injectable()
 export class ObjectDatabase {
-  private readonly trees = new ByteBudgetLru<{ entries: TreeEntry[]; bytes: number }>(TREE_CACHE_BUDGET_BYTES);
+  private readonly trees: ByteBudgetLru<{ entries: TreeEntry[]; bytes: number }>;
   // Room for a whole 100k-file listing and then some: an LRU smaller than what one listing
   // walks in order evicts every entry before it is asked for again.
   private readonly sizeCache = new LruCache<string, number>(250_000);
   private readonly pointerVerdicts = new LruCache<string, boolean>(250_000);
-  private readonly smallBlobs = new ByteBudgetLru<{ body: Buffer; bytes: number }>(SMALL_BLOB_BUDGET_BYTES);
+  private readonly smallBlobs: ByteBudgetLru<{ body: Buffer; bytes: number }>;
 
   constructor(
     private readonly objects: GitObjectsRepository,
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
     @InjectConfig() private readonly config: HangarConfig,
-  ) {}
+  ) {
+    this.trees = new ByteBudgetLru(Math.floor((config.git.cacheBytes * 3) / 4));
+    this.smallBlobs = new ByteBudgetLru(Math.floor(config.git.cacheBytes / 4));
+  }
 
   /**
    * Whether a large object's key must be written. A key that exists is reused, unless it is
