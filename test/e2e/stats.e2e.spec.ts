@@ -4,7 +4,7 @@ import { StatsRollupJob } from '../../src/stats/rollup/stats-rollup.job';
 import { createUserWithToken, TestUser, uniqueName } from '../support/accounts';
 import { expectHfError } from '../support/hf-error';
 import { commit, createRepo, file, header } from '../support/repos';
-import { startTestApp, TestApp } from '../support/test-app';
+import { ADMIN_TOKEN, startTestApp, TestApp } from '../support/test-app';
 
 const HOUR = 3600 * 1000;
 const DAY = 24 * HOUR;
@@ -75,6 +75,17 @@ describe('stats: likes, download sessions, daily rollup, trending', () => {
       await t.http().delete(`/api/models/${id}/like`).set(as(bob)).expect(200);
       expect((await info(id)).likes).toBe(1);
       expect((await t.http().get(`/api/users/${bob.username}/likes`).expect(200)).body).toEqual([]);
+    });
+
+    it("takes a deleted user's likes off the counts of the repositories they liked", async () => {
+      const id = await repoWithFiles(1);
+      const carol = await createUserWithToken(t);
+      await t.http().post(`/api/models/${id}/like`).set(as(carol)).expect(200);
+      await t.http().post(`/api/models/${id}/like`).set(as(bob)).expect(200);
+      expect((await info(id)).likes).toBe(2);
+      await t.http().delete(`/admin/api/users/${carol.username}`).set('X-Admin-Token', ADMIN_TOKEN).expect(200);
+      expect((await info(id)).likes).toBe(1);
+      expect((await t.http().get(`/api/models/${id}/likers`).expect(200)).body.map((l: { user: string }) => l.user)).toEqual([bob.username]);
     });
 
     it('refuses anonymous and read-only callers, hides private repositories, and 404s unknown users', async () => {

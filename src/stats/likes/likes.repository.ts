@@ -16,29 +16,25 @@ export interface LikedRepo {
   likedAt: Date;
 }
 
-/** `repo_likes`, and `repositories.likes` kept equal to its row count in the same statement. */
+/** `repo_likes` (and, through its triggers, `repositories.likes`). */
 @Injectable()
 export class LikesRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** The repository's like count afterwards; liking twice changes nothing. */
   async like(repoId: number, userId: number): Promise<number> {
-    const [row] = await this.db.query(
-      `WITH ins AS (INSERT INTO repo_likes (repo_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING repo_id),
-            upd AS (UPDATE repositories SET likes = likes + 1 WHERE id = $1 AND EXISTS (SELECT 1 FROM ins) RETURNING likes)
-       SELECT COALESCE((SELECT likes FROM upd), (SELECT likes FROM repositories WHERE id = $1)) AS likes`,
-      [repoId, userId],
-    );
-    return Number(row?.likes ?? 0);
+    await this.db.query(`INSERT INTO repo_likes (repo_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [repoId, userId]);
+    return this.count(repoId);
   }
 
   async unlike(repoId: number, userId: number): Promise<number> {
-    const [row] = await this.db.query(
-      `WITH del AS (DELETE FROM repo_likes WHERE repo_id = $1 AND user_id = $2 RETURNING repo_id),
-            upd AS (UPDATE repositories SET likes = GREATEST(likes - 1, 0) WHERE id = $1 AND EXISTS (SELECT 1 FROM del) RETURNING likes)
-       SELECT COALESCE((SELECT likes FROM upd), (SELECT likes FROM repositories WHERE id = $1)) AS likes`,
-      [repoId, userId],
-    );
+    await this.db.query(`DELETE FROM repo_likes WHERE repo_id = $1 AND user_id = $2`, [repoId, userId]);
+    return this.count(repoId);
+  }
+
+  /** `repositories.likes`, which triggers on `repo_likes` keep equal to its rows (cascades included). */
+  private async count(repoId: number): Promise<number> {
+    const [row] = await this.db.query(`SELECT likes FROM repositories WHERE id = $1`, [repoId]);
     return Number(row?.likes ?? 0);
   }
 
