@@ -3,7 +3,7 @@ import { Cron, CronExpression } from '@nestjs/schedule';
 import { ClusterLock } from '../../core/scheduling/cluster-lock';
 import { OutboxRepository } from '../outbox/outbox.repository';
 
-const WEBHOOK_ACTIVITY_LOCK = 7012401;
+const WEBHOOK_ACTIVITY_LOCK = 7012501;
 /** How long a delivered or failed delivery stays in the activity log (and can be replayed). */
 export const ACTIVITY_RETENTION_DAYS = 30;
 
