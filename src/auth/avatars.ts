@@ -18,9 +18,12 @@ export function orgAvatarPath(name: string): string {
   return `/api/organizations/${encodeURIComponent(name)}/avatar`;
 }
 
+/** Object-store folder of all uploaded avatars. */
+export const AVATARS_STORE_PREFIX = 'avatars/';
+
 /** Object-store folder of a namespace's uploaded avatars (one object, named by its SHA-256). */
 export function avatarStorePrefix(namespaceId: number): string {
-  return `avatars/${namespaceId}/`;
+  return `${AVATARS_STORE_PREFIX}${namespaceId}/`;
 }
 
 export function avatarStoreKey(namespaceId: number, sha256: string): string {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ReposModule } from '../repos/repos.module';
+import { AvatarSweepJob } from './avatars/avatar-sweep.job';
 import { AvatarsController } from './avatars/avatars.controller';
 import { AvatarsRepository } from './avatars/avatars.repository';
 import { AvatarsService } from './avatars/avatars.service';
@@ -28,7 +29,7 @@ import { StatsService } from './stats.service';
 @Module({
   imports: [ReposModule],
   controllers: [RepoLikesController, UserLikesController, RepoStatsController, TrendingController, ProfilesController, AvatarsController, FollowsController, NameCheckController, SshKeysController],
-  providers: [LikesRepository, LikesService, RollupRepository, StatsRollupJob, StatsService, ProfilesRepository, ProfilesService, ProfileOwners, AvatarsRepository, AvatarsService, FollowsRepository, FollowsService, NameCheckRepository, NameCheckService, SshKeysRepository, SshKeysService],
+  providers: [LikesRepository, LikesService, RollupRepository, StatsRollupJob, StatsService, ProfilesRepository, ProfilesService, ProfileOwners, AvatarsRepository, AvatarsService, AvatarSweepJob, FollowsRepository, FollowsService, NameCheckRepository, NameCheckService, SshKeysRepository, SshKeysService],
   exports: [StatsRollupJob, ProfilesService, ProfileOwners],
 })
 export class StatsModule {}

@@ -7,6 +7,8 @@ import type { Response } from 'supertest';
 import { createUserWithToken, TestUser, uniqueName } from '../support/accounts';
 import { binaryBody } from '../support/binary-body';
 import { expectHfError } from '../support/hf-error';
+import { OBJECT_STORE, type ObjectStore } from '../../src/core/storage/object-store';
+import { AvatarSweepJob } from '../../src/stats/avatars/avatar-sweep.job';
 import { ADMIN_TOKEN, startTestApp, TestApp } from '../support/test-app';
 
 const MB = 1024 * 1024;
@@ -80,6 +82,26 @@ describe('profiles: avatars, settings, follows', () => {
   });
 
   describe('avatars', () => {
+    it('sweeps, after the grace period, the images no namespace shows (a crash mid-upload, a deleted user) and keeps the shown ones', async () => {
+      const carol = await createUserWithToken(t);
+      await upload(carol, `/api/users/${carol.username}/avatar`, await image('png', 96, 96, '#3366ff')).expect(200);
+      const [shown] = await storedAvatars(carol.username);
+      const { rows } = await t.db.query(`SELECT id FROM namespaces WHERE lower(name) = lower($1)`, [carol.username]);
+      const store = t.app.get<ObjectStore>(OBJECT_STORE);
+      // What a crash between storing an upload and naming it leaves, and a deleted namespace's image.
+      const stray = `avatars/${rows[0].id}/${'ab'.repeat(32)}.jpg`;
+      const orphan = `avatars/987654321/${'cd'.repeat(32)}.jpg`;
+      for (const key of [stray, orphan]) await store.put(key, Buffer.from('jpeg bytes'));
+      const sweep = t.app.get(AvatarSweepJob);
+      // Within the grace period nothing goes: an upload may be about to name it.
+      expect(await sweep.run(new Date())).toEqual({ avatars: 0 });
+      const later = new Date(Date.now() + 2 * t.config.maintenance.sweepGraceSeconds * 1000);
+      expect(await sweep.run(later)).toEqual({ avatars: 2 });
+      expect(await storedAvatars(carol.username)).toEqual([shown]);
+      expect(await store.head(orphan)).toBeNull();
+      expect((await getAvatar(`/api/users/${carol.username}/avatar`).expect(200)).headers['content-type']).toBe('image/jpeg');
+    });
+
     it('serves the generated avatar until one is uploaded, then the centre square as a JPEG with an ETag and 304s', async () => {
       const url = `/api/users/${alice.username}/avatar`;
       const before = await getAvatar(url).expect(200);

@@ -36,4 +36,16 @@ export class AvatarsRepository {
     )) as [{ previous: string | null }[], number];
     return rows[0]?.previous ?? null;
   }
+
+  /** Which of these store keys are a namespace's current avatar (`avatarStoreKey`). */
+  async shownKeys(keys: string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const rows: { key: string }[] = await this.db.query(
+      `SELECT k.key FROM unnest($1::text[]) AS k(key)
+         JOIN namespaces n ON n.id = substring(k.key FROM '^avatars/([0-9]{1,18})/')::bigint
+        WHERE k.key = 'avatars/' || n.id || '/' || n.avatar_sha256 || '.jpg'`,
+      [keys],
+    );
+    return new Set(rows.map((r) => r.key));
+  }
 }
