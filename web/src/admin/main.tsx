@@ -1,0 +1,80 @@
+import { render } from 'preact';
+import { useState } from 'preact/hooks';
+import '../styles.css';
+import { call } from '../api/client';
+import { interceptLinks, useLocation } from '../lib/router';
+import { Loading, useAsync } from '../lib/ui';
+import { adminApi, adminToken } from './session';
+import { LoginPage } from './pages/login';
+import { DashboardPage } from './pages/dashboard';
+import { UsersPage, UserPage } from './pages/users';
+import { InvitationsPage } from './pages/invitations';
+import { StoragePage } from './pages/storage';
+import { EventsPage } from './pages/events';
+
+const NAV: [string, string][] = [
+  ['/admin', 'Dashboard'],
+  ['/admin/users', 'Users'],
+  ['/admin/invitations', 'Invitations'],
+  ['/admin/storage', 'Storage'],
+  ['/admin/events', 'Live events'],
+];
+
+function Page({ path }: { path: string }) {
+  const user = path.match(/^\/admin\/users\/([^/]+)$/);
+  if (user) return <UserPage username={user[1]} />;
+  switch (path.replace(/\/+$/, '')) {
+    case '':
+    case '/admin':
+      return <DashboardPage />;
+    case '/admin/users':
+      return <UsersPage />;
+    case '/admin/invitations':
+      return <InvitationsPage />;
+    case '/admin/storage':
+      return <StoragePage />;
+    case '/admin/events':
+      return <EventsPage />;
+    default:
+      return <p class="error">No such page.</p>;
+  }
+}
+
+function App() {
+  const { path } = useLocation();
+  const [signedIn, setSignedIn] = useState(0);
+  // The admin token (or an admin-role user's session) is checked against the API itself.
+  const access = useAsync(() => call(adminApi.GET('/admin/api/stats')).then(() => true, () => false), [signedIn]);
+  if (access.data === undefined) return <Loading />;
+  if (!access.data) return <LoginPage onSignedIn={() => setSignedIn((n) => n + 1)} />;
+  const signOut = () => {
+    adminToken.clear();
+    setSignedIn((n) => n + 1);
+  };
+  return (
+    <div class="layout">
+      <header class="topbar">
+        <a class="brand" href="/admin">
+          Hangar admin
+        </a>
+        <nav aria-label="Admin sections">
+          {NAV.map(([href, label]) => (
+            <a href={href} aria-current={path === href || (href !== '/admin' && path.startsWith(href)) ? 'page' : undefined}>
+              {label}
+            </a>
+          ))}
+        </nav>
+        <button type="button" class="link" onClick={signOut}>
+          Sign out
+        </button>
+      </header>
+      <main>
+        <Page path={path} />
+      </main>
+    </div>
+  );
+}
+
+const root = document.getElementById('app')!;
+interceptLinks(root);
+render(<App />, root);

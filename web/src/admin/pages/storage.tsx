@@ -1,0 +1,173 @@
+import { call } from '../../api/client';
+import { formatBytes, formatDate } from '../../lib/format';
+import { navigate, useLocation } from '../../lib/router';
+import { Show, useAsync } from '../../lib/ui';
+import { adminApi } from '../session';
+
+const LIMIT = 100;
+const REPO_TYPES = ['model', 'dataset', 'space'] as const;
+type RepoType = (typeof REPO_TYPES)[number];
+
+/** Object-store browser by key prefix, and a repository's files with the objects that hold them. */
+export function StoragePage() {
+  const { query } = useLocation();
+  const prefix = query.get('prefix') ?? '';
+  const after = query.get('after') ?? undefined;
+  const repo = query.get('repo');
+  const go = (params: Record<string, string | undefined>) => {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
+    navigate(`/admin/storage${q.size ? `?${q}` : ''}`);
+  };
+  return (
+    <>
+      <h1>Storage</h1>
+      <RepoPicker current={repo} onPick={(r) => go({ repo: r })} />
+      {repo ? <RepoObjects repo={repo} /> : <PrefixBrowser prefix={prefix} after={after} go={go} />}
+    </>
+  );
+}
+
+function RepoPicker({ current, onPick }: { current: string | null; onPick: (repo: string) => void }) {
+  const submit = (e: Event) => {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget as HTMLFormElement);
+    onPick(`${form.get('type')}/${String(form.get('id')).trim()}`);
+  };
+  const [type, id] = current ? [current.split('/')[0], current.split('/').slice(1).join('/')] : ['model', ''];
+  return (
+    <form class="card inline-form" onSubmit={submit} aria-label="Browse a repository's objects">
+      <label>
+        Type
+        <select name="type" value={type}>
+          {REPO_TYPES.map((t) => (
+            <option value={t}>{t}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Repository <input name="id" placeholder="namespace/name" value={id} required pattern="[^/]+/[^/]+" />
+      </label>
+      <button type="submit">Browse repository</button>
+      {current && (
+        <a href="/admin/storage" class="button secondary">
+          All objects
+        </a>
+      )}
+    </form>
+  );
+}
+
+function RepoObjects({ repo }: { repo: string }) {
+  const [type, namespace, name] = repo.split('/') as [RepoType, string, string];
+  const files = useAsync(() => call(adminApi.GET('/admin/api/repositories/{repo_type}/{namespace}/{name}/files', { params: { path: { repo_type: type, namespace, name } } })), [repo]);
+  return (
+    <Show state={files}>
+      {(f) => (
+        <section aria-label="Repository objects">
+          <h2>
+            {namespace}/{name} at {f.ref}: {f.count} files
+          </h2>
+          <div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th>Path</th>
+                  <th>Size</th>
+                  <th>Stored as</th>
+                  <th>Object</th>
+                </tr>
+              </thead>
+              <tbody>
+                {f.files.map((file) => (
+                  <tr>
+                    <td class="mono">{file.path}</td>
+                    <td>{formatBytes(file.size)}</td>
+                    <td>{file.is_lfs ? `LFS (${file.version_count} version${file.version_count === 1 ? '' : 's'})` : 'git blob (database)'}</td>
+                    <td class="mono">
+                      {file.is_lfs && file.sha256 ? <a href={`/admin/storage?prefix=${encodeURIComponent(lfsKey(file.sha256))}`}>{lfsKey(file.sha256)}</a> : file.checksum}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      )}
+    </Show>
+  );
+}
+
+const lfsKey = (sha: string) => `lfs/${sha.slice(0, 2)}/${sha.slice(2, 4)}/${sha}`;
+
+function PrefixBrowser({ prefix, after, go }: { prefix: string; after?: string; go: (p: Record<string, string | undefined>) => void }) {
+  const objects = useAsync(() => call(adminApi.GET('/admin/api/storage/objects', { params: { query: { prefix: prefix || undefined, limit: LIMIT, start_after: after } } })), [prefix, after]);
+  const parts = prefix.split('/').filter(Boolean);
+  return (
+    <section aria-label="Objects">
+      <nav class="crumbs" aria-label="Prefix">
+        <a href="/admin/storage">(root)</a>
+        {parts.map((p, i) => (
+          <>
+            {' / '}
+            <a href={`/admin/storage?prefix=${encodeURIComponent(parts.slice(0, i + 1).join('/') + '/')}`}>{p}</a>
+          </>
+        ))}
+      </nav>
+      <Show state={objects}>
+        {(list) => {
+          // Folders are the next key segment among the objects of this page.
+          const folders = new Set<string>();
+          const files = list.objects.filter((o) => {
+            const rest = o.full_key.slice(prefix.length);
+            const slash = rest.indexOf('/');
+            if (slash >= 0) {
+              folders.add(prefix + rest.slice(0, slash + 1));
+              return false;
+            }
+            return true;
+          });
+          return (
+            <>
+              <div class="table-wrap">
+                <table>
+                  <thead>
+                    <tr>
+                      <th>Key</th>
+                      <th>Size</th>
+                      <th>Modified</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {[...folders].map((f) => (
+                      <tr>
+                        <td class="mono">
+                          <a href={`/admin/storage?prefix=${encodeURIComponent(f)}`}>{f.slice(prefix.length)}</a>
+                        </td>
+                        <td>folder</td>
+                        <td />
+                      </tr>
+                    ))}
+                    {files.map((o) => (
+                      <tr>
+                        <td class="mono">{o.full_key.slice(prefix.length) || o.full_key}</td>
+                        <td>{formatBytes(o.size)}</td>
+                        <td>{formatDate(o.last_modified)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              {list.objects.length === 0 && <p class="hint">No objects under this prefix.</p>}
+              {list.is_truncated && list.next_start_after && (
+                <button type="button" onClick={() => go({ prefix, after: list.next_start_after ?? undefined })}>
+                  Next page →
+                </button>
+              )}
+            </>
+          );
+        }}
+      </Show>
+    </section>
+  );
+}

@@ -1,0 +1,3 @@
+import { render } from 'preact';
+import '../styles.css';
+render(<main><h1>Hangar</h1></main>, document.getElementById('app')!);
