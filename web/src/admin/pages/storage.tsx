@@ -66,7 +66,7 @@ function RepoObjects({ repo }: { repo: string }) {
       {(f) => (
         <section aria-label="Repository objects">
           <h2>
-            {namespace}/{name} at {f.ref}: {f.count} files
+            {namespace}/{name} at {f.ref}: {f.count} file{f.count === 1 ? '' : 's'}
           </h2>
           <div class="table-wrap">
             <table>

@@ -1,0 +1,102 @@
+import type { Browser, BrowserContext } from 'playwright-core';
+import { createUserWithToken, uniqueName } from '../support/accounts';
+import { DESKTOP, launchChromium, openPage, screenshots } from '../support/browser';
+import { commit, createRepo, file, header } from '../support/repos';
+import { ADMIN_TOKEN, startTestApp, type TestApp } from '../support/test-app';
+import { buildWebUi } from '../support/web-build';
+
+/** The admin dashboard at /admin, driven in Debian's Chromium against a real Hangar. */
+describe('admin dashboard in a browser', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let context: BrowserContext;
+  beforeAll(async () => {
+    buildWebUi();
+    [t, browser] = await Promise.all([startTestApp(), launchChromium()]);
+    context = await browser.newContext({ viewport: DESKTOP, baseURL: t.baseUrl });
+  });
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('an admin signs in, creates a user with a quota, finds it, invites, browses storage and watches an event arrive', async () => {
+    const { page, problems } = await openPage(context);
+    await page.goto('/admin');
+    await page.getByLabel('Admin token').fill('not-the-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').waitFor();
+    await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await page.getByRole('region', { name: 'Users' }).waitFor();
+    // The token is in this tab's session storage, not in local storage, a cookie or the URL.
+    expect(await page.evaluate(() => [sessionStorage.length, localStorage.length])).toEqual([1, 0]);
+    expect((await context.cookies()).length).toBe(0);
+    expect(page.url()).not.toContain(ADMIN_TOKEN);
+    await screenshots(page, 'admin-dashboard');
+
+    // Create a user with a 5 GB private quota; it shows in the list and in a search.
+    const name = uniqueName('ui');
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('button', { name: 'New user' }).click();
+    const form = page.getByRole('form', { name: 'New user' });
+    await form.getByLabel('Username').fill(name);
+    await form.getByLabel('Email', { exact: true }).fill(`${name}@example.com`);
+    await form.getByLabel('Password').fill('a long enough password');
+    await form.getByLabel('Private quota').fill('5 GB');
+    await form.getByRole('button', { name: 'Create user' }).click();
+    await form.getByText(`Created ${name}.`).waitFor();
+    await page.getByLabel('Search users').fill(name);
+    const row = page.getByRole('row').filter({ has: page.getByRole('link', { name, exact: true }) });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('0 B / 5.0 GB');
+    const stored = await t.http().get(`/admin/api/users/${name}`).set('X-Admin-Token', ADMIN_TOKEN).expect(200);
+    expect(stored.body).toMatchObject({ private_quota_bytes: 5 * 1024 ** 3, public_quota_bytes: null });
+    await screenshots(page, 'admin-users');
+    await row.getByRole('link', { name }).click();
+    await page.getByRole('heading', { name }).waitFor();
+    await page.getByText('0 B of 5.0 GB').waitFor();
+    await screenshots(page, 'admin-user');
+
+    // A registration invitation: its link is shown and it is listed.
+    await page.getByRole('link', { name: 'Invitations' }).click();
+    await page.getByRole('button', { name: 'Create invitation' }).click();
+    const link = await page.locator('output').textContent();
+    expect(link).toMatch(new RegExp(`^${t.baseUrl}/register\\?invitation=`));
+    const token = new URL(link!).searchParams.get('invitation')!;
+    const listed = await t.http().get('/admin/api/invitations').set('X-Admin-Token', ADMIN_TOKEN).expect(200);
+    const prefix = listed.body.invitations.find((i: { token_prefix: string }) => token.startsWith(i.token_prefix)).token_prefix;
+    await page.getByRole('cell', { name: `${prefix}…` }).waitFor();
+    const invited = await t.http().get(`/api/invitations/${token}`).expect(200);
+    expect(invited.body.is_available).toBe(true);
+    await screenshots(page, 'admin-invitations');
+
+    // Storage: a repository's files, with where each is kept.
+    const owner = await createUserWithToken(t);
+    await createRepo(t, owner.token, 'stored').expect(200);
+    await commit(t, owner.token, `${owner.username}/stored`, [header('add'), file('weights/config.json', '{"a":1}')]).expect(200);
+    await page.getByRole('link', { name: 'Storage' }).click();
+    const picker = page.getByRole('form', { name: "Browse a repository's objects" });
+    await picker.getByLabel('Repository').fill(`${owner.username}/stored`);
+    await picker.getByRole('button', { name: 'Browse repository' }).click();
+    const objects = page.getByRole('region', { name: 'Repository objects' });
+    await objects.getByRole('cell', { name: 'weights/config.json' }).waitFor();
+    // The file committed, and the .gitattributes a new repository starts with.
+    expect(await objects.getByRole('heading').textContent()).toContain(': 2 files');
+    await objects.getByRole('cell', { name: '.gitattributes' }).waitFor();
+    await screenshots(page, 'admin-storage');
+
+    // Live events: a repository created elsewhere appears while the page is open.
+    await page.getByRole('link', { name: 'Live events' }).click();
+    await page.locator('[data-status="live"]').waitFor();
+    await createRepo(t, owner.token, 'arrives-live').expect(200);
+    const feed = page.getByRole('list', { name: 'Events' });
+    await feed.getByText(`${owner.username}/arrives-live`).first().waitFor();
+    expect(await feed.locator('li').filter({ hasText: 'arrives-live' }).first().locator('.badge').textContent()).toBe('repo.created');
+    await screenshots(page, 'admin-events');
+
+    expect(problems).toEqual([]);
+  });
+});
