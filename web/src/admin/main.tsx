@@ -76,5 +76,6 @@ function App() {
 }
 
 const root = document.getElementById('app')!;
+root.textContent = ''; // the shell's "Loading…" placeholder
 interceptLinks(root);
 render(<App />, root);

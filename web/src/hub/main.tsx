@@ -1,3 +1,74 @@
 import { render } from 'preact';
 import '../styles.css';
-render(<main><h1>Hangar</h1></main>, document.getElementById('app')!);
+import { interceptLinks, navigate, useLocation } from '../lib/router';
+import { HomePage } from './pages/home';
+import { LoginPage, SignupPage } from './pages/auth';
+import { TokensPage } from './pages/settings';
+import { RepoPage } from './pages/repo';
+import type { RepoKind } from './repo-api';
+import { signOut, useMe } from './session';
+
+const KINDS: Record<string, RepoKind> = { models: 'models', datasets: 'datasets', spaces: 'spaces' };
+
+function Page() {
+  const { segments } = useLocation();
+  const [first = ''] = segments;
+  if (segments.length === 0) return <HomePage kind="models" />;
+  if (segments.length === 1 && KINDS[first]) return <HomePage kind={KINDS[first]} />;
+  if (first === 'login') return <LoginPage />;
+  if (first === 'signup') return <SignupPage />;
+  if (first === 'settings') return <TokensPage />;
+  const kind = first === 'datasets' || first === 'spaces' ? KINDS[first] : 'models';
+  const rest = kind === 'models' ? segments : segments.slice(1);
+  if (rest.length >= 2) return <RepoPage repo={{ kind, namespace: rest[0], name: rest[1] }} view={rest.slice(2)} />;
+  return <p class="error">No such page.</p>;
+}
+
+function Header() {
+  const me = useMe();
+  return (
+    <header class="topbar">
+      <a class="brand" href="/">
+        Hangar
+      </a>
+      <nav aria-label="Browse">
+        <a href="/models">Models</a>
+        <a href="/datasets">Datasets</a>
+        <a href="/spaces">Spaces</a>
+      </nav>
+      {me ? (
+        <>
+          <a href="/settings/tokens" class="user">
+            {me.username}
+          </a>
+          <button type="button" class="link" onClick={() => void signOut().then(() => navigate('/'))}>
+            Log out
+          </button>
+        </>
+      ) : (
+        me === null && (
+          <>
+            <a href="/login">Log in</a>
+            <a href="/signup">Sign up</a>
+          </>
+        )
+      )}
+    </header>
+  );
+}
+
+function App() {
+  return (
+    <div class="layout">
+      <Header />
+      <main>
+        <Page />
+      </main>
+    </div>
+  );
+}
+
+const root = document.getElementById('app')!;
+root.textContent = ''; // the shell's "Loading…" placeholder
+interceptLinks(root);
+render(<App />, root);

@@ -14,6 +14,8 @@ window.addEventListener('popstate', () => listeners.forEach((l) => l()));
 
 export interface Location {
   path: string;
+  /** The path's segments, each decoded on its own (a `%2F` inside a revision stays inside it). */
+  segments: string[];
   query: URLSearchParams;
 }
 
@@ -24,7 +26,11 @@ export function useLocation(): Location {
     listeners.add(l);
     return () => void listeners.delete(l);
   }, []);
-  return { path: decodeURIComponentSafe(location.pathname), query: new URLSearchParams(location.search) };
+  return {
+    path: decodeURIComponentSafe(location.pathname),
+    segments: location.pathname.split('/').filter(Boolean).map(decodeURIComponentSafe),
+    query: new URLSearchParams(location.search),
+  };
 }
 
 function decodeURIComponentSafe(s: string): string {

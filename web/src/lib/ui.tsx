@@ -87,3 +87,24 @@ export function useAction(): { busy: boolean; error: string | null; run: (fn: ()
   };
   return { busy, error, run, setError };
 }
+
+/** A destructive action in two clicks, without a native dialog: the first click asks, the second does. */
+export function ConfirmButton({ label, confirmLabel, disabled, onConfirm }: { label: string; confirmLabel: string; disabled?: boolean; onConfirm: () => void }) {
+  const [asking, setAsking] = useState(false);
+  if (!asking)
+    return (
+      <button type="button" class="danger" disabled={disabled} onClick={() => setAsking(true)}>
+        {label}
+      </button>
+    );
+  return (
+    <span class="actions">
+      <button type="button" class="danger" disabled={disabled} onClick={() => (setAsking(false), onConfirm())}>
+        {confirmLabel}
+      </button>
+      <button type="button" class="secondary" onClick={() => setAsking(false)}>
+        Cancel
+      </button>
+    </span>
+  );
+}

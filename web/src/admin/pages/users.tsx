@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, call } from '../../api/client';
 import { formatBytes, formatDate, parseBytes } from '../../lib/format';
 import { navigate } from '../../lib/router';
-import { ErrorBox, Pager, Show, useAction, useAsync } from '../../lib/ui';
+import { ConfirmButton, ErrorBox, Pager, Show, useAction, useAsync } from '../../lib/ui';
 import { adminApi } from '../session';
 
 const LIMIT = 25;
@@ -193,9 +193,7 @@ export function UserPage({ username }: { username: string }) {
                   Activate
                 </button>
               )}
-              <button type="button" class="danger" disabled={action.busy} onClick={() => confirm(`Delete ${username}?`) && void remove(false)}>
-                Delete user
-              </button>
+              <ConfirmButton label="Delete user" confirmLabel={`Delete ${username}`} disabled={action.busy} onConfirm={() => void remove(false)} />
             </div>
             {confirmRepos && (
               <div class="card warning" role="alertdialog" aria-label="Owned repositories">
