@@ -99,4 +99,57 @@ describe('admin dashboard in a browser', () => {
 
     expect(problems).toEqual([]);
   });
+
+  it('the other admin pages show what the admin API holds: repositories, commits, quotas, fallback sources, audit log, query console', async () => {
+    const { page, problems } = await openPage(context);
+    const owner = await createUserWithToken(t);
+    await createRepo(t, owner.token, 'listed').expect(200);
+    await commit(t, owner.token, `${owner.username}/listed`, [header('Seed the listing'), file('a.txt', 'a')]).expect(200);
+    await page.goto('/admin');
+    await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+
+    await page.getByRole('link', { name: 'Repositories' }).click();
+    await page.getByRole('table', { name: 'Repositories' }).getByRole('cell', { name: `${owner.username}/listed` }).waitFor();
+    await screenshots(page, 'admin-repositories');
+
+    await page.getByRole('link', { name: 'Commits' }).click();
+    await page.getByRole('table', { name: 'Commits' }).getByRole('cell', { name: 'Seed the listing' }).waitFor();
+    await screenshots(page, 'admin-commits');
+
+    await page.getByRole('link', { name: 'Quotas' }).click();
+    const quota = page.getByRole('form', { name: 'Set a quota' });
+    await quota.getByLabel('User or organization').fill(owner.username);
+    await quota.getByLabel('Public quota').fill('2 GB');
+    await quota.getByRole('button', { name: 'Set quota' }).click();
+    await quota.getByText(`${owner.username}: private unlimited, public 2.0 GB`).waitFor();
+    expect((await t.http().get(`/admin/api/quota/${owner.username}`).set('X-Admin-Token', ADMIN_TOKEN).expect(200)).body.public_quota_bytes).toBe(2 * 1024 ** 3);
+    await screenshots(page, 'admin-quotas');
+
+    await page.getByRole('link', { name: 'Fallback sources' }).click();
+    const source = page.getByRole('form', { name: 'New fallback source' });
+    await source.getByLabel('Name', { exact: true }).fill('upstream');
+    await source.getByLabel('URL').fill('https://hub.example.org');
+    await source.getByRole('button', { name: 'Add source' }).click();
+    await page.getByRole('table', { name: 'Fallback sources' }).getByRole('cell', { name: 'https://hub.example.org' }).waitFor();
+    await screenshots(page, 'admin-fallback-sources');
+
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.getByLabel('Action').fill('fallback');
+    await page.getByRole('table', { name: 'Audit entries' }).getByRole('cell', { name: /^fallback/ }).first().waitFor();
+    await screenshots(page, 'admin-audit');
+
+    await page.getByRole('link', { name: 'Query console' }).click();
+    await page.getByLabel('SQL (read-only)').fill(`SELECT n.name FROM users u JOIN namespaces n ON n.id = u.id WHERE n.name = '${owner.username}'`);
+    await page.getByRole('button', { name: 'Run' }).click();
+    await page.getByRole('table', { name: 'Result' }).getByRole('cell', { name: owner.username }).waitFor();
+    await page.getByLabel('SQL (read-only)').fill(`DELETE FROM users`);
+    await page.getByRole('button', { name: 'Run' }).click();
+    await page.getByRole('alert').waitFor();
+    expect(Number((await t.db.query('SELECT count(*) AS n FROM users')).rows[0].n)).toBeGreaterThan(0);
+    await screenshots(page, 'admin-console');
+
+    expect(problems).toEqual([]);
+  });
 });

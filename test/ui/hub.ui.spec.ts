@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { uniqueName } from '../support/accounts';
+import { createUserWithToken, uniqueName } from '../support/accounts';
 import { DESKTOP, launchChromium, openPage, screenshots } from '../support/browser';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { buildWebUi } from '../support/web-build';
@@ -36,6 +36,8 @@ const XSS_README = [
 ].join('\n');
 const XSS_FILE_NAME = '<img src=x onerror=alert(4)>.txt';
 const WEIGHTS = Buffer.alloc(4096, 7);
+/** A valid OpenSSH ed25519 public key line (the key of no one). */
+const SSH_KEY = `ssh-ed25519 ${Buffer.concat([Buffer.from([0, 0, 0, 11]), Buffer.from('ssh-ed25519'), Buffer.from([0, 0, 0, 32]), Buffer.alloc(32, 9)]).toString('base64')} ui@test`;
 
 /** Runs a few lines of the real huggingface_hub against the test server (asynchronously: the server is in this process). */
 function hf(t: TestApp, token: string, code: string, args: Record<string, string>): Promise<string> {
@@ -169,17 +171,70 @@ api.upload_file(path_or_fileobj=b'{\\n  "a": 1,\\n  "b": 3\\n}\\n', path_in_repo
     expect(problems).toEqual([]);
   });
 
-  it('search finds the repository; browse pages fit a phone', async () => {
+  it('search, user and org pages, likes, settings (profile, SSH key, organization) and repository settings', async () => {
     const { page, problems } = await openPage(context);
-    await page.goto('/models');
-    await page.getByRole('heading', { name: 'Models' }).waitFor();
-    await page.getByLabel('Search models').fill('web-model');
-    await page.getByRole('button', { name: 'Search' }).click();
-    await page.getByRole('list', { name: 'Repositories' }).getByRole('link', { name: /web-model/ }).waitFor();
-    await screenshots(page, 'hub-search');
+    const user = await createUserWithToken(t);
+    await t.http().post('/api/repos/create').set('Authorization', `Bearer ${user.token}`).send({ name: 'shown-model' }).expect(200);
+    const repo = `${user.username}/shown-model`;
+
     await page.goto('/login');
-    await page.getByRole('form', { name: 'Log in' }).getByRole('button', { name: 'Log in' }).waitFor();
+    const login = page.getByRole('form', { name: 'Log in' });
+    await login.getByLabel('Username or email').fill(user.username);
+    await login.getByLabel('Password').fill(user.password);
     await screenshots(page, 'hub-login');
+    await login.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('link', { name: user.username, exact: true }).waitFor();
+
+    await page.getByRole('navigation', { name: 'Browse' }).getByRole('link', { name: 'Models' }).click();
+    await page.getByLabel('Search models').fill('shown-model');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('list', { name: 'Repositories' }).getByRole('link', { name: repo }).click();
+    await screenshots(page, 'hub-search-result');
+
+    // Like: the button toggles and the count follows the API.
+    await page.getByRole('button', { name: /Like · 0/ }).click();
+    await page.getByRole('button', { name: /Liked · 1/ }).waitFor();
+    expect((await t.http().get(`/api/models/${repo}`).expect(200)).body.likes).toBe(1);
+
+    // Repository settings: make it private.
+    await page.getByRole('link', { name: 'Settings', exact: true }).click();
+    const settings = page.getByRole('form', { name: 'Repository settings' });
+    await settings.getByLabel(/Private/).check();
+    await settings.getByRole('button', { name: 'Save settings' }).click();
+    await settings.getByText('Saved.').waitFor();
+    await page.getByText('private', { exact: true }).waitFor();
+    await t.http().get(`/api/models/${repo}`).expect(401);
+    await screenshots(page, 'hub-repo-settings');
+
+    // Profile, SSH key, organization.
+    await page.goto('/settings/profile');
+    const profile = page.getByRole('form', { name: 'Profile' });
+    await profile.getByLabel('Full name').fill('Ada <b>Lovelace</b>');
+    await profile.getByLabel('Bio').fill('Builds engines.');
+    await profile.getByRole('button', { name: 'Save profile' }).click();
+    await profile.getByText('Saved.').waitFor();
+    await page.getByRole('link', { name: 'SSH keys' }).click();
+    const key = page.getByRole('form', { name: 'New SSH key' });
+    await key.getByLabel('Title').fill('laptop key');
+    await key.getByLabel('Public key').fill(SSH_KEY);
+    await key.getByRole('button', { name: 'Add key' }).click();
+    await page.getByRole('table', { name: 'SSH keys' }).getByRole('cell', { name: 'laptop key' }).waitFor();
+    await screenshots(page, 'hub-settings-ssh-keys');
+    const org = uniqueName('org');
+    await page.getByRole('link', { name: 'Organizations' }).click();
+    const orgForm = page.getByRole('form', { name: 'New organization' });
+    await orgForm.getByLabel('Name', { exact: true }).fill(org);
+    await orgForm.getByRole('button', { name: 'Create organization' }).click();
+    await page.getByRole('table', { name: 'Your organizations' }).getByRole('link', { name: org }).click();
+    await page.getByText(`organization ${org}`).waitFor();
+    await screenshots(page, 'hub-org');
+
+    // The user's page: the name as text, the private repository visible to its owner.
+    await page.goto(`/${user.username}`);
+    await page.getByRole('heading', { name: 'Ada <b>Lovelace</b>' }).waitFor();
+    await page.getByRole('region', { name: 'models' }).getByRole('link', { name: repo }).waitFor();
+    await screenshots(page, 'hub-user');
+
     expect(problems).toEqual([]);
   });
 });

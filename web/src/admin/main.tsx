@@ -11,13 +11,23 @@ import { UsersPage, UserPage } from './pages/users';
 import { InvitationsPage } from './pages/invitations';
 import { StoragePage } from './pages/storage';
 import { EventsPage } from './pages/events';
+import { AuditPage, CommitsPage, ReposPage } from './pages/records';
+import { QuotasPage } from './pages/quotas';
+import { FallbackPage } from './pages/fallback';
+import { ConsolePage } from './pages/console';
 
 const NAV: [string, string][] = [
   ['/admin', 'Dashboard'],
   ['/admin/users', 'Users'],
-  ['/admin/invitations', 'Invitations'],
+  ['/admin/repositories', 'Repositories'],
+  ['/admin/commits', 'Commits'],
   ['/admin/storage', 'Storage'],
+  ['/admin/quotas', 'Quotas'],
+  ['/admin/invitations', 'Invitations'],
+  ['/admin/fallback-sources', 'Fallback sources'],
+  ['/admin/audit', 'Audit log'],
   ['/admin/events', 'Live events'],
+  ['/admin/console', 'Query console'],
 ];
 
 function Page({ path }: { path: string }) {
@@ -35,6 +45,18 @@ function Page({ path }: { path: string }) {
       return <StoragePage />;
     case '/admin/events':
       return <EventsPage />;
+    case '/admin/repositories':
+      return <ReposPage />;
+    case '/admin/commits':
+      return <CommitsPage />;
+    case '/admin/quotas':
+      return <QuotasPage />;
+    case '/admin/fallback-sources':
+      return <FallbackPage />;
+    case '/admin/audit':
+      return <AuditPage />;
+    case '/admin/console':
+      return <ConsolePage />;
     default:
       return <p class="error">No such page.</p>;
   }

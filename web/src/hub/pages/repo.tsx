@@ -5,10 +5,14 @@ import { Show, useAsync } from '../../lib/ui';
 import { blobPath, commitsPath, fetchText, listRefs, repoId, repoInfo, repoPath, resolveUrl, treePath, type RepoInfo, type RepoRef } from '../repo-api';
 import { CommitView, HistoryView } from './history';
 import { FileView, TreeView } from './files';
+import { LikeButton } from './like';
+import { RepoSettingsView } from './repo-settings';
+import { useMe } from '../session';
 
 /** A repository: card, files by revision, a file, history, a commit. `view` is the path after `{id}`. */
 export function RepoPage({ repo, view }: { repo: RepoRef; view: string[] }) {
   const info = useAsync(() => repoInfo(repo), [repo.kind, repo.namespace, repo.name]);
+  const me = useMe();
   const [tab, rev = 'main', ...rest] = view;
   const path = rest.join('/');
   return (
@@ -26,13 +30,19 @@ export function RepoPage({ repo, view }: { repo: RepoRef; view: string[] }) {
             <a href={commitsPath(repo, rev)} aria-current={tab === 'commits' || tab === 'commit' ? 'page' : undefined}>
               History
             </a>
+            {me && (
+              <a href={`${repoPath(repo)}/settings`} aria-current={tab === 'settings' ? 'page' : undefined}>
+                Settings
+              </a>
+            )}
           </nav>
           {!tab && <CardView repo={repo} info={i} />}
           {tab === 'tree' && <TreeView repo={repo} rev={rev} path={path} />}
           {tab === 'blob' && <FileView repo={repo} rev={rev} path={path} />}
           {tab === 'commits' && <HistoryView repo={repo} rev={rev} />}
           {tab === 'commit' && <CommitView repo={repo} sha={rev} />}
-          {tab && !['tree', 'blob', 'commits', 'commit'].includes(tab) && <p class="error">No such page.</p>}
+          {tab === 'settings' && <RepoSettingsView repo={repo} info={i} onSaved={info.reload} />}
+          {tab && !['tree', 'blob', 'commits', 'commit', 'settings'].includes(tab) && <p class="error">No such page.</p>}
         </>
       )}
     </Show>
@@ -46,9 +56,10 @@ function RepoHeader({ repo, info }: { repo: RepoRef; info: RepoInfo }) {
         <a href={`/${encodeURIComponent(repo.namespace)}`}>{repo.namespace}</a> / <a href={repoPath(repo)}>{repo.name}</a>
       </h1>
       <p class="hint">
-        {info.private ? <span class="badge">private</span> : <span class="badge">public</span>} {info.gated ? <span class="badge">gated</span> : null} ♥ {info.likes ?? 0} likes · ↓{' '}
-        {info.downloads ?? 0} downloads · updated {formatDate(info.lastModified)}
+        {info.private ? <span class="badge">private</span> : <span class="badge">public</span>} {info.gated ? <span class="badge">gated</span> : null} ↓ {info.downloads ?? 0} downloads ·
+        updated {formatDate(info.lastModified)}
       </p>
+      <LikeButton repo={repo} likes={info.likes ?? 0} />
     </header>
   );
 }

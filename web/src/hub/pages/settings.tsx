@@ -1,22 +1,53 @@
 import { useState } from 'preact/hooks';
 import { call, hubApi } from '../../api/client';
 import { formatDate } from '../../lib/format';
-import { ConfirmButton, ErrorBox, Show, useAction, useAsync } from '../../lib/ui';
+import { ConfirmButton, ErrorBox, Loading, Show, useAction, useAsync } from '../../lib/ui';
 import { useMe } from '../session';
+import { OrgSettings, ProfileSettings, SshKeySettings } from './settings-more';
 
-/** Settings → access tokens: create (the value is shown once), list, revoke. */
-export function TokensPage() {
+const TABS: [string, string][] = [
+  ['profile', 'Profile'],
+  ['tokens', 'Access tokens'],
+  ['ssh-keys', 'SSH keys'],
+  ['organizations', 'Organizations'],
+];
+
+/** Settings of the signed-in account, one tab per concern. */
+export function SettingsPage({ tab }: { tab: string }) {
   const me = useMe();
-  const tokens = useAsync(() => call(hubApi.GET('/api/auth/tokens')), [me?.username]);
-  const action = useAction();
-  const [fresh, setFresh] = useState<{ name: string; token: string } | null>(null);
-  const [copied, setCopied] = useState(false);
+  if (me === undefined) return <Loading />;
   if (me === null)
     return (
       <p>
-        <a href="/login">Log in</a> to manage your tokens.
+        <a href="/login">Log in</a> to change your settings.
       </p>
     );
+  const title = TABS.find(([id]) => id === tab)?.[1];
+  return (
+    <>
+      <nav class="tabs" aria-label="Settings">
+        {TABS.map(([id, label]) => (
+          <a href={`/settings/${id}`} aria-current={id === tab ? 'page' : undefined}>
+            {label}
+          </a>
+        ))}
+      </nav>
+      <h1>{title ?? 'Settings'}</h1>
+      {tab === 'profile' && <ProfileSettings me={me} />}
+      {tab === 'tokens' && <TokensSettings />}
+      {tab === 'ssh-keys' && <SshKeySettings />}
+      {tab === 'organizations' && <OrgSettings me={me} />}
+      {!title && <p class="error">No such page.</p>}
+    </>
+  );
+}
+
+/** Access tokens: create (the value is shown once), list, revoke. */
+function TokensSettings() {
+  const tokens = useAsync(() => call(hubApi.GET('/api/auth/tokens')), []);
+  const action = useAction();
+  const [fresh, setFresh] = useState<{ name: string; token: string } | null>(null);
+  const [copied, setCopied] = useState(false);
   const create = (e: Event) => {
     e.preventDefault();
     const form = new FormData(e.currentTarget as HTMLFormElement);
@@ -35,7 +66,6 @@ export function TokensPage() {
     });
   return (
     <>
-      <h1>Access tokens</h1>
       <form class="card inline-form" onSubmit={create} aria-label="New token">
         <label>
           Name <input name="name" required maxLength={100} />
