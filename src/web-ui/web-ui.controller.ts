@@ -1,9 +1,8 @@
 import { Controller, Get, NotFoundException, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { setUiSecurityHeaders } from './security-headers';
 import { uiShellFor, wantsHtml } from './ui-routes';
-import { readShell } from './web-assets';
+import { sendShell } from './web-assets';
 
 /**
  * The hub (`/`) and the admin dashboard (`/admin`) are single-page apps: a browser navigation
@@ -17,10 +16,6 @@ export class WebUiController {
   shell(@Req() req: Request, @Res() res: Response): void {
     const shell = uiShellFor(req.path);
     if (!shell || !wantsHtml(req.headers.accept)) throw new NotFoundException(`Cannot ${req.method} ${req.path}`);
-    const html = readShell(shell);
-    if (html === null) throw new NotFoundException('The web UI is not built: run `npm run build`');
-    setUiSecurityHeaders(res);
-    res.setHeader('Cache-Control', 'no-cache');
-    res.type('html').send(html);
+    sendShell(res, shell);
   }
 }

@@ -24,6 +24,9 @@ describe('web UI serving', () => {
       ['/settings/tokens', /hub-/],
       ['/admin', /\/-\/ui\/admin-[A-Z0-9]+\.js/],
       ['/admin/users/bob', /admin-/],
+      // Invitation links: a browser gets the page to sign up or accept.
+      ['/register?invitation=inv_x', /hub-/],
+      ['/invite/inv_x', /hub-/],
     ] as const) {
       const res = await t.http().get(path).set('Accept', HTML).expect(200);
       expect(res.headers['content-type']).toMatch(/^text\/html/);
@@ -64,6 +67,13 @@ describe('web UI serving', () => {
       const res = await t.http().get(path).set('Accept', HTML).set('X-Admin-Token', ADMIN_TOKEN);
       expect([path, res.status]).toEqual([path, 404]);
       expect(res.headers['content-type']).not.toMatch(/html/);
+    }
+    // The invitation links answer other clients as before (JSON).
+    const api = await t.http().get('/api/invitations/inv_nope');
+    expect(api.status).toBeGreaterThanOrEqual(400);
+    for (const path of ['/register?invitation=inv_nope', '/invite/inv_nope']) {
+      const res = await t.http().get(path);
+      expect([path, res.status, res.headers['content-type'], res.body]).toEqual([path, api.status, expect.stringMatching(/json/), api.body]);
     }
     // Not a browser navigation: the same paths the UI would claim answer the API's 404.
     const plain = await t.http().get('/alice/model-x');

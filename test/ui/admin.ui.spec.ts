@@ -3,6 +3,7 @@ import { createUserWithToken, uniqueName } from '../support/accounts';
 import { DESKTOP, launchChromium, openPage, screenshots } from '../support/browser';
 import { commit, createRepo, file, header } from '../support/repos';
 import { ADMIN_TOKEN, startTestApp, type TestApp } from '../support/test-app';
+import { OBJECT_STORE, type ObjectStore } from '../../src/core/storage/object-store';
 import { buildWebUi } from '../support/web-build';
 
 /** The admin dashboard at /admin, driven in Debian's Chromium against a real Hangar. */
@@ -30,9 +31,10 @@ describe('admin dashboard in a browser', () => {
     await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-    await page.getByRole('region', { name: 'Users' }).waitFor();
+    const users = (await t.http().get('/admin/api/stats').set('X-Admin-Token', ADMIN_TOKEN).expect(200)).body.users;
+    expect(await page.getByRole('region', { name: 'Users' }).locator('.value').textContent()).toBe(String(users));
     // The token is in this tab's session storage, not in local storage, a cookie or the URL.
-    expect(await page.evaluate(() => [sessionStorage.length, localStorage.length])).toEqual([1, 0]);
+    expect(await page.evaluate('[sessionStorage.length, localStorage.length]')).toEqual([1, 0]);
     expect((await context.cookies()).length).toBe(0);
     expect(page.url()).not.toContain(ADMIN_TOKEN);
     await screenshots(page, 'admin-dashboard');
@@ -58,6 +60,12 @@ describe('admin dashboard in a browser', () => {
     await row.getByRole('link', { name }).click();
     await page.getByRole('heading', { name }).waitFor();
     await page.getByText('0 B of 5.0 GB').waitFor();
+    await page.getByRole('button', { name: 'Mark email verified' }).click();
+    await page.getByText('(verified)').waitFor();
+    await page.getByRole('button', { name: 'Rotate token' }).click();
+    await page.getByRole('button', { name: /^Rotate: / }).click();
+    const rotated = (await page.getByRole('region', { name: 'New token' }).locator('.mono').textContent())!;
+    expect((await t.http().get('/api/whoami-v2').set('Authorization', `Bearer ${rotated}`).expect(200)).body.name).toBe(name);
     await screenshots(page, 'admin-user');
 
     // A registration invitation: its link is shown and it is listed.
@@ -69,9 +77,23 @@ describe('admin dashboard in a browser', () => {
     const listed = await t.http().get('/admin/api/invitations').set('X-Admin-Token', ADMIN_TOKEN).expect(200);
     const prefix = listed.body.invitations.find((i: { token_prefix: string }) => token.startsWith(i.token_prefix)).token_prefix;
     await page.getByRole('cell', { name: `${prefix}…` }).waitFor();
-    const invited = await t.http().get(`/api/invitations/${token}`).expect(200);
-    expect(invited.body.is_available).toBe(true);
     await screenshots(page, 'admin-invitations');
+    // Whoever opens the link (another browser, no admin token) signs up with it; it is used up.
+    const guest = await browser.newContext({ viewport: DESKTOP, baseURL: t.baseUrl });
+    const { page: invitee, problems: inviteeProblems } = await openPage(guest);
+    await invitee.goto(link!);
+    await invitee.getByText('You were invited').waitFor();
+    const newcomer = uniqueName('invited');
+    const signup = invitee.getByRole('form', { name: 'Sign up' });
+    await signup.getByLabel('Username').fill(newcomer);
+    await signup.getByLabel('Email').fill(`${newcomer}@example.com`);
+    await signup.getByLabel('Password').fill('a long enough password');
+    await signup.getByRole('button', { name: 'Create account' }).click();
+    await invitee.getByRole('heading', { name: 'Access tokens' }).waitFor();
+    await guest.close();
+    expect(inviteeProblems).toEqual([]);
+    const used = await t.http().get(`/api/invitations/${token}`).expect(200);
+    expect(used.body).toMatchObject({ usage_count: 1, is_available: false });
 
     // Storage: a repository's files, with where each is kept.
     const owner = await createUserWithToken(t);
@@ -87,6 +109,18 @@ describe('admin dashboard in a browser', () => {
     expect(await objects.getByRole('heading').textContent()).toContain(': 2 files');
     await objects.getByRole('cell', { name: '.gitattributes' }).waitFor();
     await screenshots(page, 'admin-storage');
+    // By prefix: folders and objects, then the two-step delete of everything under a prefix.
+    const store = t.app.get<ObjectStore>(OBJECT_STORE);
+    await store.put('junk-ui/a', Buffer.from('a'));
+    await store.put('junk-ui/deeper/b', Buffer.from('bb'));
+    await page.getByRole('link', { name: 'All objects' }).click();
+    await page.getByRole('link', { name: 'junk-ui/' }).click();
+    await page.getByRole('link', { name: 'deeper/' }).waitFor();
+    await page.getByRole('cell', { name: 'a', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Delete everything under junk-ui/…' }).click();
+    await page.getByRole('button', { name: 'Delete 2 objects' }).click();
+    await page.getByText('Deleted 2 objects under junk-ui/.').waitFor();
+    expect((await t.http().get('/admin/api/storage/objects?prefix=junk-ui/').set('X-Admin-Token', ADMIN_TOKEN).expect(200)).body.objects).toEqual([]);
 
     // Live events: a repository created elsewhere appears while the page is open.
     await page.getByRole('link', { name: 'Live events' }).click();

@@ -5,6 +5,7 @@ import { HomePage } from './pages/home';
 import { LoginPage, SignupPage } from './pages/auth';
 import { SettingsPage } from './pages/settings';
 import { NamespacePage } from './pages/profile';
+import { InvitePage } from './pages/invite';
 import { RepoPage } from './pages/repo';
 import type { RepoKind } from './repo-api';
 import { signOut, useMe } from './session';
@@ -17,7 +18,8 @@ function Page() {
   if (segments.length === 0) return <HomePage kind="models" />;
   if (segments.length === 1 && KINDS[first]) return <HomePage kind={KINDS[first]} />;
   if (first === 'login') return <LoginPage />;
-  if (first === 'signup') return <SignupPage />;
+  if (first === 'signup' || first === 'register') return <SignupPage />;
+  if (first === 'invite' && segments.length === 2) return <InvitePage token={segments[1]} />;
   if (first === 'settings') return <SettingsPage tab={segments[1] ?? 'profile'} />;
   if (segments.length === 1) return <NamespacePage name={first} />;
   const kind = first === 'datasets' || first === 'spaces' ? KINDS[first] : 'models';

@@ -1,7 +1,8 @@
 import { call } from '../../api/client';
 import { formatBytes, formatDate } from '../../lib/format';
 import { navigate, useLocation } from '../../lib/router';
-import { Show, useAsync } from '../../lib/ui';
+import { useState } from 'preact/hooks';
+import { ErrorBox, Show, useAction, useAsync } from '../../lib/ui';
 import { adminApi } from '../session';
 
 const LIMIT = 100;
@@ -114,6 +115,7 @@ function PrefixBrowser({ prefix, after, go }: { prefix: string; after?: string; 
           </>
         ))}
       </nav>
+      {prefix && <PrefixDelete prefix={prefix} onDeleted={objects.reload} />}
       <Show state={objects}>
         {(list) => {
           // Folders are the next key segment among the objects of this page.
@@ -169,5 +171,51 @@ function PrefixBrowser({ prefix, after, go }: { prefix: string; after?: string; 
         }}
       </Show>
     </section>
+  );
+}
+
+/**
+ * Deleting everything under a prefix takes two steps on the API: prepare (counts, and a token
+ * valid for a minute), then delete with that token. Objects still referenced are refused.
+ */
+function PrefixDelete({ prefix, onDeleted }: { prefix: string; onDeleted: () => void }) {
+  const action = useAction();
+  const [plan, setPlan] = useState<{ token: string; objects: number; referenced: number } | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const prepare = () =>
+    action.run(async () => {
+      const p = await call(adminApi.POST('/admin/api/storage/prefix/prepare-delete', { params: { query: { prefix } } }));
+      setPlan({ token: p.confirm_token, objects: p.estimated_objects, referenced: p.referenced_objects });
+      setDone(null);
+    });
+  const remove = () =>
+    action.run(async () => {
+      const r = await call(adminApi.DELETE('/admin/api/storage/prefix', { params: { query: { prefix, confirm_token: plan!.token } } }));
+      setPlan(null);
+      setDone(`Deleted ${r.deleted_count} objects under ${r.prefix}.`);
+      onDeleted();
+    });
+  return (
+    <div class="actions" aria-label="Delete prefix" role="group">
+      {!plan ? (
+        <button type="button" class="secondary" disabled={action.busy} onClick={() => void prepare()}>
+          Delete everything under {prefix}…
+        </button>
+      ) : (
+        <>
+          <span>
+            {plan.objects} objects{plan.referenced ? `, ${plan.referenced} still referenced (refused)` : ''}; confirm within a minute.
+          </span>
+          <button type="button" class="danger" disabled={action.busy} onClick={() => void remove()}>
+            Delete {plan.objects} objects
+          </button>
+          <button type="button" class="secondary" onClick={() => setPlan(null)}>
+            Cancel
+          </button>
+        </>
+      )}
+      {done && <span class="ok">{done}</span>}
+      <ErrorBox error={action.error} />
+    </div>
   );
 }

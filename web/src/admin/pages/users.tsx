@@ -135,11 +135,21 @@ export function UserPage({ username }: { username: string }) {
   const user = useAsync(() => call(adminApi.GET('/admin/api/users/{username}', { params: { path: { username } } })), [username]);
   const action = useAction();
   const [confirmRepos, setConfirmRepos] = useState<string | null>(null);
+  const [rotated, setRotated] = useState<string | null>(null);
   const path = { params: { path: { username } } };
   const setActive = (active: boolean) =>
     action.run(async () => {
       await call(active ? adminApi.POST('/admin/api/users/{username}/activate', path) : adminApi.POST('/admin/api/users/{username}/deactivate', path));
       user.reload();
+    });
+  const setVerified = (verified: boolean) =>
+    action.run(async () => {
+      await call(adminApi.PATCH('/admin/api/users/{username}/email-verification', { params: { path: { username }, query: { verified } } }));
+      user.reload();
+    });
+  const rotate = () =>
+    action.run(async () => {
+      setRotated((await call(adminApi.POST('/admin/api/users/{username}/rotate-token', path))).token);
     });
   const remove = (force: boolean) =>
     action.run(async () => {
@@ -193,8 +203,18 @@ export function UserPage({ username }: { username: string }) {
                   Activate
                 </button>
               )}
+              <button type="button" class="secondary" disabled={action.busy} onClick={() => void setVerified(!u.email_verified)}>
+                {u.email_verified ? 'Mark email unverified' : 'Mark email verified'}
+              </button>
+              <ConfirmButton label="Rotate token" confirmLabel="Rotate: revoke their tokens and sessions" disabled={action.busy} onConfirm={() => void rotate()} />
               <ConfirmButton label="Delete user" confirmLabel={`Delete ${username}`} disabled={action.busy} onConfirm={() => void remove(false)} />
             </div>
+            {rotated && (
+              <div class="card warning" role="region" aria-label="New token">
+                <p>New write token for {username} (shown once; their other tokens and sessions ended):</p>
+                <p class="mono">{rotated}</p>
+              </div>
+            )}
             {confirmRepos && (
               <div class="card warning" role="alertdialog" aria-label="Owned repositories">
                 <p>{confirmRepos}</p>
