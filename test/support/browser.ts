@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startTestApp, type TestApp } from './test-app';
+import { buildWebUi } from './web-build';
 
 /** Where the UI tests write their screenshots (git-ignored; README: "Web interface"). */
 export const SCREENSHOT_DIR = path.resolve(__dirname, '../../test-artifacts/screenshots');
@@ -46,4 +48,30 @@ export async function screenshots(page: Page, name: string): Promise<void> {
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${label}.png`), fullPage: true });
   }
   await page.setViewportSize(before);
+}
+
+export interface UiSuite {
+  t: TestApp;
+  browser: Browser;
+  /** A desktop-sized context whose relative URLs go to `t`. */
+  context: BrowserContext;
+}
+
+/**
+ * The frame of a browser test file: the UI built from the current sources, a Hangar on its own
+ * database and Debian's Chromium, started once per file. Read the fields inside the tests.
+ */
+export function uiSuite(): UiSuite {
+  const suite = {} as UiSuite;
+  beforeAll(async () => {
+    buildWebUi();
+    [suite.t, suite.browser] = await Promise.all([startTestApp(), launchChromium()]);
+    suite.context = await suite.browser.newContext({ viewport: DESKTOP, baseURL: suite.t.baseUrl });
+  });
+  afterAll(async () => {
+    await suite.context?.close();
+    await suite.browser?.close();
+    await suite.t?.close();
+  });
+  return suite;
 }

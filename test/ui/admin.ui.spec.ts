@@ -1,28 +1,15 @@
-import type { Browser, BrowserContext } from 'playwright-core';
 import { createUserWithToken, uniqueName } from '../support/accounts';
-import { DESKTOP, launchChromium, openPage, screenshots } from '../support/browser';
+import { DESKTOP, openPage, screenshots, uiSuite } from '../support/browser';
 import { commit, createRepo, file, header } from '../support/repos';
-import { ADMIN_TOKEN, startTestApp, type TestApp } from '../support/test-app';
+import { ADMIN_TOKEN } from '../support/test-app';
 import { OBJECT_STORE, type ObjectStore } from '../../src/core/storage/object-store';
-import { buildWebUi } from '../support/web-build';
 
 /** The admin dashboard at /admin, driven in Debian's Chromium against a real Hangar. */
 describe('admin dashboard in a browser', () => {
-  let t: TestApp;
-  let browser: Browser;
-  let context: BrowserContext;
-  beforeAll(async () => {
-    buildWebUi();
-    [t, browser] = await Promise.all([startTestApp(), launchChromium()]);
-    context = await browser.newContext({ viewport: DESKTOP, baseURL: t.baseUrl });
-  });
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await t?.close();
-  });
+  const suite = uiSuite();
 
   it('an admin signs in, creates a user with a quota, finds it, invites, browses storage and watches an event arrive', async () => {
+    const { t, browser, context } = suite;
     const { page, problems } = await openPage(context);
     await page.goto('/admin');
     await page.getByLabel('Admin token').fill('not-the-token');
@@ -135,6 +122,7 @@ describe('admin dashboard in a browser', () => {
   });
 
   it('the other admin pages show what the admin API holds: repositories, commits, quotas, fallback sources, audit log, query console', async () => {
+    const { t, context } = suite;
     const { page, problems } = await openPage(context);
     const owner = await createUserWithToken(t);
     await createRepo(t, owner.token, 'listed').expect(200);

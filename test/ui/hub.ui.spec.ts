@@ -1,11 +1,9 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import type { Browser, BrowserContext } from 'playwright-core';
 import { createUserWithToken, uniqueName } from '../support/accounts';
-import { DESKTOP, launchChromium, openPage, screenshots } from '../support/browser';
-import { startTestApp, type TestApp } from '../support/test-app';
-import { buildWebUi } from '../support/web-build';
+import { openPage, screenshots, uiSuite } from '../support/browser';
+import type { TestApp } from '../support/test-app';
 
 const PYTHON = path.resolve(__dirname, '../../.venv/bin/python');
 
@@ -49,21 +47,10 @@ function hf(t: TestApp, token: string, code: string, args: Record<string, string
 
 /** The hub at `/`, driven in Debian's Chromium: sign-up, tokens, and a repository made with huggingface_hub. */
 describe('hub in a browser', () => {
-  let t: TestApp;
-  let browser: Browser;
-  let context: BrowserContext;
-  beforeAll(async () => {
-    buildWebUi();
-    [t, browser] = await Promise.all([startTestApp(), launchChromium()]);
-    context = await browser.newContext({ viewport: DESKTOP, baseURL: t.baseUrl });
-  });
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await t?.close();
-  });
+  const suite = uiSuite();
 
   it('a user signs up, creates a token, commits with huggingface_hub and reads card, files, history and diff; payloads stay inert', async () => {
+    const { t, context } = suite;
     const { page, problems } = await openPage(context);
     const username = uniqueName('web');
     await page.goto('/signup');
@@ -172,6 +159,7 @@ api.upload_file(path_or_fileobj=b'{\\n  "a": 1,\\n  "b": 3\\n}\\n', path_in_repo
   });
 
   it('search, user and org pages, likes, settings (profile, SSH key, organization) and repository settings', async () => {
+    const { t, context } = suite;
     const { page, problems } = await openPage(context);
     const user = await createUserWithToken(t);
     await t.http().post('/api/repos/create').set('Authorization', `Bearer ${user.token}`).send({ name: 'shown-model' }).expect(200);

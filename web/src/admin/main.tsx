@@ -1,8 +1,8 @@
-import { render } from 'preact';
+import { mount } from '../lib/mount';
 import { useState } from 'preact/hooks';
 import '../styles.css';
 import { call } from '../api/client';
-import { interceptLinks, useLocation } from '../lib/router';
+import { useLocation } from '../lib/router';
 import { Loading, useAsync } from '../lib/ui';
 import { adminApi, adminToken } from './session';
 import { LoginPage } from './pages/login';
@@ -97,7 +97,4 @@ function App() {
   );
 }
 
-const root = document.getElementById('app')!;
-root.textContent = ''; // the shell's "Loading…" placeholder
-interceptLinks(root);
-render(<App />, root);
+mount(App);

@@ -1,6 +1,6 @@
-import { render } from 'preact';
+import { mount } from '../lib/mount';
 import '../styles.css';
-import { interceptLinks, navigate, useLocation } from '../lib/router';
+import { navigate, useLocation } from '../lib/router';
 import { HomePage } from './pages/home';
 import { LoginPage, SignupPage } from './pages/auth';
 import { SettingsPage } from './pages/settings';
@@ -72,7 +72,4 @@ function App() {
   );
 }
 
-const root = document.getElementById('app')!;
-root.textContent = ''; // the shell's "Loading…" placeholder
-interceptLinks(root);
-render(<App />, root);
+mount(App);

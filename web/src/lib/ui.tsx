@@ -108,3 +108,25 @@ export function ConfirmButton({ label, confirmLabel, disabled, onConfirm }: { la
     </span>
   );
 }
+
+/** A list as a table: one header row, one row per item (`row` gives its cells), scrolling sideways on phones. */
+export function Table<T>({ label, head, rows, row }: { label: string; head: string[]; rows: T[]; row: (item: T) => ComponentChildren }) {
+  return (
+    <div class="table-wrap">
+      <table aria-label={label || undefined}>
+        <thead>
+          <tr>
+            {head.map((h) => (
+              <th>{h}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((item) => (
+            <tr>{row(item)}</tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

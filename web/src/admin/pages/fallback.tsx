@@ -1,5 +1,5 @@
 import { call } from '../../api/client';
-import { ConfirmButton, ErrorBox, Show, useAction, useAsync } from '../../lib/ui';
+import { ConfirmButton, ErrorBox, Show, Table, useAction, useAsync } from '../../lib/ui';
 import { adminApi } from '../session';
 
 export function FallbackPage() {
@@ -60,36 +60,24 @@ export function FallbackPage() {
       <ErrorBox error={action.error} />
       <Show state={list}>
         {(sources) => (
-          <div class="table-wrap">
-            <table aria-label="Fallback sources">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>URL</th>
-                  <th>Type</th>
-                  <th>Priority</th>
-                  <th>Namespace</th>
-                  <th>Enabled</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {sources.map((s) => (
-                  <tr>
-                    <td>{s.name}</td>
-                    <td class="mono">{s.url}</td>
-                    <td>{s.source_type}</td>
-                    <td>{s.priority}</td>
-                    <td>{s.namespace || 'all'}</td>
-                    <td>{s.enabled ? 'yes' : 'no'}</td>
-                    <td>
-                      <ConfirmButton label="Remove" confirmLabel={`Remove ${s.name}`} disabled={action.busy} onConfirm={() => void remove(s.id)} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            label="Fallback sources"
+            head={['Name', 'URL', 'Type', 'Priority', 'Namespace', 'Enabled', '']}
+            rows={sources}
+            row={(s) => (
+              <>
+                <td>{s.name}</td>
+                <td class="mono">{s.url}</td>
+                <td>{s.source_type}</td>
+                <td>{s.priority}</td>
+                <td>{s.namespace || 'all'}</td>
+                <td>{s.enabled ? 'yes' : 'no'}</td>
+                <td>
+                  <ConfirmButton label="Remove" confirmLabel={`Remove ${s.name}`} disabled={action.busy} onConfirm={() => void remove(s.id)} />
+                </td>
+              </>
+            )}
+          />
         )}
       </Show>
     </>

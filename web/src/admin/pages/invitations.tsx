@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { call } from '../../api/client';
 import { formatDate } from '../../lib/format';
-import { ErrorBox, Pager, Show, useAction, useAsync } from '../../lib/ui';
+import { ErrorBox, Pager, Show, Table, useAction, useAsync } from '../../lib/ui';
 import { adminApi } from '../session';
 
 const LIMIT = 25;
@@ -57,35 +57,24 @@ export function InvitationsPage() {
       <Show state={list}>
         {(l) => (
           <>
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th>Token</th>
-                    <th>Kind</th>
-                    <th>Organization</th>
-                    <th>Used</th>
-                    <th>Expires</th>
-                    <th>Available</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {l.invitations.map((i) => (
-                    <tr>
-                      <td class="mono">{i.token_prefix}…</td>
-                      <td>{i.action}</td>
-                      <td>{i.org_name ?? '—'}</td>
-                      <td>
-                        {i.usage_count}
-                        {i.max_usage === null ? ' / 1' : i.max_usage === -1 ? ' / ∞' : ` / ${i.max_usage}`}
-                      </td>
-                      <td>{formatDate(i.expires_at)}</td>
-                      <td>{i.is_available ? 'yes' : (i.unavailable_reason ?? 'no')}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table
+              label="Invitations"
+              head={['Token', 'Kind', 'Organization', 'Used', 'Expires', 'Available']}
+              rows={l.invitations}
+              row={(i) => (
+                <>
+                  <td class="mono">{i.token_prefix}…</td>
+                  <td>{i.action}</td>
+                  <td>{i.org_name ?? '—'}</td>
+                  <td>
+                    {i.usage_count}
+                    {i.max_usage === null ? ' / 1' : i.max_usage === -1 ? ' / ∞' : ` / ${i.max_usage}`}
+                  </td>
+                  <td>{formatDate(i.expires_at)}</td>
+                  <td>{i.is_available ? 'yes' : (i.unavailable_reason ?? 'no')}</td>
+                </>
+              )}
+            />
             <Pager offset={offset} limit={LIMIT} count={l.invitations.length} onChange={setOffset} />
           </>
         )}

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { call } from '../../api/client';
 import { formatBytes, formatDate } from '../../lib/format';
-import { Pager, Show, useAsync } from '../../lib/ui';
+import { Pager, Show, Table, useAsync } from '../../lib/ui';
 import { adminApi } from '../session';
 
 const LIMIT = 50;
@@ -55,36 +55,25 @@ export function ReposPage() {
       <Show state={list}>
         {(l) => (
           <>
-            <div class="table-wrap">
-              <table aria-label="Repositories">
-                <thead>
-                  <tr>
-                    <th>Repository</th>
-                    <th>Type</th>
-                    <th>Visibility</th>
-                    <th>Used / quota</th>
-                    <th>Created</th>
-                    <th />
-                  </tr>
-                </thead>
-                <tbody>
-                  {l.repositories.map((r) => (
-                    <tr>
-                      <td class="mono">{r.full_id}</td>
-                      <td>{r.repo_type}</td>
-                      <td>{r.private ? 'private' : 'public'}</td>
-                      <td>
-                        {formatBytes(r.used_bytes)} / {r.effective_quota_bytes === null ? 'unlimited' : formatBytes(r.effective_quota_bytes)}
-                      </td>
-                      <td>{formatDate(r.created_at)}</td>
-                      <td>
-                        <a href={`/admin/storage?repo=${encodeURIComponent(`${r.repo_type}/${r.full_id}`)}`}>files</a>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table
+              label="Repositories"
+              head={['Repository', 'Type', 'Visibility', 'Used / quota', 'Created', '']}
+              rows={l.repositories}
+              row={(r) => (
+                <>
+                  <td class="mono">{r.full_id}</td>
+                  <td>{r.repo_type}</td>
+                  <td>{r.private ? 'private' : 'public'}</td>
+                  <td>
+                    {formatBytes(r.used_bytes)} / {r.effective_quota_bytes === null ? 'unlimited' : formatBytes(r.effective_quota_bytes)}
+                  </td>
+                  <td>{formatDate(r.created_at)}</td>
+                  <td>
+                    <a href={`/admin/storage?repo=${encodeURIComponent(`${r.repo_type}/${r.full_id}`)}`}>files</a>
+                  </td>
+                </>
+              )}
+            />
             <Pager offset={s.offset} limit={LIMIT} count={l.repositories.length} total={l.total} onChange={s.setOffset} />
           </>
         )}
@@ -109,34 +98,23 @@ export function CommitsPage() {
       <Show state={list}>
         {(l) => (
           <>
-            <div class="table-wrap">
-              <table aria-label="Commits">
-                <thead>
-                  <tr>
-                    <th>Commit</th>
-                    <th>Repository</th>
-                    <th>Branch</th>
-                    <th>Message</th>
-                    <th>Author</th>
-                    <th>When</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {l.commits.map((c) => (
-                    <tr>
-                      <td class="mono">{c.commit_id.slice(0, 10)}</td>
-                      <td class="mono">
-                        {c.repo_type}:{c.repo_full_id}
-                      </td>
-                      <td>{c.branch}</td>
-                      <td>{c.message}</td>
-                      <td>{c.username ?? '—'}</td>
-                      <td>{formatDate(c.created_at)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table
+              label="Commits"
+              head={['Commit', 'Repository', 'Branch', 'Message', 'Author', 'When']}
+              rows={l.commits}
+              row={(c) => (
+                <>
+                  <td class="mono">{c.commit_id.slice(0, 10)}</td>
+                  <td class="mono">
+                    {c.repo_type}:{c.repo_full_id}
+                  </td>
+                  <td>{c.branch}</td>
+                  <td>{c.message}</td>
+                  <td>{c.username ?? '—'}</td>
+                  <td>{formatDate(c.created_at)}</td>
+                </>
+              )}
+            />
             <Pager offset={s.offset} limit={LIMIT} count={l.commits.length} onChange={s.setOffset} />
           </>
         )}
@@ -168,32 +146,22 @@ export function AuditPage() {
       <Show state={list}>
         {(l) => (
           <>
-            <div class="table-wrap">
-              <table aria-label="Audit entries">
-                <thead>
-                  <tr>
-                    <th>When</th>
-                    <th>Action</th>
-                    <th>Actor</th>
-                    <th>Target</th>
-                    <th>Result</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {l.entries.map((e) => (
-                    <tr>
-                      <td>{formatDate(e.created_at)}</td>
-                      <td class="mono">{e.action}</td>
-                      <td>{e.actor}</td>
-                      <td class="mono">{e.target}</td>
-                      <td>
-                        {e.result} ({e.status})
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table
+              label="Audit entries"
+              head={['When', 'Action', 'Actor', 'Target', 'Result']}
+              rows={l.entries}
+              row={(e) => (
+                <>
+                  <td>{formatDate(e.created_at)}</td>
+                  <td class="mono">{e.action}</td>
+                  <td>{e.actor}</td>
+                  <td class="mono">{e.target}</td>
+                  <td>
+                    {e.result} ({e.status})
+                  </td>
+                </>
+              )}
+            />
             <Pager offset={s.offset} limit={LIMIT} count={l.entries.length} total={l.total} onChange={s.setOffset} />
           </>
         )}

@@ -2,7 +2,7 @@ import { call } from '../../api/client';
 import { formatBytes, formatDate } from '../../lib/format';
 import { navigate, useLocation } from '../../lib/router';
 import { useState } from 'preact/hooks';
-import { ErrorBox, Show, useAction, useAsync } from '../../lib/ui';
+import { ErrorBox, Show, Table, useAction, useAsync } from '../../lib/ui';
 import { adminApi } from '../session';
 
 const LIMIT = 100;
@@ -69,30 +69,21 @@ function RepoObjects({ repo }: { repo: string }) {
           <h2>
             {namespace}/{name} at {f.ref}: {f.count} file{f.count === 1 ? '' : 's'}
           </h2>
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>Path</th>
-                  <th>Size</th>
-                  <th>Stored as</th>
-                  <th>Object</th>
-                </tr>
-              </thead>
-              <tbody>
-                {f.files.map((file) => (
-                  <tr>
-                    <td class="mono">{file.path}</td>
-                    <td>{formatBytes(file.size)}</td>
-                    <td>{file.is_lfs ? `LFS (${file.version_count} version${file.version_count === 1 ? '' : 's'})` : 'git blob (database)'}</td>
-                    <td class="mono">
-                      {file.is_lfs && file.sha256 ? <a href={`/admin/storage?prefix=${encodeURIComponent(lfsKey(file.sha256))}`}>{lfsKey(file.sha256)}</a> : file.checksum}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            label="Repository files"
+            head={['Path', 'Size', 'Stored as', 'Object']}
+            rows={f.files}
+            row={(file) => (
+              <>
+                <td class="mono">{file.path}</td>
+                <td>{formatBytes(file.size)}</td>
+                <td>{file.is_lfs ? `LFS (${file.version_count} version${file.version_count === 1 ? '' : 's'})` : 'git blob (database)'}</td>
+                <td class="mono">
+                  {file.is_lfs && file.sha256 ? <a href={`/admin/storage?prefix=${encodeURIComponent(lfsKey(file.sha256))}`}>{lfsKey(file.sha256)}</a> : file.checksum}
+                </td>
+              </>
+            )}
+          />
         </section>
       )}
     </Show>
@@ -131,35 +122,28 @@ function PrefixBrowser({ prefix, after, go }: { prefix: string; after?: string; 
           });
           return (
             <>
-              <div class="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th>Key</th>
-                      <th>Size</th>
-                      <th>Modified</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {[...folders].map((f) => (
-                      <tr>
-                        <td class="mono">
-                          <a href={`/admin/storage?prefix=${encodeURIComponent(f)}`}>{f.slice(prefix.length)}</a>
-                        </td>
-                        <td>folder</td>
-                        <td />
-                      </tr>
-                    ))}
-                    {files.map((o) => (
-                      <tr>
-                        <td class="mono">{o.full_key.slice(prefix.length) || o.full_key}</td>
-                        <td>{formatBytes(o.size)}</td>
-                        <td>{formatDate(o.last_modified)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <Table
+                label="Objects"
+                head={['Key', 'Size', 'Modified']}
+                rows={[...[...folders].map((key) => ({ key, folder: true as const })), ...files.map((o) => ({ key: o.full_key, folder: false as const, object: o }))]}
+                row={(e) =>
+                  e.folder ? (
+                    <>
+                      <td class="mono">
+                        <a href={`/admin/storage?prefix=${encodeURIComponent(e.key)}`}>{e.key.slice(prefix.length)}</a>
+                      </td>
+                      <td>folder</td>
+                      <td />
+                    </>
+                  ) : (
+                    <>
+                      <td class="mono">{e.key.slice(prefix.length) || e.key}</td>
+                      <td>{formatBytes(e.object.size)}</td>
+                      <td>{formatDate(e.object.last_modified)}</td>
+                    </>
+                  )
+                }
+              />
               {list.objects.length === 0 && <p class="hint">No objects under this prefix.</p>}
               {list.is_truncated && list.next_start_after && (
                 <button type="button" onClick={() => go({ prefix, after: list.next_start_after ?? undefined })}>

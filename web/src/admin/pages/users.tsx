@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, call } from '../../api/client';
 import { formatBytes, formatDate, parseBytes } from '../../lib/format';
 import { navigate } from '../../lib/router';
-import { ConfirmButton, ErrorBox, Pager, Show, useAction, useAsync } from '../../lib/ui';
+import { ConfirmButton, ErrorBox, Pager, Show, Table, useAction, useAsync } from '../../lib/ui';
 import { adminApi } from '../session';
 
 const LIMIT = 25;
@@ -22,38 +22,27 @@ export function UsersPage() {
       <Show state={users}>
         {(list) => (
           <>
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th>User</th>
-                    <th>Email</th>
-                    <th>Role</th>
-                    <th>Private used / quota</th>
-                    <th>Public used / quota</th>
-                    <th>Status</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.users.map((u) => (
-                    <tr>
-                      <td>
-                        <a href={`/admin/users/${encodeURIComponent(u.username)}`}>{u.username}</a>
-                      </td>
-                      <td>{u.email}</td>
-                      <td>{u.role}</td>
-                      <td>
-                        {formatBytes(u.private_used_bytes)} / {u.private_quota_bytes === null ? 'unlimited' : formatBytes(u.private_quota_bytes)}
-                      </td>
-                      <td>
-                        {formatBytes(u.public_used_bytes)} / {u.public_quota_bytes === null ? 'unlimited' : formatBytes(u.public_quota_bytes)}
-                      </td>
-                      <td>{u.is_active ? 'active' : 'deactivated'}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table
+              label="Users"
+              head={['User', 'Email', 'Role', 'Private used / quota', 'Public used / quota', 'Status']}
+              rows={list.users}
+              row={(u) => (
+                <>
+                  <td>
+                    <a href={`/admin/users/${encodeURIComponent(u.username)}`}>{u.username}</a>
+                  </td>
+                  <td>{u.email}</td>
+                  <td>{u.role}</td>
+                  <td>
+                    {formatBytes(u.private_used_bytes)} / {u.private_quota_bytes === null ? 'unlimited' : formatBytes(u.private_quota_bytes)}
+                  </td>
+                  <td>
+                    {formatBytes(u.public_used_bytes)} / {u.public_quota_bytes === null ? 'unlimited' : formatBytes(u.public_quota_bytes)}
+                  </td>
+                  <td>{u.is_active ? 'active' : 'deactivated'}</td>
+                </>
+              )}
+            />
             <Pager offset={offset} limit={LIMIT} count={list.users.length} total={list.total} onChange={setOffset} />
           </>
         )}

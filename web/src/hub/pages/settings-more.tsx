@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { call, hubApi } from '../../api/client';
 import { formatDate } from '../../lib/format';
-import { ConfirmButton, ErrorBox, Show, useAction, useAsync } from '../../lib/ui';
+import { ConfirmButton, ErrorBox, Show, Table, useAction, useAsync } from '../../lib/ui';
 import type { Me } from '../session';
 
 export function ProfileSettings({ me }: { me: Me }) {
@@ -80,30 +80,21 @@ export function SshKeySettings() {
       <ErrorBox error={action.error} />
       <Show state={keys}>
         {(list) => (
-          <div class="table-wrap">
-            <table aria-label="SSH keys">
-              <thead>
-                <tr>
-                  <th>Title</th>
-                  <th>Fingerprint</th>
-                  <th>Added</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((k) => (
-                  <tr>
-                    <td>{k.title}</td>
-                    <td class="mono">{k.fingerprint}</td>
-                    <td>{formatDate(k.created_at)}</td>
-                    <td>
-                      <ConfirmButton label="Delete" confirmLabel={`Delete ${k.title}`} disabled={action.busy} onConfirm={() => void remove(k.id)} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            label="SSH keys"
+            head={['Title', 'Fingerprint', 'Added', '']}
+            rows={list}
+            row={(k) => (
+              <>
+                <td>{k.title}</td>
+                <td class="mono">{k.fingerprint}</td>
+                <td>{formatDate(k.created_at)}</td>
+                <td>
+                  <ConfirmButton label="Delete" confirmLabel={`Delete ${k.title}`} disabled={action.busy} onConfirm={() => void remove(k.id)} />
+                </td>
+              </>
+            )}
+          />
         )}
       </Show>
     </>
@@ -138,26 +129,19 @@ export function OrgSettings({ me }: { me: Me }) {
       <ErrorBox error={action.error} />
       <Show state={orgs}>
         {(o) => (
-          <div class="table-wrap">
-            <table aria-label="Your organizations">
-              <thead>
-                <tr>
-                  <th>Organization</th>
-                  <th>Your role</th>
-                </tr>
-              </thead>
-              <tbody>
-                {o.organizations.map((org) => (
-                  <tr>
-                    <td>
-                      <a href={`/${encodeURIComponent(org.name)}`}>{org.name}</a>
-                    </td>
-                    <td>{org.role}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            label="Your organizations"
+            head={['Organization', 'Your role']}
+            rows={o.organizations}
+            row={(org) => (
+              <>
+                <td>
+                  <a href={`/${encodeURIComponent(org.name)}`}>{org.name}</a>
+                </td>
+                <td>{org.role}</td>
+              </>
+            )}
+          />
         )}
       </Show>
     </>

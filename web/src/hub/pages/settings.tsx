@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { call, hubApi } from '../../api/client';
 import { formatDate } from '../../lib/format';
-import { ConfirmButton, ErrorBox, Loading, Show, useAction, useAsync } from '../../lib/ui';
+import { ConfirmButton, ErrorBox, Loading, Show, Table, useAction, useAsync } from '../../lib/ui';
 import { useMe } from '../session';
 import { OrgSettings, ProfileSettings, SshKeySettings } from './settings-more';
 
@@ -102,32 +102,22 @@ function TokensSettings() {
       <ErrorBox error={action.error} />
       <Show state={tokens}>
         {(t) => (
-          <div class="table-wrap">
-            <table aria-label="Tokens">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Role</th>
-                  <th>Created</th>
-                  <th>Last used</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {t.tokens.map((tok) => (
-                  <tr>
-                    <td>{tok.name}</td>
-                    <td>{tok.role}</td>
-                    <td>{formatDate(tok.created_at)}</td>
-                    <td>{formatDate(tok.last_used)}</td>
-                    <td>
-                      <ConfirmButton label="Revoke" confirmLabel={`Revoke ${tok.name}`} disabled={action.busy} onConfirm={() => void revoke(tok.id)} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            label="Tokens"
+            head={['Name', 'Role', 'Created', 'Last used', '']}
+            rows={t.tokens}
+            row={(tok) => (
+              <>
+                <td>{tok.name}</td>
+                <td>{tok.role}</td>
+                <td>{formatDate(tok.created_at)}</td>
+                <td>{formatDate(tok.last_used)}</td>
+                <td>
+                  <ConfirmButton label="Revoke" confirmLabel={`Revoke ${tok.name}`} disabled={action.busy} onConfirm={() => void revoke(tok.id)} />
+                </td>
+              </>
+            )}
+          />
         )}
       </Show>
     </>
