@@ -80,6 +80,8 @@ for (const [name, title] of Object.entries(apps)) {
     for (const imp of result.metafile.outputs[f].imports) if (imp.kind === 'import-statement') visit(imp.path);
   };
   visit(file);
+  // The shared chunks load with the entry, not after it has been parsed.
+  const preload = [...seen].filter((f) => f !== file).map((f) => `<link rel="modulepreload" href="/-/ui/${path.basename(f)}">\n`).join('');
   const gz = [...seen].reduce((sum, f) => sum + gzipSync(readFileSync(path.join(root, f))).length, 0);
   report.push(`${name}: first-load JavaScript ${(gz / 1024).toFixed(1)} KB gzipped (${seen.size} file${seen.size > 1 ? 's' : ''})`);
   const html = `<!doctype html>
@@ -88,7 +90,7 @@ for (const [name, title] of Object.entries(apps)) {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>
-${css ? `<link rel="stylesheet" href="/-/ui/${css}">\n` : ''}<script type="module" src="/-/ui/${js}"></script>
+${css ? `<link rel="stylesheet" href="/-/ui/${css}">\n` : ''}${preload}<script type="module" src="/-/ui/${js}"></script>
 </head>
 <body>
 <div id="app"><p class="loading">Loading…</p></div>

@@ -127,10 +127,23 @@ describe('admin dashboard in a browser', () => {
     const owner = await createUserWithToken(t);
     await createRepo(t, owner.token, 'listed').expect(200);
     await commit(t, owner.token, `${owner.username}/listed`, [header('Seed the listing'), file('a.txt', 'a')]).expect(200);
+    // An admin-role user signed in to the hub needs no admin token: the session is enough.
+    const staff = await createUserWithToken(t);
+    await t.http().patch(`/admin/api/users/${staff.username}`).set('X-Admin-Token', ADMIN_TOKEN).send({ role: 'admin' }).expect(200);
+    await page.goto('/login');
+    await page.getByLabel('Username or email').fill(staff.username);
+    await page.getByLabel('Password').fill(staff.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('link', { name: staff.username, exact: true }).waitFor();
     await page.goto('/admin');
-    await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
-    await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
+    // The charts count what the time series holds.
+    const series = (await t.http().get('/admin/api/stats/timeseries?days=30').set('X-Admin-Token', ADMIN_TOKEN).expect(200)).body;
+    const commits = Object.values(series.commits_by_day as Record<string, number>).reduce((a, b) => a + b, 0);
+    expect(commits).toBeGreaterThan(0);
+    await page.getByRole('figure', { name: 'Commits' }).getByText(`Commits: ${commits} in 30 days`).waitFor();
+    await screenshots(page, 'admin-dashboard-charts');
 
     await page.getByRole('link', { name: 'Repositories' }).click();
     await page.getByRole('table', { name: 'Repositories' }).getByRole('cell', { name: `${owner.username}/listed` }).waitFor();

@@ -90,6 +90,7 @@ api.create_commit(a["repo"], operations=[
     CommitOperationAdd(a["xss_name"], b"harmless\\n"),
     CommitOperationAdd("config.json", b'{\\n  "a": 1,\\n  "b": 2\\n}\\n'),
     CommitOperationAdd("weights.bin", bytes([7]) * 4096),
+    CommitOperationAdd("docs/guide/usage.md", b"Use it well.\\n"),
 ], commit_message="Add the card and weights")
 api.upload_file(path_or_fileobj=b'{\\n  "a": 1,\\n  "b": 3\\n}\\n', path_in_repo="config.json", repo_id=a["repo"], commit_message="Bump b")
 `,
@@ -118,6 +119,14 @@ api.upload_file(path_or_fileobj=b'{\\n  "a": 1,\\n  "b": 3\\n}\\n', path_in_repo
     await tree.getByRole('link', { name: XSS_FILE_NAME }).waitFor();
     for (const name of ['README.md', 'config.json', 'weights.bin', '.gitattributes']) await tree.getByRole('link', { name, exact: true }).waitFor();
     await screenshots(page, 'hub-files');
+    // Into folders and back by the breadcrumbs.
+    await tree.getByRole('link', { name: 'docs' }).click();
+    await tree.getByRole('link', { name: 'guide' }).click();
+    await tree.getByRole('link', { name: 'usage.md' }).click();
+    await page.getByRole('region', { name: 'File' }).getByText('Use it well.').waitFor();
+    await page.getByRole('navigation', { name: 'Path' }).getByRole('link', { name: 'docs' }).click();
+    await tree.getByRole('link', { name: 'guide' }).waitFor();
+    await page.getByRole('navigation', { name: 'Path' }).getByRole('link', { name: 'web-model' }).click();
     await tree.getByRole('link', { name: XSS_FILE_NAME }).click();
     await page.getByRole('region', { name: 'File' }).getByText('harmless').waitFor();
     await page.getByRole('link', { name: 'Files' }).click();

@@ -22,8 +22,9 @@ function Page() {
   if (first === 'invite' && segments.length === 2) return <InvitePage token={segments[1]} />;
   if (first === 'settings') return <SettingsPage tab={segments[1] ?? 'profile'} />;
   if (segments.length === 1) return <NamespacePage name={first} />;
-  const kind = first === 'datasets' || first === 'spaces' ? KINDS[first] : 'models';
-  const rest = kind === 'models' ? segments : segments.slice(1);
+  // `/{ns}/{repo}` is a model (as on the Hub); `/models/{ns}/{repo}` is accepted too.
+  const kind = KINDS[first] ?? 'models';
+  const rest = KINDS[first] ? segments.slice(1) : segments;
   if (rest.length >= 2) return <RepoPage repo={{ kind, namespace: rest[0], name: rest[1] }} view={rest.slice(2)} />;
   return <p class="error">No such page.</p>;
 }

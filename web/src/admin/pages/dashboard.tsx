@@ -2,9 +2,13 @@ import { call } from '../../api/client';
 import { formatBytes } from '../../lib/format';
 import { Show, useAsync } from '../../lib/ui';
 import { adminApi } from '../session';
+import { DailyBars, lastDays } from './charts';
+
+const DAYS = 30;
 
 export function DashboardPage() {
   const stats = useAsync(() => call(adminApi.GET('/admin/api/stats/detailed')), []);
+  const series = useAsync(() => call(adminApi.GET('/admin/api/stats/timeseries', { params: { query: { days: DAYS } } })), []);
   return (
     <>
       <h1>Dashboard</h1>
@@ -19,6 +23,20 @@ export function DashboardPage() {
             <Stat label="LFS objects" value={s.lfs.total_objects} detail={formatBytes(s.lfs.total_size)} />
           </div>
         )}
+      </Show>
+      <h2>Last {DAYS} days</h2>
+      <Show state={series}>
+        {(t) => {
+          const days = lastDays(DAYS);
+          const repos = (d: string) => Object.values(t.repositories_by_day[d] ?? {}).reduce((a, b) => a + b, 0);
+          return (
+            <div class="charts">
+              <DailyBars label="Commits" days={days} values={days.map((d) => t.commits_by_day[d] ?? 0)} />
+              <DailyBars label="New repositories" days={days} values={days.map(repos)} />
+              <DailyBars label="New users" days={days} values={days.map((d) => t.users_by_day[d] ?? 0)} />
+            </div>
+          );
+        }}
       </Show>
     </>
   );
