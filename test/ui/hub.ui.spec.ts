@@ -124,6 +124,12 @@ api.upload_file(path_or_fileobj=b'{\\n  "a": 1,\\n  "b": 3\\n}\\n', path_in_repo
     await tree.getByRole('link', { name: 'guide' }).click();
     await tree.getByRole('link', { name: 'usage.md' }).click();
     await page.getByRole('region', { name: 'File' }).getByText('Use it well.').waitFor();
+    // Known kinds are highlighted (spans from highlight.js around escaped text).
+    await page.goto(`/${repo}/blob/main/config.json`);
+    const code = page.getByRole('region', { name: 'File' }).locator('pre.hljs');
+    await code.locator('.hljs-attr', { hasText: '"b"' }).waitFor();
+    expect(await code.textContent()).toBe('{\n  "a": 1,\n  "b": 3\n}\n');
+    await page.goto(`/${repo}/tree/main/docs/guide`);
     await page.getByRole('navigation', { name: 'Path' }).getByRole('link', { name: 'docs' }).click();
     await tree.getByRole('link', { name: 'guide' }).waitFor();
     await page.getByRole('navigation', { name: 'Path' }).getByRole('link', { name: 'web-model' }).click();

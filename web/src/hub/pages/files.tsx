@@ -84,7 +84,13 @@ export function FileView({ repo, rev, path }: { repo: RepoRef; rev: string; path
 function FileBody({ repo, rev, entry }: { repo: RepoRef; rev: string; entry: TreeEntry }) {
   const size = entry.lfs?.size ?? entry.size;
   const previewable = !entry.lfs && size <= PREVIEW_MAX;
-  const text = useAsync(async () => (previewable ? fetchText(repo, rev, entry.path) : null), [repoId(repo), rev, entry.path]);
+  const text = useAsync(async () => {
+    const t = previewable ? await fetchText(repo, rev, entry.path) : null;
+    if (t === null || t.includes('\u0000')) return { text: t, html: null };
+    // A chunk of its own: only file views load the highlighter.
+    const { highlight } = await import('../../lib/highlight');
+    return { text: t, html: highlight(entry.path, t) };
+  }, [repoId(repo), rev, entry.path]);
   return (
     <>
       <dl class="card props" aria-label="File details">
@@ -116,7 +122,16 @@ function FileBody({ repo, rev, entry }: { repo: RepoRef; rev: string; entry: Tre
       </p>
       {previewable ? (
         <Show state={text}>
-          {(t) => (t === null ? null : t.includes('\u0000') ? <p class="hint">Binary file.</p> : <pre class="code" aria-label="File content">{t}</pre>)}
+          {({ text: t, html }) =>
+            t === null ? null : t.includes('\u0000') ? (
+              <p class="hint">Binary file.</p>
+            ) : html !== null ? (
+              // highlight.js escapes the file's text; only its own spans are markup.
+              <pre class="code hljs" aria-label="File content" dangerouslySetInnerHTML={{ __html: html }} />
+            ) : (
+              <pre class="code" aria-label="File content">{t}</pre>
+            )
+          }
         </Show>
       ) : (
         <p class="hint">{entry.lfs ? 'Large file (LFS): download it to look inside.' : 'Too large to show here.'}</p>
