@@ -6,7 +6,7 @@
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
-# ---- build: compile TypeScript (src/ and migrations/) into dist/ ----
+# ---- build: compile TypeScript (src/ and migrations/) into dist/, the web UI into dist/web/ ----
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -14,7 +14,10 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 COPY migrations ./migrations
-RUN npx nest build
+COPY web ./web
+COPY openapi ./openapi
+COPY scripts/build-web.mjs ./scripts/
+RUN npm run build
 
 # ---- runtime ----
 FROM ${NODE_IMAGE} AS runtime

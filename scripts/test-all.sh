@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
 bash scripts/setup-venv.sh
-npx nest build
+npm run build
 if [ -n "${HANGAR_TEST_DATABASE_URL:-}" ]; then
   echo "== jest: all tests, PostgreSQL at HANGAR_TEST_DATABASE_URL"
   npx jest --runInBand

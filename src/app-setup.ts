@@ -14,6 +14,7 @@ import { trackInFlightRequests } from './core/http/graceful-shutdown';
 import { requestIdMiddleware } from './core/logging/request-id';
 import { HttpMetricsMiddleware } from './core/metrics/http-metrics.middleware';
 import { buildOpenApiDocument, setupSwaggerUi } from './core/openapi/openapi';
+import { invitationLinkPages, uiAssetsMiddleware } from './web-ui/web-assets';
 
 /** Requests whose body is file content, streamed by the handler (or, telemetry, dropped): no body parser may read it. */
 function hasStreamedBody(req: Request): boolean {
@@ -62,6 +63,8 @@ export function configureApp(app: INestApplication, options: { withLogger?: bool
   setConfiguredBaseUrl(server.getHttpAdapter().getInstance(), config.baseUrl);
   server.disable('x-powered-by');
   server.use(rejectNulInUrl);
+  server.use(uiAssetsMiddleware());
+  server.use(invitationLinkPages());
   // application/*+json covers git-lfs's application/vnd.git-lfs+json.
   server.use(unlessStreamed(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'], verify: verifyJsonDepth })));
   server.use(unlessStreamed(express.urlencoded({ extended: false, limit: '1mb' })));

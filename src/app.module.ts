@@ -32,6 +32,7 @@ import { StorageModule } from './core/storage/storage.module';
 import { DownloadsModule } from './stats/downloads/downloads.module';
 import { StatsModule } from './stats/stats.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { WebUiModule } from './web-ui/web-ui.module';
 
 /**
  * The whole application. Tests boot exactly this module, so they run the production pipeline
@@ -72,6 +73,8 @@ export class AppModule {
         AdminModule,
         FallbackModule,
         ClientChatterModule,
+        // Last: its catch-all route must only see paths no API route matched.
+        WebUiModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

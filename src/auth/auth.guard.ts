@@ -5,6 +5,7 @@ import { AdminCredentialsService } from './admin-setup/admin-credentials.service
 import { AUTH_REQUIREMENT, AuthRequirement, AuthenticatedRequest } from './auth.decorators';
 import { AuthService } from './auth.service';
 import { bearerToken, readCredentials } from './credentials';
+import { isForgedSessionWrite } from './csrf';
 import { assertCanWrite } from './principal';
 
 /**
@@ -44,6 +45,9 @@ export class AuthGuard implements CanActivate {
       req.principal = await this.auth.principalForToken(token);
       if (!req.principal) throw new UnauthorizedError('Invalid credentials in Authorization header', 'InvalidCredentials');
       return;
+    }
+    if (sessionSecret && isForgedSessionWrite(req)) {
+      throw new ForbiddenError("Cross-site request refused: a session cookie authenticates writes only from Hangar's own pages (send a token instead)", 'CrossSiteRequest');
     }
     req.principal = sessionSecret ? await this.auth.principalForSession(sessionSecret) : null;
   }

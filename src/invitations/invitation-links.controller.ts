@@ -7,8 +7,8 @@ import { InvitationsService } from './invitations.service';
 
 /**
  * The links Hangar mails and hands out (`/invite/{token}`, `/register?invitation=`) lead
- * somewhere: until the web UI serves pages there, they answer what the invitation offers, as
- * `GET /api/invitations/{token}` does; accepting or registering stays an API call.
+ * somewhere: a browser gets the web UI's page for them (src/web-ui, before the routes); any
+ * other client gets what the invitation offers, as `GET /api/invitations/{token}` does.
  */
 @ApiTags('invitations')
 @ApiErrorResponses(400, 404)

@@ -5,11 +5,16 @@ import * as path from 'node:path';
 
 /**
  * `npm start` builds only when an input changed (scripts/build-if-stale.js). The script runs in
- * a scratch project whose `nest build` is a stand-in that records each call and writes dist/.
+ * a scratch project whose `nest build` and web build are stand-ins that record each call.
  */
 describe('npm start: build only when sources changed', () => {
   let dir: string;
-  const builds = () => (existsSync(path.join(dir, 'builds.log')) ? readFileSync(path.join(dir, 'builds.log'), 'utf8').split('\n').filter(Boolean).length : 0);
+  const logged = (what: string) => (existsSync(path.join(dir, 'builds.log')) ? readFileSync(path.join(dir, 'builds.log'), 'utf8').split('\n').filter((l) => l === what).length : 0);
+  const builds = () => {
+    // Every build is both halves: the server, then the web UI.
+    expect(logged('web')).toBe(logged('build'));
+    return logged('build');
+  };
   const run = () => {
     const out = spawnSync(process.execPath, [path.join(dir, 'scripts', 'build-if-stale.js')], { cwd: dir, encoding: 'utf8' });
     expect(out.status).toBe(0);
@@ -26,7 +31,10 @@ describe('npm start: build only when sources changed', () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'hangar-build-if-stale-'));
     mkdirSync(path.join(dir, 'scripts'));
     copyFileSync(path.resolve(__dirname, '../../scripts/build-if-stale.js'), path.join(dir, 'scripts', 'build-if-stale.js'));
+    writeFileSync(path.join(dir, 'scripts', 'build-web.mjs'), `import fs from 'node:fs'; fs.appendFileSync('builds.log', 'web\\n');\n`);
     mkdirSync(path.join(dir, 'src', 'core'), { recursive: true });
+    mkdirSync(path.join(dir, 'web', 'src'), { recursive: true });
+    writeFileSync(path.join(dir, 'web', 'src', 'app.tsx'), 'export {};\n');
     writeFileSync(path.join(dir, 'src', 'main.ts'), 'export {};\n');
     writeFileSync(path.join(dir, 'src', 'core', 'x.ts'), 'export {};\n');
     writeFileSync(path.join(dir, 'tsconfig.json'), '{}\n');
@@ -60,8 +68,12 @@ describe('npm start: build only when sources changed', () => {
     run();
     expect(builds()).toBe(4);
 
-    rmSync(path.join(dir, 'dist'), { recursive: true });
+    touchLater(path.join(dir, 'web', 'src', 'app.tsx'));
     run();
     expect(builds()).toBe(5);
+
+    rmSync(path.join(dir, 'dist'), { recursive: true });
+    run();
+    expect(builds()).toBe(6);
   });
 });
