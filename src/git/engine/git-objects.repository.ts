@@ -16,10 +16,12 @@ export interface StoredObjectRow {
 }
 
 /**
- * Many objects of one repository by id ($1 = repository, $2 = distinct object ids): a join on
- * `unnest` so PostgreSQL probes the primary key once per id. `oid = ANY($2)` with a thousand ids
- * is planned as a sequential scan once the table is big, so every batch of a clone would read
- * the whole table.
+ * Many objects of one repository by id ($1 = repository, $2 = distinct object ids): one primary
+ * key probe per id, whatever the statistics say. `oid = ANY($2)` with a thousand ids is planned
+ * as a sequential scan once the table is big; a plain join on `unnest` is planned as a hash join
+ * over all the repository's rows while the table's statistics are stale (right after a bulk
+ * import, before autovacuum analyses it: each batch of a clone then read every row of the
+ * repository). The LIMIT keeps the lateral subquery from being flattened into such a join.
  */
 /**
  * A re-recorded object older than this is renewed (`created_at`): garbage collection spares
@@ -28,7 +30,9 @@ export interface StoredObjectRow {
  */
 const RENEW_AFTER_SECONDS = 30;
 
-const BY_OIDS = `unnest($2::varchar(40)[]) AS q(oid) JOIN git_objects o ON o.repo_id = $1 AND o.oid = q.oid`;
+export const byOids = (repo: string, oids: string): string =>
+  `unnest(${oids}::varchar(40)[]) AS q(oid) CROSS JOIN LATERAL (SELECT * FROM git_objects g WHERE g.repo_id = ${repo} AND g.oid = q.oid LIMIT 1) o`;
+const BY_OIDS = byOids('$1', '$2');
 
 /** Rows of `git_objects`: every query is scoped to one repository. */
 @Injectable()
@@ -131,8 +135,7 @@ export class GitObjectsRepository {
       const client = (await runner.connect()) as PoolClient;
       const copy = client.query(
         new BinaryCopyOut(
-          `COPY (SELECT o.oid::text, o.type::int4, o.size, o.body, o.storage_key FROM unnest('{${distinct(oids).join(',')}}'::varchar(40)[]) AS q(oid)
-                JOIN git_objects o ON o.repo_id = ${repoId} AND o.oid = q.oid) TO STDOUT (FORMAT binary)`,
+          `COPY (SELECT o.oid::text, o.type::int4, o.size, o.body, o.storage_key FROM ${byOids(String(repoId), `'{${distinct(oids).join(',')}}'`)}) TO STDOUT (FORMAT binary)`,
         ),
       );
       const rows = await copy.rows;
