@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import type { Client } from 'pg';
 import type { ObjectStore } from '../../src/core/storage/object-store';
+import { isRawKey } from '../../src/git/engine/object-database';
 
 const TYPES = ['', 'commit', 'tree', 'blob', 'tag'];
 const GIT_ENV = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
@@ -18,13 +19,15 @@ export async function exportToBareRepo(db: Client, store: ObjectStore, repoId: n
   execFileSync('git', ['init', '-q', '--bare', dir], { env: GIT_ENV });
   const objects = await db.query(`SELECT oid, type, body, storage_key FROM git_objects WHERE repo_id = $1`, [repoId]);
   for (const o of objects.rows) {
-    let deflated: Buffer = o.body;
-    if (!deflated) {
+    let stored: Buffer = o.body;
+    if (!stored) {
       const chunks: Buffer[] = [];
       for await (const c of (await store.get(o.storage_key)).body) chunks.push(c as Buffer);
-      deflated = Buffer.concat(chunks);
+      stored = Buffer.concat(chunks);
     }
-    const oid = execFileSync('git', ['hash-object', '-w', '-t', TYPES[o.type], '--stdin'], { cwd: dir, input: inflateSync(deflated), env: GIT_ENV })
+    // Large incompressible blobs are stored as they are (ObjectDatabase's raw keys), the rest deflated.
+    const body = o.storage_key && isRawKey(o.storage_key) ? stored : inflateSync(stored);
+    const oid = execFileSync('git', ['hash-object', '-w', '-t', TYPES[o.type], '--stdin'], { cwd: dir, input: body, env: GIT_ENV })
       .toString()
       .trim();
     if (oid !== o.oid) throw new Error(`git computes ${oid} for the ${TYPES[o.type]} Hangar stored as ${o.oid}`);

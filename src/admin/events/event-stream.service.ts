@@ -108,6 +108,12 @@ export class EventStream implements OnApplicationBootstrap, OnApplicationShutdow
 
   private async deliverById(id: number): Promise<void> {
     if (!Number.isSafeInteger(id)) return;
+    // Every node hears of every commit; one with no client connected has nobody to read it for
+    // (a client that connects later asks for what it missed with Last-Event-ID: `replay`).
+    if (this.listeners.size === 0) {
+      this.lastDelivered = Math.max(this.lastDelivered, id);
+      return;
+    }
     const rows: StoredEvent[] = await this.db.query(`SELECT ${EVENT_COLUMNS} FROM event_log WHERE id = $1`, [id]);
     for (const e of rows) this.deliver(e);
   }

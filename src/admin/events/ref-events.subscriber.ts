@@ -19,20 +19,17 @@ export class RefEventsSubscriber implements OnModuleInit {
     this.hooks.onRefChange((m, change) => this.record(m, change));
   }
 
+  /** One statement per ref change: the repository's names are read where the event is written. */
   private async record(m: EntityManager, c: RefChange): Promise<void> {
-    const [row] = await m.query(
-      `SELECT r.type, n.name AS namespace, r.name, (SELECT name FROM namespaces WHERE id = $2) AS actor
-         FROM repositories r JOIN namespaces n ON n.id = r.namespace_id WHERE r.id = $1`,
-      [c.repoId, c.actorId],
-    );
-    if (!row) return;
     const kind = c.old === null ? 'created' : c.new === null ? 'deleted' : 'updated';
-    await this.events.publish(
+    await this.events.publishFrom(
+      'ref.updated',
       {
-        type: 'ref.updated',
-        actor: row.actor ? `user:${row.actor}` : null,
-        target: `${row.type}:${row.namespace}/${row.name}`,
-        data: { repo_type: row.type, repo: `${row.namespace}/${row.name}`, ref: c.ref, change: kind, old: c.old, new: c.new },
+        sql: `SELECT 'user:' || a.name AS actor, r.type || ':' || n.name || '/' || r.name AS target,
+                     jsonb_build_object('repo_type', r.type, 'repo', n.name || '/' || r.name, 'ref', $4::text, 'change', $5::text, 'old', $6::text, 'new', $7::text) AS data
+                FROM repositories r JOIN namespaces n ON n.id = r.namespace_id LEFT JOIN namespaces a ON a.id = $3
+               WHERE r.id = $2`,
+        params: [c.repoId, c.actorId, c.ref, kind, c.old, c.new],
       },
       m,
     );

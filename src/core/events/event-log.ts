@@ -52,6 +52,20 @@ export class EventLog {
   }
 
   /**
+   * `publish` for an event whose `actor`, `target` and `data` columns come from a query (its
+   * parameters numbered from $2): the lookup and the write in one statement, for events written
+   * on every commit. No row from the query, no event.
+   */
+  async publishFrom(type: EventType, source: { sql: string; params: unknown[] }, m: EntityManager = this.db.manager): Promise<void> {
+    await m.query(
+      `WITH e AS (INSERT INTO event_log (type, actor, target, data)
+                  SELECT $1, left(s.actor, 256), left(s.target, 512), s.data FROM (${source.sql}) s RETURNING id)
+       SELECT pg_notify('${EVENTS_CHANNEL}', id::text) FROM e`,
+      [type, ...source.params],
+    );
+  }
+
+  /**
    * For reports after the fact (a refusal, a failed sign-in) where no transaction holds the
    * change: losing the event must not turn the caller's answer into a 500.
    */

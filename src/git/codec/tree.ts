@@ -24,20 +24,25 @@ export const isTreeMode = (mode: TreeMode): boolean => mode === '40000';
  * with "/". So "a.txt" < "a/" < "a0" while a file "a" < "a.txt".
  */
 export function compareTreeEntries(a: TreeEntry, b: TreeEntry): number {
-  const slash = Buffer.from('/');
-  const ka = isTreeMode(a.mode) ? Buffer.concat([nameBytes(a), slash]) : nameBytes(a);
-  const kb = isTreeMode(b.mode) ? Buffer.concat([nameBytes(b), slash]) : nameBytes(b);
-  return Buffer.compare(ka, kb);
+  return Buffer.compare(sortKey(a, nameBytes(a)), sortKey(b, nameBytes(b)));
 }
+
+const SLASH = Buffer.from('/');
+const sortKey = (e: TreeEntry, name: Buffer): Buffer => (isTreeMode(e.mode) ? Buffer.concat([name, SLASH]) : name);
 
 /** Serialises entries (sorted here) as `<mode> <name>\0<20-byte oid>` each. */
 export function encodeTree(entries: readonly TreeEntry[]): Buffer {
-  const sorted = [...entries].sort(compareTreeEntries);
+  // Each name's bytes and sort key are made once, not in every comparison (a 1,000-entry folder
+  // takes about 10,000 of them on every commit that touches it).
+  const keyed = entries.map((e) => {
+    const name = nameBytes(e);
+    return { e, name, key: sortKey(e, name) };
+  });
+  keyed.sort((a, b) => Buffer.compare(a.key, b.key));
   const parts: Buffer[] = [];
   // A set, not a neighbour check: a file "a" and a directory "a" (sorted as "a/") need not be adjacent.
   const seen = new Set<string>();
-  for (const e of sorted) {
-    const name = nameBytes(e);
+  for (const { e, name } of keyed) {
     const key = name.toString('latin1');
     if (seen.has(key)) throw new Error(`duplicate tree entry: ${e.name}`);
     seen.add(key);

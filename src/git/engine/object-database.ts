@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { PassThrough, Readable, Transform } from 'node:stream';
-import { createInflate } from 'node:zlib';
+import { PassThrough, pipeline, Readable, Transform } from 'node:stream';
+import { constants as zlibConstants, createDeflate, createInflate } from 'node:zlib';
 import type { EntityManager } from 'typeorm';
 import type { HangarConfig } from '../../core/config/config';
 import { InjectConfig } from '../../core/config/config.module';
@@ -35,6 +35,15 @@ const SMALL_BLOB_MAX_BYTES = 256 * 1024;
  * ~18 MiB, under the quarter of the default budget that one value may take: it stays cached.)
  */
 const TREE_ENTRY_OVERHEAD_BYTES = 120;
+
+/**
+ * A large blob that deflates to at least this share of its size is stored as it is (a raw key,
+ * see `rawKey`): a download then streams it straight from the store (about twice the rate of
+ * inflating it on the fly, and Range reads seek), at almost no cost on disk. A clone sends it in
+ * zlib stored blocks made on the fly, which is as small as its deflated form within this share.
+ * Compressible blobs keep their deflated form.
+ */
+const RAW_MIN_DEFLATED_SHARE = 0.9;
 
 export class MissingObjectError extends Error {
   constructor(readonly oid: Oid) {
@@ -78,22 +87,20 @@ export class ObjectDatabase {
 
   /** Hashes and deflates a body; a large one is written to the object store now (idempotent). */
   async prepare(type: GitObjectType, body: Buffer): Promise<StoredObjectRow> {
-    const oid = hashObject(type, body);
-    const deflated = deflateBody(body);
-    if (deflated.length <= INLINE_MAX_BYTES) return { oid, type, size: body.length, body: deflated, storageKey: null };
-    const storageKey = contentKey(oid);
-    if (await this.mustWrite(storageKey)) await this.store.put(storageKey, deflated, { contentLength: deflated.length });
-    return { oid, type, size: body.length, body: null, storageKey };
+    return this.prepareDeflated(hashObject(type, body), type, body.length, deflateBody(body), body);
   }
 
   /**
-   * A row for an object whose zlib stream is already at hand (a pack entry from a push): the
-   * stream is stored as is, a large one in the object store (idempotent), like `prepare`.
+   * A row for an object whose zlib stream is already at hand (a pack entry from a push, or from
+   * `prepare`): a small one inline, a large one in the object store (idempotent), as it is or, for
+   * an incompressible blob whose `body` is given, raw (see RAW_MIN_DEFLATED_SHARE).
    */
-  async prepareDeflated(oid: Oid, type: GitObjectType, size: number, deflated: Buffer): Promise<StoredObjectRow> {
+  async prepareDeflated(oid: Oid, type: GitObjectType, size: number, deflated: Buffer, body?: Buffer): Promise<StoredObjectRow> {
     if (deflated.length <= INLINE_MAX_BYTES) return { oid, type, size, body: deflated, storageKey: null };
-    const storageKey = contentKey(oid);
-    if (await this.mustWrite(storageKey)) await this.store.put(storageKey, deflated, { contentLength: deflated.length });
+    const raw = type === 'blob' && body !== undefined && deflated.length >= body.length * RAW_MIN_DEFLATED_SHARE;
+    const storageKey = raw ? rawKey(oid) : contentKey(oid);
+    const bytes = raw ? body : deflated;
+    if (await this.mustWrite(storageKey)) await this.store.put(storageKey, bytes, { contentLength: bytes.length });
     return { oid, type, size, body: null, storageKey };
   }
 
@@ -133,10 +140,12 @@ export class ObjectDatabase {
     };
   }
 
-  /** A stored row's zlib stream: the inline bytes, or a stream from the object store. */
+  /** A stored row's zlib stream: the inline bytes, or a stream from the object store (a raw blob in stored blocks made as it goes). */
   async deflatedBody(row: StoredObjectRow): Promise<Buffer | Readable> {
     if (row.body) return row.body;
-    return (await this.store.get(row.storageKey!)).body;
+    const { body } = await this.store.get(row.storageKey!);
+    if (!isRawKey(row.storageKey!)) return body;
+    return pipeline(body, createDeflate({ level: zlibConstants.Z_NO_COMPRESSION, chunkSize: INFLATE_CHUNK_BYTES }), () => undefined);
   }
 
   /** The inflated bodies of the repository's blobs of at most `maxBytes` (the GC looks for LFS pointers among them). */
@@ -147,10 +156,17 @@ export class ObjectDatabase {
   /** An inflated body from a row already loaded (see `findMany`). */
   async inflateRow(row: StoredObjectRow): Promise<Buffer> {
     if (row.body) return inflateBody(row.body);
-    const { body } = await this.store.get(row.storageKey!);
     const chunks: Buffer[] = [];
-    for await (const chunk of body.pipe(createInflate({ chunkSize: INFLATE_CHUNK_BYTES }))) chunks.push(chunk as Buffer);
+    for await (const chunk of await this.openStored(row.storageKey!)) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks);
+  }
+
+  /** The inflated bytes of an object in the object store, or the inclusive range of them (a raw one is read from the store as it is). */
+  private async openStored(key: string, range?: { start: number; end: number }): Promise<Readable> {
+    if (isRawKey(key)) return (await this.store.get(key, range)).body;
+    const { body } = await this.store.get(key);
+    const inflated = pipeline(body, createInflate({ chunkSize: INFLATE_CHUNK_BYTES }), () => undefined);
+    return range ? pipeline(inflated, sliceBytes(range.start, range.end), () => undefined) : inflated;
   }
 
   findMany(repoId: number, oids: Oid[], m?: EntityManager): Promise<StoredObjectRow[]> {
@@ -208,11 +224,7 @@ export class ObjectDatabase {
   async read(repoId: number, oid: Oid, m?: EntityManager): Promise<{ type: GitObjectType; body: Buffer }> {
     const row = await this.objects.find(repoId, oid, m);
     if (!row) throw new MissingObjectError(oid);
-    if (row.body) return { type: row.type, body: inflateBody(row.body) };
-    const { body } = await this.store.get(row.storageKey!);
-    const chunks: Buffer[] = [];
-    for await (const chunk of body.pipe(createInflate({ chunkSize: INFLATE_CHUNK_BYTES }))) chunks.push(chunk as Buffer);
-    return { type: row.type, body: Buffer.concat(chunks) };
+    return { type: row.type, body: await this.inflateRow(row) };
   }
 
   async readTree(repoId: number, oid: Oid, m?: EntityManager): Promise<TreeEntry[]> {
@@ -234,9 +246,9 @@ export class ObjectDatabase {
     if (!small) {
       const row = await this.objects.find(repoId, oid);
       if (!row || row.type !== 'blob') throw new MissingObjectError(oid);
-      if (!row.body || row.size > SMALL_BLOB_MAX_BYTES) {
-        const source = row.body ? Readable.from([row.body]) : (await this.store.get(row.storageKey!)).body;
-        const inflated = source.pipe(createInflate({ chunkSize: INFLATE_CHUNK_BYTES }));
+      if (!row.body) return { stream: await this.openStored(row.storageKey!, range), size: row.size };
+      if (row.size > SMALL_BLOB_MAX_BYTES) {
+        const inflated = Readable.from([row.body]).pipe(createInflate({ chunkSize: INFLATE_CHUNK_BYTES }));
         return { stream: range ? inflated.pipe(sliceBytes(range.start, range.end)) : inflated, size: row.size };
       }
       small = inflateBody(row.body);
@@ -269,6 +281,10 @@ export class ObjectDatabase {
 export const OBJECTS_PREFIX = 'git/objects/';
 export const INCOMING_PREFIX = 'git/incoming/';
 const contentKey = (oid: Oid): string => `${OBJECTS_PREFIX}${oid.slice(0, 2)}/${oid}`;
+/** Where a blob stored as it is (not deflated) lives: beside its deflated form's key, so the sweep treats both alike. */
+const rawKey = (oid: Oid): string => `${contentKey(oid)}${RAW_SUFFIX}`;
+const RAW_SUFFIX = '.raw';
+export const isRawKey = (key: string): boolean => key.endsWith(RAW_SUFFIX);
 
 /** Passes through bytes [start, end] (inclusive) of a stream and drops the rest. */
 function sliceBytes(start: number, end: number): Transform {

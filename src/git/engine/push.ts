@@ -152,7 +152,7 @@ export class PushEngine {
         objects.set(o.oid, { row: { oid: o.oid, type: 'blob', size: o.size, body: null, storageKey: o.storedAs }, links: [] });
         continue;
       }
-      const row = o.deflated ? await this.objects.prepareDeflated(o.oid, o.type, o.body.length, o.deflated) : await this.objects.prepare(o.type, o.body);
+      const row = o.deflated ? await this.objects.prepareDeflated(o.oid, o.type, o.body.length, o.deflated, o.body) : await this.objects.prepare(o.type, o.body);
       const entry: IngestedObject = { row, links: [] };
       try {
         if (o.type === 'commit') {

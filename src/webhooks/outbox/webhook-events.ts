@@ -9,7 +9,7 @@ import { RepoAccessService } from '../../repos/access/repo-access.service';
 import { RepoEventsEmitter, type RepoChange } from '../../repos/repo-events.emitter';
 import type { RepoRecord } from '../../repos/repo.types';
 import { RepositoriesRepository } from '../../repos/repositories.repository';
-import { WebhooksRepository } from '../settings/webhooks.repository';
+import { WebhooksRepository, type WebhookWatcher } from '../settings/webhooks.repository';
 import type { WebhookDomain } from '../webhook.types';
 import { OutboxRepository } from './outbox.repository';
 import { commentPayload, discussionPayload, repoPayload, type Payload } from './webhook-payloads';
@@ -47,11 +47,15 @@ export class WebhookEvents implements OnModuleInit {
   }
 
   private async onRefChange(m: EntityManager, c: RefChange): Promise<void> {
+    // Every commit and push passes here, and most repositories have no webhook: one statement
+    // finds that out before the repository is loaded or a payload built.
+    const watchers = await this.webhooks.watching(m, 'repo', c.repoId);
+    if (!watchers.length) return;
     const repo = await this.repos.findById(c.repoId, m);
     if (!repo) return;
     const headSha = c.ref === `refs/heads/${repo.defaultBranch}` ? c.new : await this.defaultHead(repo);
     const payload = { event: { action: 'update', scope: 'repo.content' }, repo: repoPayload(repo, headSha), updatedRefs: [{ ref: c.ref, oldSha: c.old, newSha: c.new }] };
-    await this.fanOut(m, 'repo', repo, [repo.namespaceId], payload, { key: 'refs', set: REFS_FOLD, value: payload });
+    await this.deliver(m, watchers, repo, payload, { key: 'refs', set: REFS_FOLD, value: payload });
   }
 
   private async onRepo(m: EntityManager, c: RepoChange): Promise<void> {
@@ -70,12 +74,14 @@ export class WebhookEvents implements OnModuleInit {
   }
 
   private async onDiscussion(m: EntityManager, c: DiscussionChange): Promise<void> {
+    const watchers = await this.webhooks.watching(m, 'discussion', c.discussion.repoId);
+    if (!watchers.length) return;
     const repo = await this.repos.findById(c.discussion.repoId, m);
     if (!repo) return;
     const d = c.discussion;
     const base = { repo: repoPayload(repo) };
     if (c.action === 'created') {
-      return this.fanOut(m, 'discussion', repo, [repo.namespaceId], { event: { action: 'create', scope: 'discussion' }, ...base, discussion: discussionPayload(repo, d) }, {
+      return this.deliver(m, watchers, repo, { event: { action: 'create', scope: 'discussion' }, ...base, discussion: discussionPayload(repo, d) }, {
         key: `discussion:${d.id}`,
       });
     }
@@ -83,17 +89,22 @@ export class WebhookEvents implements OnModuleInit {
     if (e.type === 'comment') {
       const payload = { event: { action: c.action === 'event' ? 'create' : 'update', scope: 'discussion.comment' }, ...base, discussion: discussionPayload(repo, d), comment: commentPayload(repo, d, e) };
       // Only a new comment folds into a creation of the same transaction; the key is not kept on its own row.
-      return this.fanOut(m, 'discussion', repo, [repo.namespaceId], payload, c.action === 'event' ? { key: `discussion:${d.id}`, set: COMMENT_FOLD, value: payload, insertKey: null } : undefined);
+      return this.deliver(m, watchers, repo, payload, c.action === 'event' ? { key: `discussion:${d.id}`, set: COMMENT_FOLD, value: payload, insertKey: null } : undefined);
     }
     if (e.type === 'status-change' || e.type === 'title-change') {
       const now: DiscussionRecord = e.type === 'title-change' ? { ...d, title: String(e.data.to ?? d.title) } : { ...d, status: (e.data.status as DiscussionStatus) ?? d.status };
-      return this.fanOut(m, 'discussion', repo, [repo.namespaceId], { event: { action: 'update', scope: 'discussion' }, ...base, discussion: discussionPayload(repo, now) });
+      return this.deliver(m, watchers, repo, { event: { action: 'update', scope: 'discussion' }, ...base, discussion: discussionPayload(repo, now) });
     }
     // Commits on a pull request: its refs/pr/N change already tells (repo.content).
   }
 
   private async fanOut(m: EntityManager, domain: WebhookDomain, repo: RepoRecord, namespaceIds: number[], payload: Payload, fold?: Fold): Promise<void> {
-    for (const w of await this.webhooks.watching(m, domain, repo.id, namespaceIds)) {
+    await this.deliver(m, await this.webhooks.watching(m, domain, repo.id, namespaceIds), repo, payload, fold);
+  }
+
+  /** An outbox row per watcher whose owner may read the repository (RepoAccess decides). */
+  private async deliver(m: EntityManager, watchers: WebhookWatcher[], repo: RepoRecord, payload: Payload, fold?: Fold): Promise<void> {
+    for (const w of watchers) {
       if (!(await this.access.namespaceMayRead({ id: w.ownerId, kind: w.ownerKind }, repo))) continue;
       await this.outbox.add(m, w.id, repo.id, payload, fold);
     }

@@ -15,6 +15,13 @@ const COLUMNS = `w.id, w.public_id AS "publicId", w.owner_id AS "ownerId", o.nam
              WHERE x.webhook_id = w.id), '[]'::json) AS watched`;
 const FROM = `webhooks w JOIN namespaces o ON o.id = w.owner_id`;
 
+/** A webhook that hears of a change, and who owns it. */
+export interface WebhookWatcher {
+  id: number;
+  ownerId: number;
+  ownerKind: 'user' | 'org';
+}
+
 export interface WebhookChanges {
   url?: string;
   linksBaseUrl?: string;
@@ -68,14 +75,17 @@ export class WebhooksRepository {
   }
 
   /**
-   * The enabled webhooks on `domain` that watch the repository or one of `namespaceIds` (its
-   * owner; for a move, the old and the new one), with their owners, read in the change's transaction.
+   * The enabled webhooks on `domain` that watch the repository, its owner (looked up here: one
+   * statement tells a change that nothing watches, before the caller loads anything) or one of
+   * `namespaceIds` (for a move, the old and the new owner), with their owners, read in the
+   * change's transaction.
    */
-  async watching(m: EntityManager, domain: WebhookDomain, repoId: number, namespaceIds: number[]): Promise<{ id: number; ownerId: number; ownerKind: 'user' | 'org' }[]> {
+  async watching(m: EntityManager, domain: WebhookDomain, repoId: number, namespaceIds: number[] = []): Promise<WebhookWatcher[]> {
     const rows: { id: string; ownerId: string; ownerKind: 'user' | 'org' }[] = await m.query(
       `SELECT DISTINCT w.id, w.owner_id AS "ownerId", o.kind AS "ownerKind"
          FROM webhook_watched x JOIN ${FROM} ON w.id = x.webhook_id
-        WHERE (x.repo_id = $2 OR x.namespace_id = ANY ($3::bigint[])) AND NOT w.disabled AND $1 = ANY (w.domains)
+        WHERE (x.repo_id = $2 OR x.namespace_id = (SELECT namespace_id FROM repositories WHERE id = $2) OR x.namespace_id = ANY ($3::bigint[]))
+          AND NOT w.disabled AND $1 = ANY (w.domains)
         ORDER BY w.id`,
       [domain, repoId, namespaceIds],
     );

@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import { byOids, GitObjectsRepository } from '../../src/git/engine/git-objects.repository';
+import { createUserWithToken } from '../support/accounts';
+import { createRepo } from '../support/repos';
+import { startTestApp, TestApp } from '../support/test-app';
+
+interface PlanNode {
+  'Node Type': string;
+  Plans?: PlanNode[];
+}
+const nodeTypes = (n: PlanNode): string[] => [n['Node Type'], ...(n.Plans ?? []).flatMap(nodeTypes)];
+
+/**
+ * Bulk object reads (clone batches, sizes, existence checks) probe the primary key once per id
+ * even when PostgreSQL's statistics are stale, as right after a big import: a temporary
+ * git_objects (never analysed, as autovacuum never visits temporary tables) stands in for that.
+ */
+describe('bulk object reads plan as primary key probes', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('a batch of 1,000 ids out of 50,000 unanalysed rows is no hash join over the repository', async () => {
+    await t.db.query('BEGIN');
+    try {
+      await t.db.query(`CREATE TEMP TABLE git_objects (LIKE public.git_objects INCLUDING ALL) ON COMMIT DROP`);
+      await t.db.query(`INSERT INTO git_objects (repo_id, oid, type, size, body) SELECT 1, md5(i::text) || lpad(i::text, 8, '0'), 3, 1, '\\x00' FROM generate_series(1, 50000) i`);
+      const oids = (await t.db.query(`SELECT oid FROM git_objects ORDER BY oid DESC LIMIT 1000`)).rows.map((r: { oid: string }) => r.oid);
+      const explained = await t.db.query(`EXPLAIN (FORMAT JSON) SELECT o.oid, o.size FROM ${byOids('$1', '$2')}`, [1, oids]);
+      const types = nodeTypes(explained.rows[0]['QUERY PLAN'][0].Plan);
+      expect(types).toContain('Nested Loop');
+      expect(types).toContain('Index Scan');
+      expect(types).not.toContain('Hash Join');
+      expect((await t.db.query(`SELECT count(*)::int AS n FROM ${byOids('$1', '$2')}`, [1, oids])).rows[0].n).toBe(1000);
+    } finally {
+      await t.db.query('ROLLBACK');
+    }
+  });
+
+  it('bulk reads return exactly the rows asked for, whether the ids are most of the key range or scattered in it', async () => {
+    const u = await createUserWithToken(t);
+    await createRepo(t, u.token, 'spread').expect(200);
+    const repoId = Number((await t.db.query(`SELECT id FROM repositories WHERE name = 'spread'`)).rows[0].id);
+    const all = Array.from({ length: 400 }, (_, i) => createHash('sha1').update(`object ${i}`).digest('hex')).sort();
+    await t.db.query(
+      `INSERT INTO git_objects (repo_id, oid, type, size, body) SELECT $1, oid, 3, length(oid), convert_to(oid, 'UTF8') FROM unnest($2::varchar(40)[]) AS q(oid)`,
+      [repoId, all],
+    );
+    const objects = t.app.get(GitObjectsRepository);
+    const missing = 'f'.repeat(40);
+    // Most of the range (one read of it), then a few ids spread over it (the read is cut short and they are probed).
+    for (const asked of [all.filter((_, i) => i % 5 !== 0), [all[0], all[133], all[266], all[399]]]) {
+      const rows = await objects.readMany(repoId, [...asked, missing, asked[1]]);
+      expect(rows.map((r) => r.oid).sort()).toEqual(asked);
+      for (const r of rows) expect(r.body!.toString('utf8')).toBe(r.oid);
+      const lengths = await objects.storedLengths(repoId, [...asked, missing]);
+      expect([...lengths.keys()].sort()).toEqual(asked);
+      expect([...lengths.values()].every((n) => n === 40)).toBe(true);
+    }
+  });
+});
