@@ -143,7 +143,8 @@ export class FallbackReadThroughService {
       const message = answer.headers.get('x-error-message') ?? safeErrorText(text) ?? `upstream answered ${answer.status}`;
       throw new DomainError(answer.status, code, message);
     }
-    return { contentType: answer.headers.get('content-type') ?? 'application/json', link: answer.headers.get('link'), body: await answer.bytes() };
+    const contentType = answer.headers.get('content-type') ?? 'application/json';
+    return { contentType, link: answer.headers.get('link'), body: withoutXetHashes(contentType, await answer.bytes()) };
   }
 
   /** refs move, so they are asked for each time; the last answer serves when the upstream can't be reached. */
@@ -172,6 +173,20 @@ export class FallbackReadThroughService {
     const entry = Array.isArray(entries) ? entries.find((e) => e.path === path) : undefined;
     if (!entry || entry.type !== 'file') throw entryNotFound(path, at.key.repoId);
     return entry;
+  }
+}
+
+/**
+ * Entries with `xetHash` make Xet clients (HfFileSystem with hf_xet, @huggingface/hub) fetch the
+ * file through a Xet CAS; a fallback file has none at Hangar (Hangar streams it from its cache),
+ * so the hash is left out and they download over plain HTTP, as from a hub without Xet.
+ */
+export function withoutXetHashes(contentType: string, body: Buffer): Buffer {
+  if (!contentType.includes('json') || !body.includes('xetHash')) return body;
+  try {
+    return Buffer.from(JSON.stringify(JSON.parse(body.toString('utf8'), (k, v: unknown) => (k === 'xetHash' ? undefined : v))));
+  } catch {
+    return body;
   }
 }
 
