@@ -132,6 +132,6 @@ function notFound(id: number): NotFoundError {
 }
 
 /** One spelling per hub: no trailing slash. */
-function normalizeUrl(url: string): string {
+export function normalizeUrl(url: string): string {
   return url.replace(/\/+$/, '');
 }

@@ -12,16 +12,21 @@ import { FallbackContentService } from './read-through/fallback-content.service'
 import { FallbackReadThroughService } from './read-through/fallback-read-through.service';
 import { FallbackMiddleware } from './read-through/fallback.middleware';
 import { RefResolver } from './read-through/ref-resolver.service';
+import { ExternalTokensController } from './external-tokens/external-tokens.controller';
+import { ExternalTokensRepository } from './external-tokens/external-tokens.repository';
+import { ExternalTokensService } from './external-tokens/external-tokens.service';
 import { FALLBACK_CIPHER, FallbackSourcesService } from './fallback-sources.service';
 
 /** Upstream hubs (issue 18): their records and admin API, and the read-through for repositories that are not local. */
 @Module({
   imports: [ReposModule],
-  controllers: [AdminFallbackSourcesController, FallbackAvailableController],
+  controllers: [AdminFallbackSourcesController, FallbackAvailableController, ExternalTokensController],
   providers: [
     FallbackSourcesRepository,
     FallbackSourcesService,
     FallbackCacheRepository,
+    ExternalTokensRepository,
+    ExternalTokensService,
     RefResolver,
     FallbackContentService,
     FallbackReadThroughService,

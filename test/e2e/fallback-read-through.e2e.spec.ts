@@ -202,6 +202,63 @@ describe('fallback read-through (two real Hangar processes)', () => {
     expect(proxy.requests('/tampered.bin')).toBe(requestsBefore + 1);
   });
 
+  it('reads a private upstream repository only for the user whose external token grants it, and never from the cache for another', async () => {
+    const created = await fetch(`${a.url}/api/repos/create`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${owner.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'secret', type: 'model', private: true }),
+    });
+    expect(created.status).toBe(200);
+    const secretId = `${owner.name}/secret`;
+    const secret = Buffer.from('for the owner of the upstream token only\n');
+    await commitFiles(a.url, owner.token, secretId, { 'secret.txt': secret }, {});
+    const bob = await createUserOverHttp(b1.url, ADMIN_TOKEN, 'bob');
+    const carol = await createUserOverHttp(b1.url, ADMIN_TOKEN, 'carol');
+    const as = (token: string) => ({ Authorization: `Bearer ${token}` });
+    const saved = await fetch(`${b1.url}/api/users/${bob.name}/external-tokens`, {
+      method: 'POST',
+      headers: { ...as(bob.token), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ url: proxy.url + '/', token: owner.token }),
+    });
+    expect(saved.status).toBe(200);
+    const listed = (await (await fetch(`${b2.url}/api/users/${bob.name}/external-tokens`, { headers: as(bob.token) })).json()) as { url: string; token_preview: string }[];
+    expect(listed).toEqual([expect.objectContaining({ url: proxy.url })]);
+    expect(listed[0].token_preview).not.toContain(owner.token);
+    expect((await fetch(`${b1.url}/api/users/${bob.name}/external-tokens`, { headers: as(carol.token) })).status).toBe(403);
+
+    const bobFile = await download(`${b1.url}/${secretId}/resolve/main/secret.txt`, as(bob.token));
+    expect(bobFile.status).toBe(200);
+    expect(bobFile.body!.equals(secret)).toBe(true);
+    expect((await fetch(`${b2.url}/api/models/${secretId}`, { headers: as(bob.token) })).status).toBe(200);
+    // Carol, signed in, and an anonymous caller: the repository does not exist for them, cached or not.
+    for (const url of [`${b2.url}/api/models/${secretId}`, `${b1.url}/${secretId}/resolve/main/secret.txt`, `${b1.url}/api/models/${secretId}/tree/main`]) {
+      const carolSees = await fetch(url, { headers: as(carol.token) });
+      expect([carolSees.status, carolSees.headers.get('x-error-code')]).toEqual([404, 'RepoNotFound']);
+      const anonSees = await fetch(url);
+      expect([anonSees.status, anonSees.headers.get('x-error-code')]).toEqual([401, 'RepoNotFound']);
+    }
+    // The token in the request header wins, for a signed-in or an anonymous caller.
+    const carolWithHeader = await download(`${b2.url}/${secretId}/resolve/main/secret.txt`, { Authorization: `Bearer ${carol.token}|${proxy.url},${owner.token}` });
+    expect(carolWithHeader.body?.equals(secret)).toBe(true);
+    const anonWithHeader = await fetch(`${b1.url}/api/models/${secretId}`, { headers: { Authorization: `Bearer |${proxy.url},${owner.token}` } });
+    expect(anonWithHeader.status).toBe(200);
+    expect((await fetch(`${b1.url}/api/models/${secretId}`, { headers: as(carol.token) })).status).toBe(404);
+
+    // Bulk replace is the whole new set; once Bob's token for A is gone, so is his access.
+    const bulk = await fetch(`${b1.url}/api/users/${bob.name}/external-tokens/bulk`, {
+      method: 'PUT',
+      headers: { ...as(bob.token), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ tokens: [{ url: 'https://other-hub.example', token: 'other-token-0123456789' }] }),
+    });
+    expect(bulk.status).toBe(200);
+    const after = (await (await fetch(`${b1.url}/api/users/${bob.name}/external-tokens`, { headers: as(bob.token) })).json()) as { url: string }[];
+    expect(after.map((t) => t.url)).toEqual(['https://other-hub.example']);
+    expect((await fetch(`${b1.url}/api/models/${secretId}`, { headers: as(bob.token) })).status).toBe(404);
+    const deleted = await fetch(`${b1.url}/api/users/${bob.name}/external-tokens/${encodeURIComponent('https://other-hub.example')}`, { method: 'DELETE', headers: as(bob.token) });
+    expect(deleted.status).toBe(200);
+    expect(await (await fetch(`${b1.url}/api/users/${bob.name}/external-tokens`, { headers: as(bob.token) })).json()).toEqual([]);
+  });
+
   it('keeps serving what it fetched when A is down, and says so for a never-fetched file', async () => {
     await stop(a);
     const info = await fetch(`${b2.url}/api/models/${repoId}`);

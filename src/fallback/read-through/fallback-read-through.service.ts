@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { createHash } from 'node:crypto';
+import { ExternalTokensService } from '../external-tokens/external-tokens.service';
 import type { HangarConfig } from '../../core/config/config';
 import { HANGAR_CONFIG } from '../../core/config/config.module';
 import { DomainError } from '../../core/errors/domain-error';
@@ -25,6 +27,12 @@ export interface Located {
   stale: boolean;
 }
 
+/** Who asks: their Hangar user (if any) and the upstream tokens their request header carries. */
+export interface FallbackCaller {
+  userId: number | null;
+  headerTokens: Map<string, string>;
+}
+
 /** Everything an upstream answer to a metadata request needs to be replayed. */
 interface MetadataRequest {
   requestKey: string;
@@ -44,14 +52,15 @@ export class FallbackReadThroughService {
     private readonly cache: FallbackCacheRepository,
     private readonly refs: RefResolver,
     private readonly content: FallbackContentService,
+    private readonly externalTokens: ExternalTokensService,
     @Inject(HANGAR_CONFIG) private readonly config: HangarConfig,
   ) {}
 
   /** Answers the request, or returns false when no source has the repository (the app answers, as for any missing repo). */
-  async handle(route: FallbackRoute, sources: ReadableSource[], req: Request, res: Response): Promise<boolean> {
+  async handle(route: FallbackRoute, sources: ReadableSource[], caller: FallbackCaller, req: Request, res: Response): Promise<boolean> {
     const ask = route.ask;
     const rev = ask.kind === 'refs' ? null : ask.rev;
-    const at = await this.locate(route, sources, rev);
+    const at = await this.locate(route, sources, caller, rev);
     if (!at) return false;
     res.setHeader('X-Hangar-Fallback', at.source.name);
     if (at.stale) res.setHeader('Warning', STALE_WARNING);
@@ -68,13 +77,14 @@ export class FallbackReadThroughService {
     }
   }
 
-  private async locate(route: FallbackRoute, sources: ReadableSource[], rev: string | null): Promise<Located | null> {
+  private async locate(route: FallbackRoute, sources: ReadableSource[], caller: FallbackCaller, rev: string | null): Promise<Located | null> {
     let unreachable: UpstreamUnreachable | null = null;
     for (const source of sources) {
-      const key: UpstreamRepoKey = { sourceId: source.id, scope: '', repoType: route.repoType, repoId: route.repoId };
+      const { token, scope } = await this.credentialFor(source, caller);
+      const key: UpstreamRepoKey = { sourceId: source.id, scope, repoType: route.repoType, repoId: route.repoId };
       try {
-        const r = await this.refs.resolve(source, key, rev, source.token);
-        if (r.found) return { source, key, token: source.token, sha: r.sha, stale: r.stale };
+        const r = await this.refs.resolve(source, key, rev, token);
+        if (r.found) return { source, key, token, sha: r.sha, stale: r.stale };
       } catch (err) {
         if (!(err instanceof UpstreamUnreachable)) throw err;
         unreachable ??= err;
@@ -82,6 +92,18 @@ export class FallbackReadThroughService {
     }
     if (unreachable) throw upstreamUnavailable(unreachable, `Repository ${route.repoId}`);
     return null;
+  }
+
+  /**
+   * The token for a source: the request header's, else the user's stored one, else the source's.
+   * What a caller's own token fetched is cached for that caller only (scope), never shared.
+   */
+  private async credentialFor(source: ReadableSource, caller: FallbackCaller): Promise<{ token: string | null; scope: string }> {
+    const header = caller.headerTokens.get(source.url);
+    if (header) return { token: header, scope: caller.userId !== null ? `u:${caller.userId}` : `h:${createHash('sha256').update(header).digest('hex').slice(0, 24)}` };
+    const stored = caller.userId !== null ? await this.externalTokens.tokenFor(caller.userId, source.url) : null;
+    if (stored) return { token: stored, scope: `u:${caller.userId}` };
+    return { token: source.token, scope: '' };
   }
 
   private metadataRequest(route: FallbackRoute, at: Located, req: Request): MetadataRequest {

@@ -1,5 +1,7 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import { AuthService } from '../../auth/auth.service';
+import { externalTokensFromAuthorization, readCredentials } from '../../auth/credentials';
 import { RepositoriesRepository } from '../../repos/repositories.repository';
 import { FallbackSourcesService, type ReadableSource } from '../fallback-sources.service';
 import { FallbackReadThroughService } from './fallback-read-through.service';
@@ -17,6 +19,7 @@ export class FallbackMiddleware implements NestMiddleware {
     private readonly sources: FallbackSourcesService,
     private readonly repos: RepositoriesRepository,
     private readonly readThrough: FallbackReadThroughService,
+    private readonly auth: AuthService,
   ) {}
 
   use(req: Request, res: Response, next: NextFunction): void {
@@ -32,7 +35,17 @@ export class FallbackMiddleware implements NestMiddleware {
     const sources = candidates(await this.sources.enabledSources(), route);
     if (sources.length === 0) return false;
     if (await this.isLocal(route)) return false;
-    return this.readThrough.handle(route, sources, req, res);
+    const caller = await this.caller(req);
+    // Credentials that are no one's: the app answers them (401 InvalidCredentials), as everywhere.
+    if (caller === 'invalid') return false;
+    return this.readThrough.handle(route, sources, { userId: caller?.id ?? null, headerTokens: externalTokensFromAuthorization(req.headers.authorization) }, req, res);
+  }
+
+  /** Who calls (the app's guard runs after middleware): a user, null (anonymous), or 'invalid'. */
+  private async caller(req: Request): Promise<{ id: number } | null | 'invalid'> {
+    const { token, sessionSecret } = readCredentials(req);
+    if (token) return (await this.auth.principalForToken(token))?.user ?? 'invalid';
+    return sessionSecret ? ((await this.auth.principalForSession(sessionSecret))?.user ?? null) : null;
   }
 
   private async isLocal(route: FallbackRoute): Promise<boolean> {
