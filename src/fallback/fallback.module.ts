@@ -9,6 +9,7 @@ import { FallbackSourcesRepository } from './fallback-sources.repository';
 import { ReposModule } from '../repos/repos.module';
 import { FallbackCacheRepository } from './read-through/fallback-cache.repository';
 import { FallbackContentService } from './read-through/fallback-content.service';
+import { FallbackCacheService } from './read-through/fallback-cache.service';
 import { FallbackReadThroughService } from './read-through/fallback-read-through.service';
 import { FallbackMiddleware } from './read-through/fallback.middleware';
 import { RefResolver } from './read-through/ref-resolver.service';
@@ -29,6 +30,7 @@ import { FALLBACK_CIPHER, FallbackSourcesService } from './fallback-sources.serv
     ExternalTokensService,
     RefResolver,
     FallbackContentService,
+    FallbackCacheService,
     FallbackReadThroughService,
     AuditRepository,
     {

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { randomUUID } from 'node:crypto';
 import { PassThrough, pipeline, Writable, type Readable } from 'node:stream';
 import type { HangarConfig } from '../../core/config/config';
 import { HANGAR_CONFIG } from '../../core/config/config.module';
@@ -27,6 +28,9 @@ export interface FileEntry {
 const FILL_STALE_MS = 15_000;
 const FILL_BEAT_MS = 3_000;
 const WAIT_POLL_MS = 200;
+/** A download from the cache beats its lease this often; eviction ignores leases older than READ_STALE_MS. */
+const READ_BEAT_MS = 30_000;
+export const READ_STALE_MS = 120_000;
 
 /**
  * File contents of upstream repositories, cached in Hangar's object store by content hash and
@@ -78,8 +82,14 @@ export class FallbackContentService {
     }
     const key = contentKeyOf(expected);
     for (;;) {
+      // The lease comes first: eviction then either sees it, or has removed the row already (a miss).
+      const lease = await this.cache.beginRead(key);
       const cached = await this.cache.touchContent(key);
-      if (cached) return this.fromStore(res, cached.storageKey, size, range);
+      if (cached) {
+        await this.cache.linkContent(key, at.key.repoType, at.key.repoId);
+        return this.fromStore(res, cached.storageKey, size, range, lease);
+      }
+      await this.cache.endRead(lease);
       if (await this.cache.claimFill(key, FILL_STALE_MS)) {
         // A whole-file GET streams while filling; a range waits for the fill and reads the store.
         if (range === undefined) return this.fill(at, entry, expected, res);
@@ -90,12 +100,26 @@ export class FallbackContentService {
     }
   }
 
-  private async fromStore(res: Response, storageKey: string, size: number, range: ByteRange | undefined): Promise<void> {
-    const got = await this.store.get(storageKey, range);
+  private async fromStore(res: Response, storageKey: string, size: number, range: ByteRange | undefined, lease: string): Promise<void> {
+    const beat = setInterval(() => void this.cache.beatRead(lease).catch(() => undefined), READ_BEAT_MS);
+    const end = () => {
+      clearInterval(beat);
+      void this.cache.endRead(lease).catch((err) => this.logger.warn({ err, lease }, 'could not end a cache read lease'));
+    };
+    let got;
+    try {
+      got = await this.store.get(storageKey, range);
+    } catch (err) {
+      end();
+      throw err;
+    }
     res.status(range ? 206 : 200);
     if (range) res.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${size}`);
     res.setHeader('Content-Length', String(got.contentLength));
-    this.pipe(got.body, res, storageKey);
+    pipeline(got.body, res, (err) => {
+      end();
+      if (err && (err as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') this.logger.warn({ err, storageKey }, 'cached download stream failed');
+    });
   }
 
   /**
@@ -139,8 +163,14 @@ export class FallbackContentService {
       (chunk, next) => (toStore.write(chunk) ? next() : toStore.once('drain', () => next())),
       async () => {
         toStore.end();
-        await stored;
-        await this.cache.publishContent(key, storageKey, expected.size);
+        try {
+          await stored;
+          await this.cache.publishContent(key, storageKey, expected.size);
+          await this.cache.linkContent(key, at.key.repoType, at.key.repoId);
+        } catch (err) {
+          // The bytes are right: the client gets them; only the cache entry is missing (the next request fills again).
+          this.logger.warn({ err, key }, 'a verified fallback file could not be cached');
+        }
       },
     );
     stored.catch((err) => verifier.destroy(err));
@@ -171,14 +201,10 @@ export class FallbackContentService {
     throw new Error('client went away');
   }
 
-  private pipe(body: Readable, res: Response, storageKey: string): void {
-    pipeline(body, res, (err) => {
-      if (err && (err as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') this.logger.warn({ err, storageKey }, 'cached download stream failed');
-    });
-  }
 }
 
+/** One object per fill: an eviction deletes only the object it unpublished, never a later fill's. */
 function storageKeyOf(contentKey: string): string {
   const [kind, hex] = contentKey.split('/');
-  return `fallback/${kind}/${hex.slice(0, 2)}/${hex.slice(2, 4)}/${hex}`;
+  return `fallback/${kind}/${hex.slice(0, 2)}/${hex.slice(2, 4)}/${hex}/${randomUUID()}`;
 }
