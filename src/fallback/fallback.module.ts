@@ -10,6 +10,7 @@ import { ReposModule } from '../repos/repos.module';
 import { FallbackCacheRepository } from './read-through/fallback-cache.repository';
 import { FallbackContentService } from './read-through/fallback-content.service';
 import { FallbackCacheService } from './read-through/fallback-cache.service';
+import { SourceHealthService } from './read-through/source-health.service';
 import { FallbackReadThroughService } from './read-through/fallback-read-through.service';
 import { FallbackMiddleware } from './read-through/fallback.middleware';
 import { RefResolver } from './read-through/ref-resolver.service';
@@ -31,6 +32,7 @@ import { FALLBACK_CIPHER, FallbackSourcesService } from './fallback-sources.serv
     RefResolver,
     FallbackContentService,
     FallbackCacheService,
+    SourceHealthService,
     FallbackReadThroughService,
     AuditRepository,
     {

@@ -130,6 +130,10 @@ describe('fallback read-through (two real Hangar processes)', () => {
       body: JSON.stringify({ url: proxy.url, name: 'upstream A', source_type: 'hangar' }),
     });
     expect(source.status).toBe(200);
+    // Each node reads the source list anew after a couple of seconds (a short-lived in-memory copy).
+    for (const node of [b1, b2]) {
+      await waitUntil(async () => ((await (await fetch(`${node.url}/health/ready`)).json()) as { fallback_sources?: unknown[] }).fallback_sources?.length === 1);
+    }
   }, 240_000);
 
   afterAll(async () => {
@@ -260,7 +264,16 @@ describe('fallback read-through (two real Hangar processes)', () => {
   });
 
   it('keeps serving what it fetched when A is down, and says so for a never-fetched file', async () => {
+    const ready = (await (await fetch(`${b1.url}/health/ready`)).json()) as { status: string; fallback_sources: unknown[] };
+    expect(ready).toMatchObject({ status: 'ok', fallback_sources: [{ name: 'upstream A', url: proxy.url, status: 'ok' }] });
     await stop(a);
+    // Readiness stays 200: B is degraded (its source is down), not down.
+    await waitUntil(async () => {
+      const r = await fetch(`${b2.url}/health/ready`);
+      expect(r.status).toBe(200);
+      const body = (await r.json()) as { status: string; fallback_sources: { status: string }[] };
+      return body.status === 'degraded' && body.fallback_sources[0].status === 'unreachable';
+    });
     const info = await fetch(`${b2.url}/api/models/${repoId}`);
     expect(info.status).toBe(200);
     expect(info.headers.get('warning')).toMatch(/stale/i);
@@ -276,3 +289,11 @@ describe('fallback read-through (two real Hangar processes)', () => {
     expect(never.headers.get('x-error-code')).toBe('UpstreamUnavailable');
   });
 });
+
+async function waitUntil(check: () => Promise<boolean>, deadlineMs = 20_000): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
