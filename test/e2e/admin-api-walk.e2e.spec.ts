@@ -132,7 +132,8 @@ const ROWS: Row[] = [
     fields: SOURCE_FIELDS,
   },
   { method: 'get', route: 'GET /admin/api/fallback-sources/cache/stats', path: () => '/admin/api/fallback-sources/cache/stats', fields: ['size', 'maxsize', 'ttl_seconds', 'usage_percent', 'bytes', 'max_bytes'] },
-  { method: 'get', route: 'GET /admin/api/fallback-sources/cache/repos', path: () => '/admin/api/fallback-sources/cache/repos', fields: [], list: [] },
+  // Nothing is cached in this walk (no upstream): an empty list, 200.
+  { method: 'get', route: 'GET /admin/api/fallback-sources/cache/repos', path: () => '/admin/api/fallback-sources/cache/repos', fields: [] },
   { method: 'put', route: 'PUT /admin/api/fallback-sources/cache/repos/{repo_type}/{namespace}/{name}/pin', path: () => '/admin/api/fallback-sources/cache/repos/model/upstream-org/some-model/pin', fields: ['success', 'message'] },
   { method: 'delete', route: 'DELETE /admin/api/fallback-sources/cache/repos/{repo_type}/{namespace}/{name}/pin', path: () => '/admin/api/fallback-sources/cache/repos/model/upstream-org/some-model/pin', fields: ['success', 'message'] },
   { method: 'delete', route: 'DELETE /admin/api/fallback-sources/cache/repos/{repo_type}/{namespace}/{name}', path: () => '/admin/api/fallback-sources/cache/repos/model/upstream-org/some-model', fields: ['success', 'evicted_files', 'evicted_bytes'] },
