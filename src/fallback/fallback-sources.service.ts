@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AtRestCipher, maskSecret } from '../core/crypto/at-rest';
+import { AtRestCipher, maskedStoredSecret } from '../core/crypto/at-rest';
 import { NotFoundError } from '../core/errors/domain-error';
 import type { FallbackSourceInput, FallbackSourceRecord } from './fallback-source.types';
 import { FallbackSourcesRepository, type StoredSourceFields } from './fallback-sources.repository';
@@ -117,14 +117,11 @@ export class FallbackSourcesService {
   }
 
   private preview(id: number, stored: string): string {
-    try {
-      return maskSecret(this.cipher.decrypt(stored, TOKEN_PURPOSE));
-    } catch (err) {
-      // A changed HANGAR_DATABASE_KEY (or server secret): the token must be set again.
-      this.logger.warn({ err, id }, 'a fallback source token does not decrypt with the current key');
-      return '(unreadable: set it again)';
-    }
+    const { preview, readable } = maskedStoredSecret(this.cipher, stored, TOKEN_PURPOSE);
+    if (!readable) this.logger.warn({ id }, 'a fallback source token does not decrypt with the current key');
+    return preview;
   }
+
 }
 
 function notFound(id: number): NotFoundError {

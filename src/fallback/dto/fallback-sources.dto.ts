@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { StrictInput } from '../../core/errors/validation';
@@ -9,6 +10,9 @@ const NAMESPACE = /^$|^[A-Za-z0-9][A-Za-z0-9._-]{0,95}$/;
 /** `org/*`, `org/name`, `*`: repository ids with `*` wildcards. */
 const PATTERN = /^[A-Za-z0-9._*-]{1,96}(\/[A-Za-z0-9._*-]{1,96})?$/;
 const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, require_tld: false, require_host: true };
+
+/** A hub's base URL: an absolute http(s) URL (a source's, or the one a user's external token is for). */
+export const HubUrl = () => applyDecorators(IsString(), MaxLength(2048), IsUrl(URL_OPTIONS, { message: 'url must be an absolute http(s) URL' }));
 const MAX_PRIORITY = 1_000_000;
 
 /** Optional, but not nullable: left out keeps a value, `null` is refused (only `token` may be null). */
@@ -89,9 +93,7 @@ export class FallbackSourceCommonDto {
 @StrictInput()
 export class CreateFallbackSourceDto extends FallbackSourceCommonDto {
   @ApiProperty({ description: 'Base URL of the upstream hub (http or https)', example: 'https://huggingface.co' })
-  @IsString()
-  @MaxLength(2048)
-  @IsUrl(URL_OPTIONS, { message: 'url must be an absolute http(s) URL' })
+  @HubUrl()
   url: string;
 
   @ApiProperty({ example: 'HuggingFace' })
@@ -109,9 +111,7 @@ export class CreateFallbackSourceDto extends FallbackSourceCommonDto {
 export class UpdateFallbackSourceDto extends FallbackSourceCommonDto {
   @ApiPropertyOptional({ description: 'Base URL of the upstream hub (http or https)', example: 'https://huggingface.co' })
   @Absent()
-  @IsString()
-  @MaxLength(2048)
-  @IsUrl(URL_OPTIONS, { message: 'url must be an absolute http(s) URL' })
+  @HubUrl()
   url?: string;
 
   @ApiPropertyOptional({ example: 'HuggingFace' })

@@ -1,9 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsNotEmpty, IsString, IsUrl, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsNotEmpty, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { HubUrl } from '../dto/fallback-sources.dto';
 import { StrictInput } from '../../core/errors/validation';
 
-const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, require_tld: false, require_host: true };
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,95}$/;
 
 @StrictInput()
@@ -17,18 +17,14 @@ export class ExternalTokenUserParamDto {
 @StrictInput()
 export class ExternalTokenUrlParamDto extends ExternalTokenUserParamDto {
   @ApiProperty({ example: 'https%3A%2F%2Fhuggingface.co', description: 'The hub URL, URL-encoded' })
-  @IsString()
-  @MaxLength(2048)
-  @IsUrl(URL_OPTIONS, { message: 'url must be an absolute http(s) URL' })
+  @HubUrl()
   url: string;
 }
 
 @StrictInput()
 export class SaveExternalTokenDto {
   @ApiProperty({ example: 'https://huggingface.co', description: 'The upstream hub this token is for (a fallback source URL)' })
-  @IsString()
-  @MaxLength(2048)
-  @IsUrl(URL_OPTIONS, { message: 'url must be an absolute http(s) URL' })
+  @HubUrl()
   url: string;
 
   @ApiProperty({ example: 'hf_xxxxxxxxxxxxxxxx', description: 'Stored encrypted (AES-256-GCM), answered only masked' })

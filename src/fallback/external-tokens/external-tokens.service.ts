@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AtRestCipher, maskSecret } from '../../core/crypto/at-rest';
+import { AtRestCipher, maskedStoredSecret } from '../../core/crypto/at-rest';
 import { BadRequestError, ForbiddenError, NotFoundError } from '../../core/errors/domain-error';
 import type { Principal } from '../../auth/principal';
 import { FALLBACK_CIPHER, normalizeUrl } from '../fallback-sources.service';
@@ -66,10 +66,7 @@ export class ExternalTokensService {
   }
 
   private preview(stored: string): string {
-    try {
-      return maskSecret(this.cipher.decrypt(stored, TOKEN_PURPOSE));
-    } catch {
-      return '(unreadable: set it again)';
-    }
+    return maskedStoredSecret(this.cipher, stored, TOKEN_PURPOSE).preview;
   }
+
 }
