@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { PassThrough, pipeline, Writable, type Readable } from 'node:stream';
 import type { HangarConfig } from '../../core/config/config';
 import { HANGAR_CONFIG } from '../../core/config/config.module';
+import { DomainError } from '../../core/errors/domain-error';
 import { parseRangeHeader } from '../../core/storage/http-range';
 import { OBJECT_STORE, type ByteRange, type ObjectStore } from '../../core/storage/object-store';
 import { RangeNotSatisfiableError } from '../../core/storage/storage-errors';
@@ -142,6 +143,12 @@ export class FallbackContentService {
       if (answer.status >= 500) {
         answer.discard();
         throw serverErrorAsUnreachable(answer.url, answer.status);
+      }
+      if (answer.status === 401 || answer.status === 403 || answer.status === 404) {
+        // A gated file, or a token that lost access: the upstream's own answer (GatedRepo, …).
+        const code = answer.headers.get('x-error-code') ?? (answer.status === 403 ? 'Forbidden' : 'EntryNotFound');
+        answer.discard();
+        throw new DomainError(answer.status, code, answer.headers.get('x-error-message') ?? `The upstream hub refused ${entry.path} (${answer.status})`);
       }
       if (answer.status !== 200) {
         answer.discard();

@@ -62,7 +62,8 @@ export class FallbackReadThroughService {
     const rev = ask.kind === 'refs' ? null : ask.rev;
     const at = await this.locate(route, sources, caller, rev);
     if (!at) return false;
-    res.setHeader('X-Hangar-Fallback', at.source.name);
+    // Header values must be Latin-1: a source name may hold any character.
+    res.setHeader('X-Hangar-Fallback', encodeURIComponent(at.source.name));
     if (at.stale) res.setHeader('Warning', STALE_WARNING);
     switch (ask.kind) {
       case 'file':
