@@ -5,6 +5,7 @@ import { lfsFileLine, sha256, uploadLfsObject } from '../support/lfs';
 import { commit, createRepo, header } from '../support/repos';
 import { ADMIN_TOKEN, startTestApp, type TestApp } from '../support/test-app';
 import { FallbackCacheService } from '../../src/fallback/read-through/fallback-cache.service';
+import { OBJECT_STORE, type ObjectStore } from '../../src/core/storage/object-store';
 
 const MiB = 1024 * 1024;
 
@@ -87,6 +88,14 @@ describe('fallback cache: limit, LRU eviction, pins, admin view', () => {
 
     // An evicted file is fetched again on demand, still byte-identical.
     expect(sha256(await download('old'))).toBe(sha256(files.old));
+  });
+
+  it('fetches a cached file again when its object went missing from the store', async () => {
+    const [row] = (await b.db.query(`SELECT c.storage_key FROM fallback_content c JOIN fallback_content_repos r USING (content_key) WHERE r.repo_id = $1`, [repoOf('old')])).rows;
+    await b.app.get<ObjectStore>(OBJECT_STORE).delete(row.storage_key);
+    expect(sha256(await download('old'))).toBe(sha256(files.old));
+    const [again] = (await b.db.query(`SELECT c.storage_key FROM fallback_content c JOIN fallback_content_repos r USING (content_key) WHERE r.repo_id = $1`, [repoOf('old')])).rows;
+    expect(again.storage_key).not.toBe(row.storage_key);
   });
 
   it('evicts one repository on demand, and clear leaves only pinned contents', async () => {

@@ -1,4 +1,3 @@
-import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { StrictInput } from '../../core/errors/validation';
@@ -9,10 +8,12 @@ import { REPO_TYPES } from '../../repos/repo.types';
 const NAMESPACE = /^$|^[A-Za-z0-9][A-Za-z0-9._-]{0,95}$/;
 /** `org/*`, `org/name`, `*`: repository ids with `*` wildcards. */
 const PATTERN = /^[A-Za-z0-9._*-]{1,96}(\/[A-Za-z0-9._*-]{1,96})?$/;
-const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, require_tld: false, require_host: true };
-
-/** A hub's base URL: an absolute http(s) URL (a source's, or the one a user's external token is for). */
-export const HubUrl = () => applyDecorators(IsString(), MaxLength(2048), IsUrl(URL_OPTIONS, { message: 'url must be an absolute http(s) URL' }));
+/**
+ * A hub's base URL (a source's, or the one a user's external token is for). Spelled out as plain
+ * decorators where used: the OpenAPI plugin reads them (maxLength, format uri), not a composite.
+ */
+export const HUB_URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, require_tld: false, require_host: true };
+export const HUB_URL_MESSAGE = { message: 'url must be an absolute http(s) URL' };
 const MAX_PRIORITY = 1_000_000;
 
 /** Optional, but not nullable: left out keeps a value, `null` is refused (only `token` may be null). */
@@ -93,7 +94,9 @@ export class FallbackSourceCommonDto {
 @StrictInput()
 export class CreateFallbackSourceDto extends FallbackSourceCommonDto {
   @ApiProperty({ description: 'Base URL of the upstream hub (http or https)', example: 'https://huggingface.co' })
-  @HubUrl()
+  @IsString()
+  @MaxLength(2048)
+  @IsUrl(HUB_URL_OPTIONS, HUB_URL_MESSAGE)
   url: string;
 
   @ApiProperty({ example: 'HuggingFace' })
@@ -111,7 +114,9 @@ export class CreateFallbackSourceDto extends FallbackSourceCommonDto {
 export class UpdateFallbackSourceDto extends FallbackSourceCommonDto {
   @ApiPropertyOptional({ description: 'Base URL of the upstream hub (http or https)', example: 'https://huggingface.co' })
   @Absent()
-  @HubUrl()
+  @IsString()
+  @MaxLength(2048)
+  @IsUrl(HUB_URL_OPTIONS, HUB_URL_MESSAGE)
   url?: string;
 
   @ApiPropertyOptional({ example: 'HuggingFace' })

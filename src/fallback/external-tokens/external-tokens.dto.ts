@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsNotEmpty, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { HubUrl } from '../dto/fallback-sources.dto';
+import { ArrayMaxSize, IsArray, IsNotEmpty, IsString, IsUrl, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { HUB_URL_MESSAGE, HUB_URL_OPTIONS } from '../dto/fallback-sources.dto';
 import { StrictInput } from '../../core/errors/validation';
 
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,95}$/;
@@ -17,14 +17,18 @@ export class ExternalTokenUserParamDto {
 @StrictInput()
 export class ExternalTokenUrlParamDto extends ExternalTokenUserParamDto {
   @ApiProperty({ example: 'https%3A%2F%2Fhuggingface.co', description: 'The hub URL, URL-encoded' })
-  @HubUrl()
+  @IsString()
+  @MaxLength(2048)
+  @IsUrl(HUB_URL_OPTIONS, HUB_URL_MESSAGE)
   url: string;
 }
 
 @StrictInput()
 export class SaveExternalTokenDto {
   @ApiProperty({ example: 'https://huggingface.co', description: 'The upstream hub this token is for (a fallback source URL)' })
-  @HubUrl()
+  @IsString()
+  @MaxLength(2048)
+  @IsUrl(HUB_URL_OPTIONS, HUB_URL_MESSAGE)
   url: string;
 
   @ApiProperty({ example: 'hf_xxxxxxxxxxxxxxxx', description: 'Stored encrypted (AES-256-GCM), answered only masked' })

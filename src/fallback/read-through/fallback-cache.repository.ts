@@ -103,6 +103,11 @@ export class FallbackCacheRepository {
     );
   }
 
+  /** Forgets a published content whose object is gone from the store (removed by hand, a lost bucket): the next request fills it again. */
+  async dropContent(contentKey: string, storageKey: string): Promise<void> {
+    await this.db.query(`DELETE FROM fallback_content WHERE content_key = $1 AND storage_key = $2`, [contentKey, storageKey]);
+  }
+
   /** Records that a content was served for a repository (the admin view, and pins). */
   async linkContent(contentKey: string, repoType: RepoType, repoId: string): Promise<void> {
     await this.db.query(

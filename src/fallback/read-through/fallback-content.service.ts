@@ -6,7 +6,7 @@ import type { HangarConfig } from '../../core/config/config';
 import { HANGAR_CONFIG } from '../../core/config/config.module';
 import { DomainError } from '../../core/errors/domain-error';
 import { parseRangeHeader } from '../../core/storage/http-range';
-import { OBJECT_STORE, type ByteRange, type ObjectStore } from '../../core/storage/object-store';
+import { OBJECT_STORE, ObjectNotFoundError, type ByteRange, type ObjectStore } from '../../core/storage/object-store';
 import { RangeNotSatisfiableError } from '../../core/storage/storage-errors';
 import { contentDisposition, contentTypeFor, etagMatches } from '../../repos/browse/file-headers';
 import { FallbackCacheRepository } from './fallback-cache.repository';
@@ -63,8 +63,6 @@ export class FallbackContentService {
     }
     res.setHeader('Accept-Ranges', 'bytes');
     res.setHeader('Access-Control-Expose-Headers', 'X-Repo-Commit, X-Linked-Etag, X-Linked-Size, ETag, Content-Length, Content-Range, Accept-Ranges, Content-Disposition, X-Error-Code, X-Error-Message, Warning');
-    res.setHeader('Content-Type', contentTypeFor(entry.path));
-    res.setHeader('Content-Disposition', contentDisposition(entry.path, 'inline'));
     if (etagMatches(req.get('if-none-match'), etag)) {
       res.status(304).end();
       return;
@@ -77,8 +75,8 @@ export class FallbackContentService {
       throw new RangeNotSatisfiableError(`Range ${String(req.get('range')).slice(0, 100)} is outside the file (${size} bytes)`);
     }
     if (!withBody) {
-      res.status(200).setHeader('Content-Length', String(size));
-      res.end();
+      fileHeaders(res, entry, size);
+      res.status(200).end();
       return;
     }
     const key = contentKeyOf(expected);
@@ -88,7 +86,9 @@ export class FallbackContentService {
       const cached = await this.cache.touchContent(key);
       if (cached) {
         await this.cache.linkContent(key, at.key.repoType, at.key.repoId);
-        return this.fromStore(res, cached.storageKey, size, range, lease);
+        if (await this.fromStore(res, entry, cached.storageKey, range, lease)) return;
+        await this.cache.dropContent(key, cached.storageKey);
+        continue;
       }
       await this.cache.endRead(lease);
       if (await this.cache.claimFill(key, FILL_STALE_MS)) {
@@ -101,7 +101,8 @@ export class FallbackContentService {
     }
   }
 
-  private async fromStore(res: Response, storageKey: string, size: number, range: ByteRange | undefined, lease: string): Promise<void> {
+  /** Streams a cached content; false when its object is missing from the store (the caller fills it again). */
+  private async fromStore(res: Response, entry: FileEntry, storageKey: string, range: ByteRange | undefined, lease: string): Promise<boolean> {
     const beat = setInterval(() => void this.cache.beatRead(lease).catch(() => undefined), READ_BEAT_MS);
     const end = () => {
       clearInterval(beat);
@@ -112,15 +113,20 @@ export class FallbackContentService {
       got = await this.store.get(storageKey, range);
     } catch (err) {
       end();
+      if (err instanceof ObjectNotFoundError) {
+        this.logger.warn({ storageKey }, 'a cached fallback object is missing from the store: fetching it again');
+        return false;
+      }
       throw err;
     }
+    fileHeaders(res, entry, got.contentLength);
     res.status(range ? 206 : 200);
-    if (range) res.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${size}`);
-    res.setHeader('Content-Length', String(got.contentLength));
+    if (range) res.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${got.size}`);
     pipeline(got.body, res, (err) => {
       end();
       if (err && (err as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') this.logger.warn({ err, storageKey }, 'cached download stream failed');
     });
+    return true;
   }
 
   /**
@@ -182,7 +188,8 @@ export class FallbackContentService {
     );
     stored.catch((err) => verifier.destroy(err));
     if (client) {
-      client.status(200).setHeader('Content-Length', String(expected.size));
+      fileHeaders(client, entry, expected.size);
+      client.status(200);
     }
     const sink: Writable = client ?? new Writable({ write: (_c, _e, cb) => cb() });
     await new Promise<void>((resolve, reject) => {
@@ -208,6 +215,13 @@ export class FallbackContentService {
     throw new Error('client went away');
   }
 
+}
+
+/** The headers of a file answer's body (set only once a body follows: an error answer is JSON). */
+function fileHeaders(res: Response, entry: FileEntry, length: number): void {
+  res.setHeader('Content-Length', String(length));
+  res.setHeader('Content-Type', contentTypeFor(entry.path));
+  res.setHeader('Content-Disposition', contentDisposition(entry.path, 'inline'));
 }
 
 /** One object per fill: an eviction deletes only the object it unpublished, never a later fill's. */
