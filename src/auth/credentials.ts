@@ -12,9 +12,30 @@ export function readCredentials(req: Request): Credentials {
   return { token: tokenFromAuthorization(req.headers.authorization), sessionSecret: readCookie(req.headers.cookie, SESSION_COOKIE) };
 }
 
+/**
+ * The Hangar token of `Authorization: Bearer <token>`. The fallback form
+ * `Bearer <token>|<hub url>,<hub token>|…` carries the caller's upstream tokens after the first
+ * `|` (see externalTokensFromAuthorization); `Bearer |<url>,<token>` is an anonymous caller's.
+ */
 export function bearerToken(header: string | undefined): string | null {
   const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
-  return match ? match[1] : null;
+  if (!match) return null;
+  const bar = match[1].indexOf('|');
+  return (bar < 0 ? match[1] : match[1].slice(0, bar)) || null;
+}
+
+/** The upstream tokens of the fallback form of the Bearer header, by hub URL (no trailing slash). */
+export function externalTokensFromAuthorization(header: string | undefined): Map<string, string> {
+  const found = new Map<string, string>();
+  const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
+  if (!match) return found;
+  for (const part of match[1].split('|').slice(1)) {
+    // The token is after the last comma (a URL may hold commas, a token does not).
+    const comma = part.lastIndexOf(',');
+    if (comma <= 0 || comma === part.length - 1) continue;
+    found.set(part.slice(0, comma).replace(/\/+$/, ''), part.slice(comma + 1));
+  }
+  return found;
 }
 
 function tokenFromAuthorization(header: string | undefined): string | null {

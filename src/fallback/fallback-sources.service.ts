@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AtRestCipher, maskSecret } from '../core/crypto/at-rest';
+import { AtRestCipher, maskedStoredSecret } from '../core/crypto/at-rest';
 import { NotFoundError } from '../core/errors/domain-error';
 import type { FallbackSourceInput, FallbackSourceRecord } from './fallback-source.types';
 import { FallbackSourcesRepository, type StoredSourceFields } from './fallback-sources.repository';
@@ -8,18 +8,24 @@ export const FALLBACK_CIPHER = Symbol('FALLBACK_CIPHER');
 /** GCM associated data: a value encrypted for this column decrypts nowhere else. */
 const TOKEN_PURPOSE = 'fallback_sources.token';
 
+/** A source as the read-through uses it: the token in plain text (never leaves the server). */
+export interface ReadableSource extends Omit<FallbackSourceRecord, 'tokenEncrypted'> {
+  token: string | null;
+}
+
+/** Sources change rarely; a node may see a change a few seconds late (see ARCHITECTURE.md). */
+const ENABLED_CACHE_MS = 2000;
+
 /** A source as answers show it: the token masked. */
 export interface FallbackSourceView extends Omit<FallbackSourceRecord, 'tokenEncrypted'> {
   tokenPreview: string | null;
 }
 
-/**
- * The records of upstream hubs (issue 18's sources). Only the records for now: nothing reads
- * through to them yet, so there is no cache either (the cache answers say so).
- */
+/** The records of upstream hubs (issue 18's sources) that the read-through asks. */
 @Injectable()
 export class FallbackSourcesService {
   private readonly logger = new Logger('FallbackSources');
+  private enabledCache: { at: number; sources: Promise<ReadableSource[]> } | null = null;
 
   constructor(
     private readonly sources: FallbackSourcesRepository,
@@ -35,11 +41,13 @@ export class FallbackSourcesService {
   }
 
   async create(input: FallbackSourceInput): Promise<FallbackSourceView> {
+    this.enabledCache = null;
     return this.view(await this.sources.insert(this.stored(input)));
   }
 
   /** Fields left undefined keep their value; `token: null` removes the token. */
   async update(id: number, change: Partial<FallbackSourceInput>): Promise<FallbackSourceView> {
+    this.enabledCache = null;
     const current = await this.mustFind(id);
     const merged: StoredSourceFields = {
       ...current,
@@ -53,6 +61,7 @@ export class FallbackSourcesService {
   }
 
   async delete(id: number): Promise<FallbackSourceView> {
+    this.enabledCache = null;
     const source = await this.mustFind(id);
     if (!(await this.sources.delete(id))) throw notFound(id);
     return this.view(source);
@@ -61,6 +70,30 @@ export class FallbackSourcesService {
   /** What anyone may know: enabled global sources, without tokens (users pick one to add their own token for). */
   async available(): Promise<Pick<FallbackSourceRecord, 'url' | 'name' | 'sourceType' | 'priority'>[]> {
     return (await this.sources.list({ namespace: '', enabled: true })).map(({ url, name, sourceType, priority }) => ({ url, name, sourceType, priority }));
+  }
+
+  /** The enabled sources, highest priority first, tokens decrypted (a token that no longer decrypts is left out). */
+  enabledSources(): Promise<ReadableSource[]> {
+    const now = Date.now();
+    if (!this.enabledCache || now - this.enabledCache.at > ENABLED_CACHE_MS) {
+      const sources = this.sources.list({ enabled: true }).then((rows) => rows.map((r) => this.readable(r)));
+      this.enabledCache = { at: now, sources };
+      sources.catch(() => (this.enabledCache = null));
+    }
+    return this.enabledCache.sources;
+  }
+
+  private readable(s: FallbackSourceRecord): ReadableSource {
+    const { tokenEncrypted, ...rest } = s;
+    let token: string | null = null;
+    if (tokenEncrypted !== null) {
+      try {
+        token = this.cipher.decrypt(tokenEncrypted, TOKEN_PURPOSE);
+      } catch {
+        this.logger.warn({ id: s.id }, 'a fallback source token does not decrypt with the current key; asking without it');
+      }
+    }
+    return { ...rest, token };
   }
 
   private async mustFind(id: number): Promise<FallbackSourceRecord> {
@@ -84,14 +117,11 @@ export class FallbackSourcesService {
   }
 
   private preview(id: number, stored: string): string {
-    try {
-      return maskSecret(this.cipher.decrypt(stored, TOKEN_PURPOSE));
-    } catch (err) {
-      // A changed HANGAR_DATABASE_KEY (or server secret): the token must be set again.
-      this.logger.warn({ err, id }, 'a fallback source token does not decrypt with the current key');
-      return '(unreadable: set it again)';
-    }
+    const { preview, readable } = maskedStoredSecret(this.cipher, stored, TOKEN_PURPOSE);
+    if (!readable) this.logger.warn({ id }, 'a fallback source token does not decrypt with the current key');
+    return preview;
   }
+
 }
 
 function notFound(id: number): NotFoundError {
@@ -99,6 +129,6 @@ function notFound(id: number): NotFoundError {
 }
 
 /** One spelling per hub: no trailing slash. */
-function normalizeUrl(url: string): string {
+export function normalizeUrl(url: string): string {
   return url.replace(/\/+$/, '');
 }

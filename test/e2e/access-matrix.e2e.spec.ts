@@ -204,6 +204,10 @@ const ROUTES: Record<string, RouteCase> = {
   adminGetRepository: { op: 'adminApi' },
   adminListRepositoryFiles: { op: 'adminApi', query: '?ref=main' },
   adminRepositoryStorageBreakdown: { op: 'adminApi' },
+  // The admin API's fallback cache of one (upstream) repository.
+  adminPinFallbackRepo: { op: 'adminApi' },
+  adminUnpinFallbackRepo: { op: 'adminApi' },
+  adminEvictFallbackRepo: { op: 'adminApi' },
 };
 
 /** The operations that name their repository in the body: the last two tests of this file. */

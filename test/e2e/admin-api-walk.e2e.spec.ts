@@ -131,7 +131,12 @@ const ROWS: Row[] = [
     body: () => ({ url: 'https://huggingface.co', token: 'new_token', priority: 50, name: 'HF Mirror', source_type: 'huggingface', enabled: false }),
     fields: SOURCE_FIELDS,
   },
-  { method: 'get', route: 'GET /admin/api/fallback-sources/cache/stats', path: () => '/admin/api/fallback-sources/cache/stats', fields: ['size', 'maxsize', 'ttl_seconds', 'usage_percent'] },
+  { method: 'get', route: 'GET /admin/api/fallback-sources/cache/stats', path: () => '/admin/api/fallback-sources/cache/stats', fields: ['size', 'maxsize', 'ttl_seconds', 'usage_percent', 'bytes', 'max_bytes'] },
+  // Nothing is cached in this walk (no upstream): an empty list, 200.
+  { method: 'get', route: 'GET /admin/api/fallback-sources/cache/repos', path: () => '/admin/api/fallback-sources/cache/repos', fields: [] },
+  { method: 'put', route: 'PUT /admin/api/fallback-sources/cache/repos/{repo_type}/{namespace}/{name}/pin', path: () => '/admin/api/fallback-sources/cache/repos/model/upstream-org/some-model/pin', fields: ['success', 'message'] },
+  { method: 'delete', route: 'DELETE /admin/api/fallback-sources/cache/repos/{repo_type}/{namespace}/{name}/pin', path: () => '/admin/api/fallback-sources/cache/repos/model/upstream-org/some-model/pin', fields: ['success', 'message'] },
+  { method: 'delete', route: 'DELETE /admin/api/fallback-sources/cache/repos/{repo_type}/{namespace}/{name}', path: () => '/admin/api/fallback-sources/cache/repos/model/upstream-org/some-model', fields: ['success', 'evicted_files', 'evicted_bytes'] },
   { method: 'delete', route: 'DELETE /admin/api/fallback-sources/cache/clear', path: () => '/admin/api/fallback-sources/cache/clear', fields: ['success', 'message', 'old_size'] },
   { method: 'delete', route: 'DELETE /admin/api/fallback-sources/{source_id}', path: (c) => `/admin/api/fallback-sources/${c.saved.source}`, fields: ['success', 'message'] },
   // The event stream (TokenHub's, not in 002): stored events, then the stream ends

@@ -164,8 +164,8 @@ describe('hangar-admin (the admin CLI, as a child process)', () => {
     expect((await json(['fallback', 'list', '--enabled', 'false'])).map((s: { id: number }) => s.id)).toEqual([id]);
     expect(await json(['fallback', 'update', String(id), '--enable', '--clear-token'])).toMatchObject({ enabled: true, token: null });
     expect(await ok(['fallback', 'available'])).toMatch(/^URL\s+NAME\s+SOURCE_TYPE\s+PRIORITY\n.*huggingface/m);
-    expect(await json(['fallback', 'cache-stats'])).toEqual({ size: 0, maxsize: 0, ttl_seconds: 0, usage_percent: 0 });
-    expect(await ok(['fallback', 'cache-clear'])).toMatch(/nothing to clear/);
+    expect(await json(['fallback', 'cache-stats'])).toEqual({ size: 0, maxsize: 0, ttl_seconds: 60, usage_percent: 0, bytes: 0, max_bytes: null });
+    expect(await ok(['fallback', 'cache-clear'])).toMatch(/cleared: 0 files/);
     const bad = await cli(['fallback', 'add', 'X', 'https://x.example', '--type', 'gitlab']);
     expect(bad.code).toBe(3);
     expect(bad.stderr).toMatch(/HTTP 400 ValidationError/);

@@ -142,9 +142,9 @@ describe('fallback sources (records)', () => {
     await t.http().delete(`/admin/api/fallback-sources/${body.id}`).set(admin()).expect(200);
   });
 
-  it('answers cache stats and clear with zeros: there is no cache yet', async () => {
+  it('answers cache stats and clear of an empty cache', async () => {
     const stats = await t.http().get('/admin/api/fallback-sources/cache/stats').set(admin()).expect(200);
-    expect(stats.body).toEqual({ size: 0, maxsize: 0, ttl_seconds: 0, usage_percent: 0 });
+    expect(stats.body).toEqual({ size: 0, maxsize: 0, ttl_seconds: 60, usage_percent: 0, bytes: 0, max_bytes: null });
     const cleared = await t.http().delete('/admin/api/fallback-sources/cache/clear').set(admin()).expect(200);
     expect(cleared.body).toMatchObject({ success: true, old_size: 0 });
   });

@@ -21,7 +21,7 @@ export const repoTypeParam = new ParseEnumPipe(Object.fromEntries(REPO_TYPES.map
   exceptionFactory: () => new BadRequestError(`The repository type must be one of ${REPO_TYPES.join(', ')}`),
 });
 
-const RepoPath = () =>
+export const RepoPath = () =>
   applyDecorators(ApiParam({ name: 'repo_type', enum: REPO_TYPES }), ApiParam({ name: 'namespace', example: 'alice' }), ApiParam({ name: 'name', example: 'my-model' }));
 
 @ApiTags('admin: repositories')

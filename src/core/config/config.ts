@@ -75,6 +75,17 @@ export interface HangarConfig {
     /** HANGAR_DOWNLOAD_COUNTING: false turns download counting off (the resolve bench compares both). */
     downloadCounting: boolean;
   };
+  /** Read-through to upstream hubs (src/fallback). */
+  fallback: {
+    /** How long a branch or tag → commit resolution is trusted before the upstream is asked again. */
+    refTtlSeconds: number;
+    /** How long "this upstream has no such repository" is remembered. */
+    negativeTtlSeconds: number;
+    /** Every upstream call gives up after this long without an answer (or, for file bytes, without progress). */
+    timeoutSeconds: number;
+    /** Cached file contents are evicted, least recently used first, above this many bytes (null: no limit). */
+    cacheMaxBytes: number | null;
+  };
   maintenance: {
     /** Crash leftovers (temp files, unfinished multipart folders, unreferenced pushed objects) older than this are swept. */
     sweepGraceSeconds: number;
@@ -274,6 +285,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HangarConfig {
     },
     stats: {
       downloadCounting: r.bool('HANGAR_DOWNLOAD_COUNTING', true),
+    },
+    fallback: {
+      refTtlSeconds: r.int('HANGAR_FALLBACK_REF_TTL_SECONDS', 60, 0, 86400),
+      negativeTtlSeconds: r.int('HANGAR_FALLBACK_NEGATIVE_TTL_SECONDS', 60, 0, 86400),
+      timeoutSeconds: r.int('HANGAR_FALLBACK_TIMEOUT_SECONDS', 15, 1, 3600),
+      cacheMaxBytes: optionalBytes(r, 'HANGAR_FALLBACK_CACHE_MAX_BYTES'),
     },
     maintenance: {
       sweepGraceSeconds: r.int('HANGAR_SWEEP_GRACE_SECONDS', 24 * 3600, 60, 365 * 86400),

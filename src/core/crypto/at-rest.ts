@@ -45,6 +45,16 @@ export class AtRestCipher {
  * What an answer may show of a secret: enough to tell two apart, never enough to use one.
  * Short secrets show nothing but their length class.
  */
+/** What an answer shows of a stored secret: masked, or a note to set it again when the current key no longer opens it. */
+export function maskedStoredSecret(cipher: AtRestCipher, stored: string, purpose: string): { preview: string; readable: boolean } {
+  try {
+    return { preview: maskSecret(cipher.decrypt(stored, purpose)), readable: true };
+  } catch {
+    // A changed HANGAR_DATABASE_KEY (or server secret): the secret must be set again.
+    return { preview: '(unreadable: set it again)', readable: false };
+  }
+}
+
 export function maskSecret(secret: string): string {
   if (secret.length < 12) return '****';
   return `${secret.slice(0, 4)}…${secret.slice(-4)}`;

@@ -2,12 +2,16 @@ import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthDto, NotReadyDto, ReadinessDto } from './health.dto';
 import { ReadinessService } from './readiness.service';
+import { DegradedChecks } from './degraded-checks';
 
 /** Probes for orchestrators; unauthenticated and never cached. */
 @ApiTags('ops')
 @Controller('health')
 export class HealthController {
-  constructor(private readonly readiness: ReadinessService) {}
+  constructor(
+    private readonly readiness: ReadinessService,
+    private readonly degraded: DegradedChecks,
+  ) {}
 
   @Get()
   @Header('Cache-Control', 'no-store')
@@ -19,7 +23,10 @@ export class HealthController {
 
   @Get('ready')
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Readiness: the database, the object store and (when configured) the SMTP server answer' })
+  @ApiOperation({
+    summary: 'Readiness: the database, the object store and (when configured) the SMTP server answer',
+    description: 'Enabled fallback sources are listed too; an unreachable one makes the answer `degraded` (still 200: the node serves, cached upstream content included).',
+  })
   @ApiOkResponse({
     type: ReadinessDto,
     description: 'Every dependency answered; the node can take traffic.',
@@ -31,7 +38,8 @@ export class HealthController {
     example: { status: 'error', checks: { database: 'ok', objectStore: 'failed' }, error: 'objectStore: connect ECONNREFUSED 127.0.0.1:9000' },
   })
   async getReadiness(): Promise<ReadinessDto> {
-    const checks = await this.readiness.assertReady();
-    return { status: 'ok', checks };
+    const [checks, optional] = await Promise.all([this.readiness.assertReady(), this.degraded.collect()]);
+    if (optional.length === 0) return { status: 'ok', checks };
+    return { status: optional.some((d) => d.status !== 'ok') ? 'degraded' : 'ok', checks, fallback_sources: optional };
   }
 }

@@ -16,12 +16,21 @@ export class ReadinessChecksDto {
   smtp?: 'ok' | 'failed';
 }
 
+export class OptionalDependencyDto {
+  @ApiProperty({ example: 'HuggingFace' }) name: string;
+  @ApiProperty({ example: 'https://huggingface.co' }) url: string;
+  @ApiProperty({ enum: ['ok', 'unreachable'], example: 'ok' }) status: 'ok' | 'unreachable';
+}
+
 export class ReadinessDto {
-  @ApiProperty({ enum: ['ok'], example: 'ok' })
-  status: 'ok';
+  @ApiProperty({ enum: ['ok', 'degraded'], example: 'ok', description: '`degraded`: an optional dependency (a fallback source) is unreachable' })
+  status: 'ok' | 'degraded';
 
   @ApiProperty({ type: ReadinessChecksDto })
   checks: ReadinessChecksDto;
+
+  @ApiPropertyOptional({ type: [OptionalDependencyDto], description: 'The enabled fallback sources and whether they answer (present when there are any)' })
+  fallback_sources?: OptionalDependencyDto[];
 }
 
 /** The 503 body: the HF error shape plus which check failed. */

@@ -3,11 +3,17 @@ import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, 
 import { StrictInput } from '../../core/errors/validation';
 import { QueryBoolean, QueryInt } from '../../core/http/query-transforms';
 import { SOURCE_TYPES, type SourceType } from '../fallback-source.types';
+import { REPO_TYPES } from '../../repos/repo.types';
 
 const NAMESPACE = /^$|^[A-Za-z0-9][A-Za-z0-9._-]{0,95}$/;
 /** `org/*`, `org/name`, `*`: repository ids with `*` wildcards. */
 const PATTERN = /^[A-Za-z0-9._*-]{1,96}(\/[A-Za-z0-9._*-]{1,96})?$/;
-const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, require_tld: false, require_host: true };
+/**
+ * A hub's base URL (a source's, or the one a user's external token is for). Spelled out as plain
+ * decorators where used: the OpenAPI plugin reads them (maxLength, format uri), not a composite.
+ */
+export const HUB_URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, require_tld: false, require_host: true };
+export const HUB_URL_MESSAGE = { message: 'url must be an absolute http(s) URL' };
 const MAX_PRIORITY = 1_000_000;
 
 /** Optional, but not nullable: left out keeps a value, `null` is refused (only `token` may be null). */
@@ -90,7 +96,7 @@ export class CreateFallbackSourceDto extends FallbackSourceCommonDto {
   @ApiProperty({ description: 'Base URL of the upstream hub (http or https)', example: 'https://huggingface.co' })
   @IsString()
   @MaxLength(2048)
-  @IsUrl(URL_OPTIONS, { message: 'url must be an absolute http(s) URL' })
+  @IsUrl(HUB_URL_OPTIONS, HUB_URL_MESSAGE)
   url: string;
 
   @ApiProperty({ example: 'HuggingFace' })
@@ -110,7 +116,7 @@ export class UpdateFallbackSourceDto extends FallbackSourceCommonDto {
   @Absent()
   @IsString()
   @MaxLength(2048)
-  @IsUrl(URL_OPTIONS, { message: 'url must be an absolute http(s) URL' })
+  @IsUrl(HUB_URL_OPTIONS, HUB_URL_MESSAGE)
   url?: string;
 
   @ApiPropertyOptional({ example: 'HuggingFace' })
@@ -150,14 +156,31 @@ export class AvailableFallbackSourceDto {
 }
 
 export class FallbackCacheStatsDto {
-  @ApiProperty({ example: 0, description: 'Cached entries (0: there is no fallback cache yet)' }) size: number;
-  @ApiProperty({ example: 0 }) maxsize: number;
-  @ApiProperty({ example: 0 }) ttl_seconds: number;
-  @ApiProperty({ example: 0 }) usage_percent: number;
+  @ApiProperty({ example: 12, description: 'Cached file contents (verified)' }) size: number;
+  @ApiProperty({ example: 0, description: 'HANGAR_FALLBACK_CACHE_MAX_BYTES, 0 when unlimited' }) maxsize: number;
+  @ApiProperty({ example: 60, description: 'How long a branch → commit resolution is trusted (HANGAR_FALLBACK_REF_TTL_SECONDS)' }) ttl_seconds: number;
+  @ApiProperty({ example: 0, description: 'bytes / max bytes, in percent (0 when unlimited)' }) usage_percent: number;
+  @ApiProperty({ example: 104857600, description: 'Bytes of the cached contents' }) bytes: number;
+  @ApiProperty({ type: Number, nullable: true, example: null, description: 'HANGAR_FALLBACK_CACHE_MAX_BYTES (null: no limit)' }) max_bytes: number | null;
 }
 
 export class FallbackCacheClearDto {
   @ApiProperty({ example: true }) success: boolean;
-  @ApiProperty({ example: 'No fallback cache yet: nothing to clear' }) message: string;
-  @ApiProperty({ example: 0 }) old_size: number;
+  @ApiProperty({ example: 'Fallback cache cleared: 12 files (104857600 bytes) evicted' }) message: string;
+  @ApiProperty({ example: 12, description: 'Cached contents before the clear' }) old_size: number;
+}
+
+export class FallbackCachedRepoDto {
+  @ApiProperty({ enum: REPO_TYPES, example: 'model' }) repo_type: string;
+  @ApiProperty({ example: 'meta-llama/llama-3-8b' }) repo_id: string;
+  @ApiProperty({ example: 4, description: 'Cached file contents served for it' }) files: number;
+  @ApiProperty({ example: 104857600 }) bytes: number;
+  @ApiProperty({ example: false, description: 'Pinned: eviction keeps its contents' }) pinned: boolean;
+  @ApiProperty({ example: '2026-01-01T00:00:00.000Z' }) last_accessed_at: string;
+}
+
+export class FallbackEvictionDto {
+  @ApiProperty({ example: true }) success: boolean;
+  @ApiProperty({ example: 4, description: 'Contents evicted (pinned ones and ones being downloaded stay)' }) evicted_files: number;
+  @ApiProperty({ example: 104857600 }) evicted_bytes: number;
 }

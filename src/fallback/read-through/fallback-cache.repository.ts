@@ -1,0 +1,230 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { RepoType } from '../../repos/repo.types';
+
+/** Which upstream repository, as seen with which credential ('' = the source's own token or none). */
+export interface UpstreamRepoKey {
+  sourceId: number;
+  scope: string;
+  repoType: RepoType;
+  repoId: string;
+}
+
+export interface CachedRef {
+  sha: string | null;
+  ageMs: number;
+}
+
+export interface CachedMetadata {
+  contentType: string;
+  link: string | null;
+  body: Buffer;
+}
+
+export interface CachedContent {
+  storageKey: string;
+  size: number;
+}
+
+export interface CachedRepoRow {
+  repoType: RepoType;
+  repoId: string;
+  files: number;
+  bytes: number;
+  pinned: boolean;
+  lastAccessedAt: Date;
+}
+
+/** A content eviction may take: not pinned (through any repository it was served for), not being read. */
+const EVICTABLE = `NOT EXISTS (SELECT 1 FROM fallback_content_repos cr JOIN fallback_pins p ON p.repo_type = cr.repo_type AND p.repo_id = cr.repo_id
+                                WHERE cr.content_key = c.content_key)
+   AND NOT EXISTS (SELECT 1 FROM fallback_content_reads r WHERE r.content_key = c.content_key AND r.heartbeat_at >= now() - make_interval(secs => $1 / 1000.0))`;
+
+/** The read-through's rows: ref resolutions, per-commit metadata, verified contents, fills in progress. */
+@Injectable()
+export class FallbackCacheRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async ref(k: UpstreamRepoKey, rev: string): Promise<CachedRef | null> {
+    const [row] = await this.db.query(
+      `SELECT sha, (extract(epoch FROM now() - fetched_at) * 1000)::bigint AS "ageMs" FROM fallback_refs
+        WHERE source_id = $1 AND scope = $2 AND repo_type = $3 AND repo_id = lower($4) AND rev = $5`,
+      [k.sourceId, k.scope, k.repoType, k.repoId, rev],
+    );
+    return row ? { sha: row.sha, ageMs: Number(row.ageMs) } : null;
+  }
+
+  async saveRef(k: UpstreamRepoKey, rev: string, sha: string | null): Promise<void> {
+    await this.db.query(
+      `INSERT INTO fallback_refs (source_id, scope, repo_type, repo_id, rev, sha) VALUES ($1, $2, $3, lower($4), $5, $6)
+       ON CONFLICT (source_id, scope, repo_type, repo_id, rev) DO UPDATE SET sha = EXCLUDED.sha, fetched_at = now()`,
+      [k.sourceId, k.scope, k.repoType, k.repoId, rev, sha],
+    );
+  }
+
+  async metadata(k: UpstreamRepoKey, sha: string, requestKey: string): Promise<CachedMetadata | null> {
+    const [row] = await this.db.query(
+      `SELECT content_type AS "contentType", link, body FROM fallback_metadata
+        WHERE source_id = $1 AND scope = $2 AND repo_type = $3 AND repo_id = lower($4) AND sha = $5 AND request_key = $6`,
+      [k.sourceId, k.scope, k.repoType, k.repoId, sha, requestKey],
+    );
+    return row ?? null;
+  }
+
+  /** `replace`: the answer is a moving one (refs) and the newest wins; else the first stays (a commit's answer never changes). */
+  async saveMetadata(k: UpstreamRepoKey, sha: string, requestKey: string, m: CachedMetadata, replace = false): Promise<void> {
+    await this.db.query(
+      `INSERT INTO fallback_metadata (source_id, scope, repo_type, repo_id, sha, request_key, content_type, link, body)
+       VALUES ($1, $2, $3, lower($4), $5, $6, $7, $8, $9) ON CONFLICT (source_id, scope, repo_type, repo_id, sha, request_key) DO ${
+         replace ? 'UPDATE SET content_type = EXCLUDED.content_type, link = EXCLUDED.link, body = EXCLUDED.body, created_at = now()' : 'NOTHING'
+       }`,
+      [k.sourceId, k.scope, k.repoType, k.repoId, sha, requestKey, m.contentType, m.link, m.body],
+    );
+  }
+
+  /** A verified content, marked as just used (the LRU order). */
+  async touchContent(contentKey: string): Promise<CachedContent | null> {
+    const [rows] = await this.db.query(
+      `UPDATE fallback_content SET last_accessed_at = now() WHERE content_key = $1 RETURNING storage_key AS "storageKey", size`,
+      [contentKey],
+    );
+    const row = rows[0];
+    return row ? { storageKey: row.storageKey, size: Number(row.size) } : null;
+  }
+
+  /** Publishes a verified content: from now on every node serves it from the store. */
+  async publishContent(contentKey: string, storageKey: string, size: number): Promise<void> {
+    await this.db.query(
+      `INSERT INTO fallback_content (content_key, storage_key, size) VALUES ($1, $2, $3)
+       ON CONFLICT (content_key) DO UPDATE SET last_accessed_at = now()`,
+      [contentKey, storageKey, size],
+    );
+  }
+
+  /** Forgets a published content whose object is gone from the store (removed by hand, a lost bucket): the next request fills it again. */
+  async dropContent(contentKey: string, storageKey: string): Promise<void> {
+    await this.db.query(`DELETE FROM fallback_content WHERE content_key = $1 AND storage_key = $2`, [contentKey, storageKey]);
+  }
+
+  /** Records that a content was served for a repository (the admin view, and pins). */
+  async linkContent(contentKey: string, repoType: RepoType, repoId: string): Promise<void> {
+    await this.db.query(
+      `INSERT INTO fallback_content_repos (content_key, repo_type, repo_id) SELECT $1::varchar, $2::varchar, lower($3)
+        WHERE EXISTS (SELECT 1 FROM fallback_content WHERE content_key = $1) ON CONFLICT DO NOTHING`,
+      [contentKey, repoType, repoId],
+    );
+  }
+
+  /** A download from the cache starts: eviction leaves this content alone until endRead (or the lease goes stale). */
+  async beginRead(contentKey: string): Promise<string> {
+    const id = randomUUID();
+    await this.db.query(`INSERT INTO fallback_content_reads (id, content_key) VALUES ($1, $2)`, [id, contentKey]);
+    return id;
+  }
+
+  async beatRead(id: string): Promise<void> {
+    await this.db.query(`UPDATE fallback_content_reads SET heartbeat_at = now() WHERE id = $1`, [id]);
+  }
+
+  async endRead(id: string): Promise<void> {
+    await this.db.query(`DELETE FROM fallback_content_reads WHERE id = $1`, [id]);
+  }
+
+  async totals(): Promise<{ entries: number; bytes: number }> {
+    const [row] = await this.db.query(`SELECT count(*)::bigint AS entries, coalesce(sum(size), 0)::bigint AS bytes FROM fallback_content`);
+    return { entries: Number(row.entries), bytes: Number(row.bytes) };
+  }
+
+  /** The least recently used contents eviction may take, oldest first. */
+  async evictionCandidates(limit: number, staleReadMs: number): Promise<{ contentKey: string; size: number }[]> {
+    const rows = await this.db.query(
+      `SELECT content_key AS "contentKey", size FROM fallback_content c WHERE ${EVICTABLE} ORDER BY last_accessed_at, content_key LIMIT $2`,
+      [staleReadMs, limit],
+    );
+    return rows.map((r: { contentKey: string; size: string }) => ({ contentKey: r.contentKey, size: Number(r.size) }));
+  }
+
+  /**
+   * Unpublishes a content unless it became pinned or read meanwhile (checked in the same
+   * statement); returns its storage key for the caller to delete, or null when it stays. A read
+   * starting after this finds no row and fills again.
+   */
+  async unpublish(contentKey: string, staleReadMs: number): Promise<{ storageKey: string; size: number } | null> {
+    const [rows] = await this.db.query(
+      `DELETE FROM fallback_content c WHERE content_key = $2 AND ${EVICTABLE} RETURNING storage_key AS "storageKey", size`,
+      [staleReadMs, contentKey],
+    );
+    return rows[0] ? { storageKey: rows[0].storageKey, size: Number(rows[0].size) } : null;
+  }
+
+  /** The contents served for a repository (to evict it). */
+  async contentKeysOf(repoType: RepoType, repoId: string): Promise<string[]> {
+    const rows = await this.db.query(`SELECT content_key AS "contentKey" FROM fallback_content_repos WHERE repo_type = $1 AND repo_id = lower($2)`, [repoType, repoId]);
+    return rows.map((r: { contentKey: string }) => r.contentKey);
+  }
+
+  async allContentKeys(): Promise<string[]> {
+    return (await this.db.query(`SELECT content_key AS "contentKey" FROM fallback_content`)).map((r: { contentKey: string }) => r.contentKey);
+  }
+
+  /** Forgets resolutions and metadata (of one repository, or all): the next request asks the upstream again. */
+  async forgetMetadata(repo?: { repoType: RepoType; repoId: string }): Promise<void> {
+    const where = repo ? `WHERE repo_type = $1 AND repo_id = lower($2)` : '';
+    const params = repo ? [repo.repoType, repo.repoId] : [];
+    await this.db.query(`DELETE FROM fallback_refs ${where}`, params);
+    await this.db.query(`DELETE FROM fallback_metadata ${where}`, params);
+  }
+
+  async cachedRepos(): Promise<CachedRepoRow[]> {
+    const rows = await this.db.query(
+      `SELECT cr.repo_type AS "repoType", cr.repo_id AS "repoId", count(*)::int AS files, coalesce(sum(c.size), 0)::bigint AS bytes,
+              max(c.last_accessed_at) AS "lastAccessedAt", bool_or(p.repo_id IS NOT NULL) AS pinned
+         FROM fallback_content_repos cr JOIN fallback_content c ON c.content_key = cr.content_key
+         LEFT JOIN fallback_pins p ON p.repo_type = cr.repo_type AND p.repo_id = cr.repo_id
+        GROUP BY cr.repo_type, cr.repo_id ORDER BY max(c.last_accessed_at) DESC`,
+    );
+    return rows.map((r: CachedRepoRow & { bytes: string }) => ({ ...r, bytes: Number(r.bytes) }));
+  }
+
+  async pin(repoType: RepoType, repoId: string): Promise<void> {
+    await this.db.query(`INSERT INTO fallback_pins (repo_type, repo_id) VALUES ($1, lower($2)) ON CONFLICT DO NOTHING`, [repoType, repoId]);
+  }
+
+  async unpin(repoType: RepoType, repoId: string): Promise<boolean> {
+    const [, count] = await this.db.query(`DELETE FROM fallback_pins WHERE repo_type = $1 AND repo_id = lower($2)`, [repoType, repoId]);
+    return count > 0;
+  }
+
+  /**
+   * Claims the fill of a content key for this caller: true when nobody is filling it or the one
+   * who was stopped beating (a crashed node); the claim is then held by beating it.
+   */
+  async claimFill(contentKey: string, staleAfterMs: number): Promise<boolean> {
+    const rows = await this.db.query(
+      `INSERT INTO fallback_fills (content_key) VALUES ($1)
+       ON CONFLICT (content_key) DO UPDATE SET heartbeat_at = now()
+         WHERE fallback_fills.heartbeat_at < now() - make_interval(secs => $2 / 1000.0)
+       RETURNING content_key`,
+      [contentKey, staleAfterMs],
+    );
+    return rows.length > 0;
+  }
+
+  async beatFill(contentKey: string): Promise<void> {
+    await this.db.query(`UPDATE fallback_fills SET heartbeat_at = now() WHERE content_key = $1`, [contentKey]);
+  }
+
+  async releaseFill(contentKey: string): Promise<void> {
+    await this.db.query(`DELETE FROM fallback_fills WHERE content_key = $1`, [contentKey]);
+  }
+
+  async fillInProgress(contentKey: string, staleAfterMs: number): Promise<boolean> {
+    const [row] = await this.db.query(
+      `SELECT 1 AS one FROM fallback_fills WHERE content_key = $1 AND heartbeat_at >= now() - make_interval(secs => $2 / 1000.0)`,
+      [contentKey, staleAfterMs],
+    );
+    return !!row;
+  }
+}

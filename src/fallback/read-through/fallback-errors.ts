@@ -1,0 +1,29 @@
+import { DomainError, NotFoundError } from '../../core/errors/domain-error';
+import { UpstreamUnreachable } from './upstream-client';
+
+/** Nothing cached answers this, and no upstream could be asked: 504 when one was silent, else 502. */
+export function upstreamUnavailable(err: UpstreamUnreachable, what: string): DomainError {
+  return new DomainError(
+    err.timedOut ? 504 : 502,
+    'UpstreamUnavailable',
+    `${what} is not in Hangar's fallback cache and its upstream hub ${err.timedOut ? 'did not answer in time' : 'could not be reached'}`,
+  );
+}
+
+/** An upstream 5xx (its gateway answering for it, an overloaded hub) counts as the upstream being down. */
+export function serverErrorAsUnreachable(url: string, status: number): UpstreamUnreachable {
+  return new UpstreamUnreachable(url, status === 504, new Error(`upstream answered ${status}`));
+}
+
+/** The upstream answered something Hangar cannot use (a 5xx, or a file that fails verification). */
+export function upstreamBadAnswer(message: string): DomainError {
+  return new DomainError(502, 'UpstreamError', message);
+}
+
+export function revisionNotFound(rev: string, repoId: string): NotFoundError {
+  return new NotFoundError(`Revision ${rev} not found in ${repoId}`, 'RevisionNotFound');
+}
+
+export function entryNotFound(path: string, repoId: string): NotFoundError {
+  return new NotFoundError(`Entry ${path} not found in ${repoId}`, 'EntryNotFound');
+}

@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import * as http from 'node:http';
+import { createUserWithToken, type TestUser } from '../support/accounts';
+import { lfsFileLine, sha256, uploadLfsObject } from '../support/lfs';
+import { commit, createRepo, header } from '../support/repos';
+import { ADMIN_TOKEN, startTestApp, type TestApp } from '../support/test-app';
+import { FallbackCacheService } from '../../src/fallback/read-through/fallback-cache.service';
+import { OBJECT_STORE, type ObjectStore } from '../../src/core/storage/object-store';
+
+const MiB = 1024 * 1024;
+
+/**
+ * The fallback cache's limit and admin view (issue 18): two Hangar apps, A the upstream of B.
+ * B's eviction job keeps the cache under HANGAR_FALLBACK_CACHE_MAX_BYTES, least recently used
+ * first, and never takes a pinned repository's content nor one a client is downloading.
+ */
+describe('fallback cache: limit, LRU eviction, pins, admin view', () => {
+  let a: TestApp;
+  let b: TestApp;
+  let owner: TestUser;
+  const files: Record<string, Buffer> = { old: randomBytes(3 * MiB), pinned: randomBytes(3 * MiB), reading: randomBytes(8 * MiB), recent: randomBytes(3 * MiB) };
+  const repoOf = (k: string) => `${owner.username}/${k}`;
+  const admin = () => ({ 'X-Admin-Token': ADMIN_TOKEN });
+
+  beforeAll(async () => {
+    a = await startTestApp();
+    b = await startTestApp({ HANGAR_FALLBACK_CACHE_MAX_BYTES: String(10 * MiB) });
+    owner = await createUserWithToken(a);
+    for (const [name, bytes] of Object.entries(files)) {
+      expect((await createRepo(a, owner.token, name)).status).toBe(200);
+      await uploadLfsObject(a, owner, repoOf(name), bytes);
+      expect((await commit(a, owner.token, repoOf(name), [header('weights'), lfsFileLine('weights.bin', bytes)])).status).toBe(200);
+    }
+    await b.http().post('/admin/api/fallback-sources').set(admin()).send({ url: a.baseUrl, name: 'A', source_type: 'hangar' }).expect(200);
+  }, 120_000);
+
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+  });
+
+  const download = async (name: string) => {
+    const res = await fetch(`${b.baseUrl}/${repoOf(name)}/resolve/main/weights.bin`);
+    expect(res.status).toBe(200);
+    return Buffer.from(await res.arrayBuffer());
+  };
+
+  it('evicts least recently used contents down to the limit, keeping pinned ones and one being downloaded', async () => {
+    // Cached in this order (LRU: old, pinned, reading, recent); 17 MiB against a 10 MiB limit.
+    for (const name of ['old', 'pinned', 'reading', 'recent']) expect(sha256(await download(name))).toBe(sha256(files[name]));
+    await b.http().put(`/admin/api/fallback-sources/cache/repos/model/${repoOf('pinned')}/pin`).set(admin()).expect(200);
+    await b.db.query(`UPDATE fallback_content SET last_accessed_at = now() - interval '1 hour' WHERE size = $1`, [8 * MiB]);
+    const listed = (await b.http().get('/admin/api/fallback-sources/cache/repos').set(admin()).expect(200)).body as { repo_id: string; pinned: boolean; bytes: number }[];
+    expect(listed.map((r) => r.repo_id).sort()).toEqual(Object.keys(files).map(repoOf).sort());
+    expect(listed.find((r) => r.repo_id === repoOf('pinned'))?.pinned).toBe(true);
+
+    // A client starts downloading `reading` (now the least recently used) and stalls after its first bytes.
+    const reader = await new Promise<{ res: http.IncomingMessage; first: Buffer }>((resolve, reject) => {
+      http.get(`${b.baseUrl}/${repoOf('reading')}/resolve/main/weights.bin`, (res) => {
+        res.once('data', (first: Buffer) => {
+          res.pause();
+          resolve({ res, first });
+        });
+      }).on('error', reject);
+    });
+    await b.db.query(`UPDATE fallback_content SET last_accessed_at = now() - interval '1 hour' WHERE size = $1`, [8 * MiB]);
+
+    await b.app.get(FallbackCacheService).scheduledEviction();
+    const left = await b.db.query(`SELECT r.repo_id FROM fallback_content c JOIN fallback_content_repos r USING (content_key) ORDER BY 1`);
+    // `old` and `recent` went; `pinned` and `reading` (11 MiB) stay even though that is over the limit.
+    expect(left.rows.map((r) => r.repo_id)).toEqual([repoOf('pinned'), repoOf('reading')].sort());
+
+    // The stalled download completes, byte for byte.
+    const rest: Buffer[] = [reader.first];
+    reader.res.on('data', (c: Buffer) => rest.push(c));
+    reader.res.resume();
+    await new Promise((r) => reader.res.on('end', r));
+    expect(sha256(Buffer.concat(rest))).toBe(sha256(files.reading));
+
+    // Done reading, `reading` may go now: the next run evicts it and the cache is under its limit.
+    await waitUntil(async () => (await b.db.query(`SELECT count(*)::int AS n FROM fallback_content_reads`)).rows[0].n === 0);
+    await b.app.get(FallbackCacheService).scheduledEviction();
+    const stats = (await b.http().get('/admin/api/fallback-sources/cache/stats').set(admin()).expect(200)).body;
+    expect(stats.bytes).toBeLessThanOrEqual(10 * MiB);
+    expect(stats.max_bytes).toBe(10 * MiB);
+    const after = await b.db.query(`SELECT r.repo_id FROM fallback_content c JOIN fallback_content_repos r USING (content_key) ORDER BY 1`);
+    expect(after.rows.map((r) => r.repo_id)).toEqual([repoOf('pinned')]);
+
+    // An evicted file is fetched again on demand, still byte-identical.
+    expect(sha256(await download('old'))).toBe(sha256(files.old));
+  });
+
+  it('fetches a cached file again when its object went missing from the store', async () => {
+    const [row] = (await b.db.query(`SELECT c.storage_key FROM fallback_content c JOIN fallback_content_repos r USING (content_key) WHERE r.repo_id = $1`, [repoOf('old')])).rows;
+    await b.app.get<ObjectStore>(OBJECT_STORE).delete(row.storage_key);
+    expect(sha256(await download('old'))).toBe(sha256(files.old));
+    const [again] = (await b.db.query(`SELECT c.storage_key FROM fallback_content c JOIN fallback_content_repos r USING (content_key) WHERE r.repo_id = $1`, [repoOf('old')])).rows;
+    expect(again.storage_key).not.toBe(row.storage_key);
+  });
+
+  it('evicts one repository on demand, and clear leaves only pinned contents', async () => {
+    const evicted = (await b.http().delete(`/admin/api/fallback-sources/cache/repos/model/${repoOf('old')}`).set(admin()).expect(200)).body;
+    expect(evicted).toEqual({ success: true, evicted_files: 1, evicted_bytes: 3 * MiB });
+    const cleared = (await b.http().delete('/admin/api/fallback-sources/cache/clear').set(admin()).expect(200)).body;
+    expect(cleared.success).toBe(true);
+    const left = await b.db.query(`SELECT r.repo_id FROM fallback_content c JOIN fallback_content_repos r USING (content_key)`);
+    expect(left.rows.map((r) => r.repo_id)).toEqual([repoOf('pinned')]);
+    await b.http().delete(`/admin/api/fallback-sources/cache/repos/model/${repoOf('pinned')}/pin`).set(admin()).expect(200);
+    await b.http().delete('/admin/api/fallback-sources/cache/clear').set(admin()).expect(200);
+    expect((await b.db.query(`SELECT count(*)::int AS n FROM fallback_content`)).rows[0].n).toBe(0);
+  });
+});
+
+async function waitUntil(check: () => Promise<boolean>, deadlineMs = 10_000): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,150 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { PassThrough, Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { bearerToken, externalTokensFromAuthorization } from '../../src/auth/credentials';
+import { withoutXetHashes } from '../../src/fallback/read-through/fallback-read-through.service';
+import { matchesPattern, parseFallbackRoute, sourceAllows } from '../../src/fallback/read-through/fallback-route';
+import { ContentMismatch, VerifyingStream, type ExpectedContent } from '../../src/fallback/read-through/verifying-stream';
+
+const blobId = (b: Buffer) => createHash('sha1').update(`blob ${b.length}\0`).update(b).digest('hex');
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** Runs bytes (in chunks) through a VerifyingStream; returns what came out, what the cache saw, and the error. */
+async function verify(chunks: Buffer[], expected: ExpectedContent) {
+  const out: Buffer[] = [];
+  const cached: Buffer[] = [];
+  let verified = false;
+  const v = new VerifyingStream(
+    expected,
+    (c, done) => {
+      cached.push(c);
+      done();
+    },
+    async () => {
+      verified = true;
+    },
+  );
+  const sink = new Writable({ write: (c, _e, cb) => (out.push(c), cb()) });
+  const error = await pipeline(Readable.from(chunks), v, sink).then(() => null, (e: unknown) => e);
+  return { out: Buffer.concat(out), cached: Buffer.concat(cached), error, verified };
+}
+
+describe('VerifyingStream', () => {
+  const bytes = randomBytes(100_000);
+  const chunks = [bytes.subarray(0, 30_000), bytes.subarray(30_000, 60_000), bytes.subarray(60_000)];
+
+  it('passes bytes that hash to the LFS sha256 or the git blob id, and calls onVerified', async () => {
+    for (const expected of [{ kind: 'sha256', hex: sha256(bytes), size: bytes.length }, { kind: 'blob', hex: blobId(bytes), size: bytes.length }] as ExpectedContent[]) {
+      const r = await verify(chunks, expected);
+      expect(r.error).toBeNull();
+      expect(r.out.equals(bytes)).toBe(true);
+      expect(r.cached.equals(bytes)).toBe(true);
+      expect(r.verified).toBe(true);
+    }
+  });
+
+  it('holds the last chunk back from a wrong answer: the reader never gets a complete file', async () => {
+    const flipped = Buffer.from(bytes);
+    flipped[70_000] ^= 1;
+    const r = await verify([flipped.subarray(0, 30_000), flipped.subarray(30_000, 60_000), flipped.subarray(60_000)], { kind: 'sha256', hex: sha256(bytes), size: bytes.length });
+    expect(r.error).toBeInstanceOf(ContentMismatch);
+    expect(r.out.length).toBeLessThan(bytes.length);
+    expect(r.verified).toBe(false);
+  });
+
+  it('refuses a short or a long answer', async () => {
+    const short = await verify(chunks.slice(0, 2), { kind: 'sha256', hex: sha256(bytes), size: bytes.length });
+    expect(short.error).toBeInstanceOf(ContentMismatch);
+    const long = await verify([...chunks, Buffer.from('x')], { kind: 'sha256', hex: sha256(bytes), size: bytes.length });
+    expect(long.error).toBeInstanceOf(ContentMismatch);
+    expect(long.verified).toBe(false);
+  });
+
+  it('verifies an empty file', async () => {
+    const r = await verify([], { kind: 'blob', hex: blobId(Buffer.alloc(0)), size: 0 });
+    expect(r.error).toBeNull();
+    expect(r.verified).toBe(true);
+  });
+
+  it('waits for the cache copy (backpressure) before passing a chunk on', async () => {
+    const slow = new PassThrough({ highWaterMark: 1 });
+    let pending = 0;
+    const v = new VerifyingStream({ kind: 'sha256', hex: sha256(bytes), size: bytes.length }, (c, done) => {
+      pending++;
+      setImmediate(() => {
+        pending--;
+        slow.write(c);
+        done();
+      });
+    }, async () => undefined);
+    slow.resume();
+    const out: Buffer[] = [];
+    await pipeline(Readable.from(chunks), v, new Writable({ write: (c, _e, cb) => (expect(pending).toBe(0), out.push(c), cb()) }));
+    expect(Buffer.concat(out).equals(bytes)).toBe(true);
+  });
+});
+
+describe('parseFallbackRoute', () => {
+  it('recognises the read routes the clients use', () => {
+    expect(parseFallbackRoute('GET', '/api/models/org/name')).toMatchObject({ repoType: 'model', repoId: 'org/name', ask: { kind: 'info', rev: null } });
+    expect(parseFallbackRoute('GET', '/api/datasets/org/name/revision/refs%2Fpr%2F1')).toMatchObject({ repoType: 'dataset', ask: { kind: 'info', rev: 'refs/pr/1' } });
+    expect(parseFallbackRoute('GET', '/api/models/org/name/tree/main/sub/dir')).toMatchObject({ ask: { kind: 'tree', rev: 'main', path: 'sub/dir' } });
+    expect(parseFallbackRoute('POST', '/api/spaces/org/name/paths-info/abc')).toMatchObject({ repoType: 'space', ask: { kind: 'paths-info', rev: 'abc' } });
+    expect(parseFallbackRoute('GET', '/api/models/org/name/refs')).toMatchObject({ ask: { kind: 'refs' } });
+    expect(parseFallbackRoute('GET', '/api/models/org/name/commits/main')).toMatchObject({ ask: { kind: 'commits', rev: 'main' } });
+    expect(parseFallbackRoute('HEAD', '/org/name/resolve/main/a%20b/c.bin')).toMatchObject({ repoType: 'model', ask: { kind: 'file', rev: 'main', path: 'a b/c.bin', withBody: false } });
+    expect(parseFallbackRoute('GET', '/datasets/org/name/resolve/v1/data.csv')).toMatchObject({ repoType: 'dataset', ask: { kind: 'file', withBody: true } });
+  });
+
+  it('leaves every other request to the app', () => {
+    for (const [m, p] of [
+      ['GET', '/api/models'],
+      ['POST', '/api/models/org/name/commit/main'],
+      ['GET', '/api/models/org/name/discussions'],
+      ['DELETE', '/api/models/org/name'],
+      ['GET', '/org/name/resolve/main'],
+      ['GET', '/org/name/blob/main/a'],
+      ['GET', '/org/name/resolve/main/../x'],
+      ['GET', '/api/models/%E0%A4%A/name'],
+      ['GET', '/health/ready'],
+    ]) {
+      expect([m, p, parseFallbackRoute(m, p)]).toEqual([m, p, null]);
+    }
+  });
+});
+
+describe('source patterns', () => {
+  it('matches repository ids with * wildcards, case-insensitively; deny wins', () => {
+    expect(matchesPattern('meta-llama/*', 'Meta-Llama/Llama-3')).toBe(true);
+    expect(matchesPattern('meta-llama/*', 'meta/llama')).toBe(false);
+    expect(matchesPattern('*/bert-*', 'google/bert-base')).toBe(true);
+    expect(matchesPattern('google', 'google/bert-base')).toBe(true);
+    expect(matchesPattern('a.b/c', 'aXb/c')).toBe(false);
+    expect(sourceAllows({ allowPatterns: [], denyPatterns: [] }, 'x/y')).toBe(true);
+    expect(sourceAllows({ allowPatterns: ['meta-llama/*'], denyPatterns: [] }, 'x/y')).toBe(false);
+    expect(sourceAllows({ allowPatterns: ['meta-llama/*'], denyPatterns: ['meta-llama/secret'] }, 'meta-llama/secret')).toBe(false);
+  });
+});
+
+describe('the Bearer header with upstream tokens', () => {
+  it('yields the Hangar token before the first | and the upstream tokens after it', () => {
+    expect(bearerToken('Bearer hf_abc|https://huggingface.co,hf_up|http://hub:3000/,tok')).toBe('hf_abc');
+    expect(bearerToken('Bearer |https://huggingface.co,hf_up')).toBeNull();
+    expect(bearerToken('Bearer hf_plain')).toBe('hf_plain');
+    expect([...externalTokensFromAuthorization('Bearer hf_abc|https://huggingface.co,hf_up|http://hub:3000/,tok|junk')]).toEqual([
+      ['https://huggingface.co', 'hf_up'],
+      ['http://hub:3000', 'tok'],
+    ]);
+    expect(externalTokensFromAuthorization('Bearer hf_plain').size).toBe(0);
+    expect(externalTokensFromAuthorization(undefined).size).toBe(0);
+  });
+});
+
+describe('withoutXetHashes', () => {
+  it('drops xetHash from JSON answers and leaves other bodies alone', () => {
+    const body = Buffer.from(JSON.stringify([{ path: 'a', xetHash: 'ab', lfs: { oid: 'x' } }]));
+    expect(JSON.parse(withoutXetHashes('application/json; charset=utf-8', body).toString())).toEqual([{ path: 'a', lfs: { oid: 'x' } }]);
+    const text = Buffer.from('xetHash');
+    expect(withoutXetHashes('text/plain', text)).toBe(text);
+  });
+});
