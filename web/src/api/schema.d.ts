@@ -133,11 +133,60 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /**
-         * Clear the fallback cache
-         * @description Hangar does not read through to fallback sources yet (issue 18), so there is no fallback cache: these figures are zeros because nothing is cached, not because a cache is empty.
-         */
+        /** Clear the fallback cache: resolutions, metadata, and every content not pinned or being downloaded */
         delete: operations["adminClearFallbackCache"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/fallback-sources/cache/repos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Upstream repositories with cached contents: files, bytes, pinned, last use (most recent first) */
+        get: operations["adminListFallbackCachedRepos"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/fallback-sources/cache/repos/{repo_type}/{namespace}/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Evict an upstream repository: forget its resolutions and metadata, delete its cached contents (those not pinned or being downloaded) */
+        delete: operations["adminEvictFallbackRepo"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/fallback-sources/cache/repos/{repo_type}/{namespace}/{name}/pin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Pin an upstream repository: eviction keeps its cached contents */
+        put: operations["adminPinFallbackRepo"];
+        post?: never;
+        /** Unpin an upstream repository (nothing to do when it is not pinned) */
+        delete: operations["adminUnpinFallbackRepo"];
         options?: never;
         head?: never;
         patch?: never;
@@ -150,10 +199,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Fallback cache figures
-         * @description Hangar does not read through to fallback sources yet (issue 18), so there is no fallback cache: these figures are zeros because nothing is cached, not because a cache is empty.
-         */
+        /** Fallback cache figures: cached contents and bytes against HANGAR_FALLBACK_CACHE_MAX_BYTES */
         get: operations["adminFallbackCacheStats"];
         put?: never;
         post?: never;
@@ -3896,6 +3942,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/users/{username}/external-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your external tokens, masked */
+        get: operations["listExternalTokens"];
+        put?: never;
+        /** Add or replace your token for one upstream hub */
+        post: operations["saveExternalToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{username}/external-tokens/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace all your external tokens at once (atomic: tokens for URLs left out are deleted) */
+        put: operations["replaceExternalTokens"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{username}/external-tokens/{url}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete your token for one upstream hub (the URL URL-encoded in the path) */
+        delete: operations["deleteExternalToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users/{username}/follow": {
         parameters: {
             query?: never;
@@ -4347,7 +4445,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: the database, the object store and (when configured) the SMTP server answer */
+        /**
+         * Readiness: the database, the object store and (when configured) the SMTP server answer
+         * @description Enabled fallback sources are listed too; an unreachable one makes the answer `degraded` (still 200: the node serves, cached upstream content included).
+         */
         get: operations["getReadiness"];
         put?: never;
         post?: never;
@@ -5703,6 +5804,10 @@ export interface components {
         BucketListDto: {
             buckets: components["schemas"]["BucketDto"][];
         };
+        BulkExternalTokensDto: {
+            /** @description The complete new set: tokens for other URLs are deleted */
+            tokens: components["schemas"]["SaveExternalTokenDto"][];
+        };
         ChangePasswordDto: {
             /** @example a new, longer passphrase */
             new_password: string;
@@ -6621,26 +6726,95 @@ export interface components {
             username: string;
         };
         EmptyResponseDto: Record<string, never>;
+        ExternalTokenDto: {
+            /** @example 2026-01-01T00:00:00.000Z */
+            created_at: string;
+            /**
+             * @description The token masked (never whole)
+             * @example hf_a…wxyz
+             */
+            token_preview: string;
+            /** @example 2026-01-01T00:00:00.000Z */
+            updated_at: string;
+            /** @example https://huggingface.co */
+            url: string;
+        };
         FallbackCacheClearDto: {
-            /** @example No fallback cache yet: nothing to clear */
+            /** @example Fallback cache cleared: 12 files (104857600 bytes) evicted */
             message: string;
-            /** @example 0 */
+            /**
+             * @description Cached contents before the clear
+             * @example 12
+             */
             old_size: number;
             /** @example true */
             success: boolean;
         };
         FallbackCacheStatsDto: {
-            /** @example 0 */
-            maxsize: number;
             /**
-             * @description Cached entries (0: there is no fallback cache yet)
+             * @description Bytes of the cached contents
+             * @example 104857600
+             */
+            bytes: number;
+            /**
+             * @description HANGAR_FALLBACK_CACHE_MAX_BYTES (null: no limit)
+             * @example null
+             */
+            max_bytes: number | null;
+            /**
+             * @description HANGAR_FALLBACK_CACHE_MAX_BYTES, 0 when unlimited
              * @example 0
              */
+            maxsize: number;
+            /**
+             * @description Cached file contents (verified)
+             * @example 12
+             */
             size: number;
-            /** @example 0 */
+            /**
+             * @description How long a branch → commit resolution is trusted (HANGAR_FALLBACK_REF_TTL_SECONDS)
+             * @example 60
+             */
             ttl_seconds: number;
-            /** @example 0 */
+            /**
+             * @description bytes / max bytes, in percent (0 when unlimited)
+             * @example 0
+             */
             usage_percent: number;
+        };
+        FallbackCachedRepoDto: {
+            /** @example 104857600 */
+            bytes: number;
+            /**
+             * @description Cached file contents served for it
+             * @example 4
+             */
+            files: number;
+            /** @example 2026-01-01T00:00:00.000Z */
+            last_accessed_at: string;
+            /**
+             * @description Pinned: eviction keeps its contents
+             * @example false
+             */
+            pinned: boolean;
+            /** @example meta-llama/llama-3-8b */
+            repo_id: string;
+            /**
+             * @example model
+             * @enum {string}
+             */
+            repo_type: "model" | "dataset" | "space";
+        };
+        FallbackEvictionDto: {
+            /** @example 104857600 */
+            evicted_bytes: number;
+            /**
+             * @description Contents evicted (pinned ones and ones being downloaded stay)
+             * @example 4
+             */
+            evicted_files: number;
+            /** @example true */
+            success: boolean;
         };
         FallbackSourceDto: {
             /**
@@ -7209,6 +7383,17 @@ export interface components {
             /** @example true */
             success: boolean;
         };
+        OptionalDependencyDto: {
+            /** @example HuggingFace */
+            name: string;
+            /**
+             * @example ok
+             * @enum {string}
+             */
+            status: "ok" | "unreachable";
+            /** @example https://huggingface.co */
+            url: string;
+        };
         OrgCountsDto: {
             /** @example 25 */
             total: number;
@@ -7501,11 +7686,14 @@ export interface components {
         };
         ReadinessDto: {
             checks: components["schemas"]["ReadinessChecksDto"];
+            /** @description The enabled fallback sources and whether they answer (present when there are any) */
+            fallback_sources?: components["schemas"]["OptionalDependencyDto"][];
             /**
+             * @description `degraded`: an optional dependency (a fallback source) is unreachable
              * @example ok
              * @enum {string}
              */
-            status: "ok";
+            status: "ok" | "degraded";
         };
         RecalculateFailureDto: {
             /** @example repository not found */
@@ -7851,6 +8039,19 @@ export interface components {
             token_id: number;
             /** @example alice */
             username: string;
+        };
+        SaveExternalTokenDto: {
+            /**
+             * @description Stored encrypted (AES-256-GCM), answered only masked
+             * @example hf_xxxxxxxxxxxxxxxx
+             */
+            token: string;
+            /**
+             * Format: uri
+             * @description The upstream hub this token is for (a fallback source URL)
+             * @example https://huggingface.co
+             */
+            url: string;
         };
         SearchCommitDto: {
             /** @example main */
@@ -9565,6 +9766,406 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FallbackCacheClearDto"];
+                };
+            };
+            /** @description Invalid input (X-Error-Code names the problem, e.g. ValidationError, InvalidName, ReservedName) */
+            400: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description No admin token sent */
+            401: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description Admin API disabled, or wrong admin token */
+            403: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description Not found (X-Error-Code: UserNotFound, OrgNotFound, TokenNotFound, ...) */
+            404: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description The request URL is too long */
+            414: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description The request headers are too large */
+            431: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+        };
+    };
+    adminListFallbackCachedRepos: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FallbackCachedRepoDto"][];
+                };
+            };
+            /** @description Invalid input (X-Error-Code names the problem, e.g. ValidationError, InvalidName, ReservedName) */
+            400: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description No admin token sent */
+            401: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description Admin API disabled, or wrong admin token */
+            403: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description Not found (X-Error-Code: UserNotFound, OrgNotFound, TokenNotFound, ...) */
+            404: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description The request URL is too long */
+            414: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description The request headers are too large */
+            431: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+        };
+    };
+    adminEvictFallbackRepo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                repo_type: "model" | "dataset" | "space";
+                namespace: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FallbackEvictionDto"];
+                };
+            };
+            /** @description Invalid input (X-Error-Code names the problem, e.g. ValidationError, InvalidName, ReservedName) */
+            400: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description No admin token sent */
+            401: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description Admin API disabled, or wrong admin token */
+            403: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description Not found (X-Error-Code: UserNotFound, OrgNotFound, TokenNotFound, ...) */
+            404: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description The request URL is too long */
+            414: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description The request headers are too large */
+            431: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+        };
+    };
+    adminPinFallbackRepo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                repo_type: "model" | "dataset" | "space";
+                namespace: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageResponseDto"];
+                };
+            };
+            /** @description Invalid input (X-Error-Code names the problem, e.g. ValidationError, InvalidName, ReservedName) */
+            400: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description No admin token sent */
+            401: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description Admin API disabled, or wrong admin token */
+            403: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description Not found (X-Error-Code: UserNotFound, OrgNotFound, TokenNotFound, ...) */
+            404: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description The request URL is too long */
+            414: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description The request headers are too large */
+            431: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+        };
+    };
+    adminUnpinFallbackRepo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                repo_type: "model" | "dataset" | "space";
+                namespace: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageResponseDto"];
                 };
             };
             /** @description Invalid input (X-Error-Code names the problem, e.g. ValidationError, InvalidName, ReservedName) */
@@ -36486,6 +37087,412 @@ export interface operations {
              *
              *     Read-only token
              */
+            403: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description Not found (X-Error-Code: UserNotFound, OrgNotFound, TokenNotFound, ...) */
+            404: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description The request URL is too long */
+            414: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description The request headers are too large */
+            431: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+        };
+    };
+    listExternalTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExternalTokenDto"][];
+                };
+            };
+            /** @description Invalid input (X-Error-Code names the problem, e.g. ValidationError, InvalidName, ReservedName) */
+            400: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description Not found (X-Error-Code: UserNotFound, OrgNotFound, TokenNotFound, ...) */
+            404: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description The request URL is too long */
+            414: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description The request headers are too large */
+            431: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+        };
+    };
+    saveExternalToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SaveExternalTokenDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageResponseDto"];
+                };
+            };
+            /** @description Invalid input (X-Error-Code names the problem, e.g. ValidationError, InvalidName, ReservedName) */
+            400: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description Not found (X-Error-Code: UserNotFound, OrgNotFound, TokenNotFound, ...) */
+            404: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description The request URL is too long */
+            414: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description The request headers are too large */
+            431: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+        };
+    };
+    replaceExternalTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkExternalTokensDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageResponseDto"];
+                };
+            };
+            /** @description Invalid input (X-Error-Code names the problem, e.g. ValidationError, InvalidName, ReservedName) */
+            400: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description Not found (X-Error-Code: UserNotFound, OrgNotFound, TokenNotFound, ...) */
+            404: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description The request URL is too long */
+            414: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description The request headers are too large */
+            431: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+        };
+    };
+    deleteExternalToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+                /** @description The hub URL, URL-encoded */
+                url: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageResponseDto"];
+                };
+            };
+            /** @description Invalid input (X-Error-Code names the problem, e.g. ValidationError, InvalidName, ReservedName) */
+            400: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    /** @description Machine-readable error code */
+                    "X-Error-Code"?: string;
+                    /** @description Human-readable message */
+                    "X-Error-Message"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HfErrorDto"];
+                };
+            };
+            /** @description Not allowed */
             403: {
                 headers: {
                     /** @description Machine-readable error code */
