@@ -6,11 +6,10 @@ import { ClusterLock } from '../../core/scheduling/cluster-lock';
 import { OBJECT_STORE, type ObjectStore } from '../../core/storage/object-store';
 import { GitObjectsRepository } from './git-objects.repository';
 import { INCOMING_PREFIX, OBJECTS_PREFIX } from './object-database';
+import { sweepOldKeys } from '../../core/storage/sweep-old-keys';
 
 const SCRATCH_SWEEP_LOCK = 7012204;
 const OBJECTS_SWEEP_LOCK = 7012205;
-/** Keys asked about per query. */
-const BATCH = 1000;
 
 export interface SweepResult {
   /** Store scratch entries (fs: `.tmp` files, `.multipart` folders). */
@@ -74,24 +73,9 @@ export class StoreSweepJob {
     return this.config.maintenance.sweepGraceSeconds * 1000;
   }
 
-  /** Deletes the keys under `prefix` older than the grace period that `removable` keeps, batch by batch. */
-  private async removeOld(prefix: string, now: Date, removable: (keys: string[]) => Promise<string[]>): Promise<number> {
-    const cutoff = now.getTime() - this.graceMs();
-    let removed = 0;
-    let batch: string[] = [];
-    const flush = async () => {
-      for (const key of await removable(batch)) {
-        await this.store.delete(key);
-        removed++;
-      }
-      batch = [];
-    };
-    for await (const info of this.store.list(prefix)) {
-      if (info.lastModified.getTime() >= cutoff) continue;
-      batch.push(info.key);
-      if (batch.length >= BATCH) await flush();
-    }
-    await flush();
-    return removed;
+  /** Deletes the keys under `prefix` older than the grace period that `removable` keeps. */
+  private removeOld(prefix: string, now: Date, removable: (keys: string[]) => Promise<string[]>): Promise<number> {
+    return sweepOldKeys(this.store, prefix, now.getTime() - this.graceMs(), removable);
   }
+
 }

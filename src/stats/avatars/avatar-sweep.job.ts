@@ -4,12 +4,11 @@ import type { HangarConfig } from '../../core/config/config';
 import { InjectConfig } from '../../core/config/config.module';
 import { ClusterLock } from '../../core/scheduling/cluster-lock';
 import { OBJECT_STORE, type ObjectStore } from '../../core/storage/object-store';
+import { sweepOldKeys } from '../../core/storage/sweep-old-keys';
 import { AVATARS_STORE_PREFIX } from '../../auth/avatars';
 import { AvatarsRepository } from './avatars.repository';
 
 const AVATAR_SWEEP_LOCK = 7012302;
-/** Keys asked about per query. */
-const BATCH = 1000;
 
 /**
  * Daily, once per cluster: removes uploaded avatar images that no namespace shows, older than
@@ -38,22 +37,11 @@ export class AvatarSweepJob {
 
   private async sweep(now: Date): Promise<{ avatars: number }> {
     const cutoff = now.getTime() - this.config.maintenance.sweepGraceSeconds * 1000;
-    let removed = 0;
-    let batch: string[] = [];
-    const flush = async () => {
-      const shown = await this.avatars.shownKeys(batch);
-      for (const key of batch.filter((k) => !shown.has(k))) {
-        await this.store.delete(key);
-        removed++;
-      }
-      batch = [];
-    };
-    for await (const info of this.store.list(AVATARS_STORE_PREFIX)) {
-      if (info.lastModified.getTime() >= cutoff) continue;
-      batch.push(info.key);
-      if (batch.length >= BATCH) await flush();
-    }
-    if (batch.length) await flush();
-    return { avatars: removed };
+    const avatars = await sweepOldKeys(this.store, AVATARS_STORE_PREFIX, cutoff, async (keys) => {
+      const shown = await this.avatars.shownKeys(keys);
+      return keys.filter((k) => !shown.has(k));
+    });
+    return { avatars };
   }
+
 }
