@@ -90,6 +90,21 @@ describe('fallback cache: limit, LRU eviction, pins, admin view', () => {
     expect(sha256(await download('old'))).toBe(sha256(files.old));
   });
 
+  it('sweeps, after the grace period, stored objects no published content names (a node died before publishing) and keeps the published ones', async () => {
+    expect(sha256(await download('recent'))).toBe(sha256(files.recent));
+    const store = b.app.get<ObjectStore>(OBJECT_STORE);
+    const published = (await b.db.query(`SELECT storage_key FROM fallback_content`)).rows.map((r: { storage_key: string }) => r.storage_key);
+    expect(published.length).toBeGreaterThan(0);
+    const orphan = `fallback/lfs/ab/cd/${'ab'.repeat(32)}/crashed-fill`;
+    await store.put(orphan, Buffer.from('verified bytes never published'));
+    const service = b.app.get(FallbackCacheService);
+    expect(await service.sweepOrphans(new Date())).toEqual({ objects: 0 });
+    expect(await service.sweepOrphans(new Date(Date.now() + 2 * b.config.maintenance.sweepGraceSeconds * 1000))).toEqual({ objects: 1 });
+    expect(await store.head(orphan)).toBeNull();
+    for (const key of published) expect(await store.head(key)).not.toBeNull();
+    expect(sha256(await download('recent'))).toBe(sha256(files.recent));
+  });
+
   it('fetches a cached file again when its object went missing from the store', async () => {
     const [row] = (await b.db.query(`SELECT c.storage_key FROM fallback_content c JOIN fallback_content_repos r USING (content_key) WHERE r.repo_id = $1`, [repoOf('old')])).rows;
     await b.app.get<ObjectStore>(OBJECT_STORE).delete(row.storage_key);

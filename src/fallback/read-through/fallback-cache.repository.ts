@@ -132,6 +132,13 @@ export class FallbackCacheRepository {
     await this.db.query(`DELETE FROM fallback_content_reads WHERE id = $1`, [id]);
   }
 
+  /** Which of these store keys a published content names. */
+  async publishedKeys(keys: string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const rows: { key: string }[] = await this.db.query(`SELECT storage_key AS key FROM fallback_content WHERE storage_key = ANY($1)`, [keys]);
+    return new Set(rows.map((r) => r.key));
+  }
+
   async totals(): Promise<{ entries: number; bytes: number }> {
     const [row] = await this.db.query(`SELECT count(*)::bigint AS entries, coalesce(sum(size), 0)::bigint AS bytes FROM fallback_content`);
     return { entries: Number(row.entries), bytes: Number(row.bytes) };

@@ -4,11 +4,15 @@ import type { HangarConfig } from '../../core/config/config';
 import { HANGAR_CONFIG } from '../../core/config/config.module';
 import { ClusterLock } from '../../core/scheduling/cluster-lock';
 import { OBJECT_STORE, type ObjectStore } from '../../core/storage/object-store';
+import { sweepOldKeys } from '../../core/storage/sweep-old-keys';
 import type { RepoType } from '../../repos/repo.types';
 import { FallbackCacheRepository, type CachedRepoRow } from './fallback-cache.repository';
 import { READ_STALE_MS } from './fallback-content.service';
 
 const EVICTION_LOCK = 7012218;
+const ORPHAN_SWEEP_LOCK = 7012219;
+/** Where fills store contents (see storageKeyOf). */
+const FALLBACK_STORE_PREFIX = 'fallback/';
 const BATCH = 100;
 
 export interface CacheFigures {
@@ -45,6 +49,24 @@ export class FallbackCacheService {
     if (max === null) return;
     const { result } = await this.lock.runExclusive(EVICTION_LOCK, () => this.evictDownTo(max));
     if (result) this.logger.log({ evicted: result.entries, bytes: result.bytes }, 'fallback cache evicted down to its limit');
+  }
+
+  /**
+   * Daily, once per cluster: removes stored fallback objects no published content names, past
+   * the sweep grace period (HANGAR_SWEEP_GRACE_SECONDS, which no fill in progress outlives): what
+   * a node that died between storing a verified file and publishing it left.
+   */
+  @Cron('40 4 * * *', { name: 'fallback-orphan-sweep', timeZone: 'UTC' })
+  async sweepOrphans(now = new Date()): Promise<{ objects: number }> {
+    const cutoff = now.getTime() - this.config.maintenance.sweepGraceSeconds * 1000;
+    const { result } = await this.lock.runExclusive(ORPHAN_SWEEP_LOCK, () =>
+      sweepOldKeys(this.store, FALLBACK_STORE_PREFIX, cutoff, async (keys) => {
+        const published = await this.cache.publishedKeys(keys);
+        return keys.filter((k) => !published.has(k));
+      }),
+    );
+    if (result) this.logger.log({ objects: result }, 'unpublished fallback objects removed from the object store');
+    return { objects: result ?? 0 };
   }
 
   /** Evicts least recently used contents until the cache holds at most `maxBytes` (or nothing more may go). */
