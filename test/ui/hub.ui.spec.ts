@@ -199,6 +199,39 @@ api.upload_file(path_or_fileobj=b'{\\n  "a": 1,\\n  "b": 3\\n}\\n', path_in_repo
     await page.getByRole('button', { name: /Liked · 1/ }).waitFor();
     expect((await t.http().get(`/api/models/${repo}`).expect(200)).body.likes).toBe(1);
 
+    // Discussions: open one (hostile markup stays text), comment, close, find it under Closed, reopen.
+    await page.getByRole('link', { name: 'Community' }).click();
+    await page.getByText('No open discussions.').waitFor();
+    await page.getByRole('link', { name: 'New discussion' }).click();
+    const newDiscussion = page.getByRole('form', { name: 'New discussion' });
+    await newDiscussion.getByLabel('Title').fill('Typo <img src=x onerror=alert(5)>');
+    await newDiscussion.getByLabel('Description (Markdown)').fill('Please **fix** it.\n\n<script>alert(6)</script>\n\n[x](javascript:alert(7))');
+    await newDiscussion.getByRole('button', { name: 'Create discussion' }).click();
+    const thread = page.getByRole('region', { name: 'Discussion' });
+    await thread.getByRole('heading', { name: /Typo <img src=x onerror=alert\(5\)>/ }).waitFor();
+    const first = thread.getByRole('article', { name: `Comment by ${user.username}` }).first();
+    await first.locator('strong', { hasText: 'fix' }).waitFor();
+    expect(await first.textContent()).toContain('<script>alert(6)</script>');
+    expect(await first.getByRole('link', { name: 'x' }).getAttribute('href')).toBe('#');
+    expect(await thread.locator('script, img').count()).toBe(0);
+    const commentForm = page.getByRole('form', { name: 'New comment' });
+    await commentForm.getByLabel('Comment (Markdown)').fill('Done in *the next* commit.');
+    await commentForm.getByRole('button', { name: 'Comment' }).click();
+    await thread.getByRole('article', { name: `Comment by ${user.username}` }).nth(1).locator('em', { hasText: 'the next' }).waitFor();
+    await commentForm.getByRole('button', { name: 'Close' }).click();
+    await thread.getByText('changed the status to closed').waitFor();
+    await screenshots(page, 'hub-discussion');
+    expect((await t.http().get(`/api/models/${repo}/discussions/1`).expect(200)).body.status).toBe('closed');
+    await thread.getByRole('link', { name: '← All discussions' }).click();
+    await page.getByText('No open discussions.').waitFor();
+    await page.getByRole('navigation', { name: 'Discussion status' }).getByRole('link', { name: 'Closed' }).click();
+    await page.getByRole('list', { name: 'Closed discussions' }).getByRole('link', { name: /Typo/ }).click();
+    await commentForm.getByRole('button', { name: 'Reopen' }).click();
+    await thread.getByText('changed the status to open').waitFor();
+    await thread.getByRole('link', { name: '← All discussions' }).click();
+    await page.getByRole('list', { name: 'Open discussions' }).getByRole('link', { name: /Typo/ }).waitFor();
+    await screenshots(page, 'hub-discussions');
+
     // Repository settings: make it private.
     await page.getByRole('link', { name: 'Settings', exact: true }).click();
     const settings = page.getByRole('form', { name: 'Repository settings' });

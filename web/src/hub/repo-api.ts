@@ -25,7 +25,7 @@ export const resolveUrl = (r: RepoRef, rev: string, path: string) => `${repoPath
 
 // The three kinds share one schema per route; the typed client is addressed with the models' path.
 const api = (r: RepoRef) => ({ params: { path: { namespace: r.namespace, repo: r.name } } });
-const kindPath = <P extends string>(r: RepoRef, p: P): P => p.replace('/api/models/', `/api/${r.kind}/`) as P;
+export const kindPath = <P extends string>(r: RepoRef, p: P): P => p.replace('/api/models/', `/api/${r.kind}/`) as P;
 
 export function repoInfo(r: RepoRef): Promise<RepoInfo> {
   return call(hubApi.GET(kindPath(r, '/api/models/{namespace}/{repo}'), api(r)));

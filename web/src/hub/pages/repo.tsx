@@ -7,6 +7,7 @@ import { CommitView, HistoryView } from './history';
 import { FileView, TreeView } from './files';
 import { LikeButton } from './like';
 import { RepoSettingsView } from './repo-settings';
+import { DiscussionsView } from './discussions';
 import { useMe } from '../session';
 
 /** A repository: card, files by revision, a file, history, a commit. `view` is the path after `{id}`. */
@@ -30,6 +31,9 @@ export function RepoPage({ repo, view }: { repo: RepoRef; view: string[] }) {
             <a href={commitsPath(repo, rev)} aria-current={tab === 'commits' || tab === 'commit' ? 'page' : undefined}>
               History
             </a>
+            <a href={`${repoPath(repo)}/discussions`} aria-current={tab === 'discussions' ? 'page' : undefined}>
+              Community
+            </a>
             {me && (
               <a href={`${repoPath(repo)}/settings`} aria-current={tab === 'settings' ? 'page' : undefined}>
                 Settings
@@ -42,7 +46,8 @@ export function RepoPage({ repo, view }: { repo: RepoRef; view: string[] }) {
           {tab === 'commits' && <HistoryView repo={repo} rev={rev} />}
           {tab === 'commit' && <CommitView repo={repo} sha={rev} />}
           {tab === 'settings' && <RepoSettingsView repo={repo} info={i} onSaved={info.reload} />}
-          {tab && !['tree', 'blob', 'commits', 'commit', 'settings'].includes(tab) && <p class="error">No such page.</p>}
+          {tab === 'discussions' && <DiscussionsView repo={repo} view={view.slice(1)} />}
+          {tab && !['tree', 'blob', 'commits', 'commit', 'settings', 'discussions'].includes(tab) && <p class="error">No such page.</p>}
         </>
       )}
     </Show>
