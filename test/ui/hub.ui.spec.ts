@@ -242,6 +242,31 @@ api.upload_file(path_or_fileobj=b'{\\n  "a": 1,\\n  "b": 3\\n}\\n', path_in_repo
     await t.http().get(`/api/models/${repo}`).expect(401);
     await screenshots(page, 'hub-repo-settings');
 
+    // Access grants: an unknown user is an error message; a real one gets write, then read, then nothing.
+    const other = await createUserWithToken(t);
+    const access = page.getByRole('region', { name: 'Access' });
+    const grantForm = access.getByRole('form', { name: 'Grant access' });
+    await grantForm.getByLabel('Username').fill('no-such-user-<b>');
+    await grantForm.getByRole('button', { name: 'Grant' }).click();
+    await access.getByRole('alert').waitFor();
+    await grantForm.getByLabel('Username').fill(other.username);
+    await grantForm.getByLabel('Role').selectOption('write');
+    await grantForm.getByRole('button', { name: 'Grant' }).click();
+    const grantRow = access.getByRole('table', { name: 'Access grants' }).getByRole('row').filter({ hasText: other.username });
+    await grantRow.getByRole('cell', { name: 'write', exact: true }).waitFor();
+    await t.http().get(`/api/models/${repo}`).set('Authorization', `Bearer ${other.token}`).expect(200);
+    await grantForm.getByLabel('Username').fill(other.username);
+    await grantForm.getByLabel('Role').selectOption('read');
+    await grantForm.getByRole('button', { name: 'Grant' }).click();
+    await grantRow.getByRole('cell', { name: 'read', exact: true }).waitFor();
+    expect((await t.http().get(`/api/models/${repo}/access`).set('Authorization', `Bearer ${user.token}`).expect(200)).body.grants).toEqual([expect.objectContaining({ username: other.username, role: 'read' })]);
+    await page.getByRole('region', { name: 'Large files' }).getByText('server default').first().waitFor();
+    await screenshots(page, 'hub-repo-access');
+    await grantRow.getByRole('button', { name: 'Revoke' }).click();
+    await grantRow.getByRole('button', { name: `Revoke ${other.username}` }).click();
+    await access.getByText('No one has been granted access.').waitFor();
+    await t.http().get(`/api/models/${repo}`).set('Authorization', `Bearer ${other.token}`).expect(404);
+
     // Profile, SSH key, organization.
     await page.goto('/settings/profile');
     const profile = page.getByRole('form', { name: 'Profile' });

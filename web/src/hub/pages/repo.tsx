@@ -8,6 +8,7 @@ import { FileView, TreeView } from './files';
 import { LikeButton } from './like';
 import { RepoSettingsView } from './repo-settings';
 import { DiscussionsView } from './discussions';
+import { RepoAccessView, RepoLfsView } from './repo-access';
 import { useMe } from '../session';
 
 /** A repository: card, files by revision, a file, history, a commit. `view` is the path after `{id}`. */
@@ -45,7 +46,13 @@ export function RepoPage({ repo, view }: { repo: RepoRef; view: string[] }) {
           {tab === 'blob' && <FileView repo={repo} rev={rev} path={path} />}
           {tab === 'commits' && <HistoryView repo={repo} rev={rev} />}
           {tab === 'commit' && <CommitView repo={repo} sha={rev} />}
-          {tab === 'settings' && <RepoSettingsView repo={repo} info={i} onSaved={info.reload} />}
+          {tab === 'settings' && (
+            <>
+              <RepoSettingsView repo={repo} info={i} onSaved={info.reload} />
+              <RepoAccessView repo={repo} />
+              <RepoLfsView repo={repo} />
+            </>
+          )}
           {tab === 'discussions' && <DiscussionsView repo={repo} view={view.slice(1)} />}
           {tab && !['tree', 'blob', 'commits', 'commit', 'settings', 'discussions'].includes(tab) && <p class="error">No such page.</p>}
         </>
