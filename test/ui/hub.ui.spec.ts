@@ -290,6 +290,31 @@ api.upload_file(path_or_fileobj=b'{\\n  "a": 1,\\n  "b": 3\\n}\\n', path_in_repo
     await page.getByText(`organization ${org}`).waitFor();
     await screenshots(page, 'hub-org');
 
+    // Members: the creator manages them; an unknown user is an error message; add, change the role, remove.
+    const members = page.getByRole('region', { name: 'Members' });
+    const addMember = members.getByRole('form', { name: 'Add member' });
+    await addMember.getByLabel('Username').fill('no-such-user');
+    await addMember.getByRole('button', { name: 'Add member' }).click();
+    await members.getByRole('alert').waitFor();
+    await addMember.getByLabel('Username').fill(other.username);
+    await addMember.getByLabel('Role').selectOption('read');
+    await addMember.getByRole('button', { name: 'Add member' }).click();
+    const memberRole = members.getByLabel(`Role of ${other.username}`);
+    await memberRole.waitFor();
+    expect(await memberRole.inputValue()).toBe('read');
+    const roleOf = async (name: string) => ((await t.http().get(`/org/${org}/members`).expect(200)).body.members as { user: string; role: string }[]).find((m) => m.user === name)?.role;
+    expect(await roleOf(other.username)).toBe('read');
+    const changed = page.waitForResponse((r) => r.request().method() === 'PUT' && r.url().endsWith(`/org/${org}/members/${other.username}`));
+    await memberRole.selectOption('admin');
+    expect((await changed).status()).toBe(200);
+    expect(await roleOf(other.username)).toBe('admin');
+    await screenshots(page, 'hub-org-members');
+    const memberRow = members.getByRole('row').filter({ hasText: other.username });
+    await memberRow.getByRole('button', { name: 'Remove' }).click();
+    await memberRow.getByRole('button', { name: `Remove ${other.username}` }).click();
+    await memberRow.waitFor({ state: 'detached' });
+    expect(await roleOf(other.username)).toBeUndefined();
+
     // The user's page: the name as text, the private repository visible to its owner.
     await page.goto(`/${user.username}`);
     await page.getByRole('heading', { name: 'Ada <b>Lovelace</b>' }).waitFor();
