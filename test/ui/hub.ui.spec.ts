@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
+import sharp from 'sharp';
 import { createUserWithToken, uniqueName } from '../support/accounts';
 import { openPage, screenshots, uiSuite } from '../support/browser';
 import type { TestApp } from '../support/test-app';
@@ -274,6 +275,27 @@ api.upload_file(path_or_fileobj=b'{\\n  "a": 1,\\n  "b": 3\\n}\\n', path_in_repo
     await profile.getByLabel('Bio').fill('Builds engines.');
     await profile.getByRole('button', { name: 'Save profile' }).click();
     await profile.getByText('Saved.').waitFor();
+
+    // Avatar: a text file named .png is refused with a message; a PNG replaces the generated avatar; removal brings it back.
+    const avatar = page.getByRole('region', { name: 'Avatar' });
+    const avatarForm = avatar.getByRole('form', { name: 'Upload avatar' });
+    const avatarType = async () => (await t.http().get(`/api/users/${user.username}/avatar`).expect(200)).headers['content-type'];
+    expect(await avatarType()).toMatch(/^image\/svg\+xml/);
+    await avatarForm.getByLabel(/^Image/).setInputFiles({ name: 'not.png', mimeType: 'image/png', buffer: Buffer.from('not an image at all') });
+    await avatarForm.getByRole('button', { name: 'Upload' }).click();
+    await avatar.getByRole('alert').waitFor();
+    const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#3366ff' } }).png().toBuffer();
+    await avatarForm.getByLabel(/^Image/).setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: png });
+    await avatarForm.getByRole('button', { name: 'Upload' }).click();
+    await avatar.getByText('Avatar uploaded.').waitFor();
+    expect(await avatarType()).toBe('image/jpeg');
+    const shown = avatar.getByRole('img', { name: `Avatar of ${user.username}` });
+    await page.waitForFunction((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0, await shown.elementHandle());
+    await screenshots(page, 'hub-settings-avatar');
+    await avatarForm.getByRole('button', { name: 'Remove avatar' }).click();
+    await avatarForm.getByRole('button', { name: 'Remove it' }).click();
+    await avatar.getByText('Avatar removed.').waitFor();
+    expect(await avatarType()).toMatch(/^image\/svg\+xml/);
     await page.getByRole('link', { name: 'SSH keys' }).click();
     const key = page.getByRole('form', { name: 'New SSH key' });
     await key.getByLabel('Title').fill('laptop key');

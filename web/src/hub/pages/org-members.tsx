@@ -19,7 +19,8 @@ export function OrgMembers({ org }: { org: string }) {
     const form = new FormData(formEl);
     void action.run(async () => {
       await call(hubApi.POST('/org/{name}/members', { params: { path }, body: { username: String(form.get('username')).trim(), role: String(form.get('role')) as Role } }));
-      formEl.reset();
+      // Keep the chosen role for the next person; clear only the name.
+      (formEl.elements.namedItem('username') as HTMLInputElement).value = '';
       members.reload();
     });
   };
