@@ -4,13 +4,12 @@ import { formatDate } from '../../lib/format';
 import { renderMarkdown } from '../../lib/markdown';
 import { navigate, useLocation } from '../../lib/router';
 import { ErrorBox, Show, useAction, useAsync } from '../../lib/ui';
-import { kindPath, repoId, repoPath, type RepoRef } from '../repo-api';
+import { kindPath, repoId, repoParams as base, repoPath, type RepoRef } from '../repo-api';
 import { useMe } from '../session';
 
 type Event = components['schemas']['DiscussionEventDto'];
 type Status = 'open' | 'closed';
 
-const base = (r: RepoRef) => ({ namespace: r.namespace, repo: r.name });
 const discussionsPath = (r: RepoRef) => `${repoPath(r)}/discussions`;
 
 /** `/{id}/discussions` (the list, or `new`) and `/{id}/discussions/{num}` (a thread). */

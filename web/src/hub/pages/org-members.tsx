@@ -1,6 +1,7 @@
 import { call, hubApi } from '../../api/client';
 import { ConfirmButton, ErrorBox, Show, Table, useAction, useAsync } from '../../lib/ui';
 import { useMe } from '../session';
+import { UserRoleForm } from './user-role-form';
 
 const ROLES = ['read', 'contributor', 'write', 'admin', 'super-admin'] as const;
 type Role = (typeof ROLES)[number];
@@ -13,16 +14,14 @@ export function OrgMembers({ org }: { org: string }) {
   const action = useAction();
   const mine = members.data?.members.find((m) => m.user === me?.username)?.role as string | undefined;
   const manages = mine === 'admin' || mine === 'super-admin';
-  const add = (e: SubmitEvent) => {
-    e.preventDefault();
-    const formEl = e.currentTarget as HTMLFormElement;
-    const form = new FormData(formEl);
-    void action.run(async () => {
-      await call(hubApi.POST('/org/{name}/members', { params: { path }, body: { username: String(form.get('username')).trim(), role: String(form.get('role')) as Role } }));
-      // Keep the chosen role for the next person; clear only the name.
-      (formEl.elements.namedItem('username') as HTMLInputElement).value = '';
+  const add = async (username: string, role: Role) => {
+    let done = false;
+    await action.run(async () => {
+      await call(hubApi.POST('/org/{name}/members', { params: { path }, body: { username, role } }));
+      done = true;
       members.reload();
     });
+    return done;
   };
   const setRole = (username: string, role: Role) =>
     action.run(async () => {
@@ -38,24 +37,7 @@ export function OrgMembers({ org }: { org: string }) {
     <section aria-label="Members">
       <h2>Members</h2>
       {manages && (
-        <form class="card inline-form" onSubmit={add} aria-label="Add member">
-          <label>
-            Username <input name="username" required maxLength={96} />
-          </label>
-          <label>
-            Role
-            <select name="role">
-              {ROLES.map((r) => (
-                <option value={r} selected={r === 'write'}>
-                  {r}
-                </option>
-              ))}
-            </select>
-          </label>
-          <button type="submit" disabled={action.busy}>
-            Add member
-          </button>
-        </form>
+        <UserRoleForm class="card inline-form" label="Add member" roles={ROLES} initialRole="write" submitLabel="Add member" busy={action.busy} onSubmit={add} />
       )}
       <ErrorBox error={action.error} />
       <Show state={members}>

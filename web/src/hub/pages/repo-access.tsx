@@ -1,29 +1,23 @@
 import { call, hubApi } from '../../api/client';
 import { formatBytes, formatDate } from '../../lib/format';
 import { ConfirmButton, ErrorBox, Show, Table, useAction, useAsync } from '../../lib/ui';
-import { kindPath, repoId, type RepoRef } from '../repo-api';
+import { kindPath, repoId, repoParams as path, type RepoRef } from '../repo-api';
+import { UserRoleForm } from './user-role-form';
 
-type Role = 'read' | 'write' | 'admin';
-const path = (r: RepoRef) => ({ namespace: r.namespace, repo: r.name });
+const ROLES = ['read', 'write', 'admin'] as const;
 
 /** Who else may read, write or administer the repository: grant, change (grant again), revoke. */
 export function RepoAccessView({ repo }: { repo: RepoRef }) {
   const grants = useAsync(() => call(hubApi.GET(kindPath(repo, '/api/models/{namespace}/{repo}/access'), { params: { path: path(repo) } })), [repoId(repo), repo.kind]);
   const action = useAction();
-  const grant = (e: SubmitEvent) => {
-    e.preventDefault();
-    const formEl = e.currentTarget as HTMLFormElement;
-    const form = new FormData(formEl);
-    void action.run(async () => {
-      await call(
-        hubApi.POST(kindPath(repo, '/api/models/{namespace}/{repo}/access'), {
-          params: { path: path(repo) },
-          body: { username: String(form.get('username')).trim(), role: String(form.get('role')) as Role },
-        }),
-      );
-      formEl.reset();
+  const grant = async (username: string, role: (typeof ROLES)[number]) => {
+    let done = false;
+    await action.run(async () => {
+      await call(hubApi.POST(kindPath(repo, '/api/models/{namespace}/{repo}/access'), { params: { path: path(repo) }, body: { username, role } }));
+      done = true;
       grants.reload();
     });
+    return done;
   };
   const revoke = (username: string) =>
     action.run(async () => {
@@ -34,22 +28,7 @@ export function RepoAccessView({ repo }: { repo: RepoRef }) {
     <section aria-label="Access" class="card">
       <h2>Access</h2>
       <p class="hint">People granted a role on this repository, beyond its owner and the owning organization's members.</p>
-      <form class="inline-form" onSubmit={grant} aria-label="Grant access">
-        <label>
-          Username <input name="username" required maxLength={96} />
-        </label>
-        <label>
-          Role
-          <select name="role">
-            <option value="read">read</option>
-            <option value="write">write</option>
-            <option value="admin">admin</option>
-          </select>
-        </label>
-        <button type="submit" disabled={action.busy}>
-          Grant
-        </button>
-      </form>
+      <UserRoleForm label="Grant access" roles={ROLES} initialRole="read" submitLabel="Grant" busy={action.busy} onSubmit={grant} />
       <ErrorBox error={action.error} />
       <Show state={grants}>
         {(g) =>
