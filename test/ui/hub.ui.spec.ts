@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import sharp from 'sharp';
 import { createUserWithToken, uniqueName } from '../support/accounts';
 import { openPage, screenshots, uiSuite } from '../support/browser';
+import { commit, file, header } from '../support/repos';
 import type { TestApp } from '../support/test-app';
 
 const PYTHON = path.resolve(__dirname, '../../.venv/bin/python');
@@ -232,6 +233,18 @@ api.upload_file(path_or_fileobj=b'{\\n  "a": 1,\\n  "b": 3\\n}\\n', path_in_repo
     await thread.getByRole('link', { name: '← All discussions' }).click();
     await page.getByRole('list', { name: 'Open discussions' }).getByRole('link', { name: /Typo/ }).waitFor();
     await screenshots(page, 'hub-discussions');
+    // A draft pull request: empty until a commit lands on refs/pr/2, then its diff shows.
+    await page.getByRole('link', { name: 'New discussion' }).click();
+    await newDiscussion.getByLabel('Title').fill('Add a note');
+    await newDiscussion.getByLabel(/draft pull request/).check();
+    await newDiscussion.getByRole('button', { name: 'Create discussion' }).click();
+    const changes = thread.getByRole('region', { name: 'Changes' });
+    await changes.getByText('No changes yet').waitFor();
+    await commit(t, user.token, repo, [header('Add the note'), file('note.txt', 'from the <b>PR</b>\n')], { revision: 'refs/pr/2' }).expect(200);
+    await page.reload();
+    await changes.locator('.add', { hasText: '+from the <b>PR</b>' }).waitFor();
+    expect(await changes.locator('b').count()).toBe(0);
+    await screenshots(page, 'hub-pull-request');
 
     // Repository settings: make it private.
     await page.getByRole('link', { name: 'Settings', exact: true }).click();

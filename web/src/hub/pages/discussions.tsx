@@ -4,7 +4,7 @@ import { formatDate } from '../../lib/format';
 import { renderMarkdown } from '../../lib/markdown';
 import { navigate, useLocation } from '../../lib/router';
 import { ErrorBox, Show, useAction, useAsync } from '../../lib/ui';
-import { kindPath, repoId, repoParams as base, repoPath, type RepoRef } from '../repo-api';
+import { commitPath, kindPath, repoId, repoParams as base, repoPath, type RepoRef } from '../repo-api';
 import { useMe } from '../session';
 
 type Event = components['schemas']['DiscussionEventDto'];
@@ -102,7 +102,7 @@ function NewDiscussion({ repo }: { repo: RepoRef }) {
 function DiscussionThread({ repo, num }: { repo: RepoRef; num: number }) {
   const me = useMe();
   const path = { ...base(repo), num };
-  const thread = useAsync(() => call(hubApi.GET(kindPath(repo, '/api/models/{namespace}/{repo}/discussions/{num}'), { params: { path } })), [repoId(repo), repo.kind, num]);
+  const thread = useAsync(() => call(hubApi.GET(kindPath(repo, '/api/models/{namespace}/{repo}/discussions/{num}'), { params: { path, query: { diff: true } } })), [repoId(repo), repo.kind, num]);
   const action = useAction();
   const comment = (e: SubmitEvent) => {
     e.preventDefault();
@@ -139,6 +139,7 @@ function DiscussionThread({ repo, num }: { repo: RepoRef; num: number }) {
               </>
             )}
           </p>
+          {d.isPullRequest && <PullRequestChanges repo={repo} pr={d} />}
           <ol class="thread" aria-label="Comments">
             {(d.events ?? []).map((ev) => (
               <ThreadEvent ev={ev} />
@@ -204,5 +205,37 @@ function ThreadEvent({ ev }: { ev: Event }) {
     <li class="hint">
       <strong>{who}</strong> {text} · {formatDate(ev.createdAt)}
     </li>
+  );
+}
+
+type Details = components['schemas']['DiscussionDetailsDto'];
+
+/** A pull request's target, head commit, conflicts and its diff against the merge base (git's unified diff, shown as text). */
+function PullRequestChanges({ repo, pr }: { repo: RepoRef; pr: Details }) {
+  const head = pr.changes?.head;
+  return (
+    <section class="card" aria-label="Changes">
+      <p class="hint">
+        Into <span class="mono">{pr.changes?.base ?? 'refs/heads/main'}</span>
+        {head ? (
+          <>
+            {' '}
+            from <a href={commitPath(repo, head)}>{head.slice(0, 12)}</a>
+          </>
+        ) : null}
+      </p>
+      {(pr.filesWithConflicts ?? []).length > 0 && <ErrorBox error={`Conflicts in: ${(pr.filesWithConflicts ?? []).join(', ')}`} />}
+      {pr.diff ? (
+        <pre class="diff" aria-label="Diff">
+          {pr.diff.split('\n').map((line) => (
+            <span class={line.startsWith('+') && !line.startsWith('+++') ? 'add' : line.startsWith('-') && !line.startsWith('---') ? 'del' : 'ctx'}>{line}</span>
+          ))}
+        </pre>
+      ) : (
+        <p class="hint">
+          No changes yet: push commits to <span class="mono">refs/pr/{pr.num}</span>.
+        </p>
+      )}
+    </section>
   );
 }
