@@ -1,8 +1,10 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
+import sharp from 'sharp';
 import { createUserWithToken, uniqueName } from '../support/accounts';
 import { openPage, screenshots, uiSuite } from '../support/browser';
+import { commit, file, header } from '../support/repos';
 import type { TestApp } from '../support/test-app';
 
 const PYTHON = path.resolve(__dirname, '../../.venv/bin/python');
@@ -199,6 +201,51 @@ api.upload_file(path_or_fileobj=b'{\\n  "a": 1,\\n  "b": 3\\n}\\n', path_in_repo
     await page.getByRole('button', { name: /Liked · 1/ }).waitFor();
     expect((await t.http().get(`/api/models/${repo}`).expect(200)).body.likes).toBe(1);
 
+    // Discussions: open one (hostile markup stays text), comment, close, find it under Closed, reopen.
+    await page.getByRole('link', { name: 'Community' }).click();
+    await page.getByText('No open discussions.').waitFor();
+    await page.getByRole('link', { name: 'New discussion' }).click();
+    const newDiscussion = page.getByRole('form', { name: 'New discussion' });
+    await newDiscussion.getByLabel('Title').fill('Typo <img src=x onerror=alert(5)>');
+    await newDiscussion.getByLabel('Description (Markdown)').fill('Please **fix** it.\n\n<script>alert(6)</script>\n\n[x](javascript:alert(7))');
+    await newDiscussion.getByRole('button', { name: 'Create discussion' }).click();
+    const thread = page.getByRole('region', { name: 'Discussion' });
+    await thread.getByRole('heading', { name: /Typo <img src=x onerror=alert\(5\)>/ }).waitFor();
+    const first = thread.getByRole('article', { name: `Comment by ${user.username}` }).first();
+    await first.locator('strong', { hasText: 'fix' }).waitFor();
+    expect(await first.textContent()).toContain('<script>alert(6)</script>');
+    expect(await first.getByRole('link', { name: 'x' }).getAttribute('href')).toBe('#');
+    expect(await thread.locator('script, img').count()).toBe(0);
+    const commentForm = page.getByRole('form', { name: 'New comment' });
+    await commentForm.getByLabel('Comment (Markdown)').fill('Done in *the next* commit.');
+    await commentForm.getByRole('button', { name: 'Comment' }).click();
+    await thread.getByRole('article', { name: `Comment by ${user.username}` }).nth(1).locator('em', { hasText: 'the next' }).waitFor();
+    await commentForm.getByRole('button', { name: 'Close' }).click();
+    await thread.getByText('changed the status to closed').waitFor();
+    await screenshots(page, 'hub-discussion');
+    expect((await t.http().get(`/api/models/${repo}/discussions/1`).expect(200)).body.status).toBe('closed');
+    await thread.getByRole('link', { name: '← All discussions' }).click();
+    await page.getByText('No open discussions.').waitFor();
+    await page.getByRole('navigation', { name: 'Discussion status' }).getByRole('link', { name: 'Closed' }).click();
+    await page.getByRole('list', { name: 'Closed discussions' }).getByRole('link', { name: /Typo/ }).click();
+    await commentForm.getByRole('button', { name: 'Reopen' }).click();
+    await thread.getByText('changed the status to open').waitFor();
+    await thread.getByRole('link', { name: '← All discussions' }).click();
+    await page.getByRole('list', { name: 'Open discussions' }).getByRole('link', { name: /Typo/ }).waitFor();
+    await screenshots(page, 'hub-discussions');
+    // A draft pull request: empty until a commit lands on refs/pr/2, then its diff shows.
+    await page.getByRole('link', { name: 'New discussion' }).click();
+    await newDiscussion.getByLabel('Title').fill('Add a note');
+    await newDiscussion.getByLabel(/draft pull request/).check();
+    await newDiscussion.getByRole('button', { name: 'Create discussion' }).click();
+    const changes = thread.getByRole('region', { name: 'Changes' });
+    await changes.getByText('No changes yet').waitFor();
+    await commit(t, user.token, repo, [header('Add the note'), file('note.txt', 'from the <b>PR</b>\n')], { revision: 'refs/pr/2' }).expect(200);
+    await page.reload();
+    await changes.locator('.add', { hasText: '+from the <b>PR</b>' }).waitFor();
+    expect(await changes.locator('b').count()).toBe(0);
+    await screenshots(page, 'hub-pull-request');
+
     // Repository settings: make it private.
     await page.getByRole('link', { name: 'Settings', exact: true }).click();
     const settings = page.getByRole('form', { name: 'Repository settings' });
@@ -209,6 +256,31 @@ api.upload_file(path_or_fileobj=b'{\\n  "a": 1,\\n  "b": 3\\n}\\n', path_in_repo
     await t.http().get(`/api/models/${repo}`).expect(401);
     await screenshots(page, 'hub-repo-settings');
 
+    // Access grants: an unknown user is an error message; a real one gets write, then read, then nothing.
+    const other = await createUserWithToken(t);
+    const access = page.getByRole('region', { name: 'Access' });
+    const grantForm = access.getByRole('form', { name: 'Grant access' });
+    await grantForm.getByLabel('Username').fill('no-such-user-<b>');
+    await grantForm.getByRole('button', { name: 'Grant' }).click();
+    await access.getByRole('alert').waitFor();
+    await grantForm.getByLabel('Username').fill(other.username);
+    await grantForm.getByLabel('Role').selectOption('write');
+    await grantForm.getByRole('button', { name: 'Grant' }).click();
+    const grantRow = access.getByRole('table', { name: 'Access grants' }).getByRole('row').filter({ hasText: other.username });
+    await grantRow.getByRole('cell', { name: 'write', exact: true }).waitFor();
+    await t.http().get(`/api/models/${repo}`).set('Authorization', `Bearer ${other.token}`).expect(200);
+    await grantForm.getByLabel('Username').fill(other.username);
+    await grantForm.getByLabel('Role').selectOption('read');
+    await grantForm.getByRole('button', { name: 'Grant' }).click();
+    await grantRow.getByRole('cell', { name: 'read', exact: true }).waitFor();
+    expect((await t.http().get(`/api/models/${repo}/access`).set('Authorization', `Bearer ${user.token}`).expect(200)).body.grants).toEqual([expect.objectContaining({ username: other.username, role: 'read' })]);
+    await page.getByRole('region', { name: 'Large files' }).getByText('server default').first().waitFor();
+    await screenshots(page, 'hub-repo-access');
+    await grantRow.getByRole('button', { name: 'Revoke' }).click();
+    await grantRow.getByRole('button', { name: `Revoke ${other.username}` }).click();
+    await access.getByText('No one has been granted access.').waitFor();
+    await t.http().get(`/api/models/${repo}`).set('Authorization', `Bearer ${other.token}`).expect(404);
+
     // Profile, SSH key, organization.
     await page.goto('/settings/profile');
     const profile = page.getByRole('form', { name: 'Profile' });
@@ -216,6 +288,27 @@ api.upload_file(path_or_fileobj=b'{\\n  "a": 1,\\n  "b": 3\\n}\\n', path_in_repo
     await profile.getByLabel('Bio').fill('Builds engines.');
     await profile.getByRole('button', { name: 'Save profile' }).click();
     await profile.getByText('Saved.').waitFor();
+
+    // Avatar: a text file named .png is refused with a message; a PNG replaces the generated avatar; removal brings it back.
+    const avatar = page.getByRole('region', { name: 'Avatar' });
+    const avatarForm = avatar.getByRole('form', { name: 'Upload avatar' });
+    const avatarType = async () => (await t.http().get(`/api/users/${user.username}/avatar`).expect(200)).headers['content-type'];
+    expect(await avatarType()).toMatch(/^image\/svg\+xml/);
+    await avatarForm.getByLabel(/^Image/).setInputFiles({ name: 'not.png', mimeType: 'image/png', buffer: Buffer.from('not an image at all') });
+    await avatarForm.getByRole('button', { name: 'Upload' }).click();
+    await avatar.getByRole('alert').waitFor();
+    const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#3366ff' } }).png().toBuffer();
+    await avatarForm.getByLabel(/^Image/).setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: png });
+    await avatarForm.getByRole('button', { name: 'Upload' }).click();
+    await avatar.getByText('Avatar uploaded.').waitFor();
+    expect(await avatarType()).toBe('image/jpeg');
+    const shown = avatar.getByRole('img', { name: `Avatar of ${user.username}` });
+    await page.waitForFunction((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0, await shown.elementHandle());
+    await screenshots(page, 'hub-settings-avatar');
+    await avatarForm.getByRole('button', { name: 'Remove avatar' }).click();
+    await avatarForm.getByRole('button', { name: 'Remove it' }).click();
+    await avatar.getByText('Avatar removed.').waitFor();
+    expect(await avatarType()).toMatch(/^image\/svg\+xml/);
     await page.getByRole('link', { name: 'SSH keys' }).click();
     const key = page.getByRole('form', { name: 'New SSH key' });
     await key.getByLabel('Title').fill('laptop key');
@@ -231,6 +324,31 @@ api.upload_file(path_or_fileobj=b'{\\n  "a": 1,\\n  "b": 3\\n}\\n', path_in_repo
     await page.getByRole('table', { name: 'Your organizations' }).getByRole('link', { name: org }).click();
     await page.getByText(`organization ${org}`).waitFor();
     await screenshots(page, 'hub-org');
+
+    // Members: the creator manages them; an unknown user is an error message; add, change the role, remove.
+    const members = page.getByRole('region', { name: 'Members' });
+    const addMember = members.getByRole('form', { name: 'Add member' });
+    await addMember.getByLabel('Username').fill('no-such-user');
+    await addMember.getByRole('button', { name: 'Add member' }).click();
+    await members.getByRole('alert').waitFor();
+    await addMember.getByLabel('Username').fill(other.username);
+    await addMember.getByLabel('Role').selectOption('read');
+    await addMember.getByRole('button', { name: 'Add member' }).click();
+    const memberRole = members.getByLabel(`Role of ${other.username}`);
+    await memberRole.waitFor();
+    expect(await memberRole.inputValue()).toBe('read');
+    const roleOf = async (name: string) => ((await t.http().get(`/org/${org}/members`).expect(200)).body.members as { user: string; role: string }[]).find((m) => m.user === name)?.role;
+    expect(await roleOf(other.username)).toBe('read');
+    const changed = page.waitForResponse((r) => r.request().method() === 'PUT' && r.url().endsWith(`/org/${org}/members/${other.username}`));
+    await memberRole.selectOption('admin');
+    expect((await changed).status()).toBe(200);
+    expect(await roleOf(other.username)).toBe('admin');
+    await screenshots(page, 'hub-org-members');
+    const memberRow = members.getByRole('row').filter({ hasText: other.username });
+    await memberRow.getByRole('button', { name: 'Remove' }).click();
+    await memberRow.getByRole('button', { name: `Remove ${other.username}` }).click();
+    await memberRow.waitFor({ state: 'detached' });
+    expect(await roleOf(other.username)).toBeUndefined();
 
     // The user's page: the name as text, the private repository visible to its owner.
     await page.goto(`/${user.username}`);

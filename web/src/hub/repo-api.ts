@@ -24,8 +24,10 @@ export const commitPath = (r: RepoRef, sha: string) => `${repoPath(r)}/commit/${
 export const resolveUrl = (r: RepoRef, rev: string, path: string) => `${repoPath(r)}/resolve/${encodeURIComponent(rev)}/${encodePath(path)}`;
 
 // The three kinds share one schema per route; the typed client is addressed with the models' path.
-const api = (r: RepoRef) => ({ params: { path: { namespace: r.namespace, repo: r.name } } });
-const kindPath = <P extends string>(r: RepoRef, p: P): P => p.replace('/api/models/', `/api/${r.kind}/`) as P;
+/** The path parameters every repository route takes. */
+export const repoParams = (r: RepoRef) => ({ namespace: r.namespace, repo: r.name });
+const api = (r: RepoRef) => ({ params: { path: repoParams(r) } });
+export const kindPath = <P extends string>(r: RepoRef, p: P): P => p.replace('/api/models/', `/api/${r.kind}/`) as P;
 
 export function repoInfo(r: RepoRef): Promise<RepoInfo> {
   return call(hubApi.GET(kindPath(r, '/api/models/{namespace}/{repo}'), api(r)));

@@ -2,6 +2,7 @@ import { ApiError, call, hubApi } from '../../api/client';
 import { formatDate } from '../../lib/format';
 import { Show, useAsync } from '../../lib/ui';
 import { repoPath, type RepoInfo, type RepoKind } from '../repo-api';
+import { OrgMembers } from './org-members';
 
 /** A user's or an organization's page: who they are and their repositories. */
 export function NamespacePage({ name }: { name: string }) {
@@ -39,6 +40,7 @@ export function NamespacePage({ name }: { name: string }) {
           {(['models', 'datasets', 'spaces'] as RepoKind[]).map((kind) => (
             <RepoSection kind={kind} repos={d.repos[kind]} />
           ))}
+          {d.kind === 'organization' && <OrgMembers org={name} />}
         </>
       )}
     </Show>

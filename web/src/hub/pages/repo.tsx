@@ -7,6 +7,8 @@ import { CommitView, HistoryView } from './history';
 import { FileView, TreeView } from './files';
 import { LikeButton } from './like';
 import { RepoSettingsView } from './repo-settings';
+import { DiscussionsView } from './discussions';
+import { RepoAccessView, RepoLfsView } from './repo-access';
 import { useMe } from '../session';
 
 /** A repository: card, files by revision, a file, history, a commit. `view` is the path after `{id}`. */
@@ -30,6 +32,9 @@ export function RepoPage({ repo, view }: { repo: RepoRef; view: string[] }) {
             <a href={commitsPath(repo, rev)} aria-current={tab === 'commits' || tab === 'commit' ? 'page' : undefined}>
               History
             </a>
+            <a href={`${repoPath(repo)}/discussions`} aria-current={tab === 'discussions' ? 'page' : undefined}>
+              Community
+            </a>
             {me && (
               <a href={`${repoPath(repo)}/settings`} aria-current={tab === 'settings' ? 'page' : undefined}>
                 Settings
@@ -41,8 +46,15 @@ export function RepoPage({ repo, view }: { repo: RepoRef; view: string[] }) {
           {tab === 'blob' && <FileView repo={repo} rev={rev} path={path} />}
           {tab === 'commits' && <HistoryView repo={repo} rev={rev} />}
           {tab === 'commit' && <CommitView repo={repo} sha={rev} />}
-          {tab === 'settings' && <RepoSettingsView repo={repo} info={i} onSaved={info.reload} />}
-          {tab && !['tree', 'blob', 'commits', 'commit', 'settings'].includes(tab) && <p class="error">No such page.</p>}
+          {tab === 'settings' && (
+            <>
+              <RepoSettingsView repo={repo} info={i} onSaved={info.reload} />
+              <RepoAccessView repo={repo} />
+              <RepoLfsView repo={repo} />
+            </>
+          )}
+          {tab === 'discussions' && <DiscussionsView repo={repo} view={view.slice(1)} />}
+          {tab && !['tree', 'blob', 'commits', 'commit', 'settings', 'discussions'].includes(tab) && <p class="error">No such page.</p>}
         </>
       )}
     </Show>

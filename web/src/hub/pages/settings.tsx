@@ -4,6 +4,7 @@ import { formatDate } from '../../lib/format';
 import { ConfirmButton, ErrorBox, Loading, Show, Table, useAction, useAsync } from '../../lib/ui';
 import { useMe } from '../session';
 import { OrgSettings, ProfileSettings, SshKeySettings } from './settings-more';
+import { AvatarSettings } from './avatar';
 
 const TABS: [string, string][] = [
   ['profile', 'Profile'],
@@ -33,7 +34,12 @@ export function SettingsPage({ tab }: { tab: string }) {
         ))}
       </nav>
       <h1>{title ?? 'Settings'}</h1>
-      {tab === 'profile' && <ProfileSettings me={me} />}
+      {tab === 'profile' && (
+        <>
+          <ProfileSettings me={me} />
+          <AvatarSettings me={me} />
+        </>
+      )}
       {tab === 'tokens' && <TokensSettings />}
       {tab === 'ssh-keys' && <SshKeySettings />}
       {tab === 'organizations' && <OrgSettings me={me} />}
