@@ -62,6 +62,9 @@ export function configureApp(app: INestApplication, options: { withLogger?: bool
   server.set('trust proxy', config.trustProxy);
   setConfiguredBaseUrl(server.getHttpAdapter().getInstance(), config.baseUrl);
   server.disable('x-powered-by');
+  // Express's automatic ETag hashes every JSON answer; no client revalidates API answers by it. The
+  // routes whose answers are revalidated (resolve, avatars) set their own.
+  server.set('etag', false);
   server.use(rejectNulInUrl);
   server.use(uiAssetsMiddleware());
   server.use(invitationLinkPages());
@@ -71,6 +74,11 @@ export function configureApp(app: INestApplication, options: { withLogger?: bool
   setupSwaggerUi(app, buildOpenApiDocument(app));
 }
 
+/** The body parsers run only for requests that have a body Hangar parses (most requests have none: GET, HEAD). */
 function unlessStreamed(parser: RequestHandler): RequestHandler {
-  return (req, res, next) => (hasStreamedBody(req) ? next() : parser(req, res, next));
+  return (req, res, next) => (!hasBody(req) || hasStreamedBody(req) ? next() : parser(req, res, next));
+}
+
+function hasBody(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
 }

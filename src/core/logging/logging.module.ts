@@ -1,11 +1,12 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Inject, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
-import pino, { type DestinationStream, type LevelWithSilent } from 'pino';
-import type { Options } from 'pino-http';
+import pino, { type DestinationStream, type LevelWithSilent, type Logger, type LoggerOptions } from 'pino';
 import type { HangarConfig } from '../config/config';
 import { REDACT_CENSOR, REDACT_PATHS, serializeRequest, serializeResponse } from './log-redaction';
-import { assignRequestId } from './request-id';
+import { requestLogging } from './request-logger';
+
+const ROOT_LOGGER = Symbol('hangar.rootLogger');
 
 /**
  * Probes hit these every few seconds, and the clients' own chatter (agent registry, hf_xet
@@ -26,17 +27,20 @@ function requestLogLevel(req: IncomingMessage, res: ServerResponse, err?: Error)
   return failed ? 'error' : 'info';
 }
 
-/** pino-http options for Hangar (also the options of the out-of-request logger). */
-export function pinoHttpOptions(config: Pick<HangarConfig, 'logLevel'>): Options {
+/** A request as Node gives it (then mapped by pino's standard serializer), or one already mapped. */
+function serializeAnyRequest(req: IncomingMessage | Parameters<typeof serializeRequest>[0]): ReturnType<typeof serializeRequest> {
+  return serializeRequest('socket' in req ? pino.stdSerializers.req(req as IncomingMessage) : req);
+}
+
+/** pino options for Hangar's one root logger (requests' loggers are its children). */
+export function loggerOptions(config: Pick<HangarConfig, 'logLevel'>): LoggerOptions {
   return {
     level: config.logLevel,
     // ISO time and level names: readable by people tailing the JSON, and by log shippers.
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: REDACT_PATHS, censor: REDACT_CENSOR },
-    serializers: { req: serializeRequest, res: serializeResponse },
-    genReqId: (req, res) => assignRequestId(req, res),
-    customLogLevel: requestLogLevel,
+    serializers: { req: serializeAnyRequest, res: serializeResponse },
   };
 }
 
@@ -49,13 +53,22 @@ export function pinoHttpOptions(config: Pick<HangarConfig, 'logLevel'>): Options
  * id only when `requestIdMiddleware` is also registered with `app.use()` before init.
  */
 @Module({})
-export class LoggingModule {
+export class LoggingModule implements NestModule {
+  constructor(@Inject(ROOT_LOGGER) private readonly root: Logger) {}
+
   static forRoot(config: Pick<HangarConfig, 'logLevel'>, stream?: DestinationStream): DynamicModule {
-    const options = pinoHttpOptions(config);
+    const root = stream ? pino(loggerOptions(config), stream) : pino(loggerOptions(config));
     return {
       module: LoggingModule,
-      imports: [LoggerModule.forRoot({ pinoHttp: stream ? [options, stream] : options })],
+      // nestjs-pino's own request middleware is replaced by `requestLogging` (see request-logger.ts):
+      // `useExisting` with no routes leaves it only the root logger for Nest's and the services' lines.
+      imports: [LoggerModule.forRoot({ pinoHttp: { logger: root }, useExisting: true, forRoutes: [] })],
+      providers: [{ provide: ROOT_LOGGER, useValue: root }],
       exports: [LoggerModule],
     };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(requestLogging(this.root, requestLogLevel)).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 }
