@@ -153,6 +153,41 @@ print(json.dumps(out))
       expect([seen.status, seen.headers.get('x-repo-commit'), await seen.text()]).toEqual([200, oid, `${i}\n`]);
     }
   }, 60_000);
+
+  it('reads a commit made on either node on the other at once: resolve, info, tree, paths-info and a clone', async () => {
+    const id = await newRepo();
+    const remoteOf = (base: string) => gitUrl(base, id, { user: user.name, token: user.token });
+    for (let i = 0; i < 4; i++) {
+      // Alternate the writer; the reader has just read the previous commit (warm caches).
+      const [writer, reader] = i % 2 === 0 ? [c.nodes[0].url, c.nodes[1].url] : [c.nodes[1].url, c.nodes[0].url];
+      if (i > 0) {
+        expect((await fetch(`${reader}/api/models/${id}/tree/main/d`, { headers: auth() })).status).toBe(200);
+        expect((await fetch(`${reader}/${id}/resolve/main/d/latest.txt`, { method: 'HEAD', headers: auth() })).status).toBe(200);
+      }
+      const made = await ndjsonCommit(writer, id, ndjson([header(`step ${i}`), file('d/latest.txt', `step ${i}\n`), file(`d/f${i}.txt`, `${i}\n`)]));
+      expect(made.status).toBe(200);
+      const oid = ((await made.json()) as { commitOid: string }).commitOid;
+
+      const got = await fetch(`${reader}/${id}/resolve/main/d/latest.txt`, { headers: auth() });
+      expect([got.status, got.headers.get('x-repo-commit'), await got.text()]).toEqual([200, oid, `step ${i}\n`]);
+      const info = (await (await fetch(`${reader}/api/models/${id}`, { headers: auth() })).json()) as { sha: string; siblings: { rfilename: string }[] };
+      expect(info.sha).toBe(oid);
+      expect(info.siblings.map((s) => s.rfilename)).toContain(`d/f${i}.txt`);
+      const tree = (await (await fetch(`${reader}/api/models/${id}/tree/main/d`, { headers: auth() })).json()) as { path: string }[];
+      expect(tree.map((e) => e.path).sort()).toEqual(['d/latest.txt', ...Array.from({ length: i + 1 }, (_, k) => `d/f${k}.txt`)].sort());
+      const pathsInfo = await fetch(`${reader}/api/models/${id}/paths-info/main`, {
+        method: 'POST',
+        headers: { ...auth(), 'Content-Type': 'application/json' },
+        body: JSON.stringify({ paths: [`d/f${i}.txt`] }),
+      });
+      expect(((await pathsInfo.json()) as { path: string }[]).map((e) => e.path)).toEqual([`d/f${i}.txt`]);
+
+      const work = dirs.make();
+      expect((await runGit(['clone', '-q', '--depth', '1', remoteOf(reader), work])).code).toBe(0);
+      expect((await git(work, 'rev-parse', 'HEAD')).trim()).toBe(oid);
+      expect(readFileSync(path.join(work, 'd', 'latest.txt'), 'utf8')).toBe(`step ${i}\n`);
+    }
+  }, 120_000);
 });
 
 /**
