@@ -9,6 +9,19 @@ import { ADMIN_TOKEN } from '../support/test-app';
 const LFS = 'application/vnd.git-lfs+json';
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const MiB = 1024 * 1024;
+/** The issue's singleflight size: 8 concurrent downloads of it must cost A exactly one transfer. */
+const BIG = 100 * MiB;
+
+/** Bytes no compression or dedup can shortcut, made cheaply: a random 1 MiB block, each copy stamped with its index. */
+function patternedBytes(size: number): Buffer {
+  const block = randomBytes(MiB);
+  const out = Buffer.allocUnsafe(size);
+  for (let at = 0; at < size; at += MiB) {
+    block.copy(out, at, 0, Math.min(MiB, size - at));
+    if (size - at >= 8) out.writeDoubleLE(at, at);
+  }
+  return out;
+}
 
 interface Node {
   url: string;
@@ -69,6 +82,18 @@ async function commitFiles(url: string, token: string, repoId: string, regular: 
   expect(res.status).toBe(200);
 }
 
+/** The body's sha256 and length, hashed as it streams (8 concurrent 100 MiB bodies are never held in memory). */
+async function downloadDigest(url: string): Promise<{ status: number; sha256: string; length: number }> {
+  const res = await fetch(url);
+  const hash = createHash('sha256');
+  let length = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    hash.update(chunk);
+    length += chunk.length;
+  }
+  return { status: res.status, sha256: hash.digest('hex'), length };
+}
+
 /** The whole body, or the error a cut-short answer raises. */
 async function download(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: Buffer | null; error: unknown }> {
   const res = await fetch(url, { headers });
@@ -99,7 +124,8 @@ describe('fallback read-through (two real Hangar processes)', () => {
     'notes/never.txt': Buffer.from('nobody downloads this file before the upstream goes away\n'),
     'small.txt': randomBytes(3000),
   };
-  const lfs = { 'big.bin': randomBytes(20 * MiB), 'tampered.bin': randomBytes(300 * 1024) };
+  const lfs = { 'big.bin': patternedBytes(BIG), 'tampered.bin': randomBytes(300 * 1024) };
+  const bigSha = sha256(lfs['big.bin']);
 
   beforeAll(async () => {
     const dbA = await createTestDatabase('fba');
@@ -152,7 +178,7 @@ describe('fallback read-through (two real Hangar processes)', () => {
     const atMain = (await (await fetch(`${b2.url}/api/models/${repoId}/revision/main`)).json()) as { sha: string };
     expect(atMain.sha).toBe(sha);
     const tree = (await (await fetch(`${b1.url}/api/models/${repoId}/tree/main?recursive=true`)).json()) as { path: string; lfs?: { oid: string } }[];
-    expect(tree.find((e) => e.path === 'big.bin')?.lfs?.oid).toBe(sha256(lfs['big.bin']));
+    expect(tree.find((e) => e.path === 'big.bin')?.lfs?.oid).toBe(bigSha);
     const paths = await fetch(`${b2.url}/api/models/${repoId}/paths-info/main`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
@@ -173,8 +199,8 @@ describe('fallback read-through (two real Hangar processes)', () => {
     const head = await fetch(`${b1.url}/${repoId}/resolve/main/big.bin`, { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(head.headers.get('x-repo-commit')).toBe(sha);
-    expect(head.headers.get('x-linked-etag')).toBe(`"${sha256(lfs['big.bin'])}"`);
-    expect(head.headers.get('x-linked-size')).toBe(String(20 * MiB));
+    expect(head.headers.get('x-linked-etag')).toBe(`"${bigSha}"`);
+    expect(head.headers.get('x-linked-size')).toBe(String(BIG));
     expect(head.headers.get('x-xet-hash')).toBeNull();
     const config = await download(`${b2.url}/${repoId}/resolve/main/config.json`);
     expect(config.body!.equals(files['config.json'])).toBe(true);
@@ -183,15 +209,12 @@ describe('fallback read-through (two real Hangar processes)', () => {
     expect(ranged.body!.equals(files['small.txt'].subarray(100, 200))).toBe(true);
   });
 
-  it('fills one uncached file once for 8 concurrent downloads through two nodes', async () => {
+  it('fills one uncached 100 MiB file once for 8 concurrent downloads through two nodes', async () => {
     const before = proxy.bytesServed('/resolve/' + sha + '/big.bin');
-    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => download(`${(i % 2 ? b2 : b1).url}/${repoId}/resolve/main/big.bin`)));
-    for (const r of results) {
-      expect(r.status).toBe(200);
-      expect(sha256(r.body!)).toBe(sha256(lfs['big.bin']));
-    }
-    expect(proxy.bytesServed('/resolve/' + sha + '/big.bin') - before).toBe(20 * MiB);
-  });
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => downloadDigest(`${(i % 2 ? b2 : b1).url}/${repoId}/resolve/main/big.bin`)));
+    expect(results).toEqual(Array.from({ length: 8 }, () => ({ status: 200, sha256: bigSha, length: BIG })));
+    expect(proxy.bytesServed('/resolve/' + sha + '/big.bin') - before).toBe(104_857_600);
+  }, 120_000);
 
   it('refuses a tampered upstream answer and does not cache it', async () => {
     proxy.tamper = '/tampered.bin';
@@ -280,8 +303,8 @@ describe('fallback read-through (two real Hangar processes)', () => {
     expect(((await info.json()) as { sha: string }).sha).toBe(sha);
     const tree = await fetch(`${b1.url}/api/models/${repoId}/tree/main?recursive=true`);
     expect(tree.status).toBe(200);
-    const big = await download(`${b1.url}/${repoId}/resolve/main/big.bin`);
-    expect(sha256(big.body!)).toBe(sha256(lfs['big.bin']));
+    const big = await downloadDigest(`${b1.url}/${repoId}/resolve/main/big.bin`);
+    expect(big).toEqual({ status: 200, sha256: bigSha, length: BIG });
     const config = await download(`${b2.url}/${repoId}/resolve/${sha}/config.json`);
     expect(config.body!.equals(files['config.json'])).toBe(true);
     const never = await fetch(`${b1.url}/${repoId}/resolve/main/notes/never.txt`);
