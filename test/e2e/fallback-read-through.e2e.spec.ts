@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { createUserOverHttp } from '../support/http-accounts';
 import { freePort, freshDataDir, startHangarProcess, waitFor, type HangarProcess } from '../support/hangar-process';
 import { createTestDatabase, dropTestDatabase } from '../support/postgres';
+import { startScriptedServer } from '../support/scripted-server';
 import { startTamperingProxy, type TamperingProxy } from '../support/tampering-proxy';
 import { ADMIN_TOKEN } from '../support/test-app';
 
@@ -286,6 +287,48 @@ describe('fallback read-through (two real Hangar processes)', () => {
     expect(await (await fetch(`${b1.url}/api/users/${bob.name}/external-tokens`, { headers: as(bob.token) })).json()).toEqual([]);
   });
 
+  it('retries an upstream that fails a few times, and answers from a source that keeps failing with a 502 naming it, at once once its circuit is open', async () => {
+    // A's answer to the ref resolution comes after two 503s: one request to B, three to A.
+    const refPath = `/api/models/${repoId}/revision/main`;
+    const before = proxy.requests(refPath);
+    proxy.failNext(refPath, 2, 503);
+    const info = await fetch(`${b1.url}${refPath}`);
+    expect(info.status).toBe(200);
+    expect(((await info.json()) as { sha: string }).sha).toBe(sha);
+    expect(proxy.requests(refPath) - before).toBe(3);
+
+    // A source (for one namespace) that always answers 503.
+    const dead = await startScriptedServer((_n, _req, res) => res.writeHead(503).end('down for good'));
+    const created = await fetch(`${b1.url}/admin/api/fallback-sources`, {
+      method: 'POST',
+      headers: { 'X-Admin-Token': ADMIN_TOKEN, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ url: dead.url, name: 'always down', source_type: 'huggingface', namespace: 'flaky-ns' }),
+    });
+    expect(created.status).toBe(200);
+    const sourceId = ((await created.json()) as { id: number }).id;
+    try {
+      await waitUntil(async () => ((await (await fetch(`${b1.url}/health/ready`)).json()) as { fallback_sources?: unknown[] }).fallback_sources?.length === 2);
+      const repoPath = '/api/models/flaky-ns/anything';
+      let failedFast: Response | null = null;
+      for (let i = 0; i < 4 && !failedFast; i++) {
+        const hitsBefore = dead.hits(repoPath);
+        const r = await fetch(`${b1.url}${repoPath}`);
+        expect([r.status, r.headers.get('x-error-code')]).toEqual([502, 'UpstreamUnavailable']);
+        expect(r.headers.get('x-error-message')).toContain('"always down"');
+        if (dead.hits(repoPath) === hitsBefore) failedFast = r;
+        // Until the circuit opens, each request costs the source exactly the attempt cap.
+        else expect(dead.hits(repoPath) - hitsBefore).toBe(3);
+      }
+      expect(failedFast?.headers.get('x-error-message')).toMatch(/failing fast after repeated failures/);
+    } finally {
+      await fetch(`${b1.url}/admin/api/fallback-sources/${sourceId}`, { method: 'DELETE', headers: { 'X-Admin-Token': ADMIN_TOKEN } });
+      await dead.close();
+    }
+    for (const node of [b1, b2]) {
+      await waitUntil(async () => ((await (await fetch(`${node.url}/health/ready`)).json()) as { fallback_sources?: unknown[] }).fallback_sources?.length === 1);
+    }
+  });
+
   it('keeps serving what it fetched when A is down, and says so for a never-fetched file', async () => {
     const ready = (await (await fetch(`${b1.url}/health/ready`)).json()) as { status: string; fallback_sources: unknown[] };
     expect(ready).toMatchObject({ status: 'ok', fallback_sources: [{ name: 'upstream A', url: proxy.url, status: 'ok' }] });
@@ -310,6 +353,7 @@ describe('fallback read-through (two real Hangar processes)', () => {
     const never = await fetch(`${b1.url}/${repoId}/resolve/main/notes/never.txt`);
     expect([502, 504]).toContain(never.status);
     expect(never.headers.get('x-error-code')).toBe('UpstreamUnavailable');
+    expect(never.headers.get('x-error-message')).toContain('"upstream A"');
   });
 });
 

@@ -163,7 +163,7 @@ export class FallbackContentService {
       upstream = answer.stream();
     } catch (err) {
       done();
-      throw err instanceof UpstreamUnreachable ? upstreamUnavailable(err, `File ${entry.path}`) : err;
+      throw err instanceof UpstreamUnreachable ? upstreamUnavailable(err, `File ${entry.path}`, at.source) : err;
     }
     const storageKey = storageKeyOf(key);
     // The store's put makes the object appear whole or not at all, and its input ends only once
@@ -201,7 +201,7 @@ export class FallbackContentService {
         else if ((err as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') this.logger.warn({ err, key }, 'fallback fill failed');
         // With a client the answer has started: it is cut short (the client sees an incomplete body).
         if (client) return resolve();
-        reject(err instanceof ContentMismatch ? upstreamBadAnswer(`The upstream hub's bytes of ${entry.path} do not match its tree (${err.message})`) : err instanceof UpstreamUnreachable ? upstreamUnavailable(err, `File ${entry.path}`) : err);
+        reject(err instanceof ContentMismatch ? upstreamBadAnswer(`The upstream hub's bytes of ${entry.path} do not match its tree (${err.message})`) : err instanceof UpstreamUnreachable ? upstreamUnavailable(err, `File ${entry.path}`, at.source) : err);
       });
     });
   }
