@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { createUserOverHttp } from '../support/http-accounts';
-import { freePort, freshDataDir, startHangarProcess, waitFor, type HangarProcess } from '../support/hangar-process';
+import { addFallbackSource, startNode, stop, waitUntil, type Node } from '../support/fallback-nodes';
+import { freshDataDir } from '../support/hangar-process';
 import { createTestDatabase, dropTestDatabase } from '../support/postgres';
 import { startScriptedServer } from '../support/scripted-server';
 import { startTamperingProxy, type TamperingProxy } from '../support/tampering-proxy';
@@ -22,38 +23,6 @@ function patternedBytes(size: number): Buffer {
     if (size - at >= 8) out.writeDoubleLE(at, at);
   }
   return out;
-}
-
-interface Node {
-  url: string;
-  proc: HangarProcess;
-}
-
-async function startNode(databaseUrl: string, dataDir: string, env: Record<string, string> = {}): Promise<Node> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const proc = startHangarProcess({
-    HANGAR_HOST: '127.0.0.1',
-    HANGAR_PORT: String(port),
-    HANGAR_DATA_DIR: dataDir,
-    HANGAR_DATABASE_URL: databaseUrl,
-    HANGAR_DATABASE_POOL_SIZE: '4',
-    HANGAR_SECRET: 'fallback-secret-0123456789abcdef0123456789abcdef',
-    HANGAR_ADMIN_TOKEN: ADMIN_TOKEN,
-    HANGAR_LOG_LEVEL: 'warn',
-    ...env,
-  });
-  await Promise.race([
-    waitFor(`${url}/health/ready`, Date.now() + 90_000),
-    proc.exited.then((code) => Promise.reject(new Error(`node exited with ${code}:\n${proc.output()}`))),
-  ]);
-  return { url, proc };
-}
-
-async function stop(n: Node): Promise<void> {
-  if (n.proc.child.exitCode !== null || n.proc.child.signalCode !== null) return;
-  n.proc.child.kill('SIGKILL');
-  await n.proc.exited;
 }
 
 /** A commit on `main` made over HTTP: regular files inline, LFS files uploaded first (batch, PUT, verify). */
@@ -151,16 +120,7 @@ describe('fallback read-through (two real Hangar processes)', () => {
     expect(created.status).toBe(200);
     await commitFiles(a.url, owner.token, repoId, files, lfs);
     sha = ((await (await fetch(`${a.url}/api/models/${repoId}`)).json()) as { sha: string }).sha;
-    const source = await fetch(`${b1.url}/admin/api/fallback-sources`, {
-      method: 'POST',
-      headers: { 'X-Admin-Token': ADMIN_TOKEN, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ url: proxy.url, name: 'upstream A', source_type: 'hangar' }),
-    });
-    expect(source.status).toBe(200);
-    // Each node reads the source list anew after a couple of seconds (a short-lived in-memory copy).
-    for (const node of [b1, b2]) {
-      await waitUntil(async () => ((await (await fetch(`${node.url}/health/ready`)).json()) as { fallback_sources?: unknown[] }).fallback_sources?.length === 1);
-    }
+    await addFallbackSource([b1, b2], { url: proxy.url, name: 'upstream A', source_type: 'hangar' });
   }, 240_000);
 
   afterAll(async () => {
@@ -299,15 +259,8 @@ describe('fallback read-through (two real Hangar processes)', () => {
 
     // A source (for one namespace) that always answers 503.
     const dead = await startScriptedServer((_n, _req, res) => res.writeHead(503).end('down for good'));
-    const created = await fetch(`${b1.url}/admin/api/fallback-sources`, {
-      method: 'POST',
-      headers: { 'X-Admin-Token': ADMIN_TOKEN, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ url: dead.url, name: 'always down', source_type: 'huggingface', namespace: 'flaky-ns' }),
-    });
-    expect(created.status).toBe(200);
-    const sourceId = ((await created.json()) as { id: number }).id;
+    const sourceId = await addFallbackSource([b1], { url: dead.url, name: 'always down', source_type: 'huggingface', namespace: 'flaky-ns' });
     try {
-      await waitUntil(async () => ((await (await fetch(`${b1.url}/health/ready`)).json()) as { fallback_sources?: unknown[] }).fallback_sources?.length === 2);
       const repoPath = '/api/models/flaky-ns/anything';
       let failedFast: Response | null = null;
       for (let i = 0; i < 4 && !failedFast; i++) {
@@ -356,11 +309,3 @@ describe('fallback read-through (two real Hangar processes)', () => {
     expect(never.headers.get('x-error-message')).toContain('"upstream A"');
   });
 });
-
-async function waitUntil(check: () => Promise<boolean>, deadlineMs = 20_000): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}

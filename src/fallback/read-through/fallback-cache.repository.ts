@@ -23,6 +23,19 @@ export interface CachedMetadata {
   body: Buffer;
 }
 
+/** An upstream answer about a user or an organization (status 404: "not on this source"). */
+export interface CachedProfile extends CachedMetadata {
+  status: number;
+  ageMs: number;
+}
+
+export interface ProfileKey {
+  sourceId: number;
+  kind: 'user' | 'org';
+  name: string;
+  requestKey: string;
+}
+
 export interface CachedContent {
   storageKey: string;
   size: number;
@@ -82,6 +95,30 @@ export class FallbackCacheRepository {
        }`,
       [k.sourceId, k.scope, k.repoType, k.repoId, sha, requestKey, m.contentType, m.link, m.body],
     );
+  }
+
+  async profile(k: ProfileKey): Promise<CachedProfile | null> {
+    const [row] = await this.db.query(
+      `SELECT status, content_type AS "contentType", link, body, (extract(epoch FROM now() - fetched_at) * 1000)::bigint AS "ageMs" FROM fallback_profiles
+        WHERE source_id = $1 AND kind = $2 AND name = lower($3) AND request_key = $4`,
+      [k.sourceId, k.kind, k.name, k.requestKey],
+    );
+    return row ? { ...row, status: Number(row.status), ageMs: Number(row.ageMs) } : null;
+  }
+
+  async saveProfile(k: ProfileKey, status: number, m: CachedMetadata): Promise<void> {
+    await this.db.query(
+      `INSERT INTO fallback_profiles (source_id, kind, name, request_key, status, content_type, link, body) VALUES ($1, $2, lower($3), $4, $5, $6, $7, $8)
+       ON CONFLICT (source_id, kind, name, request_key) DO UPDATE
+         SET status = EXCLUDED.status, content_type = EXCLUDED.content_type, link = EXCLUDED.link, body = EXCLUDED.body, fetched_at = now()`,
+      [k.sourceId, k.kind, k.name, k.requestKey, status, m.contentType, m.link, m.body],
+    );
+  }
+
+  /** A user or an organization of this name is local (it wins over any upstream's). */
+  async localNamespace(name: string): Promise<boolean> {
+    const rows = await this.db.query(`SELECT 1 FROM namespaces WHERE lower(name) = lower($1)`, [name]);
+    return rows.length > 0;
   }
 
   /** A verified content, marked as just used (the LRU order). */

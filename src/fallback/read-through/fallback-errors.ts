@@ -1,6 +1,9 @@
 import { DomainError, NotFoundError } from '../../core/errors/domain-error';
 import { UpstreamUnreachable } from './upstream-client';
 
+/** The answer header of something served from cache because the upstream could not be asked. */
+export const STALE_WARNING = '110 - "Response is Stale: the upstream hub could not be reached"';
+
 /**
  * Nothing cached answers this, and no upstream could be asked: 504 when one was silent, else 502.
  * The message names the source (its name and origin, never its token) so an admin knows which

@@ -9,14 +9,11 @@ import { publicBaseUrl } from '../../core/http/public-base-url';
 import type { ReadableSource } from '../fallback-sources.service';
 import { FallbackCacheRepository, type CachedMetadata, type UpstreamRepoKey } from './fallback-cache.repository';
 import { FallbackContentService, type FileEntry } from './fallback-content.service';
-import { entryNotFound, serverErrorAsUnreachable, upstreamUnavailable } from './fallback-errors';
+import { entryNotFound, serverErrorAsUnreachable, STALE_WARNING, upstreamUnavailable } from './fallback-errors';
 import type { FallbackRoute } from './fallback-route';
 import { RefResolver } from './ref-resolver.service';
 import { UpstreamUnreachable, upstreamRequest } from './upstream-client';
-import { apiUrl, revisionSuffix, rewriteLink, treeSuffix } from './upstream-urls';
-
-/** The answer header of a ref resolution served from cache because the upstream could not be asked. */
-const STALE_WARNING = '110 - "Response is Stale: the upstream hub could not be reached"';
+import { apiUrl, normalizedQuery, queryOf, revisionSuffix, rewriteLink, treeSuffix } from './upstream-urls';
 
 /** One upstream repository a request is answered from: the source, the credential, the commit. */
 export interface Located {
@@ -223,18 +220,6 @@ function send(res: Response, m: CachedMetadata, upstreamBase: string, publicBase
   const link = rewriteLink(m.link, upstreamBase, publicBase);
   if (link) res.setHeader('Link', link);
   res.status(200).type(m.contentType).send(m.body);
-}
-
-/** The query string in a stable order (the cache key of an answer that depends on it). */
-function normalizedQuery(url: string): string {
-  const params = new URL(url, 'http://x').searchParams;
-  params.sort();
-  return params.toString();
-}
-
-function queryOf(url: string): string {
-  const q = normalizedQuery(url);
-  return q ? `?${q}` : '';
 }
 
 /** paths-info bodies arrive as a form (huggingface_hub) or JSON (@huggingface/hub). */
