@@ -213,12 +213,13 @@ export class FallbackCacheRepository {
     return (await this.db.query(`SELECT content_key AS "contentKey" FROM fallback_content`)).map((r: { contentKey: string }) => r.contentKey);
   }
 
-  /** Forgets resolutions and metadata (of one repository, or all): the next request asks the upstream again. */
+  /** Forgets resolutions and metadata (of one repository, or all, user and organization lookups included): the next request asks the upstream again. */
   async forgetMetadata(repo?: { repoType: RepoType; repoId: string }): Promise<void> {
     const where = repo ? `WHERE repo_type = $1 AND repo_id = lower($2)` : '';
     const params = repo ? [repo.repoType, repo.repoId] : [];
     await this.db.query(`DELETE FROM fallback_refs ${where}`, params);
     await this.db.query(`DELETE FROM fallback_metadata ${where}`, params);
+    if (!repo) await this.db.query(`DELETE FROM fallback_profiles`);
   }
 
   async cachedRepos(): Promise<CachedRepoRow[]> {
