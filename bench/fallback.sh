@@ -149,23 +149,16 @@ for url in "$FB_URL" "$LOCAL_URL"; do
 done
 
 # ---------------------------------------------------------------- (a) warm cached GET through B beside a local GET on B
-load() { # URL → "req_per_s errors"
-  local out="$TMP/load.txt"
-  timeout $((DURATION + 60)) wrk -c"$CONNS" -t"$THREADS" -d"${DURATION}s" --timeout 10s -s "$BENCH/get.lua" "$1" >"$out" 2>&1 || fail "wrk failed: $(cat "$out")"
-  node "$HELPER" wrk-summary "$out" | awk -F'\t' '{ printf "%.0f %d\n", $1, $4 }'
-}
+source "$BENCH/lib/wrk.sh" # wrk_load, wrk_warm
 BYTES_A0=$(proxied_bytes)
-if [ "$WARMUP" -gt 0 ]; then
-  log "warm-up: ${WARMUP}s on each URL"
-  for url in "$FB_URL" "$LOCAL_URL"; do timeout $((WARMUP + 30)) wrk -c"$CONNS" -t"$THREADS" -d"${WARMUP}s" -s "$BENCH/get.lua" "$url" >/dev/null 2>&1 || true; done
-fi
+wrk_warm "$FB_URL" "$LOCAL_URL"
 FB_RPS=() LOCAL_RPS=() ERRORS=0
 for ((round = 1; round <= ROUNDS; round++)); do
   if ((round % 2)); then order=(fallback local); else order=(local fallback); fi
   for which in "${order[@]}"; do
     url=$([ "$which" = fallback ] && echo "$FB_URL" || echo "$LOCAL_URL")
     log "round $round/$ROUNDS: $which GET, $CONNS connections, ${DURATION}s"
-    read -r rps err <<<"$(load "$url")"
+    read -r rps err <<<"$(wrk_load "$url")"
     ERRORS=$((ERRORS + err))
     if [ "$which" = fallback ]; then FB_RPS+=("$rps"); else LOCAL_RPS+=("$rps"); fi
   done
