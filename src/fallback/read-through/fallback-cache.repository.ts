@@ -55,6 +55,8 @@ const EVICTABLE = `NOT EXISTS (SELECT 1 FROM fallback_content_repos cr JOIN fall
                                 WHERE cr.content_key = c.content_key)
    AND NOT EXISTS (SELECT 1 FROM fallback_content_reads r WHERE r.content_key = c.content_key AND r.heartbeat_at >= now() - make_interval(secs => $1 / 1000.0))`;
 
+const TOUCH_EVERY_SECONDS = 60;
+
 /** The read-through's rows: ref resolutions, per-commit metadata, verified contents, fills in progress. */
 @Injectable()
 export class FallbackCacheRepository {
@@ -121,14 +123,19 @@ export class FallbackCacheRepository {
     return rows.length > 0;
   }
 
-  /** A verified content, marked as just used (the LRU order). */
+  /**
+   * A verified content, marked as just used (the LRU order). The mark is written at most once a
+   * minute per content: a warm download then costs a read, not a write (and its WAL flush), and
+   * eviction's order is still right to the minute.
+   */
   async touchContent(contentKey: string): Promise<CachedContent | null> {
-    const [rows] = await this.db.query(
-      `UPDATE fallback_content SET last_accessed_at = now() WHERE content_key = $1 RETURNING storage_key AS "storageKey", size`,
-      [contentKey],
+    const [row] = await this.db.query(
+      `SELECT storage_key AS "storageKey", size, last_accessed_at < now() - make_interval(secs => $2) AS "markDue" FROM fallback_content WHERE content_key = $1`,
+      [contentKey, TOUCH_EVERY_SECONDS],
     );
-    const row = rows[0];
-    return row ? { storageKey: row.storageKey, size: Number(row.size) } : null;
+    if (!row) return null;
+    if (row.markDue) await this.db.query(`UPDATE fallback_content SET last_accessed_at = now() WHERE content_key = $1`, [contentKey]);
+    return { storageKey: row.storageKey, size: Number(row.size) };
   }
 
   /** Publishes a verified content: from now on every node serves it from the store. */

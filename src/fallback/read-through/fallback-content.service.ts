@@ -32,6 +32,8 @@ const WAIT_POLL_MS = 200;
 /** A download from the cache beats its lease this often; eviction ignores leases older than READ_STALE_MS. */
 const READ_BEAT_MS = 30_000;
 export const READ_STALE_MS = 120_000;
+const LINK_TRUST_MS = 10 * 60_000;
+const LINKED_MAX = 10_000;
 
 /**
  * File contents of upstream repositories, cached in Hangar's object store by content hash and
@@ -43,6 +45,8 @@ export const READ_STALE_MS = 120_000;
 @Injectable()
 export class FallbackContentService {
   private readonly logger = new Logger('FallbackContent');
+  /** content|repo → when this node last recorded that link. */
+  private readonly linked = new Map<string, number>();
 
   constructor(
     private readonly cache: FallbackCacheRepository,
@@ -85,7 +89,7 @@ export class FallbackContentService {
       const lease = await this.cache.beginRead(key);
       const cached = await this.cache.touchContent(key);
       if (cached) {
-        await this.cache.linkContent(key, at.key.repoType, at.key.repoId);
+        await this.linkOnce(key, at);
         if (await this.fromStore(res, entry, cached.storageKey, range, lease)) return;
         await this.cache.dropContent(key, cached.storageKey);
         continue;
@@ -204,6 +208,20 @@ export class FallbackContentService {
         reject(err instanceof ContentMismatch ? upstreamBadAnswer(`The upstream hub's bytes of ${entry.path} do not match its tree (${err.message})`) : err instanceof UpstreamUnreachable ? upstreamUnavailable(err, `File ${entry.path}`, at.source) : err);
       });
     });
+  }
+
+  /**
+   * Records (once in a while per node) that a cached content was served for this repository: the
+   * link rarely changes, and writing it on every warm download would cost each a write. An entry
+   * is trusted for LINK_TRUST_MS (an eviction that dropped the link is repaired after that).
+   */
+  private async linkOnce(key: string, at: Located): Promise<void> {
+    const id = `${key}|${at.key.repoType}|${at.key.repoId.toLowerCase()}`;
+    const linkedAt = this.linked.get(id);
+    if (linkedAt !== undefined && Date.now() - linkedAt < LINK_TRUST_MS) return;
+    await this.cache.linkContent(key, at.key.repoType, at.key.repoId);
+    if (this.linked.size >= LINKED_MAX) this.linked.clear();
+    this.linked.set(id, Date.now());
   }
 
   /** Until the fill in progress (maybe on another node) published the content, or stopped. */
