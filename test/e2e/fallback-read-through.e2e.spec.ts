@@ -94,7 +94,7 @@ describe('fallback read-through (two real Hangar processes)', () => {
     'notes/never.txt': Buffer.from('nobody downloads this file before the upstream goes away\n'),
     'small.txt': randomBytes(3000),
   };
-  const lfs = { 'big.bin': patternedBytes(BIG), 'tampered.bin': randomBytes(300 * 1024) };
+  const lfs = { 'big.bin': patternedBytes(BIG), 'tampered.bin': randomBytes(300 * 1024), 'ranged.bin': randomBytes(2 * MiB) };
   const bigSha = sha256(lfs['big.bin']);
 
   beforeAll(async () => {
@@ -176,6 +176,21 @@ describe('fallback read-through (two real Hangar processes)', () => {
     expect(results).toEqual(Array.from({ length: 8 }, () => ({ status: 200, sha256: bigSha, length: BIG })));
     expect(proxy.bytesServed('/resolve/' + sha + '/big.bin') - before).toBe(104_857_600);
   }, 120_000);
+
+  it('answers a range of an uncached file from the upstream without waiting for the whole file, and still fills it once', async () => {
+    const path = `/resolve/${sha}/ranged.bin`;
+    const before = proxy.bytesServed(path);
+    const ranged = await download(`${b1.url}/${repoId}/resolve/main/ranged.bin`, { Range: 'bytes=1000-1999' });
+    expect(ranged.status).toBe(206);
+    expect(ranged.headers.get('content-range')).toBe(`bytes 1000-1999/${2 * MiB}`);
+    expect(ranged.body!.equals(lfs['ranged.bin'].subarray(1000, 2000))).toBe(true);
+    // The whole file, from the other node: from the fill the range started (A sent the range, then the file once).
+    const whole = await download(`${b2.url}/${repoId}/resolve/main/ranged.bin`);
+    expect(sha256(whole.body!)).toBe(sha256(lfs['ranged.bin']));
+    const again = await download(`${b1.url}/${repoId}/resolve/main/ranged.bin`, { Range: 'bytes=5-9' });
+    expect([again.status, again.body!.equals(lfs['ranged.bin'].subarray(5, 10))]).toEqual([206, true]);
+    expect(proxy.bytesServed(path) - before).toBe(1000 + 2 * MiB);
+  });
 
   it('refuses a tampered upstream answer and does not cache it', async () => {
     proxy.tamper = '/tampered.bin';

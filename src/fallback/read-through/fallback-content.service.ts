@@ -95,12 +95,18 @@ export class FallbackContentService {
         continue;
       }
       await this.cache.endRead(lease);
-      if (await this.cache.claimFill(key, FILL_STALE_MS)) {
-        // A whole-file GET streams while filling; a range waits for the fill and reads the store.
-        if (range === undefined) return this.fill(at, entry, expected, res);
-        await this.fill(at, entry, expected, null);
-        continue;
+      if (range !== undefined) {
+        // A range of a file not cached yet does not wait for the whole file (a resumed download
+        // of a large file would stall for minutes): the range is fetched from the upstream for
+        // this client alone, not cached, while the fill of the whole file goes on without it
+        // (started here when no node runs one).
+        if (await this.cache.claimFill(key, FILL_STALE_MS)) {
+          this.fill(at, entry, expected, null).catch((err) => this.logger.warn({ err, key, path: entry.path }, 'background fallback fill failed'));
+        }
+        return this.forwardRange(res, at, entry, range);
       }
+      // A whole-file GET streams while filling; another one waits for the fill in progress.
+      if (await this.cache.claimFill(key, FILL_STALE_MS)) return this.fill(at, entry, expected, res);
       await this.waitForFill(key, req);
     }
   }
@@ -207,6 +213,32 @@ export class FallbackContentService {
         if (client) return resolve();
         reject(err instanceof ContentMismatch ? upstreamBadAnswer(`The upstream hub's bytes of ${entry.path} do not match its tree (${err.message})`) : err instanceof UpstreamUnreachable ? upstreamUnavailable(err, `File ${entry.path}`, at.source) : err);
       });
+    });
+  }
+
+  /** A range of the file at the commit, streamed from the upstream as it answers it (206 only: an upstream that ignores Range is a bad answer here). */
+  private async forwardRange(res: Response, at: Located, entry: FileEntry, range: ByteRange): Promise<void> {
+    let answer;
+    try {
+      answer = await upstreamRequest(resolveUrl(at.source.url, at.key.repoType, at.key.repoId, at.sha, entry.path), {
+        token: at.token,
+        range: `bytes=${range.start}-${range.end}`,
+        timeoutMs: this.config.fallback.timeoutSeconds * 1000,
+      });
+    } catch (err) {
+      throw err instanceof UpstreamUnreachable ? upstreamUnavailable(err, `File ${entry.path}`, at.source) : err;
+    }
+    const length = range.end - range.start + 1;
+    if (answer.status !== 206 || answer.headers.get('content-range')?.split('/')[0] !== `bytes ${range.start}-${range.end}`) {
+      answer.discard();
+      if (answer.status >= 500) throw upstreamUnavailable(serverErrorAsUnreachable(answer.url, answer.status), `File ${entry.path}`, at.source);
+      throw upstreamBadAnswer(`The upstream hub answered ${answer.status} to a range of ${entry.path} at ${at.sha}`);
+    }
+    fileHeaders(res, entry, length);
+    res.status(206);
+    res.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${entry.lfs?.size ?? entry.size}`);
+    pipeline(answer.stream(), res, (err) => {
+      if (err && (err as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') this.logger.warn({ err, path: entry.path }, 'forwarded range stream failed');
     });
   }
 

@@ -33,6 +33,8 @@ export interface UpstreamInit {
   token: string | null;
   body?: string;
   contentType?: string;
+  /** A `Range` header value (`bytes=a-b`) for a content GET. */
+  range?: string;
   /** The deadline of the whole call until the answer's headers (retries included); then per chunk of a streamed body. */
   timeoutMs: number;
   maxAttempts?: number;
@@ -104,6 +106,7 @@ async function attemptOnce(url: string, init: UpstreamInit, deadline: number): P
     const headers: Record<string, string> = { 'user-agent': 'hangar-fallback' };
     if (init.token && new URL(current).origin === origin) headers.authorization = `Bearer ${init.token}`;
     if (init.contentType) headers['content-type'] = init.contentType;
+    if (init.range) headers.range = init.range;
     let res: Response;
     try {
       res = await fetch(current, { method: init.method ?? 'GET', headers, body: hop === 0 ? init.body : undefined, redirect: 'manual', signal: controller.signal });
