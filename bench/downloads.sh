@@ -101,17 +101,10 @@ downloads_of() {
   curl -sS -f --max-time 30 "$1/api/models/$USER_NAME/$REPO" | node -e 'let s="";process.stdin.on("data",c=>s+=c).on("end",()=>process.stdout.write(String(JSON.parse(s).downloadsAllTime)))'
 }
 
-# load BASE → "req_per_s errors" for one wrk run (anonymous GETs, as a public download is)
-load() {
-  local out="$TMP/load.txt"
-  timeout $((DURATION + 60)) wrk -c"$CONNS" -t"$THREADS" -d"${DURATION}s" --timeout 10s -s "$BENCH/get.lua" "$1$PATH_URL" >"$out" 2>&1 || fail "wrk failed: $(cat "$out")"
-  node "$HELPER" wrk-summary "$out" | awk -F'\t' '{ printf "%.0f %d\n", $1, $4 }'
-}
+source "$BENCH/lib/wrk.sh" # wrk_load, wrk_warm
+load() { wrk_load "$1$PATH_URL"; }
 
-if [ "$WARMUP" -gt 0 ]; then
-  log "warm-up: ${WARMUP}s on each node"
-  for base in "$ON" "$OFF"; do timeout $((WARMUP + 30)) wrk -c"$CONNS" -t"$THREADS" -d"${WARMUP}s" -s "$BENCH/get.lua" "$base$PATH_URL" >/dev/null 2>&1 || true; done
-fi
+wrk_warm "$ON$PATH_URL" "$OFF$PATH_URL"
 # The count moves through the counting node only; read it once the batch is flushed (about 1 s).
 sleep 2
 COUNT_BEFORE=$(downloads_of "$ON")

@@ -13,6 +13,7 @@ import { FallbackCacheService } from './read-through/fallback-cache.service';
 import { SourceHealthService } from './read-through/source-health.service';
 import { FallbackReadThroughService } from './read-through/fallback-read-through.service';
 import { FallbackMiddleware } from './read-through/fallback.middleware';
+import { ProfileReadThroughService } from './read-through/profile-read-through.service';
 import { RefResolver } from './read-through/ref-resolver.service';
 import { ExternalTokensController } from './external-tokens/external-tokens.controller';
 import { ExternalTokensRepository } from './external-tokens/external-tokens.repository';
@@ -34,6 +35,7 @@ import { FALLBACK_CIPHER, FallbackSourcesService } from './fallback-sources.serv
     FallbackCacheService,
     SourceHealthService,
     FallbackReadThroughService,
+    ProfileReadThroughService,
     AuditRepository,
     {
       provide: FALLBACK_CIPHER,

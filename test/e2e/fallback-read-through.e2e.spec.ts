@@ -1,45 +1,28 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { createUserOverHttp } from '../support/http-accounts';
-import { freePort, freshDataDir, startHangarProcess, waitFor, type HangarProcess } from '../support/hangar-process';
+import { addFallbackSource, startNode, stop, waitUntil, type Node } from '../support/fallback-nodes';
+import { freshDataDir } from '../support/hangar-process';
 import { createTestDatabase, dropTestDatabase } from '../support/postgres';
+import { startScriptedServer } from '../support/scripted-server';
 import { startTamperingProxy, type TamperingProxy } from '../support/tampering-proxy';
 import { ADMIN_TOKEN } from '../support/test-app';
 
 const LFS = 'application/vnd.git-lfs+json';
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const MiB = 1024 * 1024;
+/** The issue's singleflight size: 8 concurrent downloads of it must cost A exactly one transfer. */
+const BIG = 100 * MiB;
 
-interface Node {
-  url: string;
-  proc: HangarProcess;
-}
-
-async function startNode(databaseUrl: string, dataDir: string, env: Record<string, string> = {}): Promise<Node> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const proc = startHangarProcess({
-    HANGAR_HOST: '127.0.0.1',
-    HANGAR_PORT: String(port),
-    HANGAR_DATA_DIR: dataDir,
-    HANGAR_DATABASE_URL: databaseUrl,
-    HANGAR_DATABASE_POOL_SIZE: '4',
-    HANGAR_SECRET: 'fallback-secret-0123456789abcdef0123456789abcdef',
-    HANGAR_ADMIN_TOKEN: ADMIN_TOKEN,
-    HANGAR_LOG_LEVEL: 'warn',
-    ...env,
-  });
-  await Promise.race([
-    waitFor(`${url}/health/ready`, Date.now() + 90_000),
-    proc.exited.then((code) => Promise.reject(new Error(`node exited with ${code}:\n${proc.output()}`))),
-  ]);
-  return { url, proc };
-}
-
-async function stop(n: Node): Promise<void> {
-  if (n.proc.child.exitCode !== null || n.proc.child.signalCode !== null) return;
-  n.proc.child.kill('SIGKILL');
-  await n.proc.exited;
+/** Bytes no compression or dedup can shortcut, made cheaply: a random 1 MiB block, each copy stamped with its index. */
+function patternedBytes(size: number): Buffer {
+  const block = randomBytes(MiB);
+  const out = Buffer.allocUnsafe(size);
+  for (let at = 0; at < size; at += MiB) {
+    block.copy(out, at, 0, Math.min(MiB, size - at));
+    if (size - at >= 8) out.writeDoubleLE(at, at);
+  }
+  return out;
 }
 
 /** A commit on `main` made over HTTP: regular files inline, LFS files uploaded first (batch, PUT, verify). */
@@ -67,6 +50,18 @@ async function commitFiles(url: string, token: string, repoId: string, regular: 
     body: lines.map((l) => JSON.stringify(l)).join('\n'),
   });
   expect(res.status).toBe(200);
+}
+
+/** The body's sha256 and length, hashed as it streams (8 concurrent 100 MiB bodies are never held in memory). */
+async function downloadDigest(url: string): Promise<{ status: number; sha256: string; length: number }> {
+  const res = await fetch(url);
+  const hash = createHash('sha256');
+  let length = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    hash.update(chunk);
+    length += chunk.length;
+  }
+  return { status: res.status, sha256: hash.digest('hex'), length };
 }
 
 /** The whole body, or the error a cut-short answer raises. */
@@ -99,7 +94,8 @@ describe('fallback read-through (two real Hangar processes)', () => {
     'notes/never.txt': Buffer.from('nobody downloads this file before the upstream goes away\n'),
     'small.txt': randomBytes(3000),
   };
-  const lfs = { 'big.bin': randomBytes(20 * MiB), 'tampered.bin': randomBytes(300 * 1024) };
+  const lfs = { 'big.bin': patternedBytes(BIG), 'tampered.bin': randomBytes(300 * 1024), 'ranged.bin': randomBytes(2 * MiB) };
+  const bigSha = sha256(lfs['big.bin']);
 
   beforeAll(async () => {
     const dbA = await createTestDatabase('fba');
@@ -124,16 +120,7 @@ describe('fallback read-through (two real Hangar processes)', () => {
     expect(created.status).toBe(200);
     await commitFiles(a.url, owner.token, repoId, files, lfs);
     sha = ((await (await fetch(`${a.url}/api/models/${repoId}`)).json()) as { sha: string }).sha;
-    const source = await fetch(`${b1.url}/admin/api/fallback-sources`, {
-      method: 'POST',
-      headers: { 'X-Admin-Token': ADMIN_TOKEN, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ url: proxy.url, name: 'upstream A', source_type: 'hangar' }),
-    });
-    expect(source.status).toBe(200);
-    // Each node reads the source list anew after a couple of seconds (a short-lived in-memory copy).
-    for (const node of [b1, b2]) {
-      await waitUntil(async () => ((await (await fetch(`${node.url}/health/ready`)).json()) as { fallback_sources?: unknown[] }).fallback_sources?.length === 1);
-    }
+    await addFallbackSource([b1, b2], { url: proxy.url, name: 'upstream A', source_type: 'hangar' });
   }, 240_000);
 
   afterAll(async () => {
@@ -152,7 +139,7 @@ describe('fallback read-through (two real Hangar processes)', () => {
     const atMain = (await (await fetch(`${b2.url}/api/models/${repoId}/revision/main`)).json()) as { sha: string };
     expect(atMain.sha).toBe(sha);
     const tree = (await (await fetch(`${b1.url}/api/models/${repoId}/tree/main?recursive=true`)).json()) as { path: string; lfs?: { oid: string } }[];
-    expect(tree.find((e) => e.path === 'big.bin')?.lfs?.oid).toBe(sha256(lfs['big.bin']));
+    expect(tree.find((e) => e.path === 'big.bin')?.lfs?.oid).toBe(bigSha);
     const paths = await fetch(`${b2.url}/api/models/${repoId}/paths-info/main`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
@@ -173,8 +160,8 @@ describe('fallback read-through (two real Hangar processes)', () => {
     const head = await fetch(`${b1.url}/${repoId}/resolve/main/big.bin`, { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(head.headers.get('x-repo-commit')).toBe(sha);
-    expect(head.headers.get('x-linked-etag')).toBe(`"${sha256(lfs['big.bin'])}"`);
-    expect(head.headers.get('x-linked-size')).toBe(String(20 * MiB));
+    expect(head.headers.get('x-linked-etag')).toBe(`"${bigSha}"`);
+    expect(head.headers.get('x-linked-size')).toBe(String(BIG));
     expect(head.headers.get('x-xet-hash')).toBeNull();
     const config = await download(`${b2.url}/${repoId}/resolve/main/config.json`);
     expect(config.body!.equals(files['config.json'])).toBe(true);
@@ -183,14 +170,26 @@ describe('fallback read-through (two real Hangar processes)', () => {
     expect(ranged.body!.equals(files['small.txt'].subarray(100, 200))).toBe(true);
   });
 
-  it('fills one uncached file once for 8 concurrent downloads through two nodes', async () => {
+  it('fills one uncached 100 MiB file once for 8 concurrent downloads through two nodes', async () => {
     const before = proxy.bytesServed('/resolve/' + sha + '/big.bin');
-    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => download(`${(i % 2 ? b2 : b1).url}/${repoId}/resolve/main/big.bin`)));
-    for (const r of results) {
-      expect(r.status).toBe(200);
-      expect(sha256(r.body!)).toBe(sha256(lfs['big.bin']));
-    }
-    expect(proxy.bytesServed('/resolve/' + sha + '/big.bin') - before).toBe(20 * MiB);
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => downloadDigest(`${(i % 2 ? b2 : b1).url}/${repoId}/resolve/main/big.bin`)));
+    expect(results).toEqual(Array.from({ length: 8 }, () => ({ status: 200, sha256: bigSha, length: BIG })));
+    expect(proxy.bytesServed('/resolve/' + sha + '/big.bin') - before).toBe(104_857_600);
+  }, 120_000);
+
+  it('answers a range of an uncached file from the upstream without waiting for the whole file, and still fills it once', async () => {
+    const path = `/resolve/${sha}/ranged.bin`;
+    const before = proxy.bytesServed(path);
+    const ranged = await download(`${b1.url}/${repoId}/resolve/main/ranged.bin`, { Range: 'bytes=1000-1999' });
+    expect(ranged.status).toBe(206);
+    expect(ranged.headers.get('content-range')).toBe(`bytes 1000-1999/${2 * MiB}`);
+    expect(ranged.body!.equals(lfs['ranged.bin'].subarray(1000, 2000))).toBe(true);
+    // The whole file, from the other node: from the fill the range started (A sent the range, then the file once).
+    const whole = await download(`${b2.url}/${repoId}/resolve/main/ranged.bin`);
+    expect(sha256(whole.body!)).toBe(sha256(lfs['ranged.bin']));
+    const again = await download(`${b1.url}/${repoId}/resolve/main/ranged.bin`, { Range: 'bytes=5-9' });
+    expect([again.status, again.body!.equals(lfs['ranged.bin'].subarray(5, 10))]).toEqual([206, true]);
+    expect(proxy.bytesServed(path) - before).toBe(1000 + 2 * MiB);
   });
 
   it('refuses a tampered upstream answer and does not cache it', async () => {
@@ -263,6 +262,41 @@ describe('fallback read-through (two real Hangar processes)', () => {
     expect(await (await fetch(`${b1.url}/api/users/${bob.name}/external-tokens`, { headers: as(bob.token) })).json()).toEqual([]);
   });
 
+  it('retries an upstream that fails a few times, and answers from a source that keeps failing with a 502 naming it, at once once its circuit is open', async () => {
+    // A's answer to the ref resolution comes after two 503s: one request to B, three to A.
+    const refPath = `/api/models/${repoId}/revision/main`;
+    const before = proxy.requests(refPath);
+    proxy.failNext(refPath, 2, 503);
+    const info = await fetch(`${b1.url}${refPath}`);
+    expect(info.status).toBe(200);
+    expect(((await info.json()) as { sha: string }).sha).toBe(sha);
+    expect(proxy.requests(refPath) - before).toBe(3);
+
+    // A source (for one namespace) that always answers 503.
+    const dead = await startScriptedServer((_n, _req, res) => res.writeHead(503).end('down for good'));
+    const sourceId = await addFallbackSource([b1], { url: dead.url, name: 'always down', source_type: 'huggingface', namespace: 'flaky-ns' });
+    try {
+      const repoPath = '/api/models/flaky-ns/anything';
+      let failedFast: Response | null = null;
+      for (let i = 0; i < 4 && !failedFast; i++) {
+        const hitsBefore = dead.hits(repoPath);
+        const r = await fetch(`${b1.url}${repoPath}`);
+        expect([r.status, r.headers.get('x-error-code')]).toEqual([502, 'UpstreamUnavailable']);
+        expect(r.headers.get('x-error-message')).toContain('"always down"');
+        if (dead.hits(repoPath) === hitsBefore) failedFast = r;
+        // Until the circuit opens, each request costs the source exactly the attempt cap.
+        else expect(dead.hits(repoPath) - hitsBefore).toBe(3);
+      }
+      expect(failedFast?.headers.get('x-error-message')).toMatch(/failing fast after repeated failures/);
+    } finally {
+      await fetch(`${b1.url}/admin/api/fallback-sources/${sourceId}`, { method: 'DELETE', headers: { 'X-Admin-Token': ADMIN_TOKEN } });
+      await dead.close();
+    }
+    for (const node of [b1, b2]) {
+      await waitUntil(async () => ((await (await fetch(`${node.url}/health/ready`)).json()) as { fallback_sources?: unknown[] }).fallback_sources?.length === 1);
+    }
+  });
+
   it('keeps serving what it fetched when A is down, and says so for a never-fetched file', async () => {
     const ready = (await (await fetch(`${b1.url}/health/ready`)).json()) as { status: string; fallback_sources: unknown[] };
     expect(ready).toMatchObject({ status: 'ok', fallback_sources: [{ name: 'upstream A', url: proxy.url, status: 'ok' }] });
@@ -280,20 +314,13 @@ describe('fallback read-through (two real Hangar processes)', () => {
     expect(((await info.json()) as { sha: string }).sha).toBe(sha);
     const tree = await fetch(`${b1.url}/api/models/${repoId}/tree/main?recursive=true`);
     expect(tree.status).toBe(200);
-    const big = await download(`${b1.url}/${repoId}/resolve/main/big.bin`);
-    expect(sha256(big.body!)).toBe(sha256(lfs['big.bin']));
+    const big = await downloadDigest(`${b1.url}/${repoId}/resolve/main/big.bin`);
+    expect(big).toEqual({ status: 200, sha256: bigSha, length: BIG });
     const config = await download(`${b2.url}/${repoId}/resolve/${sha}/config.json`);
     expect(config.body!.equals(files['config.json'])).toBe(true);
     const never = await fetch(`${b1.url}/${repoId}/resolve/main/notes/never.txt`);
     expect([502, 504]).toContain(never.status);
     expect(never.headers.get('x-error-code')).toBe('UpstreamUnavailable');
+    expect(never.headers.get('x-error-message')).toContain('"upstream A"');
   });
 });
-
-async function waitUntil(check: () => Promise<boolean>, deadlineMs = 20_000): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}

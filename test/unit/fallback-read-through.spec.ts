@@ -4,6 +4,8 @@ import { pipeline } from 'node:stream/promises';
 import { bearerToken, externalTokensFromAuthorization } from '../../src/auth/credentials';
 import { withoutXetHashes } from '../../src/fallback/read-through/fallback-read-through.service';
 import { matchesPattern, parseFallbackRoute, sourceAllows } from '../../src/fallback/read-through/fallback-route';
+import { withHangarAvatars } from '../../src/fallback/read-through/profile-read-through.service';
+import { parseProfileRoute, sourceAllowsName } from '../../src/fallback/read-through/profile-route';
 import { ContentMismatch, VerifyingStream, type ExpectedContent } from '../../src/fallback/read-through/verifying-stream';
 
 const blobId = (b: Buffer) => createHash('sha1').update(`blob ${b.length}\0`).update(b).digest('hex');
@@ -146,5 +148,32 @@ describe('withoutXetHashes', () => {
     expect(JSON.parse(withoutXetHashes('application/json; charset=utf-8', body).toString())).toEqual([{ path: 'a', lfs: { oid: 'x' } }]);
     const text = Buffer.from('xetHash');
     expect(withoutXetHashes('text/plain', text)).toBe(text);
+  });
+});
+
+describe('profile read-through routes', () => {
+  it('parses the user and organization lookups the clients make, and nothing else', () => {
+    expect(parseProfileRoute('GET', '/api/users/alice/overview')).toEqual({ kind: 'user', name: 'alice', ask: 'overview' });
+    expect(parseProfileRoute('HEAD', '/api/organizations/acme/avatar')).toEqual({ kind: 'org', name: 'acme', ask: 'avatar' });
+    expect(parseProfileRoute('GET', '/api/organizations/acme/members')).toEqual({ kind: 'org', name: 'acme', ask: 'members' });
+    expect(parseProfileRoute('GET', '/api/users/alice/members')).toBeNull();
+    expect(parseProfileRoute('POST', '/api/users/alice/avatar')).toBeNull();
+    expect(parseProfileRoute('GET', '/api/users/alice/likes')).toBeNull();
+    expect(parseProfileRoute('GET', '/api/users/../overview')).toBeNull();
+  });
+
+  it("applies a source's repository patterns to a name by its namespace part", () => {
+    expect(sourceAllowsName({ allowPatterns: ['meta-llama/*'], denyPatterns: [] }, 'meta-llama')).toBe(true);
+    expect(sourceAllowsName({ allowPatterns: ['meta-llama/*'], denyPatterns: [] }, 'mistralai')).toBe(false);
+    expect(sourceAllowsName({ allowPatterns: [], denyPatterns: ['evil'] }, 'evil')).toBe(false);
+    expect(sourceAllowsName({ allowPatterns: [], denyPatterns: ['acme/secret-*'] }, 'acme')).toBe(true);
+  });
+
+  it('points every avatarUrl at Hangar and drops one that names no user or organization', () => {
+    const rewritten = withHangarAvatars(
+      { user: 'al', avatarUrl: 'https://cdn.example/a.png', orgs: [{ name: 'acme', avatarUrl: '/avatars/x.svg' }], odd: { avatarUrl: 'https://x' } },
+      'http://hangar',
+    );
+    expect(rewritten).toEqual({ user: 'al', avatarUrl: 'http://hangar/api/users/al/avatar', orgs: [{ name: 'acme', avatarUrl: 'http://hangar/api/organizations/acme/avatar' }], odd: {} });
   });
 });

@@ -23,6 +23,19 @@ export interface CachedMetadata {
   body: Buffer;
 }
 
+/** An upstream answer about a user or an organization (status 404: "not on this source"). */
+export interface CachedProfile extends CachedMetadata {
+  status: number;
+  ageMs: number;
+}
+
+export interface ProfileKey {
+  sourceId: number;
+  kind: 'user' | 'org';
+  name: string;
+  requestKey: string;
+}
+
 export interface CachedContent {
   storageKey: string;
   size: number;
@@ -41,6 +54,8 @@ export interface CachedRepoRow {
 const EVICTABLE = `NOT EXISTS (SELECT 1 FROM fallback_content_repos cr JOIN fallback_pins p ON p.repo_type = cr.repo_type AND p.repo_id = cr.repo_id
                                 WHERE cr.content_key = c.content_key)
    AND NOT EXISTS (SELECT 1 FROM fallback_content_reads r WHERE r.content_key = c.content_key AND r.heartbeat_at >= now() - make_interval(secs => $1 / 1000.0))`;
+
+const TOUCH_EVERY_SECONDS = 60;
 
 /** The read-through's rows: ref resolutions, per-commit metadata, verified contents, fills in progress. */
 @Injectable()
@@ -84,14 +99,43 @@ export class FallbackCacheRepository {
     );
   }
 
-  /** A verified content, marked as just used (the LRU order). */
-  async touchContent(contentKey: string): Promise<CachedContent | null> {
-    const [rows] = await this.db.query(
-      `UPDATE fallback_content SET last_accessed_at = now() WHERE content_key = $1 RETURNING storage_key AS "storageKey", size`,
-      [contentKey],
+  async profile(k: ProfileKey): Promise<CachedProfile | null> {
+    const [row] = await this.db.query(
+      `SELECT status, content_type AS "contentType", link, body, (extract(epoch FROM now() - fetched_at) * 1000)::bigint AS "ageMs" FROM fallback_profiles
+        WHERE source_id = $1 AND kind = $2 AND name = lower($3) AND request_key = $4`,
+      [k.sourceId, k.kind, k.name, k.requestKey],
     );
-    const row = rows[0];
-    return row ? { storageKey: row.storageKey, size: Number(row.size) } : null;
+    return row ? { ...row, status: Number(row.status), ageMs: Number(row.ageMs) } : null;
+  }
+
+  async saveProfile(k: ProfileKey, status: number, m: CachedMetadata): Promise<void> {
+    await this.db.query(
+      `INSERT INTO fallback_profiles (source_id, kind, name, request_key, status, content_type, link, body) VALUES ($1, $2, lower($3), $4, $5, $6, $7, $8)
+       ON CONFLICT (source_id, kind, name, request_key) DO UPDATE
+         SET status = EXCLUDED.status, content_type = EXCLUDED.content_type, link = EXCLUDED.link, body = EXCLUDED.body, fetched_at = now()`,
+      [k.sourceId, k.kind, k.name, k.requestKey, status, m.contentType, m.link, m.body],
+    );
+  }
+
+  /** A user or an organization of this name is local (it wins over any upstream's). */
+  async localNamespace(name: string): Promise<boolean> {
+    const rows = await this.db.query(`SELECT 1 FROM namespaces WHERE lower(name) = lower($1)`, [name]);
+    return rows.length > 0;
+  }
+
+  /**
+   * A verified content, marked as just used (the LRU order). The mark is written at most once a
+   * minute per content: a warm download then costs a read, not a write (and its WAL flush), and
+   * eviction's order is still right to the minute.
+   */
+  async touchContent(contentKey: string): Promise<CachedContent | null> {
+    const [row] = await this.db.query(
+      `SELECT storage_key AS "storageKey", size, last_accessed_at < now() - make_interval(secs => $2) AS "markDue" FROM fallback_content WHERE content_key = $1`,
+      [contentKey, TOUCH_EVERY_SECONDS],
+    );
+    if (!row) return null;
+    if (row.markDue) await this.db.query(`UPDATE fallback_content SET last_accessed_at = now() WHERE content_key = $1`, [contentKey]);
+    return { storageKey: row.storageKey, size: Number(row.size) };
   }
 
   /** Publishes a verified content: from now on every node serves it from the store. */
@@ -176,12 +220,13 @@ export class FallbackCacheRepository {
     return (await this.db.query(`SELECT content_key AS "contentKey" FROM fallback_content`)).map((r: { contentKey: string }) => r.contentKey);
   }
 
-  /** Forgets resolutions and metadata (of one repository, or all): the next request asks the upstream again. */
+  /** Forgets resolutions and metadata (of one repository, or all, user and organization lookups included): the next request asks the upstream again. */
   async forgetMetadata(repo?: { repoType: RepoType; repoId: string }): Promise<void> {
     const where = repo ? `WHERE repo_type = $1 AND repo_id = lower($2)` : '';
     const params = repo ? [repo.repoType, repo.repoId] : [];
     await this.db.query(`DELETE FROM fallback_refs ${where}`, params);
     await this.db.query(`DELETE FROM fallback_metadata ${where}`, params);
+    if (!repo) await this.db.query(`DELETE FROM fallback_profiles`);
   }
 
   async cachedRepos(): Promise<CachedRepoRow[]> {

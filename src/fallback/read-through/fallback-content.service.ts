@@ -32,6 +32,8 @@ const WAIT_POLL_MS = 200;
 /** A download from the cache beats its lease this often; eviction ignores leases older than READ_STALE_MS. */
 const READ_BEAT_MS = 30_000;
 export const READ_STALE_MS = 120_000;
+const LINK_TRUST_MS = 10 * 60_000;
+const LINKED_MAX = 10_000;
 
 /**
  * File contents of upstream repositories, cached in Hangar's object store by content hash and
@@ -43,6 +45,8 @@ export const READ_STALE_MS = 120_000;
 @Injectable()
 export class FallbackContentService {
   private readonly logger = new Logger('FallbackContent');
+  /** content|repo → when this node last recorded that link. */
+  private readonly linked = new Map<string, number>();
 
   constructor(
     private readonly cache: FallbackCacheRepository,
@@ -85,18 +89,24 @@ export class FallbackContentService {
       const lease = await this.cache.beginRead(key);
       const cached = await this.cache.touchContent(key);
       if (cached) {
-        await this.cache.linkContent(key, at.key.repoType, at.key.repoId);
+        await this.linkOnce(key, at);
         if (await this.fromStore(res, entry, cached.storageKey, range, lease)) return;
         await this.cache.dropContent(key, cached.storageKey);
         continue;
       }
       await this.cache.endRead(lease);
-      if (await this.cache.claimFill(key, FILL_STALE_MS)) {
-        // A whole-file GET streams while filling; a range waits for the fill and reads the store.
-        if (range === undefined) return this.fill(at, entry, expected, res);
-        await this.fill(at, entry, expected, null);
-        continue;
+      if (range !== undefined) {
+        // A range of a file not cached yet does not wait for the whole file (a resumed download
+        // of a large file would stall for minutes): the range is fetched from the upstream for
+        // this client alone, not cached, while the fill of the whole file goes on without it
+        // (started here when no node runs one).
+        if (await this.cache.claimFill(key, FILL_STALE_MS)) {
+          this.fill(at, entry, expected, null).catch((err) => this.logger.warn({ err, key, path: entry.path }, 'background fallback fill failed'));
+        }
+        return this.forwardRange(res, at, entry, range);
       }
+      // A whole-file GET streams while filling; another one waits for the fill in progress.
+      if (await this.cache.claimFill(key, FILL_STALE_MS)) return this.fill(at, entry, expected, res);
       await this.waitForFill(key, req);
     }
   }
@@ -163,7 +173,7 @@ export class FallbackContentService {
       upstream = answer.stream();
     } catch (err) {
       done();
-      throw err instanceof UpstreamUnreachable ? upstreamUnavailable(err, `File ${entry.path}`) : err;
+      throw err instanceof UpstreamUnreachable ? upstreamUnavailable(err, `File ${entry.path}`, at.source) : err;
     }
     const storageKey = storageKeyOf(key);
     // The store's put makes the object appear whole or not at all, and its input ends only once
@@ -201,9 +211,49 @@ export class FallbackContentService {
         else if ((err as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') this.logger.warn({ err, key }, 'fallback fill failed');
         // With a client the answer has started: it is cut short (the client sees an incomplete body).
         if (client) return resolve();
-        reject(err instanceof ContentMismatch ? upstreamBadAnswer(`The upstream hub's bytes of ${entry.path} do not match its tree (${err.message})`) : err instanceof UpstreamUnreachable ? upstreamUnavailable(err, `File ${entry.path}`) : err);
+        reject(err instanceof ContentMismatch ? upstreamBadAnswer(`The upstream hub's bytes of ${entry.path} do not match its tree (${err.message})`) : err instanceof UpstreamUnreachable ? upstreamUnavailable(err, `File ${entry.path}`, at.source) : err);
       });
     });
+  }
+
+  /** A range of the file at the commit, streamed from the upstream as it answers it (206 only: an upstream that ignores Range is a bad answer here). */
+  private async forwardRange(res: Response, at: Located, entry: FileEntry, range: ByteRange): Promise<void> {
+    let answer;
+    try {
+      answer = await upstreamRequest(resolveUrl(at.source.url, at.key.repoType, at.key.repoId, at.sha, entry.path), {
+        token: at.token,
+        range: `bytes=${range.start}-${range.end}`,
+        timeoutMs: this.config.fallback.timeoutSeconds * 1000,
+      });
+    } catch (err) {
+      throw err instanceof UpstreamUnreachable ? upstreamUnavailable(err, `File ${entry.path}`, at.source) : err;
+    }
+    const length = range.end - range.start + 1;
+    if (answer.status !== 206 || answer.headers.get('content-range')?.split('/')[0] !== `bytes ${range.start}-${range.end}`) {
+      answer.discard();
+      if (answer.status >= 500) throw upstreamUnavailable(serverErrorAsUnreachable(answer.url, answer.status), `File ${entry.path}`, at.source);
+      throw upstreamBadAnswer(`The upstream hub answered ${answer.status} to a range of ${entry.path} at ${at.sha}`);
+    }
+    fileHeaders(res, entry, length);
+    res.status(206);
+    res.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${entry.lfs?.size ?? entry.size}`);
+    pipeline(answer.stream(), res, (err) => {
+      if (err && (err as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') this.logger.warn({ err, path: entry.path }, 'forwarded range stream failed');
+    });
+  }
+
+  /**
+   * Records (once in a while per node) that a cached content was served for this repository: the
+   * link rarely changes, and writing it on every warm download would cost each a write. An entry
+   * is trusted for LINK_TRUST_MS (an eviction that dropped the link is repaired after that).
+   */
+  private async linkOnce(key: string, at: Located): Promise<void> {
+    const id = `${key}|${at.key.repoType}|${at.key.repoId.toLowerCase()}`;
+    const linkedAt = this.linked.get(id);
+    if (linkedAt !== undefined && Date.now() - linkedAt < LINK_TRUST_MS) return;
+    await this.cache.linkContent(key, at.key.repoType, at.key.repoId);
+    if (this.linked.size >= LINKED_MAX) this.linked.clear();
+    this.linked.set(id, Date.now());
   }
 
   /** Until the fill in progress (maybe on another node) published the content, or stopped. */

@@ -9,14 +9,11 @@ import { publicBaseUrl } from '../../core/http/public-base-url';
 import type { ReadableSource } from '../fallback-sources.service';
 import { FallbackCacheRepository, type CachedMetadata, type UpstreamRepoKey } from './fallback-cache.repository';
 import { FallbackContentService, type FileEntry } from './fallback-content.service';
-import { entryNotFound, serverErrorAsUnreachable, upstreamUnavailable } from './fallback-errors';
+import { entryNotFound, serverErrorAsUnreachable, STALE_WARNING, upstreamUnavailable } from './fallback-errors';
 import type { FallbackRoute } from './fallback-route';
 import { RefResolver } from './ref-resolver.service';
 import { UpstreamUnreachable, upstreamRequest } from './upstream-client';
-import { apiUrl, revisionSuffix, rewriteLink, treeSuffix } from './upstream-urls';
-
-/** The answer header of a ref resolution served from cache because the upstream could not be asked. */
-const STALE_WARNING = '110 - "Response is Stale: the upstream hub could not be reached"';
+import { apiUrl, normalizedQuery, queryOf, revisionSuffix, rewriteLink, treeSuffix } from './upstream-urls';
 
 /** One upstream repository a request is answered from: the source, the credential, the commit. */
 export interface Located {
@@ -79,7 +76,7 @@ export class FallbackReadThroughService {
   }
 
   private async locate(route: FallbackRoute, sources: ReadableSource[], caller: FallbackCaller, rev: string | null): Promise<Located | null> {
-    let unreachable: UpstreamUnreachable | null = null;
+    let unreachable: { err: UpstreamUnreachable; source: ReadableSource } | null = null;
     for (const source of sources) {
       const { token, scope } = await this.credentialFor(source, caller);
       const key: UpstreamRepoKey = { sourceId: source.id, scope, repoType: route.repoType, repoId: route.repoId };
@@ -88,10 +85,16 @@ export class FallbackReadThroughService {
         if (r.found) return { source, key, token, sha: r.sha, stale: r.stale };
       } catch (err) {
         if (!(err instanceof UpstreamUnreachable)) throw err;
-        unreachable ??= err;
+        unreachable ??= { err, source };
       }
     }
-    if (unreachable) throw upstreamUnavailable(unreachable, `Repository ${route.repoId}`);
+    // No source has it, and one could not be asked: 502/504, not 404. Hangar cannot know the
+    // repository is missing, and a 404 is acted on: huggingface_hub (file_download.py) tries its
+    // local cache on any HTTP error, but re-raises a 404 as RepositoryNotFoundError when the file
+    // is not there, while a 5xx reads "Hub unreachable, not in the local cache" (and 2.x retries
+    // it once). Cheap: an upstream that keeps failing has its circuit open and this comes at once,
+    // naming the source that failed.
+    if (unreachable) throw upstreamUnavailable(unreachable.err, `Repository ${route.repoId}`, unreachable.source);
     return null;
   }
 
@@ -153,12 +156,12 @@ export class FallbackReadThroughService {
         timeoutMs: this.config.fallback.timeoutSeconds * 1000,
       });
     } catch (err) {
-      if (err instanceof UpstreamUnreachable) throw upstreamUnavailable(err, `This answer about ${at.key.repoId}@${at.sha}`);
+      if (err instanceof UpstreamUnreachable) throw upstreamUnavailable(err, `This answer about ${at.key.repoId}@${at.sha}`, at.source);
       throw err;
     }
     if (answer.status >= 500) {
       answer.discard();
-      throw upstreamUnavailable(serverErrorAsUnreachable(answer.url, answer.status), `This answer about ${at.key.repoId}@${at.sha}`);
+      throw upstreamUnavailable(serverErrorAsUnreachable(answer.url, answer.status), `This answer about ${at.key.repoId}@${at.sha}`, at.source);
     }
     if (answer.status !== 200) {
       const text = await answer.text().catch(() => '');
@@ -217,18 +220,6 @@ function send(res: Response, m: CachedMetadata, upstreamBase: string, publicBase
   const link = rewriteLink(m.link, upstreamBase, publicBase);
   if (link) res.setHeader('Link', link);
   res.status(200).type(m.contentType).send(m.body);
-}
-
-/** The query string in a stable order (the cache key of an answer that depends on it). */
-function normalizedQuery(url: string): string {
-  const params = new URL(url, 'http://x').searchParams;
-  params.sort();
-  return params.toString();
-}
-
-function queryOf(url: string): string {
-  const q = normalizedQuery(url);
-  return q ? `?${q}` : '';
 }
 
 /** paths-info bodies arrive as a form (huggingface_hub) or JSON (@huggingface/hub). */

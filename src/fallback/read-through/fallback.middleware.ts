@@ -5,7 +5,10 @@ import { externalTokensFromAuthorization, readCredentials } from '../../auth/cre
 import { RepositoriesRepository } from '../../repos/repositories.repository';
 import { FallbackSourcesService, type ReadableSource } from '../fallback-sources.service';
 import { FallbackReadThroughService } from './fallback-read-through.service';
+import { FallbackCacheRepository } from './fallback-cache.repository';
 import { parseFallbackRoute, sourceAllows, type FallbackRoute } from './fallback-route';
+import { parseProfileRoute, sourceAllowsName, type ProfileRoute } from './profile-route';
+import { ProfileReadThroughService } from './profile-read-through.service';
 
 /**
  * In front of the read routes: a request for a repository Hangar does not hold (nor redirects)
@@ -19,6 +22,8 @@ export class FallbackMiddleware implements NestMiddleware {
     private readonly sources: FallbackSourcesService,
     private readonly repos: RepositoriesRepository,
     private readonly readThrough: FallbackReadThroughService,
+    private readonly profiles: ProfileReadThroughService,
+    private readonly cache: FallbackCacheRepository,
     private readonly auth: AuthService,
   ) {}
 
@@ -30,15 +35,26 @@ export class FallbackMiddleware implements NestMiddleware {
   }
 
   private async route(req: Request, res: Response): Promise<boolean> {
+    const profile = parseProfileRoute(req.method, req.path);
+    if (profile) return this.profile(profile, req, res);
     const route = parseFallbackRoute(req.method, req.path);
     if (!route) return false;
-    const sources = candidates(await this.sources.enabledSources(), route);
+    const sources = candidates(await this.sources.enabledSources(), route.namespace, (s) => sourceAllows(s, route.repoId));
     if (sources.length === 0) return false;
     if (await this.isLocal(route)) return false;
     const caller = await this.caller(req);
     // Credentials that are no one's: the app answers them (401 InvalidCredentials), as everywhere.
     if (caller === 'invalid') return false;
     return this.readThrough.handle(route, sources, { userId: caller?.id ?? null, headerTokens: externalTokensFromAuthorization(req.headers.authorization) }, req, res);
+  }
+
+  /** A user's or organization's lookup: read through only when no local user or organization has the name. */
+  private async profile(route: ProfileRoute, req: Request, res: Response): Promise<boolean> {
+    const sources = candidates(await this.sources.enabledSources(), route.name, (s) => sourceAllowsName(s, route.name));
+    if (sources.length === 0) return false;
+    if (await this.cache.localNamespace(route.name)) return false;
+    if ((await this.caller(req)) === 'invalid') return false;
+    return this.profiles.handle(route, sources, req, res);
   }
 
   /** Who calls (the app's guard runs after middleware): a user, null (anonymous), or 'invalid'. */
@@ -56,7 +72,7 @@ export class FallbackMiddleware implements NestMiddleware {
   }
 }
 
-/** The sources that may serve this repository: global ones and its namespace's, allowed by their patterns (priority order kept). */
-function candidates(sources: ReadableSource[], route: FallbackRoute): ReadableSource[] {
-  return sources.filter((s) => (s.namespace === '' || s.namespace.toLowerCase() === route.namespace.toLowerCase()) && sourceAllows(s, route.repoId));
+/** The sources that may serve a namespace: global ones and the namespace's own, allowed by their patterns (priority order kept). */
+function candidates(sources: ReadableSource[], namespace: string, allowed: (s: ReadableSource) => boolean): ReadableSource[] {
+  return sources.filter((s) => (s.namespace === '' || s.namespace.toLowerCase() === namespace.toLowerCase()) && allowed(s));
 }

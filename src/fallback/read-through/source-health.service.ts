@@ -35,10 +35,13 @@ export class SourceHealthService implements OnModuleInit {
     return status;
   }
 
-  /** Any HTTP answer below 500 means the hub is there (a 401 included). */
+  /**
+   * Any HTTP answer below 500 means the hub is there (a 401 included). The probe goes out even
+   * while the source's circuit is open: its success is what closes the circuit for this node.
+   */
   private async probe(s: ReadableSource): Promise<OptionalDependency['status']> {
     try {
-      const answer = await upstreamRequest(`${s.url}/api/models?limit=1`, { token: s.token, timeoutMs: PROBE_TIMEOUT_MS });
+      const answer = await upstreamRequest(`${s.url}/api/models?limit=1`, { token: s.token, timeoutMs: PROBE_TIMEOUT_MS, maxAttempts: 1, ignoreOpenCircuit: true });
       answer.discard();
       return answer.status < 500 ? 'ok' : 'unreachable';
     } catch {

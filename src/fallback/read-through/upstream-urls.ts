@@ -33,3 +33,16 @@ export function rewriteLink(link: string | null, upstreamBase: string, publicBas
   if (!link) return null;
   return link.split(upstreamBase).join(publicBase);
 }
+
+/** The query string of a URL in a stable order (the cache key of an answer that depends on it). */
+export function normalizedQuery(url: string): string {
+  const params = new URL(url, 'http://x').searchParams;
+  params.sort();
+  return params.toString();
+}
+
+/** The same, as a suffix to append (`?…`, or nothing). */
+export function queryOf(url: string): string {
+  const q = normalizedQuery(url);
+  return q ? `?${q}` : '';
+}
