@@ -52,6 +52,22 @@ export class RepositoriesRepository {
     return rows[0] ? normalise(rows[0]) : null;
   }
 
+  /**
+   * Whether this id names a repository here, or an old id one moved away from: one statement,
+   * for the fallback read-through's "is it local?" before every request it could answer (a
+   * redirect's row goes with its repository, ON DELETE CASCADE).
+   */
+  async holds(type: RepoType, namespace: string, name: string): Promise<boolean> {
+    const pool = (this.db.driver as unknown as { master: Pool }).master;
+    const { rows } = await pool.query({
+      name: 'hangar_repo_held',
+      text: `SELECT EXISTS (SELECT 1 FROM ${REPO_FROM} WHERE r.type = $1 AND lower(n.name) = lower($2) AND lower(r.name) = lower($3))
+             OR EXISTS (SELECT 1 FROM repo_redirects WHERE type = $1 AND namespace_lower = lower($2) AND name_lower = lower($3)) AS held`,
+      values: [type, namespace, name],
+    });
+    return rows[0].held === true;
+  }
+
   /** The repository an old id was moved away from, if the name has not been reused since. */
   async findRedirect(type: RepoType, namespace: string, name: string): Promise<RepoRecord | null> {
     const rows = await this.db.query(

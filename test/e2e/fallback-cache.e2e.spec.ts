@@ -113,6 +113,25 @@ describe('fallback cache: limit, LRU eviction, pins, admin view', () => {
     expect(again.storage_key).not.toBe(row.storage_key);
   });
 
+  it('serves a small cached file (read whole, without a read lease) whole and ranged, and fetches it again when its object went missing', async () => {
+    const small = randomBytes(200 * 1024);
+    expect((await createRepo(a, owner.token, 'small')).status).toBe(200);
+    await uploadLfsObject(a, owner, repoOf('small'), small);
+    expect((await commit(a, owner.token, repoOf('small'), [header('small'), lfsFileLine('weights.bin', small)])).status).toBe(200);
+    expect(sha256(await download('small'))).toBe(sha256(small)); // the fill
+    expect(sha256(await download('small'))).toBe(sha256(small)); // from the cache
+    const ranged = await fetch(`${b.baseUrl}/${repoOf('small')}/resolve/main/weights.bin`, { headers: { Range: 'bytes=100-1123' } });
+    expect([ranged.status, ranged.headers.get('content-range'), ranged.headers.get('content-length')]).toEqual([206, `bytes 100-1123/${small.length}`, '1024']);
+    expect(Buffer.from(await ranged.arrayBuffer()).equals(small.subarray(100, 1124))).toBe(true);
+    expect((await b.db.query(`SELECT count(*)::int AS n FROM fallback_content_reads`)).rows[0].n).toBe(0);
+
+    const [row] = (await b.db.query(`SELECT c.storage_key FROM fallback_content c JOIN fallback_content_repos r USING (content_key) WHERE r.repo_id = $1`, [repoOf('small')])).rows;
+    await b.app.get<ObjectStore>(OBJECT_STORE).delete(row.storage_key);
+    expect(sha256(await download('small'))).toBe(sha256(small));
+    const [again] = (await b.db.query(`SELECT c.storage_key FROM fallback_content c JOIN fallback_content_repos r USING (content_key) WHERE r.repo_id = $1`, [repoOf('small')])).rows;
+    expect(again.storage_key).not.toBe(row.storage_key);
+  });
+
   it('evicts one repository on demand, and clear leaves only pinned contents', async () => {
     const evicted = (await b.http().delete(`/admin/api/fallback-sources/cache/repos/model/${repoOf('old')}`).set(admin()).expect(200)).body;
     expect(evicted).toEqual({ success: true, evicted_files: 1, evicted_bytes: 3 * MiB });

@@ -33,6 +33,8 @@ const WAIT_POLL_MS = 200;
 const READ_BEAT_MS = 30_000;
 export const READ_STALE_MS = 120_000;
 const LINK_TRUST_MS = 10 * 60_000;
+/** Cached contents up to this size are read whole before they are sent, without a read lease (see smallFromStore). */
+const SMALL_CONTENT_BYTES = 1024 * 1024;
 const LINKED_MAX = 10_000;
 
 /**
@@ -85,16 +87,26 @@ export class FallbackContentService {
     }
     const key = contentKeyOf(expected);
     for (;;) {
-      // The lease comes first: eviction then either sees it, or has removed the row already (a miss).
-      const lease = await this.cache.beginRead(key);
-      const cached = await this.cache.touchContent(key);
-      if (cached) {
-        await this.linkOnce(key, at);
-        if (await this.fromStore(res, entry, cached.storageKey, range, lease)) return;
-        await this.cache.dropContent(key, cached.storageKey);
-        continue;
+      if (size <= SMALL_CONTENT_BYTES) {
+        const cached = await this.cache.touchContent(key);
+        if (cached) {
+          await this.linkOnce(key, at);
+          if (await this.smallFromStore(res, entry, cached.storageKey, range)) return;
+          await this.cache.dropContent(key, cached.storageKey);
+          continue;
+        }
+      } else {
+        // The lease comes first: eviction then either sees it, or has removed the row already (a miss).
+        const lease = await this.cache.beginRead(key);
+        const cached = await this.cache.touchContent(key);
+        if (cached) {
+          await this.linkOnce(key, at);
+          if (await this.fromStore(res, entry, cached.storageKey, range, lease)) return;
+          await this.cache.dropContent(key, cached.storageKey);
+          continue;
+        }
+        await this.cache.endRead(lease);
       }
-      await this.cache.endRead(lease);
       if (range !== undefined) {
         // A range of a file not cached yet does not wait for the whole file (a resumed download
         // of a large file would stall for minutes): the range is fetched from the upstream for
@@ -109,6 +121,32 @@ export class FallbackContentService {
       if (await this.cache.claimFill(key, FILL_STALE_MS)) return this.fill(at, entry, expected, res);
       await this.waitForFill(key, req);
     }
+  }
+
+  /**
+   * A small cached content (or range of one), read whole from the store before anything is sent:
+   * no read lease is needed, since eviction can no longer cut an answer whose bytes are all in
+   * memory (a warm small-file GET costs two statements fewer). False when the object is missing
+   * from the store (the caller fills it again).
+   */
+  private async smallFromStore(res: Response, entry: FileEntry, storageKey: string, range: ByteRange | undefined): Promise<boolean> {
+    let got;
+    let bytes: Buffer;
+    try {
+      got = await this.store.get(storageKey, range);
+      const chunks: Buffer[] = [];
+      for await (const chunk of got.body) chunks.push(chunk as Buffer);
+      bytes = Buffer.concat(chunks);
+    } catch (err) {
+      if (!(err instanceof ObjectNotFoundError) && (err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      this.logger.warn({ storageKey }, 'a cached fallback object is missing from the store: fetching it again');
+      return false;
+    }
+    fileHeaders(res, entry, bytes.length);
+    res.status(range ? 206 : 200);
+    if (range) res.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${got.size}`);
+    res.end(bytes);
+    return true;
   }
 
   /** Streams a cached content; false when its object is missing from the store (the caller fills it again). */

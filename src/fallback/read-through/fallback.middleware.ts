@@ -64,11 +64,8 @@ export class FallbackMiddleware implements NestMiddleware {
     return sessionSecret ? ((await this.auth.principalForSession(sessionSecret))?.user ?? null) : null;
   }
 
-  private async isLocal(route: FallbackRoute): Promise<boolean> {
-    return (
-      (await this.repos.find(route.repoType, route.namespace, route.name)) !== null ||
-      (await this.repos.findRedirect(route.repoType, route.namespace, route.name)) !== null
-    );
+  private isLocal(route: FallbackRoute): Promise<boolean> {
+    return this.repos.holds(route.repoType, route.namespace, route.name);
   }
 }
 
