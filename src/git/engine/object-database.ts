@@ -178,8 +178,9 @@ export class ObjectDatabase {
     return this.objects.readMany(repoId, oids);
   }
 
-  storedLengths(repoId: number, oids: Oid[]): Promise<Map<Oid, number>> {
-    return this.objects.storedLengths(repoId, oids);
+  /** Many rows as the database reads them, in batches of about `batchBytes` (see GitObjectsRepository.streamMany); returns the ids not found. */
+  streamMany(repoId: number, oids: Oid[], batchBytes: number): AsyncGenerator<StoredObjectRow[], Set<Oid>, undefined> {
+    return this.objects.streamMany(repoId, oids, batchBytes);
   }
 
   typesOf(repoId: number, oids: Oid[], m?: EntityManager): Promise<Map<Oid, { type: GitObjectType; size: number }>> {

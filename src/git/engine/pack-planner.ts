@@ -238,8 +238,7 @@ export class PackPlanner {
       ...interesting.map((oid) => ({ oid, type: 'commit' as const })),
       ...tags.map((oid) => ({ oid, type: 'tag' as const })),
       ...trees.map((t) => ({ oid: t.row.oid, type: 'tree' as const, row: t.row, delta: t.delta })),
-      // In id order, so that each batch the streamer loads is one narrow key range (see GitObjectsRepository.readMany).
-      ...[...blobs].sort().map((oid) => ({ oid, type: 'blob' as const })),
+      ...blobs.map((oid) => ({ oid, type: 'blob' as const })),
     ];
     return { objects, shallow, unshallow };
   }
