@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { byOids, GitObjectsRepository, type StoredObjectRow } from '../../src/git/engine/git-objects.repository';
+import { byOids, GitObjectsRepository, type ObjectRowView } from '../../src/git/engine/git-objects.repository';
 import { createUserWithToken } from '../support/accounts';
 import { createRepo } from '../support/repos';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -55,7 +55,7 @@ describe('bulk object reads plan as primary key probes', () => {
       const rows = await objects.readMany(repoId, [...asked, missing, asked[1]]);
       expect(rows.map((r) => r.oid).sort()).toEqual(asked);
       for (const r of rows) expect(r.body!.toString('utf8')).toBe(r.oid);
-      const streamed = await drain(objects.streamMany(repoId, [...asked, missing, asked[1]], 1024));
+      const streamed = await drain(objects.streamMany(repoId, [...asked, missing, asked[1]], 1024, copied));
       expect(streamed.rows.map((r) => r.oid).sort()).toEqual(asked);
       for (const r of streamed.rows) expect(r.body!.toString('utf8')).toBe(r.oid);
       expect([...streamed.missing]).toEqual([missing]);
@@ -75,14 +75,14 @@ describe('bulk object reads plan as primary key probes', () => {
     const objects = t.app.get(GitObjectsRepository);
     const batchBytes = 256 * 1024;
     // A pause (the socket paused, not time measured) lets PostgreSQL send all it may between two batches.
-    const slow = await drain(objects.streamMany(repoId, oids, batchBytes), () => new Promise((r) => setTimeout(r, 20)));
+    const slow = await drain(objects.streamMany(repoId, oids, batchBytes, copied), () => new Promise((r) => setTimeout(r, 20)));
     expect(slow.rows.map((r) => r.oid).sort()).toEqual([...oids].sort());
     expect(slow.rows.every((r) => r.body!.length === 65536)).toBe(true);
     expect(slow.batches.length).toBeGreaterThan(4);
     // The bound, plus what one socket read (64 KiB) and one row more may carry.
     for (const b of slow.batches) expect(b).toBeLessThanOrEqual(batchBytes + 2 * 65536 + 1024);
     // Stopped after the first batch: the rest drains, and the pool's connections still answer.
-    for await (const batch of objects.streamMany(repoId, oids, batchBytes)) {
+    for await (const batch of objects.streamMany(repoId, oids, batchBytes, copied)) {
       expect(batch.length).toBeGreaterThan(0);
       break;
     }
@@ -90,12 +90,17 @@ describe('bulk object reads plan as primary key probes', () => {
   });
 });
 
+/** What a streamed read shows, kept (its view is valid during the call only). */
+const copied = (o: ObjectRowView) => ({ oid: o.oid, body: o.bytes ? Buffer.from(o.bytes.subarray(o.start, o.end)) : null });
+
+type Kept = ReturnType<typeof copied>;
+
 /** Every batch of a streamed read (their body bytes), the rows, and the ids it did not find. */
 async function drain(
-  it: AsyncGenerator<StoredObjectRow[], Set<string>, undefined>,
+  it: AsyncGenerator<Kept[], Set<string>, undefined>,
   between: () => Promise<unknown> = async () => undefined,
-): Promise<{ rows: StoredObjectRow[]; batches: number[]; missing: Set<string> }> {
-  const rows: StoredObjectRow[] = [];
+): Promise<{ rows: Kept[]; batches: number[]; missing: Set<string> }> {
+  const rows: Kept[] = [];
   const batches: number[] = [];
   for (;;) {
     const next = await it.next();

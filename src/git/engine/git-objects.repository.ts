@@ -34,7 +34,20 @@ export const byOids = (repo: string, oids: string): string =>
   `unnest(${oids}::varchar(40)[]) AS q(oid) CROSS JOIN LATERAL (SELECT * FROM git_objects g WHERE g.repo_id = ${repo} AND g.oid = q.oid LIMIT 1) o`;
 const BY_OIDS = byOids('$1', '$2');
 
-/** What `storedRow` reads from a binary COPY, in its order. */
+/** An object row as a streamed read shows it (`streamMany`), valid during the call only: the bytes are the database driver's read buffer. */
+export interface ObjectRowView {
+  oid: Oid;
+  type: GitObjectType;
+  size: number;
+  /** The stored (deflated) body is `bytes` from `start` to `end` when it lives in the row... */
+  bytes: Buffer | null;
+  start: number;
+  end: number;
+  /** ...else the object-store key of it. */
+  storageKey: string | null;
+}
+
+/** What `storedRow` and `streamMany` read from a binary COPY, in its order. */
 const STORED_ROW_FIELDS = 'o.oid::text, o.type::int4, o.size, o.body, o.storage_key';
 /** Ids probed per streamed COPY when a range read did not cover them (the query text carries them). */
 const PROBES_PER_COPY = 10_000;
@@ -159,14 +172,16 @@ export class GitObjectsRepository {
   }
 
   /**
-   * The rows (bodies included) of many objects, in whatever order the database reads them, as
-   * they arrive: batches of rows that took about `batchBytes` of COPY data, the next ones read
-   * while the caller uses a batch (memory stays bounded by bytes, whatever the bodies weigh).
-   * First one streamed read of the primary key range the ids span, cut at SPAN_ROWS_PER_ID rows per
-   * id (a clone asks for most of a repository: no lengths asked first, no sort, no probe per id);
-   * the ids it did not return are probed, streamed the same way. Returns the ids not found.
+   * Many objects, in whatever order the database reads them, as they arrive: each found row goes
+   * to `visit` (a view valid during the call only, so that a pack can take the stored bytes
+   * without an intermediate copy), and what `visit` returns comes out in batches, one whenever rows
+   * that took about `batchBytes` of COPY data were read (the next ones are read meanwhile, up to
+   * that bound: memory stays bounded by bytes whatever the bodies weigh). First one streamed read
+   * of the primary key range the ids span, cut at SPAN_ROWS_PER_ID rows per id (a clone asks for
+   * most of a repository: no lengths asked first, no sort, no probe per id); the ids it did not
+   * return are probed, streamed the same way. Each id is visited once; returns the ids not found.
    */
-  async *streamMany(repoId: number, oids: Oid[], batchBytes: number): AsyncGenerator<StoredObjectRow[], Set<Oid>, undefined> {
+  async *streamMany<T>(repoId: number, oids: Oid[], batchBytes: number, visit: (o: ObjectRowView) => T | undefined): AsyncGenerator<T[], Set<Oid>, undefined> {
     const wanted = new Set(oids);
     if (wanted.size === 0) return wanted;
     let low = oids[0];
@@ -178,10 +193,19 @@ export class GitObjectsRepository {
     checkIds(repoId, [low, high]);
     const limit = wanted.size * SPAN_ROWS_PER_ID + 16;
     let spanned = 0;
-    const pick = (row: CopyRow): StoredObjectRow | undefined => {
+    const view: ObjectRowView = { oid: '', type: 'blob', size: 0, bytes: null, start: 0, end: 0, storageKey: null };
+    const pick = (row: CopyRow): T | undefined => {
       spanned++;
       const oid = row.latin1(0);
-      return wanted.delete(oid) ? storedRow(row, oid) : undefined;
+      if (!wanted.delete(oid)) return undefined;
+      view.oid = oid;
+      view.type = TYPE_BY_PACK[row.int32(1)];
+      view.size = row.int64(2);
+      view.bytes = row.isNull(3) ? null : row.buf;
+      view.start = row.start(3);
+      view.end = row.end(3);
+      view.storageKey = row.isNull(4) ? null : row.utf8(4);
+      return visit(view);
     };
     const span = `(SELECT * FROM git_objects g WHERE g.repo_id = ${repoId} AND g.oid BETWEEN '${low}' AND '${high}' LIMIT ${limit}) o`;
     yield* this.copyStream(`SELECT ${STORED_ROW_FIELDS} FROM ${span}`, pick, batchBytes);
@@ -190,10 +214,7 @@ export class GitObjectsRepository {
     checkIds(repoId, rest);
     for (let i = 0; i < rest.length; i += PROBES_PER_COPY) {
       const ids = `'{${rest.slice(i, i + PROBES_PER_COPY).join(',')}}'`;
-      yield* this.copyStream(`SELECT ${STORED_ROW_FIELDS} FROM ${byOids(String(repoId), ids)}`, (row) => {
-        const oid = row.latin1(0);
-        return wanted.delete(oid) ? storedRow(row, oid) : undefined;
-      }, batchBytes);
+      yield* this.copyStream(`SELECT ${STORED_ROW_FIELDS} FROM ${byOids(String(repoId), ids)}`, pick, batchBytes);
     }
     return wanted;
   }

@@ -5,14 +5,14 @@ import { encodeOfsOffset } from '../codec/delta';
 import { deflateBody } from '../codec/hash';
 import { EventLoopTurn } from '../../core/event-loop';
 import { type Oid, PACK_TYPE } from '../codec/object-types';
-import { encodePackEntryHeader, encodePackHeader, OBJ_OFS_DELTA, OBJ_REF_DELTA } from '../codec/pack-writer';
+import { encodePackEntryHeader, encodePackHeader, MAX_ENTRY_HEADER_BYTES, OBJ_OFS_DELTA, OBJ_REF_DELTA, writePackEntryHeader } from '../codec/pack-writer';
 import type { StoredObjectRow } from './git-objects.repository';
 import { MissingObjectError, ObjectDatabase } from './object-database';
 import type { PackPlan } from './pack-planner';
 
 /** Pack bytes are gathered into chunks of about one side-band-64k packet. */
 const CHUNK_BYTES = 65515;
-/** Rows (bodies included) in memory while streaming: about this many bytes of COPY data read ahead. */
+/** Pack bytes in memory while streaming rows: about this many bytes of COPY data read ahead of the network. */
 const BATCH_BYTES = 1024 * 1024;
 
 export interface PackStreamOptions {
@@ -54,14 +54,22 @@ export class PackStreamer {
         if (opts.ofsDelta) out.add(encodePackEntryHeader(OBJ_OFS_DELTA, o.delta.data.length), encodeOfsOffset(offset - baseOffset));
         else out.add(encodePackEntryHeader(OBJ_REF_DELTA, o.delta.data.length), Buffer.from(o.delta.base, 'hex'));
         out.add(deflateBody(o.delta.data));
-      } else if (o.row.body) out.add(entryHeader(o.row), o.row.body);
+      } else if (o.row.body) out.entry(PACK_TYPE[o.row.type], o.row.size, o.row.body, 0, o.row.body.length);
       else yield* this.streamed(o.row, out);
       if (out.pendingBytes >= CHUNK_BYTES) {
-        yield out.take();
+        yield* out.take();
         await turn.take();
       }
     }
-    const rows = this.objects.streamMany(repoId, toLoad, BATCH_BYTES);
+    // Rows kept in the database are written into the pack as they are read (no other copy of
+    // them); those in the object store are streamed once the read is over, since entries must not
+    // interleave.
+    const later: StoredObjectRow[] = [];
+    const rows = this.objects.streamMany(repoId, toLoad, BATCH_BYTES, (o): StoredObjectRow | undefined => {
+      if (!o.bytes) return { oid: o.oid, type: o.type, size: o.size, body: null, storageKey: o.storageKey };
+      out.entry(PACK_TYPE[o.type], o.size, o.bytes, o.start, o.end);
+      return undefined;
+    });
     for (;;) {
       const next = await rows.next();
       if (next.done) {
@@ -69,58 +77,94 @@ export class PackStreamer {
         if (missing !== undefined) throw new MissingObjectError(missing);
         break;
       }
-      for (const row of next.value) {
-        if (row.body) out.add(entryHeader(row), row.body);
-        else yield* this.streamed(row, out);
-        if (out.pendingBytes >= CHUNK_BYTES) {
-          yield out.take();
-          await turn.take();
-        }
+      for (const row of next.value) later.push(row);
+      if (out.pendingBytes >= CHUNK_BYTES) {
+        yield* out.take();
+        await turn.take();
       }
     }
-    yield out.finish();
+    for (const row of later) {
+      yield* this.streamed(row, out);
+      if (out.pendingBytes >= CHUNK_BYTES) yield* out.take();
+    }
+    yield* out.finish();
   }
 
   /** An undeltified entry whose zlib stream lives in the object store: streamed in chunks. */
   private async *streamed(row: StoredObjectRow, out: PackChunks): AsyncGenerator<Buffer, void, undefined> {
-    out.add(entryHeader(row));
+    out.add(encodePackEntryHeader(PACK_TYPE[row.type], row.size));
     const body = (await this.objects.deflatedBody(row)) as Readable;
     for await (const chunk of body) {
       out.add(chunk as Buffer);
-      if (out.pendingBytes >= CHUNK_BYTES) yield out.take();
+      if (out.pendingBytes >= CHUNK_BYTES) yield* out.take();
     }
   }
 }
 
-const entryHeader = (row: StoredObjectRow): Buffer => encodePackEntryHeader(PACK_TYPE[row.type], row.size);
+/** Room of a fresh chunk buffer: one side-band-64k packet and the entry that crosses its end, mostly. */
+const SLAB_BYTES = CHUNK_BYTES + 4096;
 
-/** Pack bytes on their way out: hashed, counted (entry offsets), gathered into chunks. */
+/**
+ * Pack bytes on their way out: counted (entry offsets), copied once into chunk buffers as they
+ * come (a clone has 100,000 entries of a few dozen bytes), hashed a chunk at a time.
+ */
 class PackChunks {
   private readonly hash = createHash('sha1');
-  private pending: Buffer[] = [];
+  private full: Buffer[] = [];
+  private slab = Buffer.allocUnsafe(SLAB_BYTES);
+  private used = 0;
+  /** Bytes added since the last `take()`. */
   pendingBytes = 0;
   /** Bytes added so far: the pack offset of the next entry. */
   offset = 0;
 
   add(a: Buffer, b?: Buffer): void {
-    this.pending.push(a);
-    this.pendingBytes += a.length;
-    this.offset += a.length;
-    if (b) this.add(b);
+    this.copy(a, 0, a.length);
+    if (b) this.copy(b, 0, b.length);
   }
 
-  /** What is pending, as one buffer, hashed (once per chunk rather than per entry: a clone has 100,000 small ones). */
-  take(): Buffer {
-    const out = Buffer.concat(this.pending, this.pendingBytes);
-    this.hash.update(out);
-    this.pending = [];
+  /** An undeltified entry: its header, then its zlib stream (`body` from `start` to `end`). */
+  entry(typeNumber: number, size: number, body: Buffer, start: number, end: number): void {
+    this.room(MAX_ENTRY_HEADER_BYTES + end - start);
+    const at = writePackEntryHeader(this.slab, this.used, typeNumber, size);
+    const n = at - this.used + body.copy(this.slab, at, start, end);
+    this.used += n;
+    this.pendingBytes += n;
+    this.offset += n;
+  }
+
+  /** What was added since the last call, hashed. */
+  take(): Buffer[] {
+    const out = this.full;
+    if (this.used > 0) out.push(this.slab.subarray(0, this.used));
+    for (const b of out) this.hash.update(b);
+    this.full = [];
+    this.slab = Buffer.allocUnsafe(SLAB_BYTES);
+    this.used = 0;
     this.pendingBytes = 0;
     return out;
   }
 
   /** What is pending, then the trailer. */
-  finish(): Buffer {
-    const rest = this.take();
-    return Buffer.concat([rest, this.hash.digest()]);
+  finish(): Buffer[] {
+    const out = this.take();
+    out.push(this.hash.digest());
+    return out;
+  }
+
+  private copy(b: Buffer, start: number, end: number): void {
+    this.room(end - start);
+    const n = b.copy(this.slab, this.used, start, end);
+    this.used += n;
+    this.pendingBytes += n;
+    this.offset += n;
+  }
+
+  /** Makes room for `n` more bytes in the current slab (a fresh one when the current one is short of it). */
+  private room(n: number): void {
+    if (this.used + n <= this.slab.length) return;
+    if (this.used > 0) this.full.push(this.slab.subarray(0, this.used));
+    this.slab = Buffer.allocUnsafe(Math.max(SLAB_BYTES, n));
+    this.used = 0;
   }
 }

@@ -44,6 +44,16 @@ export class CopyRow {
     return this.buf.toString('utf8', this.spans[2 * i], this.spans[2 * i + 1]);
   }
 
+  /** Where field i starts in `buf` (-1 when NULL). */
+  start(i: number): number {
+    return this.spans[2 * i];
+  }
+
+  /** Where field i ends in `buf`. */
+  end(i: number): number {
+    return this.spans[2 * i + 1];
+  }
+
   int32(i: number): number {
     return this.buf.readInt32BE(this.spans[2 * i]);
   }
@@ -160,7 +170,8 @@ const EMPTY = Buffer.alloc(0);
 
 /**
  * A binary COPY read as it arrives, in batches of mapped rows (`for await`), so that the database,
- * the parsing and whoever consumes the rows work at once. Backpressure: once the rows waiting for
+ * the parsing and whoever consumes the rows work at once. A batch comes whenever rows were read,
+ * even if the mapper kept none of them (it may have used them as they came). Backpressure: once the rows waiting for
  * the consumer took `highWaterBytes` of COPY data, the connection's socket is paused until the
  * consumer takes them (at most one socket read more arrives meanwhile). A consumer that stops
  * early (`return()`) lets the rest of the COPY drain unparsed, so the connection can be reused.
@@ -238,7 +249,7 @@ export class BinaryCopyStream<T> implements Submittable, AsyncIterable<T[]> {
     try {
       for (;;) {
         if (this.failure) throw this.failure;
-        if (this.queued.length > 0) {
+        if (this.queuedBytes > 0 || this.queued.length > 0) {
           const batch = this.queued;
           this.queued = [];
           this.queuedBytes = 0;
