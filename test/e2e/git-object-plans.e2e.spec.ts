@@ -55,7 +55,7 @@ describe('bulk object reads plan as primary key probes', () => {
       const rows = await objects.readMany(repoId, [...asked, missing, asked[1]]);
       expect(rows.map((r) => r.oid).sort()).toEqual(asked);
       for (const r of rows) expect(r.body!.toString('utf8')).toBe(r.oid);
-      const streamed = await drain(objects.streamMany(repoId, [...asked, missing, asked[1]], 1024, copied));
+      const streamed = await drain(objects.streamMany(repoId, new Set([...asked, missing, asked[1]]), 1024, copied));
       expect(streamed.rows.map((r) => r.oid).sort()).toEqual(asked);
       for (const r of streamed.rows) expect(r.body!.toString('utf8')).toBe(r.oid);
       expect([...streamed.missing]).toEqual([missing]);
@@ -75,14 +75,14 @@ describe('bulk object reads plan as primary key probes', () => {
     const objects = t.app.get(GitObjectsRepository);
     const batchBytes = 256 * 1024;
     // A pause (the socket paused, not time measured) lets PostgreSQL send all it may between two batches.
-    const slow = await drain(objects.streamMany(repoId, oids, batchBytes, copied), () => new Promise((r) => setTimeout(r, 20)));
+    const slow = await drain(objects.streamMany(repoId, new Set(oids), batchBytes, copied), () => new Promise((r) => setTimeout(r, 20)));
     expect(slow.rows.map((r) => r.oid).sort()).toEqual([...oids].sort());
     expect(slow.rows.every((r) => r.body!.length === 65536)).toBe(true);
     expect(slow.batches.length).toBeGreaterThan(4);
     // The bound, plus what one socket read (64 KiB) and one row more may carry.
     for (const b of slow.batches) expect(b).toBeLessThanOrEqual(batchBytes + 2 * 65536 + 1024);
     // Stopped after the first batch: the rest drains, and the pool's connections still answer.
-    for await (const batch of objects.streamMany(repoId, oids, batchBytes, copied)) {
+    for await (const batch of objects.streamMany(repoId, new Set(oids), batchBytes, copied)) {
       expect(batch.length).toBeGreaterThan(0);
       break;
     }

@@ -179,13 +179,13 @@ export class GitObjectsRepository {
    * that bound: memory stays bounded by bytes whatever the bodies weigh). First one streamed read
    * of the primary key range the ids span, cut at SPAN_ROWS_PER_ID rows per id (a clone asks for
    * most of a repository: no lengths asked first, no sort, no probe per id); the ids it did not
-   * return are probed, streamed the same way. Each id is visited once; returns the ids not found.
+   * return are probed, streamed the same way. Each id is visited once. `wanted` is used up: an id
+   * leaves it when its row is found, so what it holds at the end (returned) was not found.
    */
-  async *streamMany<T>(repoId: number, oids: Oid[], batchBytes: number, visit: (o: ObjectRowView) => T | undefined): AsyncGenerator<T[], Set<Oid>, undefined> {
-    const wanted = new Set(oids);
+  async *streamMany<T>(repoId: number, wanted: Set<Oid>, batchBytes: number, visit: (o: ObjectRowView) => T | undefined): AsyncGenerator<T[], Set<Oid>, undefined> {
     if (wanted.size === 0) return wanted;
-    let low = oids[0];
-    let high = oids[0];
+    let low = wanted.values().next().value!;
+    let high = low;
     for (const oid of wanted) {
       if (oid < low) low = oid;
       else if (oid > high) high = oid;

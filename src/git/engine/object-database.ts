@@ -179,8 +179,8 @@ export class ObjectDatabase {
   }
 
   /** Many rows as the database reads them, each shown to `visit` (see GitObjectsRepository.streamMany); returns the ids not found. */
-  streamMany<T>(repoId: number, oids: Oid[], batchBytes: number, visit: (o: ObjectRowView) => T | undefined): AsyncGenerator<T[], Set<Oid>, undefined> {
-    return this.objects.streamMany(repoId, oids, batchBytes, visit);
+  streamMany<T>(repoId: number, wanted: Set<Oid>, batchBytes: number, visit: (o: ObjectRowView) => T | undefined): AsyncGenerator<T[], Set<Oid>, undefined> {
+    return this.objects.streamMany(repoId, wanted, batchBytes, visit);
   }
 
   typesOf(repoId: number, oids: Oid[], m?: EntityManager): Promise<Map<Oid, { type: GitObjectType; size: number }>> {
