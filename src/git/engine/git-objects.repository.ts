@@ -239,7 +239,7 @@ export class GitObjectsRepository {
   /** Every row of a binary COPY of a query (no parameters), mapped (see copyStream). */
   private async copyRows<T>(select: string, map: (row: CopyRow) => T): Promise<T[]> {
     const out: T[] = [];
-    for await (const batch of this.copyStream(select, map, Infinity)) out.push(...batch);
+    for await (const batch of this.copyStream(select, map, Infinity)) for (const row of batch) out.push(row);
     return out;
   }
 

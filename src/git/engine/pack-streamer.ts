@@ -47,7 +47,9 @@ export class PackStreamer {
       // A clone plans 100,000 objects: other requests get turns while they are sorted out.
       if (i % 1024 === 1023) await turn.take();
       if (!o.row) {
-        toLoad.add(o.oid);
+        const before = toLoad.size;
+        // Each is written once, as it is read: the count in the header must still hold.
+        if (toLoad.add(o.oid).size === before) throw new Error(`the pack plan names ${o.oid} twice`);
         continue;
       }
       const offset = out.offset;
