@@ -171,10 +171,11 @@ const EMPTY = Buffer.alloc(0);
 /**
  * A binary COPY read as it arrives, in batches of mapped rows (`for await`), so that the database,
  * the parsing and whoever consumes the rows work at once. A batch comes whenever rows were read,
- * even if the mapper kept none of them (it may have used them as they came). Backpressure: once the rows waiting for
- * the consumer took `highWaterBytes` of COPY data, the connection's socket is paused until the
- * consumer takes them (at most one socket read more arrives meanwhile). A consumer that stops
- * early (`return()`) lets the rest of the COPY drain unparsed, so the connection can be reused.
+ * even if the mapper kept none of them (it may have used them as they came). Backpressure: once
+ * the rows waiting for the consumer took `highWaterBytes` of COPY data, the connection's socket
+ * is paused until the consumer takes them (at most one socket read more arrives meanwhile). A
+ * consumer that stops early (`return()`) lets the rest of the COPY drain unparsed, so the
+ * connection can be reused.
  */
 export class BinaryCopyStream<T> implements Submittable, AsyncIterable<T[]> {
   private readonly parser: BinaryCopyParser;
