@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { byOids, GitObjectsRepository } from '../../src/git/engine/git-objects.repository';
+import { byOids, GitObjectsRepository, type ObjectRowView } from '../../src/git/engine/git-objects.repository';
 import { createUserWithToken } from '../support/accounts';
 import { createRepo } from '../support/repos';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -55,9 +55,58 @@ describe('bulk object reads plan as primary key probes', () => {
       const rows = await objects.readMany(repoId, [...asked, missing, asked[1]]);
       expect(rows.map((r) => r.oid).sort()).toEqual(asked);
       for (const r of rows) expect(r.body!.toString('utf8')).toBe(r.oid);
-      const lengths = await objects.storedLengths(repoId, [...asked, missing]);
-      expect([...lengths.keys()].sort()).toEqual(asked);
-      expect([...lengths.values()].every((n) => n === 40)).toBe(true);
+      const streamed = await drain(objects.streamMany(repoId, new Set([...asked, missing, asked[1]]), 1024, copied));
+      expect(streamed.rows.map((r) => r.oid).sort()).toEqual(asked);
+      for (const r of streamed.rows) expect(r.body!.toString('utf8')).toBe(r.oid);
+      expect([...streamed.missing]).toEqual([missing]);
     }
   });
+
+  it('streamed reads hold about the bytes asked for at a time, however slowly the rows are taken, and leave the connection usable', async () => {
+    const u = await createUserWithToken(t);
+    await createRepo(t, u.token, 'heavy').expect(200);
+    const repoId = Number((await t.db.query(`SELECT id FROM repositories WHERE name = 'heavy'`)).rows[0].id);
+    const oids = Array.from({ length: 48 }, (_, i) => createHash('sha1').update(`heavy ${i}`).digest('hex'));
+    // 64 KiB bodies of random bytes (TOAST does not shrink them): 3 MiB in all.
+    await t.db.query(
+      `INSERT INTO git_objects (repo_id, oid, type, size, body) SELECT $1, oid, 3, 65536, (SELECT string_agg(decode(md5(oid || g::text), 'hex'), '') FROM generate_series(1, 4096) g) FROM unnest($2::varchar(40)[]) AS q(oid)`,
+      [repoId, oids],
+    );
+    const objects = t.app.get(GitObjectsRepository);
+    const batchBytes = 256 * 1024;
+    // A pause (the socket paused, not time measured) lets PostgreSQL send all it may between two batches.
+    const slow = await drain(objects.streamMany(repoId, new Set(oids), batchBytes, copied), () => new Promise((r) => setTimeout(r, 20)));
+    expect(slow.rows.map((r) => r.oid).sort()).toEqual([...oids].sort());
+    expect(slow.rows.every((r) => r.body!.length === 65536)).toBe(true);
+    expect(slow.batches.length).toBeGreaterThan(4);
+    // The bound, plus what one socket read (64 KiB) and one row more may carry.
+    for (const b of slow.batches) expect(b).toBeLessThanOrEqual(batchBytes + 2 * 65536 + 1024);
+    // Stopped after the first batch: the rest drains, and the pool's connections still answer.
+    for await (const batch of objects.streamMany(repoId, new Set(oids), batchBytes, copied)) {
+      expect(batch.length).toBeGreaterThan(0);
+      break;
+    }
+    expect((await objects.readMany(repoId, oids.slice(0, 3))).length).toBe(3);
+  });
 });
+
+/** What a streamed read shows, kept (its view is valid during the call only). */
+const copied = (o: ObjectRowView) => ({ oid: o.oid, body: o.bytes ? Buffer.from(o.bytes.subarray(o.start, o.end)) : null });
+
+type Kept = ReturnType<typeof copied>;
+
+/** Every batch of a streamed read (their body bytes), the rows, and the ids it did not find. */
+async function drain(
+  it: AsyncGenerator<Kept[], Set<string>, undefined>,
+  between: () => Promise<unknown> = async () => undefined,
+): Promise<{ rows: Kept[]; batches: number[]; missing: Set<string> }> {
+  const rows: Kept[] = [];
+  const batches: number[] = [];
+  for (;;) {
+    const next = await it.next();
+    if (next.done) return { rows, batches, missing: next.value };
+    rows.push(...next.value);
+    batches.push(next.value.reduce((n, r) => n + (r.body?.length ?? 0), 0));
+    await between();
+  }
+}

@@ -30,18 +30,26 @@ export const OBJ_REF_DELTA = 7;
  * the size; then 7 bits of size per byte, little-endian, high bit = more.
  */
 export function encodePackEntryHeader(typeNumber: number, size: number): Buffer {
+  const out = Buffer.allocUnsafe(MAX_ENTRY_HEADER_BYTES);
+  return out.subarray(0, writePackEntryHeader(out, 0, typeNumber, size));
+}
+
+/** The longest entry header (a size up to 2^53). */
+export const MAX_ENTRY_HEADER_BYTES = 10;
+
+/** Writes the entry header into `target` at `at` (room for MAX_ENTRY_HEADER_BYTES); returns where it ends. */
+export function writePackEntryHeader(target: Buffer, at: number, typeNumber: number, size: number): number {
   if (!Number.isInteger(typeNumber) || typeNumber < 1 || typeNumber > 7 || typeNumber === 5) throw new RangeError(`bad pack type ${typeNumber}`);
   if (!Number.isSafeInteger(size) || size < 0) throw new RangeError(`bad pack entry size ${size}`);
-  const bytes: number[] = [];
   let c = (typeNumber << 4) | (size % 16);
   let rest = Math.floor(size / 16);
   while (rest > 0) {
-    bytes.push(c | 0x80);
+    target[at++] = c | 0x80;
     c = rest % 128;
     rest = Math.floor(rest / 128);
   }
-  bytes.push(c);
-  return Buffer.from(bytes);
+  target[at++] = c;
+  return at;
 }
 
 /** `PACK`, version 2, and the object count (both big-endian uint32). */

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { OID_PATTERN, PACK_TYPE, TYPE_BY_PACK, type GitObjectType, type Oid } from '../codec/object-types';
-import { BinaryCopyOut } from './pg-binary-copy';
+import { BinaryCopyStream, type CopyRow } from './pg-binary-copy';
 
 export interface StoredObjectRow {
   oid: Oid;
@@ -33,6 +33,40 @@ const RENEW_AFTER_SECONDS = 30;
 export const byOids = (repo: string, oids: string): string =>
   `unnest(${oids}::varchar(40)[]) AS q(oid) CROSS JOIN LATERAL (SELECT * FROM git_objects g WHERE g.repo_id = ${repo} AND g.oid = q.oid LIMIT 1) o`;
 const BY_OIDS = byOids('$1', '$2');
+
+/** An object row as a streamed read shows it (`streamMany`), valid during the call only: the bytes are the database driver's read buffer. */
+export interface ObjectRowView {
+  oid: Oid;
+  type: GitObjectType;
+  size: number;
+  /** The stored (deflated) body is `bytes` from `start` to `end` when it lives in the row... */
+  bytes: Buffer | null;
+  start: number;
+  end: number;
+  /** ...else the object-store key of it. */
+  storageKey: string | null;
+}
+
+/** What `storedRow` and `streamMany` read from a binary COPY, in its order. */
+const STORED_ROW_FIELDS = 'o.oid::text, o.type::int4, o.size, o.body, o.storage_key';
+/** Ids probed per streamed COPY when a range read did not cover them (the query text carries them). */
+const PROBES_PER_COPY = 10_000;
+
+/** A row of STORED_ROW_FIELDS; the body is copied out of the COPY data (node-pg reuses its buffer). */
+function storedRow(row: CopyRow, oid: Oid = row.latin1(0)): StoredObjectRow {
+  return {
+    oid,
+    type: TYPE_BY_PACK[row.int32(1)],
+    size: row.int64(2),
+    body: row.isNull(3) ? null : row.copy(3),
+    storageKey: row.isNull(4) ? null : row.utf8(4),
+  };
+}
+
+/** Ids go into COPY query text (no parameters there): only well-formed ones. */
+function checkIds(repoId: number, oids: readonly string[]): void {
+  if (!Number.isSafeInteger(repoId) || oids.some((o) => !OID_PATTERN.test(o))) throw new Error('malformed repository or object id');
+}
 
 /** A range read may pass over this many rows per id asked before a probe per id is the cheaper way. */
 const SPAN_ROWS_PER_ID = 2;
@@ -133,38 +167,80 @@ export class GitObjectsRepository {
   async readMany(repoId: number, oids: Oid[]): Promise<StoredObjectRow[]> {
     if (oids.length === 0) return [];
     return spanThenProbe(repoId, oids, async (from) =>
-      (await this.copyOut(`SELECT o.oid::text, o.type::int4, o.size, o.body, o.storage_key FROM ${from}`)).map(([oid, type, size, body, key]) => ({
-        oid: oid!.toString('latin1'),
-        type: TYPE_BY_PACK[type!.readInt32BE(0)],
-        size: Number(size!.readBigInt64BE(0)),
-        body,
-        storageKey: key ? key.toString('utf8') : null,
-      })),
+      this.copyRows(`SELECT ${STORED_ROW_FIELDS} FROM ${from}`, (row) => storedRow(row)),
     );
   }
 
   /**
-   * How many bytes each object's stored body takes in its row (0 when it lives in the object store); missing ones are absent.
-   * A binary COPY too: a clone asks for 100,000 at once, whose rows parse faster as raw bytes.
+   * Many objects, in whatever order the database reads them, as they arrive: each found row goes
+   * to `visit` (a view valid during the call only, so that a pack can take the stored bytes
+   * without an intermediate copy), and what `visit` returns comes out in batches, one whenever rows
+   * that took about `batchBytes` of COPY data were read (the next ones are read meanwhile, up to
+   * that bound: memory stays bounded by bytes whatever the bodies weigh). First one streamed read
+   * of the primary key range the ids span, cut at SPAN_ROWS_PER_ID rows per id (a clone asks for
+   * most of a repository: no lengths asked first, no sort, no probe per id); the ids it did not
+   * return are probed, streamed the same way. Each id is visited once. `wanted` is used up: an id
+   * leaves it when its row is found, so what it holds at the end (returned) was not found.
    */
-  async storedLengths(repoId: number, oids: Oid[]): Promise<Map<Oid, number>> {
-    if (oids.length === 0) return new Map();
-    // octet_length reads the TOAST header only: the bodies themselves are not fetched.
-    const rows = await spanThenProbe(repoId, oids, async (from) =>
-      (await this.copyOut(`SELECT o.oid::text, coalesce(octet_length(o.body), 0)::int4 FROM ${from}`)).map(([oid, n]) => ({ oid: oid!.toString('latin1'), n: n!.readInt32BE(0) })),
-    );
-    return new Map(rows.map((r) => [r.oid, r.n]));
+  async *streamMany<T>(repoId: number, wanted: Set<Oid>, batchBytes: number, visit: (o: ObjectRowView) => T | undefined): AsyncGenerator<T[], Set<Oid>, undefined> {
+    if (wanted.size === 0) return wanted;
+    let low = wanted.values().next().value!;
+    let high = low;
+    for (const oid of wanted) {
+      if (oid < low) low = oid;
+      else if (oid > high) high = oid;
+    }
+    checkIds(repoId, [low, high]);
+    const limit = wanted.size * SPAN_ROWS_PER_ID + 16;
+    let spanned = 0;
+    const view: ObjectRowView = { oid: '', type: 'blob', size: 0, bytes: null, start: 0, end: 0, storageKey: null };
+    const pick = (row: CopyRow): T | undefined => {
+      spanned++;
+      const oid = row.latin1(0);
+      if (!wanted.delete(oid)) return undefined;
+      view.oid = oid;
+      view.type = TYPE_BY_PACK[row.int32(1)];
+      view.size = row.int64(2);
+      view.bytes = row.isNull(3) ? null : row.buf;
+      view.start = row.start(3);
+      view.end = row.end(3);
+      view.storageKey = row.isNull(4) ? null : row.utf8(4);
+      return visit(view);
+    };
+    const span = `(SELECT * FROM git_objects g WHERE g.repo_id = ${repoId} AND g.oid BETWEEN '${low}' AND '${high}' LIMIT ${limit}) o`;
+    yield* this.copyStream(`SELECT ${STORED_ROW_FIELDS} FROM ${span}`, pick, batchBytes);
+    if (spanned < limit || wanted.size === 0) return wanted;
+    const rest = [...wanted];
+    checkIds(repoId, rest);
+    for (let i = 0; i < rest.length; i += PROBES_PER_COPY) {
+      const ids = `'{${rest.slice(i, i + PROBES_PER_COPY).join(',')}}'`;
+      yield* this.copyStream(`SELECT ${STORED_ROW_FIELDS} FROM ${byOids(String(repoId), ids)}`, pick, batchBytes);
+    }
+    return wanted;
   }
 
-  /** The rows of a query (no parameters) as raw fields, through a binary COPY (see pg-binary-copy.ts) on a connection of its own. */
-  private async copyOut(select: string): Promise<(Buffer | null)[][]> {
+  /** A binary COPY of a query (no parameters) streamed in batches of mapped rows, on a connection of its own (see BinaryCopyStream). */
+  private async *copyStream<T>(select: string, map: (row: CopyRow) => T | undefined, batchBytes: number): AsyncGenerator<T[], void, undefined> {
     const runner = this.db.createQueryRunner();
     try {
       const client = (await runner.connect()) as PoolClient;
-      return await client.query(new BinaryCopyOut(`COPY (${select}) TO STDOUT (FORMAT binary)`)).rows;
+      const copy = new BinaryCopyStream(`COPY (${select}) TO STDOUT (FORMAT binary)`, map, batchBytes);
+      client.query(copy);
+      try {
+        yield* copy;
+      } finally {
+        await copy.drained();
+      }
     } finally {
       await runner.release();
     }
+  }
+
+  /** Every row of a binary COPY of a query (no parameters), mapped (see copyStream). */
+  private async copyRows<T>(select: string, map: (row: CopyRow) => T): Promise<T[]> {
+    const out: T[] = [];
+    for await (const batch of this.copyStream(select, map, Infinity)) for (const row of batch) out.push(row);
+    return out;
   }
 
   /** Types and sizes of many objects, without their bodies; missing ones are absent. */
@@ -198,7 +274,7 @@ function toRow(r: { oid: string; type: number; size: string | number; body: Buff
  * probed. No ORDER BY: sorting the range cost more than reading it. Only the rows asked for are returned.
  */
 async function spanThenProbe<T extends { oid: string }>(repoId: number, oids: Oid[], select: (from: string) => Promise<T[]>): Promise<T[]> {
-  if (!Number.isSafeInteger(repoId) || oids.some((o) => !OID_PATTERN.test(o))) throw new Error('malformed repository or object id');
+  checkIds(repoId, oids);
   const sorted = [...new Set(oids)].sort();
   const limit = sorted.length * SPAN_ROWS_PER_ID + 16;
   const spanned = await select(

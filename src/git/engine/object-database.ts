@@ -11,7 +11,7 @@ import { decodeTree, type TreeEntry } from '../codec/tree';
 import { deflateBody, hashObject, inflateBody } from '../codec/hash';
 import type { GitObjectType, Oid } from '../codec/object-types';
 import type { LargeBlobWriter } from '../codec/pack-reader';
-import { GitObjectsRepository, type StoredObjectRow } from './git-objects.repository';
+import { GitObjectsRepository, type ObjectRowView, type StoredObjectRow } from './git-objects.repository';
 import { ByteBudgetLru, LruCache } from './lru-cache';
 
 /** Deflated bodies up to this size live in the database row; larger ones in the object store. */
@@ -178,8 +178,9 @@ export class ObjectDatabase {
     return this.objects.readMany(repoId, oids);
   }
 
-  storedLengths(repoId: number, oids: Oid[]): Promise<Map<Oid, number>> {
-    return this.objects.storedLengths(repoId, oids);
+  /** Many rows as the database reads them, each shown to `visit` (see GitObjectsRepository.streamMany); returns the ids not found. */
+  streamMany<T>(repoId: number, wanted: Set<Oid>, batchBytes: number, visit: (o: ObjectRowView) => T | undefined): AsyncGenerator<T[], Set<Oid>, undefined> {
+    return this.objects.streamMany(repoId, wanted, batchBytes, visit);
   }
 
   typesOf(repoId: number, oids: Oid[], m?: EntityManager): Promise<Map<Oid, { type: GitObjectType; size: number }>> {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { EventLoopTurn } from '../../core/event-loop';
 import { decodeTag } from '../codec/commit';
 import type { GitObjectType, Oid } from '../codec/object-types';
 import { GitCommitsRepository } from './git-commits.repository';
@@ -238,9 +239,13 @@ export class PackPlanner {
       ...interesting.map((oid) => ({ oid, type: 'commit' as const })),
       ...tags.map((oid) => ({ oid, type: 'tag' as const })),
       ...trees.map((t) => ({ oid: t.row.oid, type: 'tree' as const, row: t.row, delta: t.delta })),
-      // In id order, so that each batch the streamer loads is one narrow key range (see GitObjectsRepository.readMany).
-      ...[...blobs].sort().map((oid) => ({ oid, type: 'blob' as const })),
     ];
+    // A clone sends 100,000 blobs: other requests get turns while they are listed.
+    const turn = new EventLoopTurn();
+    for (let i = 0; i < blobs.length; i++) {
+      objects.push({ oid: blobs[i], type: 'blob' });
+      if (i % 1024 === 1023) await turn.take();
+    }
     return { objects, shallow, unshallow };
   }
 }

@@ -1,3 +1,4 @@
+import { EventLoopTurn } from '../../core/event-loop';
 import { deltaCopies, type DeltaCopy } from '../codec/delta';
 import { encodeDelta } from '../codec/delta-encoder';
 import type { Oid } from '../codec/object-types';
@@ -108,6 +109,7 @@ export class TreeWalker {
    */
   private async walk(roots: Oid[], enter: (oid: Oid) => boolean, inPack: boolean, onBlob: (e: TreeEntry) => void): Promise<CollectedTree[]> {
     const out: CollectedTree[] = [];
+    const turn = new EventLoopTurn();
     let next: Pending[] = [];
     const addTree = (oid: Oid, path: string) => {
       if (enter(oid)) next.push({ oid, path });
@@ -129,6 +131,8 @@ export class TreeWalker {
           });
           this.lastAt.set(path, version);
           out.push(collected);
+          // A whole history's trees take a while, mostly in microtasks: other requests get turns.
+          await turn.take();
         }
       }
     }
