@@ -33,11 +33,8 @@ for p in $POINTS; do
   [[ $p =~ ^[0-9]+$ ]] && [ $((p % BATCH)) -eq 0 ] && [ "$p" -le "$FILES" ] || { echo "big-repo.sh: BENCH_POINTS must be multiples of $BATCH up to $FILES, got '$p'" >&2; exit 2; }
 done
 
-log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-fail() {
-  printf '\nbig-repo.sh: FAILED: %s\n' "$*" >&2
-  exit 1
-}
+BENCH_NAME=big-repo.sh
+source "$BENCH/lib/common.sh" # log, fail, need, need_check
 
 missing=()
 for c in node curl git; do command -v "$c" >/dev/null 2>&1 || missing+=("$c"); done

@@ -37,24 +37,15 @@ done
 [ "$DURATION" -ge 1 ] && [ "$ROUNDS" -ge 1 ] && [ "$CONNS" -ge 1 ] && [ "$THREADS" -ge 1 ] && [ "$SINGLE" -ge 1 ] && [ "$FILE_BYTES" -ge 1 ] && [ "$FILL_MIB" -ge 1 ] ||
   { echo "fallback.sh: durations, rounds, connections, runs and sizes must be at least 1" >&2; exit 2; }
 
-log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-fail() {
-  printf '\nfallback.sh: FAILED: %s\n' "$*" >&2
-  exit 1
-}
+BENCH_NAME=fallback.sh
+source "$BENCH/lib/common.sh" # log, fail, need, need_check
 
-missing=()
-need() { command -v "$1" >/dev/null 2>&1 || missing+=("$1 ($2)"); }
 need node "Node.js 20+"
 need curl "apt-get install -y curl"
 need wrk "apt-get install -y wrk"
 need timeout "coreutils"
 need sha256sum "coreutils"
-if [ ${#missing[@]} -gt 0 ]; then
-  printf 'fallback.sh: missing tools:\n' >&2
-  printf '  - %s\n' "${missing[@]}" >&2
-  exit 2
-fi
+need_check
 
 LOADAVG_START=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 

@@ -36,11 +36,8 @@ if [[ " $SHAPES " == *" B "* ]] && [ $((B_BIG_MB * 1024 * 1024)) -gt "$LFS_THRES
   exit 2
 fi
 
-log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-fail() {
-  printf '\ngit.sh: FAILED: %s\n' "$*" >&2
-  exit 1
-}
+BENCH_NAME=git.sh
+source "$BENCH/lib/common.sh" # log, fail, need, need_check
 
 # ---------------------------------------------------------------- preflight: tools
 [ -f "$BASELINE" ] || { echo "git.sh: the baseline script is missing: $BASELINE (set BENCH_GIT_BASELINE)" >&2; exit 2; }
@@ -53,18 +50,12 @@ if [ ${#apt_missing[@]} -gt 0 ]; then
     { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_missing[@]}" >/dev/null; }; } ||
     { echo "git.sh: could not install ${apt_missing[*]} (apt-get install -y ${apt_missing[*]})" >&2; exit 2; }
 fi
-missing=()
-need() { command -v "$1" >/dev/null 2>&1 || missing+=("$1 ($2)"); }
 need node "Node.js 20+"
 need curl "apt-get install -y curl"
 need git "apt-get install -y git"
 need git-lfs "apt-get install -y git-lfs (the baseline script checks for it)"
 need hyperfine "apt-get install -y hyperfine"
-if [ ${#missing[@]} -gt 0 ]; then
-  printf 'git.sh: missing tools:\n' >&2
-  printf '  - %s\n' "${missing[@]}" >&2
-  exit 2
-fi
+need_check
 
 LOADAVG_START=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 T_START=$(date +%s)

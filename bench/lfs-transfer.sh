@@ -25,16 +25,12 @@ done
 for d in $DRIVERS; do [[ $d == fs || $d == s3 ]] || { echo "lfs-transfer.sh: BENCH_DRIVERS takes fs and/or s3, got '$d'" >&2; exit 2; }; done
 SIZE=$((SIZE_MIB * 1048576))
 
-log() { printf '[lfs-bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-fail() {
-  printf '\nlfs-transfer.sh: FAILED: %s\n' "$*" >&2
-  exit 1
-}
+BENCH_NAME=lfs-transfer.sh
+LOG_TAG=lfs-bench
+source "$BENCH/lib/common.sh" # log, fail, need, need_check
 helper() { NODE_NO_WARNINGS=1 node "$HELPER" "$@"; }
 
 # ---------------------------------------------------------------- preflight: tools
-missing=()
-need() { command -v "$1" >/dev/null 2>&1 || missing+=("$1 ($2)"); }
 need node "Node.js 20+"
 need curl "apt-get install -y curl"
 need sha256sum "coreutils"
@@ -45,11 +41,7 @@ NGINX_BIN=$(command -v nginx 2>/dev/null || true)
 [ -n "$NGINX_BIN" ] && ! "$NGINX_BIN" -V 2>&1 | grep -q -- --with-http_dav_module && missing+=("nginx with the dav module (Debian's nginx has it)")
 [ -x "$MOTO_BIN" ] || missing+=("$MOTO_BIN (the project venv: python3 -m venv .venv && .venv/bin/pip install 'moto[server]')")
 [ -r /proc/self/status ] || missing+=("/proc (Linux), to sample resident memory")
-if [ ${#missing[@]} -gt 0 ]; then
-  printf 'lfs-transfer.sh: missing tools:\n' >&2
-  printf '  - %s\n' "${missing[@]}" >&2
-  exit 2
-fi
+need_check
 free_kib=$(df -Pk /tmp | awk 'NR == 2 { print $4 }')
 [ "$free_kib" -gt $(((SIZE_MIB * 4 + 1024) * 1024)) ] || fail "/tmp has $((free_kib / 1024)) MiB free; the run needs about $((SIZE_MIB * 4 + 1024)) MiB"
 

@@ -24,11 +24,8 @@ for v in ROUNDS NFILES FILE_BYTES; do
   [[ ${!v} =~ ^[0-9]+$ ]] && [ "${!v}" -ge 1 ] || { echo "quota.sh: BENCH_* setting for $v must be a whole number of at least 1, got '${!v}'" >&2; exit 2; }
 done
 
-log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-fail() {
-  printf '\nquota.sh: FAILED: %s\n' "$*" >&2
-  exit 1
-}
+BENCH_NAME=quota.sh
+source "$BENCH/lib/common.sh" # log, fail, need, need_check
 
 for tool in node curl git; do command -v "$tool" >/dev/null 2>&1 || { echo "quota.sh: $tool is missing" >&2; exit 2; }; done
 [ -d "$ROOT/node_modules" ] || { echo "quota.sh: run npm ci first" >&2; exit 2; }

@@ -30,15 +30,10 @@ done
 [ "$DURATION" -ge 1 ] && [ "$CONNS" -ge 1 ] && [ "$THREADS" -ge 1 ] && [ "$NFILES" -ge 1 ] && [ "$LAT_RUNS" -ge 1 ] && [ "$NGINX_WORKERS" -ge 1 ] ||
   { echo "repo-api.sh: durations, counts and connections must be at least 1" >&2; exit 2; }
 
-log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-fail() {
-  printf '\nrepo-api.sh: FAILED: %s\n' "$*" >&2
-  exit 1
-}
+BENCH_NAME=repo-api.sh
+source "$BENCH/lib/common.sh" # log, fail, need, need_check
 
 # ---------------------------------------------------------------- preflight: tools
-missing=()
-need() { command -v "$1" >/dev/null 2>&1 || missing+=("$1 ($2)"); }
 need node "Node.js 20+"
 need curl "apt-get install -y curl"
 need git "apt-get install -y git"
@@ -53,11 +48,7 @@ if [ ! -x "$PYTHON" ]; then
 elif ! "$PYTHON" -c 'import huggingface_hub' >/dev/null 2>&1; then
   missing+=("huggingface_hub in $PYTHON (bash scripts/setup-venv.sh)")
 fi
-if [ ${#missing[@]} -gt 0 ]; then
-  printf 'repo-api.sh: missing tools:\n' >&2
-  printf '  - %s\n' "${missing[@]}" >&2
-  exit 2
-fi
+need_check
 
 LOADAVG_START=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 

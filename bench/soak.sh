@@ -19,11 +19,9 @@ WORKERS=${SOAK_WORKERS:-8}
 WARMUP=${SOAK_WARMUP:-10}
 NODES=${SOAK_NODES:-1 2}
 
-log() { printf '[soak %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-fail() {
-  printf '\nsoak.sh: FAILED: %s\n' "$*" >&2
-  exit 1
-}
+BENCH_NAME=soak.sh
+LOG_TAG=soak
+source "$BENCH/lib/common.sh" # log, fail, need, need_check
 for v in SECONDS_PER_RUN WORKERS WARMUP; do [[ ${!v} =~ ^[0-9]+$ ]] || fail "$v must be a whole number"; done
 
 TMP=$(mktemp -d /tmp/hangar-soak.XXXXXX)

@@ -8,11 +8,9 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH="$ROOT/bench"
 PY="$ROOT/.venv/bin/python"
-log() { printf '[xet-bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-fail() {
-  printf '\nxet-transfer.sh: FAILED: %s\n' "$*" >&2
-  exit 1
-}
+BENCH_NAME=xet-transfer.sh
+LOG_TAG=xet-bench
+source "$BENCH/lib/common.sh" # log, fail, need, need_check
 [ -x "$PY" ] || fail "$PY missing: bash scripts/setup-venv.sh"
 "$PY" -c 'import hf_xet' 2>/dev/null || fail "hf_xet is not installed in .venv (bash scripts/setup-venv.sh)"
 free_kib=$(df -Pk /tmp | awk 'NR == 2 { print $4 }')
