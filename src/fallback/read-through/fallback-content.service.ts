@@ -87,26 +87,19 @@ export class FallbackContentService {
     }
     const key = contentKeyOf(expected);
     for (;;) {
-      if (size <= SMALL_CONTENT_BYTES) {
-        const cached = await this.cache.touchContent(key);
-        if (cached) {
-          await this.linkOnce(key, at);
-          if (await this.smallFromStore(res, entry, cached.storageKey, range)) return;
-          await this.cache.dropContent(key, cached.storageKey);
-          continue;
-        }
-      } else {
-        // The lease comes first: eviction then either sees it, or has removed the row already (a miss).
-        const lease = await this.cache.beginRead(key);
-        const cached = await this.cache.touchContent(key);
-        if (cached) {
-          await this.linkOnce(key, at);
-          if (await this.fromStore(res, entry, cached.storageKey, range, lease)) return;
-          await this.cache.dropContent(key, cached.storageKey);
-          continue;
-        }
-        await this.cache.endRead(lease);
+      // A large content is read under a lease, taken first: eviction then either sees it, or has
+      // removed the row already (a miss). A small one is read whole before anything is sent and
+      // needs none (see smallFromStore).
+      const lease = size <= SMALL_CONTENT_BYTES ? null : await this.cache.beginRead(key);
+      const cached = await this.cache.touchContent(key);
+      if (cached) {
+        await this.linkOnce(key, at);
+        const served = lease === null ? await this.smallFromStore(res, entry, cached.storageKey, range) : await this.fromStore(res, entry, cached.storageKey, range, lease);
+        if (served) return;
+        await this.cache.dropContent(key, cached.storageKey);
+        continue;
       }
+      if (lease !== null) await this.cache.endRead(lease);
       if (range !== undefined) {
         // A range of a file not cached yet does not wait for the whole file (a resumed download
         // of a large file would stall for minutes): the range is fetched from the upstream for
@@ -142,9 +135,7 @@ export class FallbackContentService {
       this.logger.warn({ storageKey }, 'a cached fallback object is missing from the store: fetching it again');
       return false;
     }
-    fileHeaders(res, entry, bytes.length);
-    res.status(range ? 206 : 200);
-    if (range) res.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${got.size}`);
+    startFileAnswer(res, entry, bytes.length, range, got.size);
     res.end(bytes);
     return true;
   }
@@ -167,9 +158,7 @@ export class FallbackContentService {
       }
       throw err;
     }
-    fileHeaders(res, entry, got.contentLength);
-    res.status(range ? 206 : 200);
-    if (range) res.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${got.size}`);
+    startFileAnswer(res, entry, got.contentLength, range, got.size);
     pipeline(got.body, res, (err) => {
       end();
       if (err && (err as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') this.logger.warn({ err, storageKey }, 'cached download stream failed');
@@ -272,9 +261,7 @@ export class FallbackContentService {
       if (answer.status >= 500) throw upstreamUnavailable(serverErrorAsUnreachable(answer.url, answer.status), `File ${entry.path}`, at.source);
       throw upstreamBadAnswer(`The upstream hub answered ${answer.status} to a range of ${entry.path} at ${at.sha}`);
     }
-    fileHeaders(res, entry, length);
-    res.status(206);
-    res.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${entry.lfs?.size ?? entry.size}`);
+    startFileAnswer(res, entry, length, range, entry.lfs?.size ?? entry.size);
     pipeline(answer.stream(), res, (err) => {
       if (err && (err as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') this.logger.warn({ err, path: entry.path }, 'forwarded range stream failed');
     });
@@ -316,4 +303,11 @@ function fileHeaders(res: Response, entry: FileEntry, length: number): void {
 function storageKeyOf(contentKey: string): string {
   const [kind, hex] = contentKey.split('/');
   return `fallback/${kind}/${hex.slice(0, 2)}/${hex.slice(2, 4)}/${hex}/${randomUUID()}`;
+}
+
+/** Status and headers of a file's answer (from the cache or a forwarded range): the whole file, or the range of it asked for. */
+function startFileAnswer(res: Response, entry: FileEntry, length: number, range: ByteRange | undefined, size: number): void {
+  fileHeaders(res, entry, length);
+  res.status(range ? 206 : 200);
+  if (range) res.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${size}`);
 }
