@@ -15,6 +15,11 @@ export const REPO_FROM = `repositories r JOIN namespaces n ON n.id = r.namespace
 export class RepositoriesRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
+  /** The driver's pg pool: named prepared statements straight on it, with no TypeORM query runner per call. */
+  private pool(): Pool {
+    return (this.db.driver as unknown as { master: Pool }).master;
+  }
+
   async find(type: RepoType, namespace: string, name: string, m: EntityManager = this.db.manager): Promise<RepoRecord | null> {
     const rows = await m.query(
       `SELECT ${REPO_COLUMNS} FROM ${REPO_FROM} WHERE r.type = $1 AND lower(n.name) = lower($2) AND lower(r.name) = lower($3)`,
@@ -29,8 +34,7 @@ export class RepositoriesRepository {
    * repository. Straight on the pool: no TypeORM query runner per call.
    */
   async findWithRef(type: RepoType, namespace: string, name: string, revision: string): Promise<{ repo: RepoRecord; hint: RefHint } | null> {
-    const pool = (this.db.driver as unknown as { master: Pool }).master;
-    const { rows } = await pool.query({
+    const { rows } = await this.pool().query({
       name: 'hangar_repo_with_ref',
       text: `SELECT ${REPO_COLUMNS}, g.name AS "refName", g.oid AS "refOid" FROM ${REPO_FROM}
         LEFT JOIN LATERAL (
@@ -58,8 +62,7 @@ export class RepositoriesRepository {
    * redirect's row goes with its repository, ON DELETE CASCADE).
    */
   async holds(type: RepoType, namespace: string, name: string): Promise<boolean> {
-    const pool = (this.db.driver as unknown as { master: Pool }).master;
-    const { rows } = await pool.query({
+    const { rows } = await this.pool().query({
       name: 'hangar_repo_held',
       text: `SELECT EXISTS (SELECT 1 FROM ${REPO_FROM} WHERE r.type = $1 AND lower(n.name) = lower($2) AND lower(r.name) = lower($3))
              OR EXISTS (SELECT 1 FROM repo_redirects WHERE type = $1 AND namespace_lower = lower($2) AND name_lower = lower($3)) AS held`,
