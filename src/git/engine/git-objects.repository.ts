@@ -47,28 +47,21 @@ export interface ObjectRowView {
   storageKey: string | null;
 }
 
-/** What `storedRow` and `streamMany` read from a binary COPY, in its order. */
+/** What `streamMany` reads from a binary COPY, in its order. */
 const STORED_ROW_FIELDS = 'o.oid::text, o.type::int4, o.size, o.body, o.storage_key';
 /** Ids probed per streamed COPY when a range read did not cover them (the query text carries them). */
 const PROBES_PER_COPY = 10_000;
-
-/** A row of STORED_ROW_FIELDS; the body is copied out of the COPY data (node-pg reuses its buffer). */
-function storedRow(row: CopyRow, oid: Oid = row.latin1(0)): StoredObjectRow {
-  return {
-    oid,
-    type: TYPE_BY_PACK[row.int32(1)],
-    size: row.int64(2),
-    body: row.isNull(3) ? null : row.copy(3),
-    storageKey: row.isNull(4) ? null : row.utf8(4),
-  };
-}
 
 /** Ids go into COPY query text (no parameters there): only well-formed ones. */
 function checkIds(repoId: number, oids: readonly string[]): void {
   if (!Number.isSafeInteger(repoId) || oids.some((o) => !OID_PATTERN.test(o))) throw new Error('malformed repository or object id');
 }
 
-/** A range read may pass over this many rows per id asked before a probe per id is the cheaper way. */
+/**
+ * A range read may pass over this many rows per id asked before a probe per id is the cheaper way
+ * (100,000 probes take about 0.7 s, the range read of them about a tenth of that). The range is
+ * not sorted: sorting it cost more than reading it.
+ */
 const SPAN_ROWS_PER_ID = 2;
 
 /** Rows of `git_objects`: every query is scoped to one repository. */
@@ -160,15 +153,22 @@ export class GitObjectsRepository {
   }
 
   /**
-   * `findMany` for bulk reads outside a transaction (upload-pack): one binary COPY, so bodies
-   * arrive as raw bytes instead of hex text (see pg-binary-copy.ts). COPY takes no parameters:
-   * the repository id and every object id are checked before they go into the query text.
+   * `findMany` for bulk reads outside a transaction (the tree walk of upload-pack): `streamMany`
+   * collected, so bodies arrive as raw bytes of a binary COPY instead of hex text (see
+   * pg-binary-copy.ts), by the same range read and probes.
    */
   async readMany(repoId: number, oids: Oid[]): Promise<StoredObjectRow[]> {
-    if (oids.length === 0) return [];
-    return spanThenProbe(repoId, oids, async (from) =>
-      this.copyRows(`SELECT ${STORED_ROW_FIELDS} FROM ${from}`, (row) => storedRow(row)),
-    );
+    const out: StoredObjectRow[] = [];
+    // The body is copied out of the view: node-pg reuses its read buffer.
+    const rows = this.streamMany(repoId, new Set(oids), Infinity, (o): StoredObjectRow => ({
+      oid: o.oid,
+      type: o.type,
+      size: o.size,
+      body: o.bytes ? Buffer.from(o.bytes.subarray(o.start, o.end)) : null,
+      storageKey: o.storageKey,
+    }));
+    for await (const batch of rows) for (const row of batch) out.push(row);
+    return out;
   }
 
   /**
@@ -236,13 +236,6 @@ export class GitObjectsRepository {
     }
   }
 
-  /** Every row of a binary COPY of a query (no parameters), mapped (see copyStream). */
-  private async copyRows<T>(select: string, map: (row: CopyRow) => T): Promise<T[]> {
-    const out: T[] = [];
-    for await (const batch of this.copyStream(select, map, Infinity)) for (const row of batch) out.push(row);
-    return out;
-  }
-
   /** Types and sizes of many objects, without their bodies; missing ones are absent. */
   async typesOf(repoId: number, oids: Oid[], m: EntityManager = this.db.manager): Promise<Map<Oid, { type: GitObjectType; size: number }>> {
     if (oids.length === 0) return new Map();
@@ -262,29 +255,6 @@ export class GitObjectsRepository {
 
 function toRow(r: { oid: string; type: number; size: string | number; body: Buffer | null; storageKey: string | null }): StoredObjectRow {
   return { oid: r.oid, type: TYPE_BY_PACK[r.type], size: Number(r.size), body: r.body, storageKey: r.storageKey };
-}
-
-/**
- * The rows of many objects of a repository through `select(from)` (`from` names them `o`, ids and
- * repository checked, then written into the query text: COPY takes no parameters). First one read
- * of the primary key range from the lowest id asked to the highest, cut after SPAN_ROWS_PER_ID
- * rows per id: sequential, where a probe costs an index descent per id, and a clone asks for most
- * of a repository's objects (100,000 probes take about 0.7 s, the range about a tenth of that).
- * When the range held more than that (few of its objects asked for), the ids it did not return are
- * probed. No ORDER BY: sorting the range cost more than reading it. Only the rows asked for are returned.
- */
-async function spanThenProbe<T extends { oid: string }>(repoId: number, oids: Oid[], select: (from: string) => Promise<T[]>): Promise<T[]> {
-  checkIds(repoId, oids);
-  const sorted = [...new Set(oids)].sort();
-  const limit = sorted.length * SPAN_ROWS_PER_ID + 16;
-  const spanned = await select(
-    `(SELECT * FROM git_objects g WHERE g.repo_id = ${repoId} AND g.oid BETWEEN '${sorted[0]}' AND '${sorted[sorted.length - 1]}' LIMIT ${limit}) o`,
-  );
-  const wanted = new Set(sorted);
-  const out = spanned.filter((r) => wanted.delete(r.oid));
-  if (spanned.length < limit || wanted.size === 0) return out;
-  out.push(...(await select(byOids(String(repoId), `'{${[...wanted].join(',')}}'`))));
-  return out;
 }
 
 /** Each id once: the `unnest` join returns a row per id given. */
