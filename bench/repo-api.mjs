@@ -7,6 +7,9 @@
 //   ndjson-file SRC REPO_PATH OUT    write an NDJSON commit body holding SRC as REPO_PATH (one line)
 //   head-server PORT HEADERS_JSON    a bare node:http server on 127.0.0.1:PORT answering HEAD (any path)
 //                                    with the headers in HEADERS_JSON; prints "listening" when ready
+//   nest-head-server PORT HEADERS_JSON  the same answer from a bare NestJS 11 app on Express 5 (one
+//                                    controller, no middleware, guard, pipe or logger): the framework's
+//                                    own floor, to tell it apart from what Hangar adds
 //   median N…                        print the median of the numbers
 //   json-get KEY                     read JSON on stdin, print its top-level KEY (fails when absent)
 //   pick-headers FILE NAME…          read a raw HTTP response head (curl -D) from FILE and print a JSON
@@ -117,6 +120,39 @@ function headServer(port, headersJson) {
   process.once('SIGINT', stop);
 }
 
+/** One controller answering HEAD on any path, decorated by hand (this file is plain JavaScript). */
+async function nestHeadServer(port, headersJson) {
+  await import('reflect-metadata');
+  const { Controller, Head, Module, Res } = await import('@nestjs/common');
+  const { NestFactory } = await import('@nestjs/core');
+  const headers = JSON.parse(headersJson);
+  class HeadController {
+    answer(res) {
+      res.writeHead(200, headers);
+      res.end();
+    }
+  }
+  Reflect.decorate([Head('{*path}')], HeadController.prototype, 'answer', Object.getOwnPropertyDescriptor(HeadController.prototype, 'answer'));
+  Res()(HeadController.prototype, 'answer', 0);
+  const controller = Reflect.decorate([Controller()], HeadController);
+  class BareModule {}
+  const module = Reflect.decorate([Module({ controllers: [controller] })], BareModule);
+  const app = await NestFactory.create(module, { logger: false });
+  const express = app.getHttpAdapter().getInstance();
+  express.disable('x-powered-by');
+  express.set('etag', false);
+  app.getHttpServer().keepAliveTimeout = 65_000;
+  await app.listen(Number(port), '127.0.0.1');
+  process.stdout.write('listening\n');
+  const stop = () => {
+    app.getHttpServer().closeAllConnections();
+    void app.close().then(() => process.exit(0));
+    setTimeout(() => process.exit(0), 1000).unref();
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
 function median(values) {
   const xs = values.map(Number).filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
   if (xs.length === 0) die('median: no numbers');
@@ -187,6 +223,9 @@ switch (cmd) {
     break;
   case 'head-server':
     headServer(args[0], args[1]);
+    break;
+  case 'nest-head-server':
+    await nestHeadServer(args[0], args[1]);
     break;
   case 'median':
     process.stdout.write(String(median(args)) + '\n');

@@ -55,7 +55,7 @@ LOADAVG_START=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 # ---------------------------------------------------------------- temp dir and cleanup
 TMP=$(mktemp -d /tmp/hangar-bench.XXXXXX)
 chmod 755 "$TMP" # the embedded PostgreSQL runs as `postgres` when we are root; nginx workers as nobody
-HANGAR_PID="" REF_PID="" NGINX_PID="" PROBE_PID="" SNAP=""
+HANGAR_PID="" REF_PID="" NEST_PID="" NGINX_PID="" PROBE_PID="" SNAP=""
 
 source "$BENCH/lib/hangar.sh" # stop_pid, start_hangar, stop_hangar, api, bench_user
 
@@ -65,6 +65,7 @@ cleanup() {
   show_hangar_log "$rc"
   stop_pid "$PROBE_PID" TERM 3
   stop_pid "$REF_PID" TERM 3
+  stop_pid "$NEST_PID" TERM 3
   stop_pid "$NGINX_PID" TERM 5
   finish_bench "$rc"
 }
@@ -76,9 +77,9 @@ trap 'exit 143' TERM
 source "$BENCH/lib/dist-snapshot.sh"
 prepare_dist_snapshot api
 
-mapfile -t PORTS < <(node "$HELPER" free-ports 5)
+mapfile -t PORTS < <(node "$HELPER" free-ports 6)
 [ ${#PORTS[@]} -eq 5 ] || fail "could not find free ports"
-HANGAR_PORT=${PORTS[0]} PG_PORT=${PORTS[1]} REF_PORT=${PORTS[2]} NGINX_PORT=${PORTS[3]} PROBE_PORT=${PORTS[4]}
+HANGAR_PORT=${PORTS[0]} PG_PORT=${PORTS[1]} REF_PORT=${PORTS[2]} NGINX_PORT=${PORTS[3]} PROBE_PORT=${PORTS[4]} NEST_PORT=${PORTS[5]}
 H="http://127.0.0.1:$HANGAR_PORT"
 
 # ---------------------------------------------------------------- which tool can load-test HEAD?
@@ -203,6 +204,16 @@ out=$(load_head "$REF_URL")
 read -r HEAD_REF HEAD_REF_ERR <<<"$out"
 stop_pid "$REF_PID" TERM 3
 REF_PID=""
+# The same answer from a bare NestJS app: how much of Hangar's floor is the framework's own.
+node "$HELPER" nest-head-server "$NEST_PORT" "$REF_HEADERS" >"$TMP/nest.out" 2>&1 &
+NEST_PID=$!
+for _ in $(seq 100); do grep -q listening "$TMP/nest.out" 2>/dev/null && break; sleep 0.1; done
+grep -q listening "$TMP/nest.out" || fail "the bare NestJS reference server did not start: $(cat "$TMP/nest.out")"
+log "2. resolve HEAD, $CONNS connections, ${DURATION}s: bare NestJS app (Express 5, one controller) reference"
+out=$(load_head "http://127.0.0.1:$NEST_PORT/$USER_NAME/$REPO/resolve/main/f/0001.txt")
+read -r HEAD_NEST HEAD_NEST_ERR <<<"$out"
+stop_pid "$NEST_PID" TERM 3
+NEST_PID=""
 
 # ---------------------------------------------------------------- 3. GET 10 MiB
 log "3. committing big.dat ($BIG_BYTES bytes) as a regular file"
@@ -302,6 +313,7 @@ printf '%-34s %-26s %s\n' "commit $NFILES files (NDJSON)" "$COMMIT_S s" "$GIT_S 
 printf '%-34s %-26s %s\n' "upload_folder $NFILES files" "$UPLOAD_S s" "-"
 printf '%-34s %-26s %s\n' "resolve HEAD, $CONNS conns" "$HEAD_HANGAR req/s$(note_err "$HEAD_HANGAR_ERR")" "$HEAD_REF req/s (node:http)$(note_err "$HEAD_REF_ERR")"
 printf '%-34s %-26s %s\n' "HEAD /health, $CONNS conns" "$HEAD_HEALTH req/s$(note_err "$HEAD_HEALTH_ERR")" "$HEAD_REF req/s (node:http)$(note_err "$HEAD_REF_ERR")"
+printf '%-34s %-26s %s\n' "HEAD, bare NestJS app, $CONNS conns" "-" "$HEAD_NEST req/s (NestJS + Express 5, one controller)$(note_err "$HEAD_NEST_ERR"); NestJS / node:http = $(awk -v a="$HEAD_NEST" -v b="$HEAD_REF" 'BEGIN { printf "%.2f", a / b }'), HEAD /health / NestJS = $(awk -v a="$HEAD_HEALTH" -v b="$HEAD_NEST" 'BEGIN { printf "%.2f", a / b }')"
 echo "ratios: resolve HEAD / HEAD /health = $(awk -v a="$HEAD_HANGAR" -v b="$HEAD_HEALTH" 'BEGIN { printf "%.2f", a / b }') (target >= 0.6); HEAD /health / node:http = $(awk -v a="$HEAD_HEALTH" -v b="$HEAD_REF" 'BEGIN { printf "%.2f", a / b }') (target >= 0.15); GET: hangar / nginx = $(awk -v a="$GET_HANGAR_MIBS" -v b="$GET_NGINX_MIBS" 'BEGIN { printf "%.2f", a / b }') (target >= 0.5); commit: hangar / git = $(awk -v a="$COMMIT_S" -v b="$GIT_S" 'BEGIN { printf "%.2f", a / b }') (target <= 1.2)"
 printf '%-34s %-26s %s\n' "GET $((BIG_BYTES / 1048576)) MiB, $CONNS conns" "$GET_HANGAR_RPS req/s, $GET_HANGAR_MIBS MiB/s$(note_err "$GET_HANGAR_ERR")" \
   "$GET_NGINX_RPS req/s, $GET_NGINX_MIBS MiB/s (nginx, $NGINX_WORKERS worker)$(note_err "$GET_NGINX_ERR")"
