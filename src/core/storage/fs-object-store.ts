@@ -39,6 +39,12 @@ export interface FsObjectStoreOptions {
 const UPLOAD_ID = /^[0-9a-f]{32}$/;
 const MAX_PART_NUMBER = 10000; // S3's limit, kept so clients behave the same on both drivers.
 const NOT_THERE = new Set(['ENOENT', 'ENOTDIR']);
+/**
+ * Bytes per read of a download. Node's default (64 KiB) makes a 10 MiB file 160 thread-pool reads
+ * and socket writes; 1 MiB chunks served 1.4-1.9x the MiB/s at 16 connections here. The price is
+ * memory: a slow client holds about two chunks (the stream's and the socket's buffer).
+ */
+const READ_CHUNK_BYTES = 1024 * 1024;
 
 /**
  * Objects as plain files under `root`. Writes land in `<root>/.tmp` and are renamed into place,
@@ -94,13 +100,13 @@ export class FsObjectStore implements ObjectStore {
       if (!st.isFile()) throw new ObjectNotFoundError(key);
       const etag = fileEtag(st);
       if (!range) {
-        return { body: fh.createReadStream(), contentLength: st.size, size: st.size, etag };
+        return { body: fh.createReadStream({ highWaterMark: READ_CHUNK_BYTES }), contentLength: st.size, size: st.size, etag };
       }
       if (!Number.isSafeInteger(range.start) || range.start < 0 || range.end < range.start || range.start >= st.size) {
         throw new RangeNotSatisfiableError();
       }
       const end = Math.min(range.end, st.size - 1); // like S3: an end past the object means "to the end"
-      const body = fh.createReadStream({ start: range.start, end });
+      const body = fh.createReadStream({ start: range.start, end, highWaterMark: READ_CHUNK_BYTES });
       return { body, contentLength: end - range.start + 1, size: st.size, etag };
     } catch (err) {
       await fh.close();
