@@ -101,7 +101,7 @@ export class VersionEngine {
       const rows = [...prepared.values()];
       await this.applyOperations(m, input, editor, prepared, head);
       const message = input.description ? `${input.summary}\n\n${input.description}\n` : `${input.summary}\n`;
-      const { commitOid } = await this.writeCommit(m, input.repoId, editor, rows, [head], input.author, message);
+      const { commitOid, treeOid } = await this.writeCommit(m, input.repoId, editor, rows, [head], input.author, message);
       await input.inTransaction?.(m, commitOid);
       const actorId = input.actorId ?? null;
       if (input.createPr) {
@@ -110,11 +110,11 @@ export class VersionEngine {
         const ref = `refs/pr/${n}`;
         if (!(await this.refs.create(m, input.repoId, ref, commitOid))) throw refExists(ref, 'PullRequestExists');
         await this.hooks.changed(m, { repoId: input.repoId, ref, old: null, new: commitOid, actorId });
-        return { commitOid, ref, prNumber: n };
+        return { commitOid, treeOid, ref, prNumber: n };
       }
       await this.refs.compareAndSwap(m, input.repoId, targetRef, head, commitOid);
       await this.hooks.changed(m, { repoId: input.repoId, ref: targetRef, old: head, new: commitOid, actorId });
-      return { commitOid, ref: targetRef, prNumber: null };
+      return { commitOid, treeOid, ref: targetRef, prNumber: null };
     });
   }
 
@@ -298,7 +298,7 @@ export class VersionEngine {
     const commit = await this.objects.prepare('commit', body);
     await this.objects.record(m, repoId, [...rows, commit]);
     await this.commits.insert(m, repoId, toCommitInfo(commit.oid, body));
-    return { commitOid: commit.oid };
+    return { commitOid: commit.oid, treeOid };
   }
 
   /**
@@ -435,6 +435,11 @@ export class VersionEngine {
     return entries;
   }
 
+  /** Sizes of stored objects (cached per node: immutable by id); missing ones are absent. */
+  sizes(repoId: number, oids: Oid[]): Promise<Map<Oid, number>> {
+    return this.objects.sizes(repoId, oids);
+  }
+
   readTree(repoId: number, oid: Oid): Promise<TreeEntry[]> {
     return this.objects.readTree(repoId, oid);
   }
@@ -484,10 +489,10 @@ export class VersionEngine {
   }
 
   async listRefs(repoId: number): Promise<RefInfo[]> {
-    const refs = await this.refs.list(repoId);
+    const refs = await this.refs.listTagged(repoId);
     return Promise.all(
       refs.map(async (r) => {
-        const peeled = await this.peel(repoId, r.oid);
+        const peeled = r.tag ? await this.peel(repoId, r.oid) : r.oid;
         return peeled === r.oid ? { name: r.name, oid: r.oid } : { name: r.name, oid: peeled, tagOid: r.oid };
       }),
     );
