@@ -11,7 +11,7 @@ import { decodeTree, type TreeEntry } from '../codec/tree';
 import { deflateBody, hashObject, inflateBody } from '../codec/hash';
 import type { GitObjectType, Oid } from '../codec/object-types';
 import type { LargeBlobWriter } from '../codec/pack-reader';
-import { GitObjectsRepository, type ObjectRowView, type StoredObjectRow } from './git-objects.repository';
+import { GitObjectsRepository, type ObjectRowView, type ObjectType, type StoredObjectRow } from './git-objects.repository';
 import { ByteBudgetLru, LruCache } from './lru-cache';
 
 /** Deflated bodies up to this size live in the database row; larger ones in the object store. */
@@ -183,7 +183,7 @@ export class ObjectDatabase {
     return this.objects.streamMany(repoId, wanted, batchBytes, visit);
   }
 
-  typesOf(repoId: number, oids: Oid[], m?: EntityManager): Promise<Map<Oid, { type: GitObjectType; size: number }>> {
+  typesOf(repoId: number, oids: Oid[], m?: EntityManager): Promise<Map<Oid, ObjectType>> {
     return this.objects.typesOf(repoId, oids, m);
   }
 
