@@ -117,6 +117,30 @@ describe('git push: statements, one transaction, card data', () => {
     const transaction = own.slice(own.lastIndexOf('START TRANSACTION'), own.lastIndexOf('COMMIT') + 1);
     expect(transaction.filter((s) => s.startsWith('INSERT INTO git_objects'))).toHaveLength(inserts.length);
     expect(own.filter((s) => s === 'START TRANSACTION')).toHaveLength(1);
+    // After it, README.md unchanged and the new root tree known to the node: the head moves, nothing is read.
+    const committed = seen.findIndex((s) => s.runner === move!.runner && s.sql === 'COMMIT' && seen.indexOf(move!) < seen.indexOf(s));
+    expect(sql.slice(committed + 1)).toEqual([expect.stringMatching(/^UPDATE repositories SET head_oid = \$3, last_modified = now\(\)/)]);
+  });
+
+  it('reads the token once per request and writes its last use at most once a minute', async () => {
+    const fresh = await createUserWithToken(t);
+    const lastUsed = async () => (await t.db.query(`SELECT t.last_used_at AS "lastUsed" FROM api_tokens t JOIN namespaces n ON n.id = t.user_id WHERE n.name = $1`, [fresh.username])).rows.map((r) => r.lastUsed);
+    await t.db.query(`UPDATE api_tokens t SET last_used_at = NULL FROM namespaces n WHERE n.id = t.user_id AND n.name = $1`, [fresh.username]);
+    const whoami = async () => {
+      seen = [];
+      await t.http().get('/api/whoami-v2').set('Authorization', `Bearer ${fresh.token}`).expect(200);
+      return seen.map((s) => s.sql);
+    };
+    const first = await whoami();
+    expect(first.filter((s) => /FROM api_tokens WHERE token_hash/.test(s))).toHaveLength(1);
+    // The first use is recorded (after the answer: wait for it).
+    for (const deadline = Date.now() + 10_000; (await lastUsed())[0] === null; ) {
+      if (Date.now() > deadline) throw new Error('last_used_at was never written');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const second = await whoami();
+    expect(second.filter((s) => /FROM api_tokens WHERE token_hash/.test(s))).toHaveLength(1);
+    expect(second.filter((s) => s.startsWith('UPDATE api_tokens'))).toEqual([]);
   });
 
   it('a push refused as stale stores none of its objects', async () => {

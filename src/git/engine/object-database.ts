@@ -234,9 +234,18 @@ export class ObjectDatabase {
     if (cached) return cached.entries;
     const { type, body } = await this.read(repoId, oid, m);
     if (type !== 'tree') throw new MissingObjectError(oid);
+    return this.rememberTree(repoId, oid, body);
+  }
+
+  /**
+   * Caches a tree as reading it would. Also for a tree this node just stored, once the transaction
+   * that stored it committed (never before: a rolled back tree must not be found), so the read
+   * that follows a commit (the card refresh, a listing) needs no statement.
+   */
+  rememberTree(repoId: number, oid: Oid, body: Buffer): TreeEntry[] {
     const entries = decodeTree(body);
     // The encoded body stands for the names (and the raw bytes a non-UTF-8 name keeps).
-    this.trees.set(key, { entries, bytes: entries.length * TREE_ENTRY_OVERHEAD_BYTES + body.length });
+    this.trees.set(`${repoId}:${oid}`, { entries, bytes: entries.length * TREE_ENTRY_OVERHEAD_BYTES + body.length });
     return entries;
   }
 

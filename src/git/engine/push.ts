@@ -323,7 +323,9 @@ export class PushEngine {
         const reason = refusal(err);
         // A refusal that no one ref caused (the objects do not fit the quota) is every ref's reason.
         for (const u of updates) results.set(u.ref, failed === null || u.ref === failed ? reason : 'atomic transaction failed');
+        return { results, quota };
       }
+      await this.rememberRootTrees(repoId, ordered, pack);
       return { results, quota };
     }
     for (const u of ordered) {
@@ -334,7 +336,17 @@ export class PushEngine {
         results.set(u.ref, refusal(err));
       }
     }
+    await this.rememberRootTrees(repoId, ordered.filter((u) => results.get(u.ref) === null), pack);
     return { results, quota };
+  }
+
+  /** The root trees of the tips just stored (small ones), cached for the reads that follow a push (ObjectDatabase.rememberTree). */
+  private async rememberRootTrees(repoId: number, us: RefUpdate[], pack: Map<Oid, IngestedObject>): Promise<void> {
+    for (const u of us) {
+      const tip = u.commits.find((c) => c.oid === u.new);
+      const tree = tip && pack.get(decodeCommit(tip.body).tree);
+      if (tree?.row.type === 'tree' && tree.row.body) this.objects.rememberTree(repoId, tree.row.oid, await this.objects.inflateRow(tree.row));
+    }
   }
 
   /** Records pack objects (each once, sorted, so concurrent pushes sharing objects never wait on each other in a cycle), in statements of bounded size. */
