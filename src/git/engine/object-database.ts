@@ -7,7 +7,7 @@ import type { EntityManager } from 'typeorm';
 import type { HangarConfig } from '../../core/config/config';
 import { InjectConfig } from '../../core/config/config.module';
 import { OBJECT_STORE, type ObjectStore } from '../../core/storage/object-store';
-import { decodeTree, type TreeEntry } from '../codec/tree';
+import { decodeTree, encodeTree, type TreeEntry } from '../codec/tree';
 import { deflateBody, hashObject, inflateBody } from '../codec/hash';
 import type { GitObjectType, Oid } from '../codec/object-types';
 import type { LargeBlobWriter } from '../codec/pack-reader';
@@ -223,9 +223,27 @@ export class ObjectDatabase {
 
   /** The whole inflated body (trees, commits, tags and small blobs). */
   async read(repoId: number, oid: Oid, m?: EntityManager): Promise<{ type: GitObjectType; body: Buffer }> {
+    const tree = this.cachedTreeBody(repoId, oid);
+    if (tree) return { type: 'tree', body: tree };
     const row = await this.objects.find(repoId, oid, m);
     if (!row) throw new MissingObjectError(oid);
     return { type: row.type, body: await this.inflateRow(row) };
+  }
+
+  /**
+   * A cached tree's body, encoded again from its entries, when that gives exactly the stored
+   * object back (its id checks; a non-canonical stored tree does not): e.g. the base of the
+   * tree deltas of a thin pack, which is usually the tree the previous push or commit cached.
+   */
+  private cachedTreeBody(repoId: number, oid: Oid): Buffer | null {
+    const cached = this.trees.get(`${repoId}:${oid}`);
+    if (!cached) return null;
+    try {
+      const body = encodeTree(cached.entries);
+      return hashObject('tree', body) === oid ? body : null;
+    } catch {
+      return null; // entries no valid tree encodes (a duplicate name): read the stored one
+    }
   }
 
   async readTree(repoId: number, oid: Oid, m?: EntityManager): Promise<TreeEntry[]> {
