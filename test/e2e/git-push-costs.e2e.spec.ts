@@ -1,13 +1,12 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { QueryRunner } from 'typeorm';
-import { DataSource } from 'typeorm';
 import { FLUSH, pktLine } from '../../src/git/codec/pktline';
 import { demuxSideband } from '../../src/git/codec/sideband';
 import { createUserWithToken, TestUser } from '../support/accounts';
 import { git, gitUrl, runGit, scratchDirs } from '../support/git-cli';
 import { commit, createRepo, file, header } from '../support/repos';
+import { observeStatements, type SeenStatement } from '../support/statements';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -15,23 +14,18 @@ import { startTestApp, TestApp } from '../support/test-app';
  * the database once, the objects and the ref are written by one transaction (so a refused
  * update stores nothing), and the card data is read again only when README.md changed; what the
  * check must still refuse (objects neither in the pack nor stored, or stored with another type)
- * it refuses. Statements are observed through TypeORM's logger, as in commit-statements.
+ * it refuses. Statements are observed through TypeORM's logger (support/statements).
  */
 describe('git push: statements, one transaction, card data', () => {
   let t: TestApp;
   let u: TestUser;
   const dirs = scratchDirs('hangar-push-costs-');
-  let seen: { runner: QueryRunner | undefined; sql: string }[] = [];
+  let seen: SeenStatement[] = [];
 
   beforeAll(async () => {
     t = await startTestApp();
     u = await createUserWithToken(t);
-    const logger = t.app.get(DataSource).logger;
-    const logQuery = logger.logQuery.bind(logger);
-    logger.logQuery = (sql, params, runner) => {
-      seen.push({ runner, sql: sql.replace(/\s+/g, ' ') });
-      return logQuery(sql, params, runner);
-    };
+    seen = observeStatements(t).seen;
   });
 
   afterAll(async () => {
@@ -102,7 +96,7 @@ describe('git push: statements, one transaction, card data', () => {
     await git(work, 'push', '-q', 'origin', 'main');
 
     await commitAll(work, { 'b.txt': 'b\n' }, 'one file');
-    seen = [];
+    seen.splice(0);
     await git(work, 'push', '-q', 'origin', 'main');
 
     // The new tree names 20 stored blobs and the new commit a stored parent: one lookup for all.
@@ -127,7 +121,7 @@ describe('git push: statements, one transaction, card data', () => {
     const lastUsed = async () => (await t.db.query(`SELECT t.last_used_at AS "lastUsed" FROM api_tokens t JOIN namespaces n ON n.id = t.user_id WHERE n.name = $1`, [fresh.username])).rows.map((r) => r.lastUsed);
     await t.db.query(`UPDATE api_tokens t SET last_used_at = NULL FROM namespaces n WHERE n.id = t.user_id AND n.name = $1`, [fresh.username]);
     const whoami = async () => {
-      seen = [];
+      seen.splice(0);
       await t.http().get('/api/whoami-v2').set('Authorization', `Bearer ${fresh.token}`).expect(200);
       return seen.map((s) => s.sql);
     };
