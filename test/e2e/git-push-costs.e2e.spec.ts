@@ -54,9 +54,9 @@ describe('git push: statements, one transaction, card data', () => {
     return (await git(work, 'rev-parse', 'HEAD')).trim();
   }
 
-  /** A raw receive-pack request: one command and a pack of exactly `objects` (made by git pack-objects). */
-  async function receivePack(name: string, work: string, command: string, objects: string[]): Promise<string> {
-    const pack = await packOf(work, objects);
+  /** A raw receive-pack request: one command and a pack (or a pack of exactly `objects`, made by git pack-objects). */
+  async function receivePack(name: string, work: string, command: string, objects: string[] | Buffer): Promise<string> {
+    const pack = Buffer.isBuffer(objects) ? objects : await packOf(work, objects);
     const r = await t
       .http()
       .post(`/${u.username}/${name}/git-receive-pack`)
@@ -73,10 +73,10 @@ describe('git push: statements, one transaction, card data', () => {
     return demuxSideband(r.body as Buffer).data.toString();
   }
 
-  /** `git pack-objects` of exactly these objects (its output is binary: runGit reads text). */
-  function packOf(cwd: string, objects: string[]): Promise<Buffer> {
+  /** `git pack-objects` of exactly these objects, or with `args` what they say (its output is binary: runGit reads text). */
+  function packOf(cwd: string, objects: string[], args: string[] = []): Promise<Buffer> {
     return new Promise((resolve, reject) => {
-      const child = spawn('git', ['pack-objects', '--stdout', '-q'], { cwd, stdio: ['pipe', 'pipe', 'inherit'] });
+      const child = spawn('git', ['pack-objects', '--stdout', '-q', ...args], { cwd, stdio: ['pipe', 'pipe', 'inherit'] });
       const out: Buffer[] = [];
       child.stdout.on('data', (c: Buffer) => out.push(c));
       child.on('error', reject);
@@ -177,6 +177,22 @@ describe('git push: statements, one transaction, card data', () => {
     const typed = await receivePack('holes', work, `${base} ${wrongCommit} refs/heads/main`, [wrongCommit, wrongTree]);
     expect(typed).toContain('ng refs/heads/main missing necessary objects');
     expect(await storedCount([wrongCommit, wrongTree])).toBe(0);
+  });
+
+  it('refuses a thin pack whose tree, a delta on a stored tree, names a blob neither sent nor stored', async () => {
+    await createRepo(t, u.token, 'thin').expect(200);
+    await commit(t, u.token, `${u.username}/thin`, [header('init'), ...Array.from({ length: 60 }, (_, i) => file(`f${i}.txt`, `file ${i}\n`))]).expect(200);
+    const work = await cloneOf('thin');
+    const base = (await git(work, 'rev-parse', 'HEAD')).trim();
+    const tip = await commitAll(work, { 'f1.txt': 'changed\n', 'new.txt': `never sent ${Date.now()}\n` }, 'thin');
+    const tree = (await git(work, 'rev-parse', `${tip}^{tree}`)).trim();
+    // What git push sends (the new tree as a delta on the stored one), less the blobs.
+    const pack = await packOf(work, [tip, `^${base}`], ['--revs', '--thin', '--filter=blob:none']);
+    const report = await receivePack('thin', work, `${base} ${tip} refs/heads/main`, pack);
+    expect(report).toContain('ng refs/heads/main missing necessary objects');
+    expect(await storedCount([tip, tree])).toBe(0);
+    // The stored base tree was read (or found cached) to resolve the delta: the refusal is not for a missing base.
+    expect(report).toMatch(/^[0-9a-f]{4}unpack ok/);
   });
 
   it('reads README.md again only when a push or a commit changes it; the head always moves', async () => {

@@ -72,6 +72,12 @@ export class PushFsckError extends PushPackError {
 export interface Ingested {
   objects: Map<Oid, IngestedObject>;
   summary: PackSummary | null;
+  /**
+   * Objects that stored trees of the repository name (the thin pack's delta bases, usually the
+   * previous versions of the pushed trees), with their type: stored too (the closure invariant),
+   * so the connectivity check need not ask for them.
+   */
+  named: Map<Oid, GitObjectType>;
 }
 
 /** A new blob reachable from a pushed tip. */
@@ -127,9 +133,14 @@ export class PushEngine {
    */
   async ingest(repoId: number, source: ByteSource, opts: Pick<ReadPackOptions, 'maxObjectBytes' | 'maxInflatedBytes' | 'maxInflateRatio'>): Promise<Ingested> {
     const objects = new Map<Oid, IngestedObject>();
+    const named = new Map<Oid, GitObjectType>();
     const fromRepo = async (oid: Oid): Promise<ResolvedObject | null> => {
       try {
-        return await this.objects.read(repoId, oid);
+        const stored = await this.objects.read(repoId, oid);
+        if (stored.type === 'tree') {
+          for (const e of this.objects.rememberTree(repoId, oid, stored.body)) if (e.mode !== '160000') named.set(e.oid, e.mode === '40000' ? 'tree' : 'blob');
+        }
+        return stored;
       } catch (err) {
         if (err instanceof MissingObjectError) return null;
         throw err;
@@ -150,7 +161,7 @@ export class PushEngine {
       const next = await reader.next();
       if (next.done) {
         await this.checkGitmodules(repoId, gitmodules, objects);
-        return { objects, summary: next.value };
+        return { objects, summary: next.value, named };
       }
       const o = next.value;
       if (objects.has(o.oid)) continue;
@@ -211,7 +222,7 @@ export class PushEngine {
    * commit that is not indexed yet is walked on, which takes another round. Returns the new
    * objects, or the first missing one.
    */
-  async connect(repoId: number, tip: Oid, pack: Map<Oid, IngestedObject>): Promise<Connected | { missing: Oid }> {
+  async connect(repoId: number, tip: Oid, { objects: pack, named }: Pick<Ingested, 'objects' | 'named'>): Promise<Connected | { missing: Oid }> {
     const seen = new Set<Oid>([tip]);
     const objects: Oid[] = [];
     const commitBodies = new Map<Oid, Buffer>();
@@ -242,9 +253,10 @@ export class PushEngine {
           stack.push(l);
         }
       }
-      const stored = await this.objects.typesOf(repoId, outside.map((l) => l.oid));
+      const stored = await this.objects.typesOf(repoId, outside.filter((l) => !named.has(l.oid)).map((l) => l.oid));
       for (const link of outside) {
-        const found = stored.get(link.oid);
+        const known = named.get(link.oid);
+        const found = known ? { type: known, indexed: false } : stored.get(link.oid);
         if (!found || (link.type && link.type !== found.type)) return { missing: link.oid };
         tipType ??= found.type;
         if (found.type !== 'commit' || found.indexed) continue;

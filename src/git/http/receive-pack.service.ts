@@ -180,7 +180,7 @@ export class ReceivePackService {
     const lfsChecked = new Map<string, string | null>();
     for (const c of commands) {
       if (c.error !== null || c.new === ZERO_OID) continue;
-      const connected = await this.push.connect(repo.id, c.new, ingested.objects);
+      const connected = await this.push.connect(repo.id, c.new, ingested);
       if ('missing' in connected) {
         c.error = 'missing necessary objects';
         continue;
