@@ -151,7 +151,7 @@ export class AuthService {
     }
     const user = await this.accounts.findUserById(token.userId);
     if (!user || !user.isActive) return null;
-    void this.tokens.touch(token.id).catch(() => undefined);
+    if (token.touchDue) void this.tokens.touch(token.id).catch(() => undefined);
     return principalFromToken(user, token);
   }
 

@@ -137,7 +137,7 @@ export class CommitsService {
       createPr,
       inTransaction: (m) => this.lfs.markCommitted(m, repo.id, lfsObjects),
     });
-    await this.repos.afterCommit(repo, result.ref);
+    await this.repos.afterCommit(repo, result.ref, { commit: result.commitOid, tree: result.treeOid });
     return {
       commitOid: result.commitOid,
       commitUrl: `${this.repos.url(baseUrl, repo)}/commit/${result.commitOid}`,

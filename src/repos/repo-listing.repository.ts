@@ -67,14 +67,29 @@ export class RepoListingRepository {
     return rows.map((r: RepoRecord & { tags: string[]; cardData: Record<string, unknown> | null; headOid: string | null }) => ({ ...normalise(r), tags: r.tags, cardData: r.cardData, headOid: r.headOid }));
   }
 
-  /** Derived from the default branch's README after each commit to it. */
-  async updateCard(repoId: number, headOid: string, cardData: Record<string, unknown> | null, tags: string[]): Promise<void> {
-    await this.db.query(`UPDATE repositories SET head_oid = $2, card_data = $3, tags = $4, pipeline_tag = $5, last_modified = now() WHERE id = $1`, [
-      repoId,
-      headOid,
-      cardData === null ? null : JSON.stringify(cardData),
-      tags,
-      cardString(cardData, 'pipeline_tag'),
-    ]);
+  /**
+   * The default branch moved to `headOid`: records it and the time, and returns the blob id of
+   * the README.md the card data was last read from (null: none). Undefined when `ref` no longer
+   * points at `headOid` (a later change moved it; its own refresh writes the row, so an older
+   * refresh finishing late never overwrites a newer one).
+   */
+  async moveHead(repoId: number, ref: string, headOid: string): Promise<{ readmeOid: string | null } | undefined> {
+    // An UPDATE answers [rows, count] through TypeORM.
+    const [rows]: [{ readmeOid: string | null }[], number] = await this.db.query(
+      `UPDATE repositories SET head_oid = $3, last_modified = now()
+        WHERE id = $1 AND EXISTS (SELECT 1 FROM git_refs WHERE repo_id = $1 AND name = $2 AND oid = $3)
+        RETURNING card_readme_oid AS "readmeOid"`,
+      [repoId, ref, headOid],
+    );
+    return rows[0];
+  }
+
+  /** Card data derived from the README.md blob `readmeOid` (null: no README) of the default branch's head `headOid`, unless `ref` moved on since. */
+  async updateCard(repoId: number, ref: string, headOid: string, readmeOid: string | null, cardData: Record<string, unknown> | null, tags: string[]): Promise<void> {
+    await this.db.query(
+      `UPDATE repositories SET card_readme_oid = $4, card_data = $5, tags = $6, pipeline_tag = $7
+        WHERE id = $1 AND EXISTS (SELECT 1 FROM git_refs WHERE repo_id = $1 AND name = $2 AND oid = $3)`,
+      [repoId, ref, headOid, readmeOid, cardData === null ? null : JSON.stringify(cardData), tags, cardString(cardData, 'pipeline_tag')],
+    );
   }
 }

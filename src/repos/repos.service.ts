@@ -9,6 +9,7 @@ import { OrgsService } from '../auth/orgs/orgs.service';
 import type { Principal } from '../auth/principal';
 import { VersionEngine } from '../git/engine/version-engine.service';
 import type { Oid } from '../git/codec/object-types';
+import type { CommitHead } from '../git/engine/engine.types';
 import { RepoAccessService, repoNotFound, type RepoPermission } from './access/repo-access.service';
 import { readmeFrontMatter, tagsFromCard } from './card-data';
 import { defaultGitattributes, defaultReadme } from './default-files';
@@ -192,7 +193,7 @@ export class ReposService {
     const { commitOid } = await this.engine.resolveRevision(repo, revision ?? repo.defaultBranch);
     const commit = await this.engine.commitInfo(repo.id, commitOid);
     const files = ((await this.engine.listFolder(repo.id, commitOid, '', true)) ?? []).filter((e) => e.type === 'file');
-    const cardData = await this.cardData(repo, commitOid, files);
+    const cardData = await this.cardData(repo, commitOid, files.find((f) => f.path.toLowerCase() === 'readme.md'));
     return {
       repo,
       sha: commitOid,
@@ -213,30 +214,39 @@ export class ReposService {
    * A repository deleted since the commit (a delete racing it) has nothing left to update: the
    * commit was made, and its answer stands.
    */
-  async afterCommit(repo: RepoRecord, ref: string): Promise<void> {
+  async afterCommit(repo: RepoRecord, ref: string, head?: CommitHead): Promise<void> {
     try {
-      await this.refreshAfterCommit(repo, ref);
+      await this.refreshAfterCommit(repo, ref, head);
     } catch (err) {
       if (await this.repos.findById(repo.id)) throw err;
     }
   }
 
-  private async refreshAfterCommit(repo: RepoRecord, ref: string): Promise<void> {
+  private async refreshAfterCommit(repo: RepoRecord, ref: string, head?: CommitHead): Promise<void> {
     if (ref !== `refs/heads/${repo.defaultBranch}`) {
       await this.repos.transaction((m) => this.repos.touch(m, repo.id));
       return;
     }
-    // Only the root folder is read (README.md lives there): never the whole tree, whose size has
-    // nothing to do with what a commit changed.
-    const { commitOid } = await this.engine.resolveRevision(repo, repo.defaultBranch);
-    const rootFiles = ((await this.engine.listFolder(repo.id, commitOid, '', false)) ?? []).filter((e) => e.type === 'file');
-    const cardData = await this.cardData(repo, commitOid, rootFiles);
-    await this.listing.updateCard(repo.id, commitOid, cardData, tagsFromCard(cardData));
+    // Only the root folder is read (README.md lives there), and the README itself only when its
+    // blob is not the one the card was read from: never the whole tree, whose size has nothing
+    // to do with what a commit changed.
+    head ??= await this.defaultBranchHead(repo);
+    const readme = (await this.engine.readTree(repo.id, head.tree)).find((e) => e.mode !== '40000' && e.name.toLowerCase() === 'readme.md');
+    const readmeOid = readme?.oid ?? null;
+    const card = await this.listing.moveHead(repo.id, ref, head.commit);
+    if (!card || card.readmeOid === readmeOid) return;
+    const size = readmeOid ? (await this.engine.sizes(repo.id, [readmeOid])).get(readmeOid) : undefined;
+    const cardData = await this.cardData(repo, head.commit, readmeOid && size !== undefined ? { oid: readmeOid, size } : undefined);
+    await this.listing.updateCard(repo.id, ref, head.commit, readmeOid, cardData, tagsFromCard(cardData));
   }
 
-  /** The front matter of the root `README.md` among `files` (any case), when it is small enough to read. */
-  private async cardData(repo: RepoRecord, commitOid: string, files: { path: string; size: number; oid: string }[]): Promise<Record<string, unknown> | null> {
-    const readme = files.find((f) => f.path.toLowerCase() === 'readme.md');
+  private async defaultBranchHead(repo: RepoRecord): Promise<CommitHead> {
+    const { commitOid } = await this.engine.resolveRevision(repo, repo.defaultBranch);
+    return { commit: commitOid, tree: (await this.engine.commitInfo(repo.id, commitOid)).treeOid };
+  }
+
+  /** The front matter of the root `README.md`, when there is one small enough to read. */
+  private async cardData(repo: RepoRecord, commitOid: string, readme: { oid: string; size: number } | undefined): Promise<Record<string, unknown> | null> {
     if (!readme || readme.size >= 1024 * 1024) return null;
     const card = readmeFrontMatter((await this.engine.readBlob(repo.id, readme.oid)).toString('utf8'));
     if (card.problem) this.logger.warn({ repoId: repo.id, commit: commitOid, problem: card.problem }, 'README card metadata ignored');

@@ -1,7 +1,6 @@
-import type { QueryRunner } from 'typeorm';
-import { DataSource } from 'typeorm';
 import { createUserWithToken, TestUser } from '../support/accounts';
 import { commit, createRepo, file, header } from '../support/repos';
+import { observeStatements } from '../support/statements';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -13,25 +12,21 @@ import { startTestApp, TestApp } from '../support/test-app';
 describe('statements of a commit transaction', () => {
   let t: TestApp;
   let u: TestUser;
-  let seen: { runner: QueryRunner | undefined; sql: string }[] = [];
+  let statements: ReturnType<typeof observeStatements>;
 
   beforeAll(async () => {
     t = await startTestApp();
     u = await createUserWithToken(t);
-    const logger = t.app.get(DataSource).logger;
-    const logQuery = logger.logQuery.bind(logger);
-    logger.logQuery = (sql, params, runner) => {
-      seen.push({ runner, sql: sql.replace(/\s+/g, ' ') });
-      return logQuery(sql, params, runner);
-    };
+    statements = observeStatements(t);
   });
 
   afterAll(() => t.close());
 
   /** The statements of the transaction that moved a ref during `work`, START TRANSACTION to COMMIT excluded. */
   async function commitTransaction(work: () => Promise<unknown>): Promise<string[]> {
-    seen = [];
+    statements.reset();
     await work();
+    const seen = statements.seen;
     const mover = seen.find((s) => s.sql.startsWith('UPDATE git_refs SET oid'))?.runner;
     expect(mover).toBeDefined();
     const own = seen.filter((s) => s.runner === mover).map((s) => s.sql);

@@ -15,6 +15,8 @@ export interface TokenRecord {
 }
 
 const COLUMNS = `id, user_id AS "userId", name, role, created_at AS "createdAt", expires_at AS "expiresAt", last_used_at AS "lastUsedAt"`;
+/** A token's use is recorded at most once a minute: authentication does not write on every request. */
+const TOUCH_DUE = `(last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`;
 
 /** API tokens, stored as sha256 of the secret; the secret itself is never stored. */
 @Injectable()
@@ -32,10 +34,14 @@ export class TokensRepository {
     return row;
   }
 
-  /** The token with this hash, expired or not (the caller tells an expired one apart), or null. */
-  async findByHash(hash: Buffer): Promise<(TokenRecord & { expired: boolean }) | null> {
+  /**
+   * The token with this hash, expired or not (the caller tells an expired one apart), or null.
+   * `touchDue`: its last use is older than `touch` records (by the database's clock), so the
+   * caller writes it only then.
+   */
+  async findByHash(hash: Buffer): Promise<(TokenRecord & { expired: boolean; touchDue: boolean }) | null> {
     const rows = await this.db.query(
-      `SELECT ${COLUMNS}, (expires_at IS NOT NULL AND expires_at <= now()) AS expired FROM api_tokens WHERE token_hash = $1`,
+      `SELECT ${COLUMNS}, (expires_at IS NOT NULL AND expires_at <= now()) AS expired, ${TOUCH_DUE} AS "touchDue" FROM api_tokens WHERE token_hash = $1`,
       [hash],
     );
     return rows[0] ?? null;
@@ -68,10 +74,10 @@ export class TokensRepository {
     await m.query(`DELETE FROM api_tokens WHERE user_id = $1 AND id <> $2`, [userId, exceptId ?? -1]);
   }
 
-  /** Records use at most once a minute per token, so authentication does not write on every request. */
+  /** Records use at most once a minute per token (TOUCH_DUE). */
   async touch(id: number): Promise<void> {
     await this.db.query(
-      `UPDATE api_tokens SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
+      `UPDATE api_tokens SET last_used_at = now() WHERE id = $1 AND ${TOUCH_DUE}`,
       [id],
     );
   }

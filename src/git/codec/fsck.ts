@@ -243,6 +243,9 @@ function* hfsChars(name: Buffer): Generator<number> {
 
 /** utf8.c `is_hfs_dot_generic`: "." + needle, case-insensitively, ignoring HFS-ignored code points. */
 function isHfsDot(name: Buffer, needle: string): boolean {
+  // The HFS-ignored code points are all multi-byte: a name starting with another ASCII byte than
+  // "." cannot match (nearly every name; decoding each one costed a push of a wide tree dearly).
+  if (name.length === 0 || (name[0] < 0x80 && name[0] !== DOT)) return false;
   const chars = [...hfsChars(name)];
   // A name that stops decoding early ends where it stops, as in git.
   if (chars.length !== needle.length + 1 || chars[0] !== DOT) return false;

@@ -44,8 +44,16 @@ export interface CommitInput {
   inTransaction?: (m: EntityManager, commitOid: Oid) => Promise<void>;
 }
 
+/** A commit with its root tree: what a ref was moved to, for work after the move. */
+export interface CommitHead {
+  commit: Oid;
+  tree: Oid;
+}
+
 export interface CommitResult {
   commitOid: Oid;
+  /** The new commit's root tree. */
+  treeOid: Oid;
   /** The ref that moved: `refs/heads/<branch>` or `refs/pr/<n>`. */
   ref: string;
   prNumber: number | null;

@@ -34,6 +34,14 @@ export const byOids = (repo: string, oids: string): string =>
   `unnest(${oids}::varchar(40)[]) AS q(oid) CROSS JOIN LATERAL (SELECT * FROM git_objects g WHERE g.repo_id = ${repo} AND g.oid = q.oid LIMIT 1) o`;
 const BY_OIDS = byOids('$1', '$2');
 
+/** What `typesOf` knows of a stored object. */
+export interface ObjectType {
+  type: GitObjectType;
+  size: number;
+  /** A commit that is in the commit index (false for other types). */
+  indexed: boolean;
+}
+
 /** An object row as a streamed read shows it (`streamMany`), valid during the call only: the bytes are the database driver's read buffer. */
 export interface ObjectRowView {
   oid: Oid;
@@ -236,14 +244,18 @@ export class GitObjectsRepository {
     }
   }
 
-  /** Types and sizes of many objects, without their bodies; missing ones are absent. */
-  async typesOf(repoId: number, oids: Oid[], m: EntityManager = this.db.manager): Promise<Map<Oid, { type: GitObjectType; size: number }>> {
+  /**
+   * Types and sizes of many objects, without their bodies; missing ones are absent. `indexed`:
+   * a commit is also in the commit index (a stored commit may not be yet: see PushEngine.connect).
+   * One statement for both, which is what a push's connectivity check and a fetch's wants ask.
+   */
+  async typesOf(repoId: number, oids: Oid[], m: EntityManager = this.db.manager): Promise<Map<Oid, ObjectType>> {
     if (oids.length === 0) return new Map();
-    const rows: { oid: string; type: number; size: string | number }[] = await m.query(
-      `SELECT o.oid, o.type, o.size FROM ${BY_OIDS}`,
+    const rows: { oid: string; type: number; size: string | number; indexed: boolean }[] = await m.query(
+      `SELECT o.oid, o.type, o.size, o.type = ${PACK_TYPE.commit} AND EXISTS (SELECT 1 FROM git_commits c WHERE c.repo_id = $1 AND c.oid = o.oid) AS indexed FROM ${BY_OIDS}`,
       [repoId, distinct(oids)],
     );
-    return new Map(rows.map((r) => [r.oid, { type: TYPE_BY_PACK[r.type], size: Number(r.size) }]));
+    return new Map(rows.map((r) => [r.oid, { type: TYPE_BY_PACK[r.type], size: Number(r.size), indexed: r.indexed }]));
   }
 
   async existing(repoId: number, oids: Oid[], m: EntityManager = this.db.manager): Promise<Set<Oid>> {

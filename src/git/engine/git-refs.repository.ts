@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import type { Oid } from '../codec/object-types';
+import { PACK_TYPE, type Oid } from '../codec/object-types';
 
 /** Rows of `git_refs`. Moving a ref happens under a row lock inside the commit transaction. */
 @Injectable()
@@ -21,6 +21,18 @@ export class GitRefsRepository {
 
   list(repoId: number, m: EntityManager = this.db.manager): Promise<{ name: string; oid: Oid }[]> {
     return m.query(`SELECT name, oid FROM git_refs WHERE repo_id = $1 ORDER BY name`, [repoId]);
+  }
+
+  /**
+   * The refs, each with whether it names a tag object (to be peeled): one statement for what
+   * would otherwise be one type lookup per ref that moved since the node last looked.
+   */
+  listTagged(repoId: number): Promise<{ name: string; oid: Oid; tag: boolean }[]> {
+    return this.db.query(
+      `SELECT r.name, r.oid, EXISTS (SELECT 1 FROM git_objects o WHERE o.repo_id = r.repo_id AND o.oid = r.oid AND o.type = ${PACK_TYPE.tag}) AS tag
+         FROM git_refs r WHERE r.repo_id = $1 ORDER BY r.name`,
+      [repoId],
+    );
   }
 
   async copyBranchesAndTags(m: EntityManager, fromRepoId: number, toRepoId: number): Promise<void> {

@@ -7,11 +7,11 @@ import type { EntityManager } from 'typeorm';
 import type { HangarConfig } from '../../core/config/config';
 import { InjectConfig } from '../../core/config/config.module';
 import { OBJECT_STORE, type ObjectStore } from '../../core/storage/object-store';
-import { decodeTree, type TreeEntry } from '../codec/tree';
+import { decodeTree, encodeTree, type TreeEntry } from '../codec/tree';
 import { deflateBody, hashObject, inflateBody } from '../codec/hash';
 import type { GitObjectType, Oid } from '../codec/object-types';
 import type { LargeBlobWriter } from '../codec/pack-reader';
-import { GitObjectsRepository, type ObjectRowView, type StoredObjectRow } from './git-objects.repository';
+import { GitObjectsRepository, type ObjectRowView, type ObjectType, type StoredObjectRow } from './git-objects.repository';
 import { ByteBudgetLru, LruCache } from './lru-cache';
 
 /** Deflated bodies up to this size live in the database row; larger ones in the object store. */
@@ -183,7 +183,7 @@ export class ObjectDatabase {
     return this.objects.streamMany(repoId, wanted, batchBytes, visit);
   }
 
-  typesOf(repoId: number, oids: Oid[], m?: EntityManager): Promise<Map<Oid, { type: GitObjectType; size: number }>> {
+  typesOf(repoId: number, oids: Oid[], m?: EntityManager): Promise<Map<Oid, ObjectType>> {
     return this.objects.typesOf(repoId, oids, m);
   }
 
@@ -223,9 +223,27 @@ export class ObjectDatabase {
 
   /** The whole inflated body (trees, commits, tags and small blobs). */
   async read(repoId: number, oid: Oid, m?: EntityManager): Promise<{ type: GitObjectType; body: Buffer }> {
+    const tree = this.cachedTreeBody(repoId, oid);
+    if (tree) return { type: 'tree', body: tree };
     const row = await this.objects.find(repoId, oid, m);
     if (!row) throw new MissingObjectError(oid);
     return { type: row.type, body: await this.inflateRow(row) };
+  }
+
+  /**
+   * A cached tree's body, encoded again from its entries, when that gives exactly the stored
+   * object back (its id checks; a non-canonical stored tree does not): e.g. the base of the
+   * tree deltas of a thin pack, which is usually the tree the previous push or commit cached.
+   */
+  private cachedTreeBody(repoId: number, oid: Oid): Buffer | null {
+    const cached = this.trees.get(`${repoId}:${oid}`);
+    if (!cached) return null;
+    try {
+      const body = encodeTree(cached.entries);
+      return hashObject('tree', body) === oid ? body : null;
+    } catch {
+      return null; // entries no valid tree encodes (a duplicate name): read the stored one
+    }
   }
 
   async readTree(repoId: number, oid: Oid, m?: EntityManager): Promise<TreeEntry[]> {
@@ -234,9 +252,18 @@ export class ObjectDatabase {
     if (cached) return cached.entries;
     const { type, body } = await this.read(repoId, oid, m);
     if (type !== 'tree') throw new MissingObjectError(oid);
+    return this.rememberTree(repoId, oid, body);
+  }
+
+  /**
+   * Caches a tree as reading it would. Also for a tree this node just stored, once the transaction
+   * that stored it committed (never before: a rolled back tree must not be found), so the read
+   * that follows a commit (the card refresh, a listing) needs no statement.
+   */
+  rememberTree(repoId: number, oid: Oid, body: Buffer): TreeEntry[] {
     const entries = decodeTree(body);
     // The encoded body stands for the names (and the raw bytes a non-UTF-8 name keeps).
-    this.trees.set(key, { entries, bytes: entries.length * TREE_ENTRY_OVERHEAD_BYTES + body.length });
+    this.trees.set(`${repoId}:${oid}`, { entries, bytes: entries.length * TREE_ENTRY_OVERHEAD_BYTES + body.length });
     return entries;
   }
 

@@ -141,7 +141,6 @@ export class PackPlanner {
     const unique = [...new Set(wants)];
     const out: ResolvedWants = { commits: [], tags: [], trees: [], blobs: [] };
     const types = await this.objects.typesOf(repoId, unique);
-    const indexed = await this.commits.existing(repoId, unique.filter((w) => types.get(w)?.type === 'commit'));
     for (const want of unique) {
       let oid = want;
       for (let depth = 0; ; depth++) {
@@ -153,7 +152,7 @@ export class PackPlanner {
           continue;
         }
         if (type === 'commit') {
-          if (!indexed.has(oid) && !(await this.commits.existing(repoId, [oid])).has(oid)) return { missing: want };
+          if (!types.get(oid)?.indexed && !(await this.commits.existing(repoId, [oid])).has(oid)) return { missing: want };
           out.commits.push(oid);
         } else if (type === 'tree') out.trees.push(oid);
         else out.blobs.push(oid);

@@ -1,4 +1,4 @@
-import { asQuotaExceeded } from '../../core/errors/quota-exceeded';
+import { asQuotaExceeded, type QuotaExceededError } from '../../core/errors/quota-exceeded';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -8,6 +8,7 @@ import { readPack, type PackSummary, type ReadPackOptions, type ResolvedObject }
 import type { ByteSource } from '../codec/pktline';
 import { fsckTree, gitmodulesProblems, type FsckProblem } from '../codec/fsck';
 import { decodeTree } from '../codec/tree';
+import type { CommitHead } from './engine.types';
 import { GitCommitsRepository } from './git-commits.repository';
 import type { StoredObjectRow } from './git-objects.repository';
 import { GitRefsRepository } from './git-refs.repository';
@@ -21,7 +22,8 @@ import { toCommitInfo } from './version-engine.service';
  * new tip is connected, then move refs by compare-and-swap. Invariant kept for every object in
  * `git_objects`: its whole closure is stored too. So objects are recorded only once the pack was
  * read to its checked trailer, and only those reachable from a tip that passed the connectivity
- * check; a walk may then stop at any object the repository already has.
+ * check, in the transaction that moves that tip's ref; a walk may then stop at any object the
+ * repository already has.
  */
 
 /** Bodies this small are kept by `ingest` for the caller's checks (LFS pointers are at most 1 KiB). */
@@ -70,6 +72,12 @@ export class PushFsckError extends PushPackError {
 export interface Ingested {
   objects: Map<Oid, IngestedObject>;
   summary: PackSummary | null;
+  /**
+   * Objects that stored trees of the repository name (the thin pack's delta bases, usually the
+   * previous versions of the pushed trees), with their type: stored too (the closure invariant),
+   * so the connectivity check need not ask for them.
+   */
+  named: Map<Oid, GitObjectType>;
 }
 
 /** A new blob reachable from a pushed tip. */
@@ -89,12 +97,16 @@ export interface Connected {
   /** Commits to add to the index, parents before children. */
   commits: { oid: Oid; body: Buffer }[];
   blobs: NewBlob[];
+  /** The tip and its root tree, when the tip is a commit this push brings (for the work after the ref moved). */
+  head?: CommitHead;
 }
 
 export interface RefUpdate {
   ref: string;
   old: Oid;
   new: Oid;
+  /** Pack objects the new value needs, recorded with the ref (see `Connected.objects`). */
+  objects: Oid[];
   commits: { oid: Oid; body: Buffer }[];
 }
 
@@ -121,9 +133,14 @@ export class PushEngine {
    */
   async ingest(repoId: number, source: ByteSource, opts: Pick<ReadPackOptions, 'maxObjectBytes' | 'maxInflatedBytes' | 'maxInflateRatio'>): Promise<Ingested> {
     const objects = new Map<Oid, IngestedObject>();
+    const named = new Map<Oid, GitObjectType>();
     const fromRepo = async (oid: Oid): Promise<ResolvedObject | null> => {
       try {
-        return await this.objects.read(repoId, oid);
+        const stored = await this.objects.read(repoId, oid);
+        if (stored.type === 'tree') {
+          for (const e of this.objects.rememberTree(repoId, oid, stored.body)) if (e.mode !== '160000') named.set(e.oid, e.mode === '40000' ? 'tree' : 'blob');
+        }
+        return stored;
       } catch (err) {
         if (err instanceof MissingObjectError) return null;
         throw err;
@@ -144,7 +161,7 @@ export class PushEngine {
       const next = await reader.next();
       if (next.done) {
         await this.checkGitmodules(repoId, gitmodules, objects);
-        return { objects, summary: next.value };
+        return { objects, summary: next.value, named };
       }
       const o = next.value;
       if (objects.has(o.oid)) continue;
@@ -199,125 +216,166 @@ export class PushEngine {
   }
 
   /**
-   * Walks from a pushed tip through the pack; at objects outside it, the repository must have
-   * them (a commit must be in its index). Returns the new objects, or the first missing one.
+   * Walks from a pushed tip through the pack (in memory); every object it reaches outside the
+   * pack the repository must have, with the type the link requires (a commit: in its index).
+   * Those are looked up together, one statement per push in the usual case: only a stored
+   * commit that is not indexed yet is walked on, which takes another round. Returns the new
+   * objects, or the first missing one.
    */
-  async connect(repoId: number, tip: Oid, pack: Map<Oid, IngestedObject>): Promise<Connected | { missing: Oid }> {
+  async connect(repoId: number, tip: Oid, { objects: pack, named }: Pick<Ingested, 'objects' | 'named'>): Promise<Connected | { missing: Oid }> {
     const seen = new Set<Oid>([tip]);
     const objects: Oid[] = [];
     const commitBodies = new Map<Oid, Buffer>();
     const blobs: NewBlob[] = [];
     let tipType: GitObjectType | null = null;
-    let level: Link[] = [{ oid: tip, type: null }];
-    while (level.length) {
-      const next: Link[] = [];
-      const follow = (links: Link[]) => {
-        for (const l of links) {
+    let pending: Link[] = [{ oid: tip, type: null }];
+    while (pending.length) {
+      // Through the pack: what it holds is followed now, the rest is checked below.
+      const outside: Link[] = [];
+      const stack = pending;
+      pending = [];
+      while (stack.length) {
+        const link = stack.pop()!;
+        const own = pack.get(link.oid);
+        if (!own) {
+          outside.push(link);
+          continue;
+        }
+        const type = own.row.type;
+        if (link.type && link.type !== type) return { missing: link.oid };
+        tipType ??= type;
+        objects.push(link.oid);
+        if (own.commitBody) commitBodies.set(link.oid, own.commitBody);
+        if (type === 'blob') blobs.push({ oid: link.oid, size: own.row.size, name: link.name ?? link.oid, smallBody: own.smallBody });
+        for (const l of own.links) {
           if (seen.has(l.oid)) continue;
           seen.add(l.oid);
-          next.push(l);
-        }
-      };
-      const outside = level.filter((l) => !pack.has(l.oid)).map((l) => l.oid);
-      const types = await this.objects.typesOf(repoId, outside);
-      const indexed = await this.commits.existing(repoId, outside.filter((o) => types.get(o)?.type === 'commit'));
-      for (const link of level) {
-        const own = pack.get(link.oid);
-        const type = own?.row.type ?? types.get(link.oid)?.type;
-        if (!type || (link.type && link.type !== type)) return { missing: link.oid };
-        tipType ??= type;
-        if (own) {
-          objects.push(link.oid);
-          if (own.commitBody) commitBodies.set(link.oid, own.commitBody);
-          if (type === 'blob') blobs.push({ oid: link.oid, size: own.row.size, name: link.name ?? link.oid, smallBody: own.smallBody });
-          follow(own.links);
-        } else if (type === 'commit' && !indexed.has(link.oid)) {
-          // Stored by an earlier push whose ref update then failed: complete, but not indexed yet.
-          const body = (await this.objects.read(repoId, link.oid)).body;
-          const c = decodeCommit(body);
-          commitBodies.set(link.oid, body);
-          follow([{ oid: c.tree, type: 'tree' }, ...c.parents.map((p) => ({ oid: p, type: 'commit' as const }))]);
+          stack.push(l);
         }
       }
-      level = next;
+      const stored = await this.objects.typesOf(repoId, outside.filter((l) => !named.has(l.oid)).map((l) => l.oid));
+      for (const link of outside) {
+        const known = named.get(link.oid);
+        const found = known ? { type: known, indexed: false } : stored.get(link.oid);
+        if (!found || (link.type && link.type !== found.type)) return { missing: link.oid };
+        tipType ??= found.type;
+        if (found.type !== 'commit' || found.indexed) continue;
+        // Stored without its index row (before objects were recorded with their ref, a push whose
+        // ref update failed left such commits): complete, but walked on to index it.
+        const body = (await this.objects.read(repoId, link.oid)).body;
+        const c = decodeCommit(body);
+        commitBodies.set(link.oid, body);
+        for (const l of [{ oid: c.tree, type: 'tree' as const }, ...c.parents.map((p) => ({ oid: p, type: 'commit' as const }))]) {
+          if (seen.has(l.oid)) continue;
+          seen.add(l.oid);
+          pending.push(l);
+        }
+      }
     }
-    return { tipType: tipType!, objects, commits: topological(commitBodies), blobs };
-  }
-
-  /** Records objects (sorted, so concurrent pushes sharing objects never wait on each other in a cycle). */
-  async record(repoId: number, oids: Iterable<Oid>, pack: Map<Oid, IngestedObject>): Promise<void> {
-    const rows = [...new Set(oids)].sort().map((o) => pack.get(o)!.row);
-    let batch: StoredObjectRow[] = [];
-    let bytes = 0;
-    const flush = async () => {
-      if (batch.length === 0) return;
-      const rowsNow = batch;
-      batch = [];
-      bytes = 0;
-      await repoTransaction(this.db, repoId, (m) => this.objects.record(m, repoId, rowsNow));
-    };
-    for (const row of rows) {
-      batch.push(row);
-      bytes += row.body?.length ?? 0;
-      if (bytes >= RECORD_BATCH_BYTES || batch.length >= 500) await flush();
-    }
-    await flush();
+    const tipBody = commitBodies.get(tip);
+    const head = tipBody ? { commit: tip, tree: decodeCommit(tipBody).tree } : undefined;
+    return { tipType: tipType!, objects, commits: topological(commitBodies), blobs, head };
   }
 
   /**
-   * Moves one ref (or, `atomic`, several in one transaction): lock, compare with the old value
-   * the client sent, index the new commits (parents first), run `inTransaction`, then create,
-   * move or delete. Returns the refusal reason per ref (null: done).
+   * Moves one ref (or, `atomic`, several in one transaction), recording the pack objects it
+   * needs in the same transaction, so a ref never points at objects not stored and a refused
+   * update stores nothing: lock the refs (name order), compare each with the old value the client
+   * sent, record the objects (sorted), index the new commits (parents first), run
+   * `inTransaction`, then create, move or delete. Returns the refusal reason per ref (null:
+   * done) and the quota refusal among them, if any.
    */
   async update(
     repoId: number,
     updates: RefUpdate[],
     atomic: boolean,
+    pack: Map<Oid, IngestedObject>,
     inTransaction: (m: EntityManager, u: RefUpdate) => Promise<void>,
     actorId: number | null = null,
-  ): Promise<Map<string, string | null>> {
+  ): Promise<{ results: Map<string, string | null>; quota: QuotaExceededError | null }> {
     const results = new Map<string, string | null>();
-    // Locks in name order: two pushes never wait on each other in a cycle.
+    let quota: QuotaExceededError | null = null;
+    const refusal = (err: unknown): string => {
+      quota ??= asQuotaExceeded(err);
+      return refusalOf(err);
+    };
+    // Locks in name order, every ref before any object: two pushes never wait on each other in a cycle.
     const ordered = [...updates].sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
-    const apply = async (m: EntityManager, u: RefUpdate) => {
-      const current = await this.refs.lock(m, repoId, u.ref);
-      if ((current ?? ZERO_OID) !== u.old) throw new RefUpdateRefused(current === null && u.old !== ZERO_OID ? 'stale info (the ref does not exist)' : 'stale info');
-      if (u.new === ZERO_OID) {
-        await this.refs.delete(m, repoId, u.ref);
-        await this.hooks.changed(m, { repoId, ref: u.ref, old: current, new: null, actorId });
-        return;
+    let failed: string | null = null;
+    const apply = async (m: EntityManager, us: RefUpdate[]) => {
+      const current = new Map<string, Oid | null>();
+      for (const u of us) {
+        failed = u.ref;
+        const oid = await this.refs.lock(m, repoId, u.ref);
+        if ((oid ?? ZERO_OID) !== u.old) throw new RefUpdateRefused(oid === null && u.old !== ZERO_OID ? 'stale info (the ref does not exist)' : 'stale info');
+        current.set(u.ref, oid);
       }
-      for (const c of u.commits) await this.commits.insert(m, repoId, toCommitInfo(c.oid, c.body));
-      await inTransaction(m, u);
-      const moved = current === null ? await this.refs.create(m, repoId, u.ref, u.new) : await this.refs.compareAndSwap(m, repoId, u.ref, u.old, u.new);
-      if (!moved) throw new RefUpdateRefused('stale info');
-      await this.hooks.changed(m, { repoId, ref: u.ref, old: current, new: u.new, actorId });
+      failed = us.length === 1 ? us[0].ref : null;
+      await this.record(m, repoId, us.flatMap((u) => u.objects), pack);
+      for (const u of us) {
+        failed = u.ref;
+        const old = current.get(u.ref)!;
+        if (u.new === ZERO_OID) {
+          await this.refs.delete(m, repoId, u.ref);
+          await this.hooks.changed(m, { repoId, ref: u.ref, old, new: null, actorId });
+          continue;
+        }
+        for (const c of u.commits) await this.commits.insert(m, repoId, toCommitInfo(c.oid, c.body));
+        await inTransaction(m, u);
+        const moved = old === null ? await this.refs.create(m, repoId, u.ref, u.new) : await this.refs.compareAndSwap(m, repoId, u.ref, u.old, u.new);
+        if (!moved) throw new RefUpdateRefused('stale info');
+        await this.hooks.changed(m, { repoId, ref: u.ref, old, new: u.new, actorId });
+      }
     };
     if (atomic) {
-      let failed: string | null = null;
       try {
-        await repoTransaction(this.db, repoId, async (m) => {
-          for (const u of ordered) {
-            failed = u.ref;
-            await apply(m, u);
-          }
-        });
+        await repoTransaction(this.db, repoId, (m) => apply(m, ordered));
         for (const u of updates) results.set(u.ref, null);
       } catch (err) {
-        const reason = refusalOf(err);
-        for (const u of updates) results.set(u.ref, u.ref === failed ? reason : 'atomic transaction failed');
+        const reason = refusal(err);
+        // A refusal that no one ref caused (the objects do not fit the quota) is every ref's reason.
+        for (const u of updates) results.set(u.ref, failed === null || u.ref === failed ? reason : 'atomic transaction failed');
+        return { results, quota };
       }
-      return results;
+      await this.rememberRootTrees(repoId, ordered, pack);
+      return { results, quota };
     }
     for (const u of ordered) {
       try {
-        await repoTransaction(this.db, repoId, (m) => apply(m, u));
+        await repoTransaction(this.db, repoId, (m) => apply(m, [u]));
         results.set(u.ref, null);
       } catch (err) {
-        results.set(u.ref, refusalOf(err));
+        results.set(u.ref, refusal(err));
       }
     }
-    return results;
+    await this.rememberRootTrees(repoId, ordered.filter((u) => results.get(u.ref) === null), pack);
+    return { results, quota };
+  }
+
+  /** The root trees of the tips just stored (small ones), cached for the reads that follow a push (ObjectDatabase.rememberTree). */
+  private async rememberRootTrees(repoId: number, us: RefUpdate[], pack: Map<Oid, IngestedObject>): Promise<void> {
+    for (const u of us) {
+      const tip = u.commits.find((c) => c.oid === u.new);
+      const tree = tip && pack.get(decodeCommit(tip.body).tree);
+      if (tree?.row.type === 'tree' && tree.row.body) this.objects.rememberTree(repoId, tree.row.oid, await this.objects.inflateRow(tree.row));
+    }
+  }
+
+  /** Records pack objects (each once, sorted, so concurrent pushes sharing objects never wait on each other in a cycle), in statements of bounded size. */
+  private async record(m: EntityManager, repoId: number, oids: Oid[], pack: Map<Oid, IngestedObject>): Promise<void> {
+    const rows = [...new Set(oids)].sort().map((o) => pack.get(o)!.row);
+    let batch: StoredObjectRow[] = [];
+    let bytes = 0;
+    for (const row of rows) {
+      batch.push(row);
+      bytes += row.body?.length ?? 0;
+      if (bytes >= RECORD_BATCH_BYTES || batch.length >= 500) {
+        await this.objects.record(m, repoId, batch);
+        batch = [];
+        bytes = 0;
+      }
+    }
+    if (batch.length) await this.objects.record(m, repoId, batch);
   }
 }
 

@@ -92,7 +92,8 @@ export class VersionEngine {
       if (op.kind === 'put-prepared') prepared.set(op.path, op.blob.row as StoredObjectRow);
     }
     const targetRef = input.revision.startsWith('refs/') ? input.revision : `refs/heads/${input.revision}`;
-    return repoTransaction(this.db, input.repoId, async (m) => {
+    let rootTree: { oid: Oid; body: Buffer } | undefined;
+    const result = await repoTransaction(this.db, input.repoId, async (m): Promise<CommitResult> => {
       const head = await this.refs.lock(m, input.repoId, targetRef);
       if (!head) throw revisionNotFound(input.revision);
       if (input.parentCommit && !sameCommit(input.parentCommit, head)) throw parentCommitMismatch();
@@ -101,7 +102,8 @@ export class VersionEngine {
       const rows = [...prepared.values()];
       await this.applyOperations(m, input, editor, prepared, head);
       const message = input.description ? `${input.summary}\n\n${input.description}\n` : `${input.summary}\n`;
-      const { commitOid } = await this.writeCommit(m, input.repoId, editor, rows, [head], input.author, message);
+      const { commitOid, treeOid, trees } = await this.writeCommit(m, input.repoId, editor, rows, [head], input.author, message);
+      rootTree = trees.find((t) => t.oid === treeOid);
       await input.inTransaction?.(m, commitOid);
       const actorId = input.actorId ?? null;
       if (input.createPr) {
@@ -110,12 +112,14 @@ export class VersionEngine {
         const ref = `refs/pr/${n}`;
         if (!(await this.refs.create(m, input.repoId, ref, commitOid))) throw refExists(ref, 'PullRequestExists');
         await this.hooks.changed(m, { repoId: input.repoId, ref, old: null, new: commitOid, actorId });
-        return { commitOid, ref, prNumber: n };
+        return { commitOid, treeOid, ref, prNumber: n };
       }
       await this.refs.compareAndSwap(m, input.repoId, targetRef, head, commitOid);
       await this.hooks.changed(m, { repoId: input.repoId, ref: targetRef, old: head, new: commitOid, actorId });
-      return { commitOid, ref: targetRef, prNumber: null };
+      return { commitOid, treeOid, ref: targetRef, prNumber: null };
     });
+    if (rootTree) this.objects.rememberTree(input.repoId, rootTree.oid, rootTree.body);
+    return result;
   }
 
   private async applyOperations(m: EntityManager, input: CommitInput, editor: TreeEditor, prepared: Map<string, StoredObjectRow>, head: Oid): Promise<void> {
@@ -287,7 +291,7 @@ export class VersionEngine {
   private async writeCommit(m: EntityManager, repoId: number, editor: TreeEditor, blobs: StoredObjectRow[], parents: Oid[], author: Author, message: string) {
     const { rootOid, trees } = await editor.write();
     const treeRows = await Promise.all(trees.map((t) => this.objects.prepare('tree', t.body)));
-    return this.recordCommit(m, repoId, rootOid, [...blobs, ...treeRows], parents, author, message);
+    return { ...(await this.recordCommit(m, repoId, rootOid, [...blobs, ...treeRows], parents, author, message)), trees };
   }
 
   /** Stores a commit of `treeOid` (its new objects in `rows`) with its index row; the ref is the caller's to move. */
@@ -298,7 +302,7 @@ export class VersionEngine {
     const commit = await this.objects.prepare('commit', body);
     await this.objects.record(m, repoId, [...rows, commit]);
     await this.commits.insert(m, repoId, toCommitInfo(commit.oid, body));
-    return { commitOid: commit.oid };
+    return { commitOid: commit.oid, treeOid };
   }
 
   /**
@@ -435,6 +439,11 @@ export class VersionEngine {
     return entries;
   }
 
+  /** Sizes of stored objects (cached per node: immutable by id); missing ones are absent. */
+  sizes(repoId: number, oids: Oid[]): Promise<Map<Oid, number>> {
+    return this.objects.sizes(repoId, oids);
+  }
+
   readTree(repoId: number, oid: Oid): Promise<TreeEntry[]> {
     return this.objects.readTree(repoId, oid);
   }
@@ -484,10 +493,10 @@ export class VersionEngine {
   }
 
   async listRefs(repoId: number): Promise<RefInfo[]> {
-    const refs = await this.refs.list(repoId);
+    const refs = await this.refs.listTagged(repoId);
     return Promise.all(
       refs.map(async (r) => {
-        const peeled = await this.peel(repoId, r.oid);
+        const peeled = r.tag ? await this.peel(repoId, r.oid) : r.oid;
         return peeled === r.oid ? { name: r.name, oid: r.oid } : { name: r.name, oid: peeled, tagOid: r.oid };
       }),
     );

@@ -1,4 +1,3 @@
-import { asQuotaExceeded } from '../../core/errors/quota-exceeded';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Principal } from '../../auth/principal';
 import type { HangarConfig } from '../../core/config/config';
@@ -102,34 +101,26 @@ export class ReceivePackService {
     if (atomic && commands.some((c) => c.error)) {
       for (const c of commands) c.error ??= 'atomic push failure';
     }
-    let accepted = commands.filter((c) => c.error === null);
-    if (accepted.length && ingested) {
-      try {
-        await this.push.record(repo.id, accepted.flatMap((c) => c.connected?.objects ?? []), ingested.objects);
-      } catch (err) {
-        // The objects do not fit the quota: every ref is refused with the reason, which git prints.
-        const quota = asQuotaExceeded(err);
-        if (!quota) throw err;
-        for (const c of accepted) c.error = quota.message;
-        messages.push(`Your push was rejected: ${quota.message}`);
-        // A git push reports its refusal in-band (200), so the error filter never sees it.
-        const refusal = (quota.details?.quota ?? {}) as { namespace?: string };
-        await this.events.report({ type: 'quota.refused', actor: `user:${principal.user.name}`, target: refusal.namespace ? `namespace:${refusal.namespace}` : null, data: { ...refusal, method: 'git-receive-pack', repo: repoId(repo) } });
-        accepted = [];
-      }
-    }
+    const accepted = commands.filter((c) => c.error === null);
     if (accepted.length) {
       const pointersOf = new Map(accepted.map((c) => [c.ref, c.pointers]));
-      const updates: RefUpdate[] = accepted.map((c) => ({ ref: c.ref, old: c.old, new: c.new, commits: c.connected?.commits ?? [] }));
-      const results = await this.push.update(repo.id, updates, atomic, async (m, u) => {
+      const updates: RefUpdate[] = accepted.map((c) => ({ ref: c.ref, old: c.old, new: c.new, objects: c.connected?.objects ?? [], commits: c.connected?.commits ?? [] }));
+      const { results, quota } = await this.push.update(repo.id, updates, atomic, ingested?.objects ?? new Map(), async (m, u) => {
         const pointers = pointersOf.get(u.ref) ?? [];
         if (pointers.length) await this.lfs.markCommitted(m, repo.id, pointers);
       }, principal.user.id);
       for (const c of accepted) c.error = results.get(c.ref) ?? null;
+      if (quota) {
+        // git prints the reason of each refused ref; this says it once, above them.
+        messages.push(`Your push was rejected: ${quota.message}`);
+        // A git push reports its refusal in-band (200), so the error filter never sees it.
+        const refusal = (quota.details?.quota ?? {}) as { namespace?: string };
+        await this.events.report({ type: 'quota.refused', actor: `user:${principal.user.name}`, target: refusal.namespace ? `namespace:${refusal.namespace}` : null, data: { ...refusal, method: 'git-receive-pack', repo: repoId(repo) } });
+      }
       for (const c of accepted) {
         if (c.error !== null) continue;
         try {
-          await this.repos.afterCommit(repo, c.ref);
+          await this.repos.afterCommit(repo, c.ref, c.connected?.head);
         } catch (err) {
           this.logger.warn({ err, repoId: repo.id, ref: c.ref }, 'card data refresh after a push failed');
         }
@@ -189,7 +180,7 @@ export class ReceivePackService {
     const lfsChecked = new Map<string, string | null>();
     for (const c of commands) {
       if (c.error !== null || c.new === ZERO_OID) continue;
-      const connected = await this.push.connect(repo.id, c.new, ingested.objects);
+      const connected = await this.push.connect(repo.id, c.new, ingested);
       if ('missing' in connected) {
         c.error = 'missing necessary objects';
         continue;
