@@ -171,8 +171,18 @@ describe('admin dashboard in a browser', () => {
     await screenshots(page, 'admin-fallback-sources');
 
     await page.getByRole('link', { name: 'Audit log' }).click();
-    await page.getByLabel('Action').fill('fallback');
-    await page.getByRole('table', { name: 'Audit entries' }).getByRole('cell', { name: /^fallback/ }).first().waitFor();
+    // The filter is the exact action; wait for the filtered list (the unfiltered one shows first).
+    await page.getByLabel('Action').fill('fallback_source.create');
+    await page.waitForFunction(
+      () => {
+        type Cell = { textContent: string | null };
+        const doc = (globalThis as unknown as { document: { querySelectorAll(q: string): Iterable<{ children: Cell[] }> } }).document;
+        const rows = [...doc.querySelectorAll('table[aria-label="Audit entries"] tbody tr')];
+        return rows.length > 0 && rows.every((r) => r.children[1]?.textContent === 'fallback_source.create');
+      },
+      undefined,
+      { timeout: 10_000 },
+    );
     await screenshots(page, 'admin-audit');
 
     await page.getByRole('link', { name: 'Query console' }).click();

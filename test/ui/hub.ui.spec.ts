@@ -63,7 +63,7 @@ describe('hub in a browser', () => {
     await signup.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('heading', { name: 'Access tokens' }).waitFor();
     // The session and the token list load after the heading shows; neither may stay loading.
-    await page.waitForFunction(() => !document.body.innerText.includes('Loading…'), undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => !(globalThis as unknown as { document: { body: { innerText: string } } }).document.body.innerText.includes('Loading…'), undefined, { timeout: 10_000 });
     await page.getByRole('link', { name: username }).waitFor(); // signed in: the header names the user
 
     const tokenForm = page.getByRole('form', { name: 'New token' });
@@ -304,7 +304,7 @@ api.upload_file(path_or_fileobj=b'{\\n  "a": 1,\\n  "b": 3\\n}\\n', path_in_repo
     await avatar.getByText('Avatar uploaded.').waitFor();
     expect(await avatarType()).toBe('image/jpeg');
     const shown = avatar.getByRole('img', { name: `Avatar of ${user.username}` });
-    await page.waitForFunction((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0, await shown.elementHandle());
+    await page.waitForFunction((img) => { const i = img as unknown as { complete: boolean; naturalWidth: number }; return i.complete && i.naturalWidth > 0; }, await shown.elementHandle());
     await screenshots(page, 'hub-settings-avatar');
     await avatarForm.getByRole('button', { name: 'Remove avatar' }).click();
     await avatarForm.getByRole('button', { name: 'Remove it' }).click();
