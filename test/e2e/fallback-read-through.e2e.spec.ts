@@ -94,7 +94,7 @@ describe('fallback read-through (two real Hangar processes)', () => {
     'notes/never.txt': Buffer.from('nobody downloads this file before the upstream goes away\n'),
     'small.txt': randomBytes(3000),
   };
-  const lfs = { 'big.bin': patternedBytes(BIG), 'tampered.bin': randomBytes(300 * 1024), 'ranged.bin': randomBytes(2 * MiB) };
+  const lfs = { 'big.bin': patternedBytes(BIG), 'tampered.bin': randomBytes(300 * 1024), 'ranged.bin': randomBytes(2 * MiB), 'left.bin': patternedBytes(32 * MiB) };
   const bigSha = sha256(lfs['big.bin']);
 
   beforeAll(async () => {
@@ -176,6 +176,23 @@ describe('fallback read-through (two real Hangar processes)', () => {
     expect(results).toEqual(Array.from({ length: 8 }, () => ({ status: 200, sha256: bigSha, length: BIG })));
     expect(proxy.bytesServed('/resolve/' + sha + '/big.bin') - before).toBe(104_857_600);
   }, 120_000);
+
+  it('finishes a fill whose client went away mid-transfer: the next download comes from the cache, A sent the file once', async () => {
+    const path = `/resolve/${sha}/left.bin`;
+    const before = proxy.bytesServed(path);
+    const leaving = new AbortController();
+    const res = await fetch(`${b1.url}/${repoId}/resolve/main/left.bin`, { signal: leaving.signal });
+    expect(res.status).toBe(200);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const first = await reader.read();
+    expect(first.value?.length).toBeGreaterThan(0);
+    leaving.abort();
+    await reader.read().catch(() => undefined);
+    // From the other node: it waits for the fill the first client started, then serves it from the store.
+    const whole = await downloadDigest(`${b2.url}/${repoId}/resolve/main/left.bin`);
+    expect(whole).toEqual({ status: 200, sha256: sha256(lfs['left.bin']), length: 32 * MiB });
+    expect(proxy.bytesServed(path) - before).toBe(32 * MiB);
+  });
 
   it('answers a range of an uncached file from the upstream without waiting for the whole file, and still fills it once', async () => {
     const path = `/resolve/${sha}/ranged.bin`;

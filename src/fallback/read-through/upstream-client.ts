@@ -1,5 +1,4 @@
-import { pipeline, Readable, Transform } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { Readable } from 'node:stream';
 
 import { upstreamCircuits, type UpstreamCircuits } from './upstream-circuits';
 
@@ -175,28 +174,40 @@ function answer(res: Response, url: string, controller: AbortController, timer: 
     },
     stream: () => {
       // From here the deadline is per chunk: a large file may take long, a stalled one may not.
-      const body = res.body ? Readable.fromWeb(res.body as unknown as WebReadableStream<Uint8Array>) : Readable.from([]);
-      let idle = timer;
-      const rearm = () => {
-        clearTimeout(idle);
-        idle = setTimeout(() => watched.destroy(new UpstreamUnreachable(url, true)), timeoutMs);
-      };
-      const watched = new Transform({
-        transform(chunk, _enc, done) {
-          rearm();
-          done(null, chunk);
+      // One Readable over the body's reader (not Readable.fromWeb and a watching Transform: two
+      // more hops for every chunk); the idle clock runs only while a read waits for the upstream.
+      clearTimeout(timer);
+      const reader = res.body?.getReader();
+      let waiting = false;
+      // Refreshed, never cleared until the end (a cleared timer cannot be refreshed); firing while
+      // no read waits does nothing. Unref'd: the socket keeps the process busy, not the clock.
+      const idle = setTimeout(() => {
+        if (waiting) body.destroy(new UpstreamUnreachable(url, true));
+      }, timeoutMs).unref();
+      const body = new Readable({
+        read() {
+          if (!reader) return void this.push(null);
+          waiting = true;
+          idle.refresh();
+          reader.read().then(
+            ({ done, value }) => {
+              waiting = false;
+              if (body.destroyed) return;
+              this.push(done ? null : Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+            },
+            (err: unknown) => {
+              waiting = false;
+              body.destroy(new UpstreamUnreachable(url, timedOut(), err));
+            },
+          );
+        },
+        destroy(err, callback) {
+          clearTimeout(idle);
+          controller.abort();
+          callback(err);
         },
       });
-      rearm();
-      pipeline(body, watched, (err) => {
-        clearTimeout(idle);
-        if (err && !(err instanceof UpstreamUnreachable)) watched.destroy(new UpstreamUnreachable(url, timedOut(), err));
-      });
-      watched.on('close', () => {
-        clearTimeout(idle);
-        controller.abort();
-      });
-      return watched;
+      return body;
     },
   };
 }
