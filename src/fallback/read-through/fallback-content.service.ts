@@ -9,7 +9,7 @@ import { parseRangeHeader } from '../../core/storage/http-range';
 import { OBJECT_STORE, ObjectNotFoundError, type ByteRange, type ObjectStore } from '../../core/storage/object-store';
 import { RangeNotSatisfiableError } from '../../core/storage/storage-errors';
 import { contentDisposition, contentTypeFor, etagMatches } from '../../repos/browse/file-headers';
-import { FallbackCacheRepository } from './fallback-cache.repository';
+import { FallbackCacheRepository, type CachedContent } from './fallback-cache.repository';
 import { serverErrorAsUnreachable, upstreamBadAnswer, upstreamUnavailable } from './fallback-errors';
 import type { Located } from './fallback-read-through.service';
 import { UpstreamUnreachable, upstreamRequest } from './upstream-client';
@@ -59,8 +59,9 @@ export class FallbackContentService {
     @Inject(HANGAR_CONFIG) private readonly config: HangarConfig,
   ) {}
 
-  async serve(req: Request, res: Response, at: Located, entry: FileEntry, withBody: boolean): Promise<void> {
-    const expected: ExpectedContent = entry.lfs ? { kind: 'sha256', hex: entry.lfs.oid, size: entry.lfs.size } : { kind: 'blob', hex: entry.oid, size: entry.size };
+  /** `known`: the content's row as the caller already read it (the warm path), used for a small content only. */
+  async serve(req: Request, res: Response, at: Located, entry: FileEntry, withBody: boolean, known: CachedContent | null = null): Promise<void> {
+    const expected = expectedContentOf(entry);
     const size = expected.size;
     const etag = `"${expected.hex}"`;
     // Answered as for a local file: no Xet headers, no redirect (hf_xet falls back to plain HTTP).
@@ -94,7 +95,8 @@ export class FallbackContentService {
       // removed the row already (a miss). A small one is read whole before anything is sent and
       // needs none (see smallFromStore).
       const lease = size <= SMALL_CONTENT_BYTES ? null : await this.cache.beginRead(key);
-      const cached = await this.cache.touchContent(key);
+      const cached = lease === null && known ? await this.markedUsed(key, known) : await this.cache.touchContent(key);
+      known = null;
       if (cached) {
         await this.linkOnce(key, at);
         const served = lease === null ? await this.smallFromStore(res, entry, cached.storageKey, range) : await this.fromStore(res, entry, cached.storageKey, range, lease);
@@ -117,6 +119,12 @@ export class FallbackContentService {
       if (await this.cache.claimFill(key, FILL_STALE_MS)) return this.fill(at, entry, expected, res);
       await this.waitForFill(key, req);
     }
+  }
+
+  /** A content row read by the caller, its LRU mark written when due (as touchContent does). */
+  private async markedUsed(key: string, known: CachedContent): Promise<CachedContent> {
+    if (known.markDue) await this.cache.markUsed(key);
+    return known;
   }
 
   /**
@@ -290,6 +298,11 @@ export class FallbackContentService {
     throw new Error('client went away');
   }
 
+}
+
+/** What a file's bytes must hash to, from its tree entry. */
+export function expectedContentOf(entry: FileEntry): ExpectedContent {
+  return entry.lfs ? { kind: 'sha256', hex: entry.lfs.oid, size: entry.lfs.size } : { kind: 'blob', hex: entry.oid, size: entry.size };
 }
 
 /** The headers of a file answer's body (set only once a body follows: an error answer is JSON). */
