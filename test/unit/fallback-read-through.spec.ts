@@ -29,6 +29,7 @@ async function fill(chunks: Buffer[], expected: ExpectedContent) {
     expected,
     store: store.sink,
     client: client.sink,
+    clientStallMs: 60_000,
     onVerified: async () => {
       verified = true;
     },
@@ -85,7 +86,16 @@ describe('pumpFill', () => {
       sent += c.length;
       if (sent >= 10_000) client.destroy();
     });
-    await pumpFill({ upstream: Readable.from(many), expected: { kind: 'sha256', hex: sha256(bytes), size: bytes.length }, store: store.sink, client, onVerified: async () => undefined });
+    await pumpFill({ upstream: Readable.from(many), expected: { kind: 'sha256', hex: sha256(bytes), size: bytes.length }, store: store.sink, client, clientStallMs: 60_000, onVerified: async () => undefined });
+    expect(client.destroyed).toBe(true);
+    expect(store.bytes().equals(bytes)).toBe(true);
+  });
+
+  it('cuts off a client that stops reading, and fills the store for the others', async () => {
+    const many = Array.from({ length: 50 }, (_, i) => bytes.subarray(i * 2000, (i + 1) * 2000));
+    const store = collector();
+    const client = new PassThrough({ highWaterMark: 1 }); // never read
+    await pumpFill({ upstream: Readable.from(many), expected: { kind: 'sha256', hex: sha256(bytes), size: bytes.length }, store: store.sink, client, clientStallMs: 50, onVerified: () => finished(store.sink) });
     expect(client.destroyed).toBe(true);
     expect(store.bytes().equals(bytes)).toBe(true);
   });
@@ -103,7 +113,7 @@ describe('pumpFill', () => {
     }) as typeof store.sink.write;
     const client = collector(4000, true);
     // As the service's onVerified waits for the store's put, this one waits for the store copy to finish.
-    await pumpFill({ upstream, expected: { kind: 'sha256', hex: sha256(bytes), size: bytes.length }, store: store.sink, client: client.sink, onVerified: () => finished(store.sink) });
+    await pumpFill({ upstream, expected: { kind: 'sha256', hex: sha256(bytes), size: bytes.length }, store: store.sink, client: client.sink, clientStallMs: 60_000, onVerified: () => finished(store.sink) });
     await finished(client.sink);
     expect(store.bytes().equals(bytes)).toBe(true);
     expect(client.bytes().equals(bytes)).toBe(true);
@@ -117,7 +127,7 @@ describe('pumpFill', () => {
     upstream.push(bytes.subarray(0, 30_000));
     upstream.push(bytes.subarray(30_000, 60_000));
     setImmediate(() => upstream.destroy(new Error('connection reset')));
-    const err = await pumpFill({ upstream, expected: { kind: 'sha256', hex: sha256(bytes), size: bytes.length }, store: store.sink, client: client.sink, onVerified: async () => undefined }).catch((e: unknown) => e);
+    const err = await pumpFill({ upstream, expected: { kind: 'sha256', hex: sha256(bytes), size: bytes.length }, store: store.sink, client: client.sink, clientStallMs: 60_000, onVerified: async () => undefined }).catch((e: unknown) => e);
     expect((err as Error).message).toBe('connection reset');
     expect(store.sink.destroyed).toBe(true);
     expect(client.sink.destroyed).toBe(true);

@@ -229,6 +229,7 @@ export class FallbackContentService {
         expected,
         store: toStore,
         client,
+        clientStallMs: this.config.fallback.timeoutSeconds * 1000,
         onVerified: async () => {
           try {
             await stored;

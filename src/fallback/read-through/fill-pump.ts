@@ -8,6 +8,8 @@ export interface FillPumpParts {
   store: Writable;
   /** The client that asked, if any: it may go away at any time without stopping the fill. */
   client: Writable | null;
+  /** A client that takes no more bytes for this long is cut off (its answer cut short): the fill goes on for the others. */
+  clientStallMs: number;
   /** Runs once every byte verified and the store copy was ended, before the last chunk goes to the client (the cache publishes there). */
   onVerified: () => Promise<void>;
 }
@@ -17,7 +19,9 @@ export interface FillPumpParts {
  * stream stage in between: every stage of a pipeline costs each chunk a hop and a callback (at
  * 64 KiB a chunk, 16,384 per GiB), and a Transform that waits for one sink before it feeds the
  * other puts the two in lockstep. Here each sink buffers on its own and the upstream pauses only
- * while one of them is over its highWaterMark; a client that leaves just stops being written to.
+ * while one of them is over its highWaterMark; a client that leaves just stops being written to,
+ * and one that takes nothing for `clientStallMs` is cut off, so that it cannot hold up the fill
+ * other downloads (on any node) wait for.
  *
  * The last chunk is held back from the client until the bytes verified and `onVerified` ran: a
  * client never receives a complete wrong file (a mismatch cuts its answer short). Resolves once
@@ -40,7 +44,9 @@ export function pumpFill(parts: FillPumpParts): Promise<void> {
       waitingForStore = false;
       resume();
     };
+    let stall: NodeJS.Timeout | undefined;
     const clientDrained = () => {
+      clearTimeout(stall);
       waitingForClient = false;
       resume();
     };
@@ -53,6 +59,7 @@ export function pumpFill(parts: FillPumpParts): Promise<void> {
     const fail = (err: Error) => {
       if (settled) return;
       settled = true;
+      clearTimeout(stall);
       upstream.destroy();
       store.destroy(err);
       if (client) {
@@ -83,6 +90,8 @@ export function pumpFill(parts: FillPumpParts): Promise<void> {
         waitingForClient = true;
         upstream.pause();
         client.once('drain', clientDrained);
+        const stalled = client;
+        stall = setTimeout(() => stalled.destroy(), parts.clientStallMs);
       }
     });
     upstream.once('end', () => {

@@ -1,4 +1,6 @@
-import { Readable } from 'node:stream';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { Readable } from 'node:stream';
 
 import { upstreamCircuits, type UpstreamCircuits } from './upstream-circuits';
 
@@ -106,22 +108,44 @@ async function attemptOnce(url: string, init: UpstreamInit, deadline: number): P
     if (init.token && new URL(current).origin === origin) headers.authorization = `Bearer ${init.token}`;
     if (init.contentType) headers['content-type'] = init.contentType;
     if (init.range) headers.range = init.range;
-    let res: Response;
+    let res: IncomingMessage;
     try {
-      res = await fetch(current, { method: init.method ?? 'GET', headers, body: hop === 0 ? init.body : undefined, redirect: 'manual', signal: controller.signal });
+      res = await send(current, init.method ?? 'GET', headers, hop === 0 ? init.body : undefined, controller.signal);
     } catch (err) {
       clearTimeout(timer);
       throw new UpstreamUnreachable(current, timedOut, err);
     }
-    const location = res.headers.get('location');
-    if (res.status >= 300 && res.status < 400 && location && hop < MAX_REDIRECTS) {
+    const status = res.statusCode ?? 0;
+    const location = res.headers.location;
+    if (status >= 300 && status < 400 && location && hop < MAX_REDIRECTS) {
       clearTimeout(timer);
-      await res.body?.cancel().catch(() => undefined);
+      res.destroy();
       current = new URL(location, current).toString();
       continue;
     }
     return answer(res, current, controller, timer, init.timeoutMs, () => timedOut);
   }
+}
+
+/**
+ * One HTTP exchange with node:http(s), up to the answer's headers. Not fetch: its web streams
+ * cost a large download about a second of CPU per GiB more (every chunk goes through promise
+ * and stream-controller machinery), and it would decompress bodies the checks need as sent.
+ */
+function send(url: string, method: string, headers: Record<string, string>, body: string | undefined, signal: AbortSignal): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const request = (target.protocol === 'https:' ? httpsRequest : httpRequest)(target, { method, headers, signal }, resolve);
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+/** An answer's headers as a Headers object (repeated ones joined, as fetch does). */
+function headersOf(res: IncomingMessage): Headers {
+  const out = new Headers();
+  for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) out.append(res.rawHeaders[i], res.rawHeaders[i + 1]);
+  return out;
 }
 
 function retryableStatus(status: number): boolean {
@@ -152,10 +176,13 @@ function reasonOf(cause: unknown): string {
   return e.name === 'AbortError' || typeof e.message !== 'string' ? '' : ` (${e.message.slice(0, 200)})`;
 }
 
-function answer(res: Response, url: string, controller: AbortController, timer: NodeJS.Timeout, timeoutMs: number, timedOut: () => boolean): UpstreamAnswer {
-  const wrap = async <T>(read: () => Promise<T>): Promise<T> => {
+function answer(res: IncomingMessage, url: string, controller: AbortController, timer: NodeJS.Timeout, timeoutMs: number, timedOut: () => boolean): UpstreamAnswer {
+  const bytes = async (): Promise<Buffer> => {
     try {
-      return await read();
+      const chunks: Buffer[] = [];
+      for await (const chunk of res) chunks.push(chunk as Buffer);
+      if (!res.complete) throw new Error('the answer was cut short');
+      return Buffer.concat(chunks);
     } catch (err) {
       throw new UpstreamUnreachable(url, timedOut(), err);
     } finally {
@@ -163,51 +190,32 @@ function answer(res: Response, url: string, controller: AbortController, timer: 
     }
   };
   return {
-    status: res.status,
-    headers: res.headers,
+    status: res.statusCode ?? 0,
+    headers: headersOf(res),
     url,
-    text: () => wrap(() => res.text()),
-    bytes: () => wrap(async () => Buffer.from(await res.arrayBuffer())),
+    text: async () => (await bytes()).toString('utf8'),
+    bytes,
     discard: () => {
       clearTimeout(timer);
       controller.abort();
+      res.destroy();
     },
     stream: () => {
       // From here the deadline is per chunk: a large file may take long, a stalled one may not.
-      // One Readable over the body's reader (not Readable.fromWeb and a watching Transform: two
-      // more hops for every chunk); the idle clock runs only while a read waits for the upstream.
+      // The idle clock only counts while the body is flowing: a reader that holds it back (its
+      // own client is slow) is not an idle upstream.
       clearTimeout(timer);
-      const reader = res.body?.getReader();
-      let waiting = false;
-      // Refreshed, never cleared until the end (a cleared timer cannot be refreshed); firing while
-      // no read waits does nothing. Unref'd: the socket keeps the process busy, not the clock.
-      const idle = setTimeout(() => {
-        if (waiting) body.destroy(new UpstreamUnreachable(url, true));
+      const idle = setTimeout(function check() {
+        if (res.isPaused() || res.readableFlowing !== true) idle.refresh();
+        else res.destroy(new UpstreamUnreachable(url, true));
       }, timeoutMs).unref();
-      const body = new Readable({
-        read() {
-          if (!reader) return void this.push(null);
-          waiting = true;
-          idle.refresh();
-          reader.read().then(
-            ({ done, value }) => {
-              waiting = false;
-              if (body.destroyed) return;
-              this.push(done ? null : Buffer.from(value.buffer, value.byteOffset, value.byteLength));
-            },
-            (err: unknown) => {
-              waiting = false;
-              body.destroy(new UpstreamUnreachable(url, timedOut(), err));
-            },
-          );
-        },
-        destroy(err, callback) {
-          clearTimeout(idle);
-          controller.abort();
-          callback(err);
-        },
+      res.on('data', () => idle.refresh());
+      res.on('close', () => {
+        clearTimeout(idle);
+        // A body that ended before its length: an error for the reader, never a short file.
+        if (!res.complete && !res.errored) res.destroy(new UpstreamUnreachable(url, timedOut(), new Error('the answer was cut short')));
       });
-      return body;
+      return res;
     },
   };
 }
