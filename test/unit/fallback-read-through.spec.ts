@@ -100,6 +100,16 @@ describe('pumpFill', () => {
     expect(store.bytes().equals(bytes)).toBe(true);
   });
 
+  it('fills the store when the client was gone before the first byte', async () => {
+    const store = collector();
+    const client = new PassThrough();
+    const closed = new Promise((r) => client.once('close', r));
+    client.destroy();
+    await closed;
+    await pumpFill({ upstream: Readable.from(chunks), expected: { kind: 'sha256', hex: sha256(bytes), size: bytes.length }, store: store.sink, client, clientStallMs: 60_000, onVerified: () => finished(store.sink) });
+    expect(store.bytes().equals(bytes)).toBe(true);
+  });
+
   it('waits for a slow sink: the upstream is paused, not buffered whole', async () => {
     const many = Array.from({ length: 50 }, (_, i) => bytes.subarray(i * 2000, (i + 1) * 2000));
     const upstream = Readable.from(many, { highWaterMark: 1 });

@@ -32,7 +32,8 @@ export function pumpFill(parts: FillPumpParts): Promise<void> {
   const { upstream, store, onVerified } = parts;
   const verifier = new ContentVerifier(parts.expected);
   return new Promise<void>((resolve, reject) => {
-    let client = parts.client;
+    // A client gone before the first byte (it left while the upstream was asked) is no client.
+    let client = parts.client?.destroyed ? null : parts.client;
     let held: Buffer | null = null;
     let waitingForStore = false;
     let waitingForClient = false;
@@ -91,7 +92,10 @@ export function pumpFill(parts: FillPumpParts): Promise<void> {
         upstream.pause();
         client.once('drain', clientDrained);
         const stalled = client;
-        stall = setTimeout(() => stalled.destroy(), parts.clientStallMs);
+        stall = setTimeout(() => {
+          stalled.destroy();
+          dropClient();
+        }, parts.clientStallMs);
       }
     });
     upstream.once('end', () => {
