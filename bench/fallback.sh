@@ -174,11 +174,16 @@ timed_get() { # URL OUT → seconds
   rm -f "$2"
   awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }'
 }
+# CPU seconds (user + system) a process has used so far: steadier than wall clock on a shared machine.
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
 log "direct download of the ${FILL_MIB} MiB file from A (through the proxy)"
 DIRECT_S=$(timed_get "$PROXY/$A_USER/$REPO/resolve/main/big.bin" "$TMP/direct.bin")
 BYTES_B0=$(proxied_bytes)
 log "cold fill of the ${FILL_MIB} MiB file through B"
+CPU_B0=$(cpu_seconds "$B_PID")
 FILL_S=$(timed_get "$B/$A_USER/$REPO/resolve/main/big.bin" "$TMP/fill.bin")
+CPU_B1=$(cpu_seconds "$B_PID")
+FILL_CPU_S=$(awk -v a="$CPU_B0" -v b="$CPU_B1" 'BEGIN { printf "%.2f", b - a }')
 BYTES_B1=$(proxied_bytes)
 FILL_FROM_A=$((BYTES_B1 - BYTES_B0))
 
@@ -209,4 +214,5 @@ printf '%-34s %16s %22s %8s  %s\n' "(b) cold ${FILL_MIB} MiB, seconds" "$FILL_S"
 echo
 echo "bytes B fetched from A during (a), after the first fill: $WARM_FROM_A (must be 0)$([ "$ERRORS" -gt 0 ] && echo "; $ERRORS wrk errors" || true)"
 echo "bytes B fetched from A for the cold fill: $FILL_FROM_A (the file is $SIZE bytes; the rest is metadata)"
+echo "B's CPU time (user + system) during the cold fill: ${FILL_CPU_S} s ($(awk -v c="$FILL_CPU_S" -v m="$FILL_MIB" 'BEGIN { printf "%.2f", c * 1024 / m }') s per GiB)"
 [ "$WARM_FROM_A" -eq 0 ] || fail "B fetched $WARM_FROM_A bytes from A during the warm GETs: the cache did not answer them"

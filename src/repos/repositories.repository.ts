@@ -10,6 +10,15 @@ export const REPO_COLUMNS = `
   r.default_branch AS "defaultBranch", r.sdk, r.likes, r.downloads, r.downloads_all_time AS "downloadsAllTime", r.trending_score AS "trendingScore", r.created_by AS "createdBy", r.created_at AS "createdAt", r.last_modified AS "lastModified"`;
 export const REPO_FROM = `repositories r JOIN namespaces n ON n.id = r.namespace_id`;
 
+/**
+ * SQL: a repository of this type and name exists, or redirects elsewhere (the name is taken
+ * locally); the arguments are the statement's parameters (`$1`…) holding them.
+ */
+export function repoHeld(type: string, namespace: string, name: string): string {
+  return `(EXISTS (SELECT 1 FROM ${REPO_FROM} WHERE r.type = ${type} AND lower(n.name) = lower(${namespace}) AND lower(r.name) = lower(${name}))
+          OR EXISTS (SELECT 1 FROM repo_redirects WHERE type = ${type} AND namespace_lower = lower(${namespace}) AND name_lower = lower(${name})))`;
+}
+
 /** Queries over `repositories` and `repo_redirects`; names match case-insensitively. */
 @Injectable()
 export class RepositoriesRepository {
@@ -64,8 +73,7 @@ export class RepositoriesRepository {
   async holds(type: RepoType, namespace: string, name: string): Promise<boolean> {
     const { rows } = await this.pool().query({
       name: 'hangar_repo_held',
-      text: `SELECT EXISTS (SELECT 1 FROM ${REPO_FROM} WHERE r.type = $1 AND lower(n.name) = lower($2) AND lower(r.name) = lower($3))
-             OR EXISTS (SELECT 1 FROM repo_redirects WHERE type = $1 AND namespace_lower = lower($2) AND name_lower = lower($3)) AS held`,
+      text: `SELECT ${repoHeld('$1', '$2', '$3')} AS held`,
       values: [type, namespace, name],
     });
     return rows[0].held === true;

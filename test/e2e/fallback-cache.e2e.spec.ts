@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import { createUserWithToken, type TestUser } from '../support/accounts';
 import { lfsFileLine, sha256, uploadLfsObject } from '../support/lfs';
-import { commit, createRepo, header } from '../support/repos';
+import { commit, createRepo, file, header } from '../support/repos';
 import { ADMIN_TOKEN, startTestApp, type TestApp } from '../support/test-app';
 import { FallbackCacheService } from '../../src/fallback/read-through/fallback-cache.service';
 import { OBJECT_STORE, type ObjectStore } from '../../src/core/storage/object-store';
@@ -130,6 +130,34 @@ describe('fallback cache: limit, LRU eviction, pins, admin view', () => {
     expect(sha256(await download('small'))).toBe(sha256(small));
     const [again] = (await b.db.query(`SELECT c.storage_key FROM fallback_content c JOIN fallback_content_repos r USING (content_key) WHERE r.repo_id = $1`, [repoOf('small')])).rows;
     expect(again.storage_key).not.toBe(row.storage_key);
+  });
+
+  it('answers warm downloads from the cache, following a branch that moved once its resolution aged, and lets a local repository of the same name win at once', async () => {
+    expect((await createRepo(a, owner.token, 'warm')).status).toBe(200);
+    const fetchWarm = async () => {
+      const res = await fetch(`${b.baseUrl}/${repoOf('warm')}/resolve/main/notes.txt`);
+      return { status: res.status, commit: res.headers.get('x-repo-commit'), via: res.headers.get('x-hangar-fallback'), body: await res.text() };
+    };
+    const shaOnA = async () => ((await a.http().get(`/api/models/${repoOf('warm')}`).expect(200)).body as { sha: string }).sha;
+    expect((await commit(a, owner.token, repoOf('warm'), [header('v1'), file('notes.txt', 'first version\n')])).status).toBe(200);
+    const first = await shaOnA();
+    for (let i = 0; i < 3; i++) expect(await fetchWarm()).toEqual({ status: 200, commit: first, via: 'A', body: 'first version\n' });
+
+    // The branch moves on A: B keeps the commit it resolved until that resolution is older than its TTL.
+    expect((await commit(a, owner.token, repoOf('warm'), [header('v2'), file('notes.txt', 'second version\n')])).status).toBe(200);
+    const second = await shaOnA();
+    expect(await fetchWarm()).toEqual({ status: 200, commit: first, via: 'A', body: 'first version\n' });
+    await b.db.query(`UPDATE fallback_refs SET fetched_at = now() - interval '1 day' WHERE repo_id = lower($1)`, [repoOf('warm')]);
+    for (let i = 0; i < 3; i++) expect(await fetchWarm()).toEqual({ status: 200, commit: second, via: 'A', body: 'second version\n' });
+    const missing = await fetch(`${b.baseUrl}/${repoOf('warm')}/resolve/main/not-there.txt`);
+    expect([missing.status, missing.headers.get('x-error-code')]).toEqual([404, 'EntryNotFound']);
+
+    // A repository of the same name created on B wins over the upstream's, warm cache or not.
+    const local = await createUserWithToken(b, owner.username);
+    expect((await createRepo(b, local.token, 'warm')).status).toBe(200);
+    expect((await commit(b, local.token, repoOf('warm'), [header('local'), file('notes.txt', 'local version\n')])).status).toBe(200);
+    const fromB = await fetchWarm();
+    expect([fromB.status, fromB.via, fromB.body]).toEqual([200, null, 'local version\n']);
   });
 
   it('evicts one repository on demand, and clear leaves only pinned contents', async () => {

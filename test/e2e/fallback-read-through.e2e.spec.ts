@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import * as http from 'node:http';
 import { createUserOverHttp } from '../support/http-accounts';
 import { addFallbackSource, startNode, stop, waitUntil, type Node } from '../support/fallback-nodes';
 import { freshDataDir } from '../support/hangar-process';
@@ -94,7 +95,7 @@ describe('fallback read-through (two real Hangar processes)', () => {
     'notes/never.txt': Buffer.from('nobody downloads this file before the upstream goes away\n'),
     'small.txt': randomBytes(3000),
   };
-  const lfs = { 'big.bin': patternedBytes(BIG), 'tampered.bin': randomBytes(300 * 1024), 'ranged.bin': randomBytes(2 * MiB) };
+  const lfs = { 'big.bin': patternedBytes(BIG), 'tampered.bin': randomBytes(300 * 1024), 'ranged.bin': randomBytes(2 * MiB), 'left.bin': patternedBytes(32 * MiB), 'stalled.bin': patternedBytes(32 * MiB) };
   const bigSha = sha256(lfs['big.bin']);
 
   beforeAll(async () => {
@@ -176,6 +177,39 @@ describe('fallback read-through (two real Hangar processes)', () => {
     expect(results).toEqual(Array.from({ length: 8 }, () => ({ status: 200, sha256: bigSha, length: BIG })));
     expect(proxy.bytesServed('/resolve/' + sha + '/big.bin') - before).toBe(104_857_600);
   }, 120_000);
+
+  it('finishes a fill whose client went away mid-transfer: the next download comes from the cache, A sent the file once', async () => {
+    const path = `/resolve/${sha}/left.bin`;
+    const before = proxy.bytesServed(path);
+    const leaving = new AbortController();
+    const res = await fetch(`${b1.url}/${repoId}/resolve/main/left.bin`, { signal: leaving.signal });
+    expect(res.status).toBe(200);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const first = await reader.read();
+    expect(first.value?.length).toBeGreaterThan(0);
+    leaving.abort();
+    await reader.read().catch(() => undefined);
+    // From the other node: it waits for the fill the first client started, then serves it from the store.
+    const whole = await downloadDigest(`${b2.url}/${repoId}/resolve/main/left.bin`);
+    expect(whole).toEqual({ status: 200, sha256: sha256(lfs['left.bin']), length: 32 * MiB });
+    expect(proxy.bytesServed(path) - before).toBe(32 * MiB);
+  });
+
+  it('cuts off a client that stops reading mid-fill (after the fallback timeout) and finishes the fill for the others', async () => {
+    const path = `/resolve/${sha}/stalled.bin`;
+    const before = proxy.bytesServed(path);
+    // Reads its first bytes, then nothing more, with its connection open.
+    const stalled = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      http.get(`${b1.url}/${repoId}/resolve/main/stalled.bin`, (res) => res.once('data', () => (res.pause(), resolve(res)))).on('error', reject);
+    });
+    const other = await downloadDigest(`${b2.url}/${repoId}/resolve/main/stalled.bin`);
+    expect(other).toEqual({ status: 200, sha256: sha256(lfs['stalled.bin']), length: 32 * MiB });
+    // Reading again, the stalled client finds its answer cut short (a paused socket sees no close until then).
+    const cut = new Promise<boolean>((resolve) => stalled.on('close', () => resolve(!stalled.complete)));
+    stalled.on('error', () => undefined).resume();
+    expect(await cut).toBe(true);
+    expect(proxy.bytesServed(path) - before).toBe(32 * MiB);
+  }, 60_000);
 
   it('answers a range of an uncached file from the upstream without waiting for the whole file, and still fills it once', async () => {
     const path = `/resolve/${sha}/ranged.bin`;

@@ -1,43 +1,52 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { PassThrough, Readable, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished } from 'node:stream/promises';
 import { bearerToken, externalTokensFromAuthorization } from '../../src/auth/credentials';
 import { withoutXetHashes } from '../../src/fallback/read-through/fallback-read-through.service';
 import { matchesPattern, parseFallbackRoute, sourceAllows } from '../../src/fallback/read-through/fallback-route';
 import { withHangarAvatars } from '../../src/fallback/read-through/profile-read-through.service';
 import { parseProfileRoute, sourceAllowsName } from '../../src/fallback/read-through/profile-route';
-import { ContentMismatch, VerifyingStream, type ExpectedContent } from '../../src/fallback/read-through/verifying-stream';
+import { pumpFill } from '../../src/fallback/read-through/fill-pump';
+import { ContentMismatch, type ExpectedContent } from '../../src/fallback/read-through/verifying-stream';
 
 const blobId = (b: Buffer) => createHash('sha1').update(`blob ${b.length}\0`).update(b).digest('hex');
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-/** Runs bytes (in chunks) through a VerifyingStream; returns what came out, what the cache saw, and the error. */
-async function verify(chunks: Buffer[], expected: ExpectedContent) {
-  const out: Buffer[] = [];
-  const cached: Buffer[] = [];
-  let verified = false;
-  const v = new VerifyingStream(
-    expected,
-    (c, done) => {
-      cached.push(c);
-      done();
-    },
-    async () => {
-      verified = true;
-    },
-  );
-  const sink = new Writable({ write: (c, _e, cb) => (out.push(c), cb()) });
-  const error = await pipeline(Readable.from(chunks), v, sink).then(() => null, (e: unknown) => e);
-  return { out: Buffer.concat(out), cached: Buffer.concat(cached), error, verified };
+/** A sink that keeps what it is written; `slow` makes every write wait a turn of the event loop. */
+function collector(highWaterMark = 16 * 1024, slow = false) {
+  const got: Buffer[] = [];
+  const sink = new Writable({ highWaterMark, write: (c: Buffer, _e, cb) => (got.push(c), slow ? setImmediate(cb) : cb()) });
+  return { sink, bytes: () => Buffer.concat(got) };
 }
 
-describe('VerifyingStream', () => {
+/** Runs bytes (in chunks) through pumpFill; returns what the client and the store copy got, and the error. */
+async function fill(chunks: Buffer[], expected: ExpectedContent) {
+  const client = collector();
+  const store = collector();
+  let verified = false;
+  const error = await pumpFill({
+    upstream: Readable.from(chunks),
+    expected,
+    store: store.sink,
+    client: client.sink,
+    clientStallMs: 60_000,
+    onVerified: async () => {
+      verified = true;
+    },
+  }).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  return { out: client.bytes(), cached: store.bytes(), error, verified };
+}
+
+describe('pumpFill', () => {
   const bytes = randomBytes(100_000);
   const chunks = [bytes.subarray(0, 30_000), bytes.subarray(30_000, 60_000), bytes.subarray(60_000)];
 
-  it('passes bytes that hash to the LFS sha256 or the git blob id, and calls onVerified', async () => {
+  it('passes bytes that hash to the LFS sha256 or the git blob id to client and store, and calls onVerified', async () => {
     for (const expected of [{ kind: 'sha256', hex: sha256(bytes), size: bytes.length }, { kind: 'blob', hex: blobId(bytes), size: bytes.length }] as ExpectedContent[]) {
-      const r = await verify(chunks, expected);
+      const r = await fill(chunks, expected);
       expect(r.error).toBeNull();
       expect(r.out.equals(bytes)).toBe(true);
       expect(r.cached.equals(bytes)).toBe(true);
@@ -45,44 +54,94 @@ describe('VerifyingStream', () => {
     }
   });
 
-  it('holds the last chunk back from a wrong answer: the reader never gets a complete file', async () => {
+  it('holds the last chunk back from a wrong answer: the client never gets a complete file', async () => {
     const flipped = Buffer.from(bytes);
     flipped[70_000] ^= 1;
-    const r = await verify([flipped.subarray(0, 30_000), flipped.subarray(30_000, 60_000), flipped.subarray(60_000)], { kind: 'sha256', hex: sha256(bytes), size: bytes.length });
+    const r = await fill([flipped.subarray(0, 30_000), flipped.subarray(30_000, 60_000), flipped.subarray(60_000)], { kind: 'sha256', hex: sha256(bytes), size: bytes.length });
     expect(r.error).toBeInstanceOf(ContentMismatch);
     expect(r.out.length).toBeLessThan(bytes.length);
     expect(r.verified).toBe(false);
   });
 
   it('refuses a short or a long answer', async () => {
-    const short = await verify(chunks.slice(0, 2), { kind: 'sha256', hex: sha256(bytes), size: bytes.length });
+    const short = await fill(chunks.slice(0, 2), { kind: 'sha256', hex: sha256(bytes), size: bytes.length });
     expect(short.error).toBeInstanceOf(ContentMismatch);
-    const long = await verify([...chunks, Buffer.from('x')], { kind: 'sha256', hex: sha256(bytes), size: bytes.length });
+    const long = await fill([...chunks, Buffer.from('x')], { kind: 'sha256', hex: sha256(bytes), size: bytes.length });
     expect(long.error).toBeInstanceOf(ContentMismatch);
     expect(long.verified).toBe(false);
   });
 
   it('verifies an empty file', async () => {
-    const r = await verify([], { kind: 'blob', hex: blobId(Buffer.alloc(0)), size: 0 });
+    const r = await fill([], { kind: 'blob', hex: blobId(Buffer.alloc(0)), size: 0 });
     expect(r.error).toBeNull();
     expect(r.verified).toBe(true);
   });
 
-  it('waits for the cache copy (backpressure) before passing a chunk on', async () => {
-    const slow = new PassThrough({ highWaterMark: 1 });
-    let pending = 0;
-    const v = new VerifyingStream({ kind: 'sha256', hex: sha256(bytes), size: bytes.length }, (c, done) => {
-      pending++;
-      setImmediate(() => {
-        pending--;
-        slow.write(c);
-        done();
-      });
-    }, async () => undefined);
-    slow.resume();
-    const out: Buffer[] = [];
-    await pipeline(Readable.from(chunks), v, new Writable({ write: (c, _e, cb) => (expect(pending).toBe(0), out.push(c), cb()) }));
-    expect(Buffer.concat(out).equals(bytes)).toBe(true);
+  it('keeps filling the store when the client goes away mid-transfer', async () => {
+    const many = Array.from({ length: 50 }, (_, i) => bytes.subarray(i * 2000, (i + 1) * 2000));
+    const store = collector();
+    const client = new PassThrough({ highWaterMark: 1 });
+    let sent = 0;
+    client.on('data', (c: Buffer) => {
+      sent += c.length;
+      if (sent >= 10_000) client.destroy();
+    });
+    await pumpFill({ upstream: Readable.from(many), expected: { kind: 'sha256', hex: sha256(bytes), size: bytes.length }, store: store.sink, client, clientStallMs: 60_000, onVerified: async () => undefined });
+    expect(client.destroyed).toBe(true);
+    expect(store.bytes().equals(bytes)).toBe(true);
+  });
+
+  it('cuts off a client that stops reading, and fills the store for the others', async () => {
+    const many = Array.from({ length: 50 }, (_, i) => bytes.subarray(i * 2000, (i + 1) * 2000));
+    const store = collector();
+    const client = new PassThrough({ highWaterMark: 1 }); // never read
+    await pumpFill({ upstream: Readable.from(many), expected: { kind: 'sha256', hex: sha256(bytes), size: bytes.length }, store: store.sink, client, clientStallMs: 50, onVerified: () => finished(store.sink) });
+    expect(client.destroyed).toBe(true);
+    expect(store.bytes().equals(bytes)).toBe(true);
+  });
+
+  it('fills the store when the client was gone before the first byte', async () => {
+    const store = collector();
+    const client = new PassThrough();
+    const closed = new Promise((r) => client.once('close', r));
+    client.destroy();
+    await closed;
+    await pumpFill({ upstream: Readable.from(chunks), expected: { kind: 'sha256', hex: sha256(bytes), size: bytes.length }, store: store.sink, client, clientStallMs: 60_000, onVerified: () => finished(store.sink) });
+    expect(store.bytes().equals(bytes)).toBe(true);
+  });
+
+  it('waits for a slow sink: the upstream is paused, not buffered whole', async () => {
+    const many = Array.from({ length: 50 }, (_, i) => bytes.subarray(i * 2000, (i + 1) * 2000));
+    const upstream = Readable.from(many, { highWaterMark: 1 });
+    const store = collector(4000, true);
+    let maxBuffered = 0;
+    const write = store.sink.write.bind(store.sink);
+    store.sink.write = ((c: Buffer) => {
+      const ok = write(c);
+      maxBuffered = Math.max(maxBuffered, store.sink.writableLength);
+      return ok;
+    }) as typeof store.sink.write;
+    const client = collector(4000, true);
+    // As the service's onVerified waits for the store's put, this one waits for the store copy to finish.
+    await pumpFill({ upstream, expected: { kind: 'sha256', hex: sha256(bytes), size: bytes.length }, store: store.sink, client: client.sink, clientStallMs: 60_000, onVerified: () => finished(store.sink) });
+    await finished(client.sink);
+    expect(store.bytes().equals(bytes)).toBe(true);
+    expect(client.bytes().equals(bytes)).toBe(true);
+    expect(maxBuffered).toBeLessThanOrEqual(6000);
+  });
+
+  it('destroys the store copy and cuts the client short when the upstream fails mid-body', async () => {
+    const store = collector();
+    const client = collector();
+    const upstream = new Readable({ read() {} });
+    upstream.push(bytes.subarray(0, 30_000));
+    upstream.push(bytes.subarray(30_000, 60_000));
+    setImmediate(() => upstream.destroy(new Error('connection reset')));
+    const err = await pumpFill({ upstream, expected: { kind: 'sha256', hex: sha256(bytes), size: bytes.length }, store: store.sink, client: client.sink, clientStallMs: 60_000, onVerified: async () => undefined }).catch((e: unknown) => e);
+    expect((err as Error).message).toBe('connection reset');
+    expect(store.sink.destroyed).toBe(true);
+    expect(client.sink.destroyed).toBe(true);
+    expect(client.bytes().length).toBeLessThan(bytes.length);
   });
 });
 

@@ -67,6 +67,49 @@ describe('upstreamRequest retries', () => {
     expect(s.hits()).toBe(1);
   });
 
+  it('errors a streamed body that stalls (no hang), but not one its reader holds back longer than the timeout', async () => {
+    const s = await server((n, _req, res) => {
+      res.writeHead(200, { 'Content-Length': '200' });
+      res.write(Buffer.alloc(100));
+      if (n === 2) setTimeout(() => res.end(Buffer.alloc(100)), 50); // the rest comes at once for the second request
+    });
+    open.push(s);
+    const stalled = (await upstreamRequest(`${s.url}/a`, { token: null, timeoutMs: 300, circuits: new UpstreamCircuits() })).stream();
+    const err = await new Promise<unknown>((resolve) => {
+      stalled.on('error', resolve);
+      stalled.on('end', () => resolve(null));
+      stalled.resume();
+    });
+    expect(err).toBeInstanceOf(UpstreamUnreachable);
+    expect((err as UpstreamUnreachable).timedOut).toBe(true);
+
+    const held = (await upstreamRequest(`${s.url}/b`, { token: null, timeoutMs: 300, circuits: new UpstreamCircuits() })).stream();
+    held.pause();
+    await new Promise((r) => setTimeout(r, 900)); // three timeouts long, reading nothing
+    let got = 0;
+    held.on('data', (c: Buffer) => (got += c.length));
+    held.resume();
+    await new Promise<void>((resolve, reject) => held.on('end', resolve).on('error', reject));
+    expect(got).toBe(200);
+  });
+
+  it('follows redirects itself and sends the token only to the upstream origin', async () => {
+    const seen: (string | undefined)[] = [];
+    const target = await server((_n, req, res) => {
+      seen.push(req.headers.authorization);
+      ok(res, 'from the signed url');
+    });
+    open.push(target);
+    const hub = await server((_n, req, res) => {
+      seen.push(req.headers.authorization);
+      res.writeHead(302, { Location: `${target.url}/signed?x=1` }).end();
+    });
+    open.push(hub);
+    const answer = await upstreamRequest(`${hub.url}/org/name/resolve/main/f`, { token: 'secret-token', timeoutMs: 5000, circuits: new UpstreamCircuits() });
+    expect([answer.status, await answer.text(), answer.url]).toEqual([200, 'from the signed url', `${target.url}/signed?x=1`]);
+    expect(seen).toEqual(['Bearer secret-token', undefined]);
+  });
+
   it('fails fast while the circuit of an origin that kept failing is open, and a probe that gets through closes it', async () => {
     const circuits = new UpstreamCircuits(3, 60_000);
     let down = true;

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { RepoType } from '../../repos/repo.types';
+import { repoHeld } from '../../repos/repositories.repository';
 
 /** Which upstream repository, as seen with which credential ('' = the source's own token or none). */
 export interface UpstreamRepoKey {
@@ -39,6 +41,30 @@ export interface ProfileKey {
 export interface CachedContent {
   storageKey: string;
   size: number;
+  /** Its LRU mark is due for an update (see touchContent). */
+  markDue?: boolean;
+}
+
+/** What a warm file request asks in one statement (see warmFile). */
+export interface WarmFileAsk {
+  key: UpstreamRepoKey;
+  namespace: string;
+  name: string;
+  rev: string;
+  /** The metadata row of the file's tree entry. */
+  requestKey: string;
+  /** The commit this node last found the file at for this rev, and the content its entry names. */
+  hint: { sha: string; contentKey: string } | null;
+}
+
+export interface WarmFileRow {
+  /** A local repository (or a redirect) has the name: it wins, the read-through stays out. */
+  held: boolean;
+  ref: CachedRef | null;
+  /** The entry's metadata at ref.sha; only looked up when the hint names another commit. */
+  metadata: Buffer | null;
+  /** The hinted content's row; only looked up when the hint names ref.sha. */
+  content: CachedContent | null;
 }
 
 export interface CachedRepoRow {
@@ -61,6 +87,40 @@ const TOUCH_EVERY_SECONDS = 60;
 @Injectable()
 export class FallbackCacheRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** The driver's pg pool: a named prepared statement straight on it (the warm path), with no TypeORM query runner. */
+  private pool(): Pool {
+    return (this.db.driver as unknown as { master: Pool }).master;
+  }
+
+  /**
+   * Everything a warm file download needs, in one round trip: whether the name is local, the
+   * rev's cached resolution, and then either the file's tree entry at that commit or (when this
+   * node already knows the entry there: the hint) the published content it names.
+   */
+  async warmFile(q: WarmFileAsk): Promise<WarmFileRow> {
+    const { rows } = await this.pool().query({
+      name: 'hangar_fallback_warm_file',
+      text: `SELECT ${repoHeld('$1', '$2', '$3')} AS held,
+                    f.sha, f.age_ms AS "ageMs", m.body, c.storage_key AS "storageKey", c.size, c.mark_due AS "markDue"
+               FROM (SELECT 1) one
+               LEFT JOIN LATERAL (SELECT sha, (extract(epoch FROM now() - fetched_at) * 1000)::bigint AS age_ms FROM fallback_refs
+                                   WHERE source_id = $4 AND scope = $5 AND repo_type = $1 AND repo_id = lower($6) AND rev = $7) f ON true
+               LEFT JOIN LATERAL (SELECT body FROM fallback_metadata
+                                   WHERE source_id = $4 AND scope = $5 AND repo_type = $1 AND repo_id = lower($6) AND sha = f.sha AND request_key = $8
+                                     AND f.sha IS DISTINCT FROM $9::varchar) m ON true
+               LEFT JOIN LATERAL (SELECT storage_key, size, last_accessed_at < now() - make_interval(secs => $11) AS mark_due FROM fallback_content
+                                   WHERE content_key = $10 AND f.sha = $9::varchar) c ON true`,
+      values: [q.key.repoType, q.namespace, q.name, q.key.sourceId, q.key.scope, q.key.repoId, q.rev, q.requestKey, q.hint?.sha ?? null, q.hint?.contentKey ?? null, TOUCH_EVERY_SECONDS],
+    });
+    const row = rows[0];
+    return {
+      held: row.held === true,
+      ref: row.ageMs === null ? null : { sha: row.sha, ageMs: Number(row.ageMs) },
+      metadata: row.body ?? null,
+      content: row.storageKey === null ? null : { storageKey: row.storageKey, size: Number(row.size), markDue: row.markDue === true },
+    };
+  }
 
   async ref(k: UpstreamRepoKey, rev: string): Promise<CachedRef | null> {
     const [row] = await this.db.query(
@@ -134,8 +194,13 @@ export class FallbackCacheRepository {
       [contentKey, TOUCH_EVERY_SECONDS],
     );
     if (!row) return null;
-    if (row.markDue) await this.db.query(`UPDATE fallback_content SET last_accessed_at = now() WHERE content_key = $1`, [contentKey]);
+    if (row.markDue) await this.markUsed(contentKey);
     return { storageKey: row.storageKey, size: Number(row.size) };
+  }
+
+  /** The LRU mark of a content (see touchContent). */
+  async markUsed(contentKey: string): Promise<void> {
+    await this.db.query(`UPDATE fallback_content SET last_accessed_at = now() WHERE content_key = $1`, [contentKey]);
   }
 
   /** Publishes a verified content: from now on every node serves it from the store. */

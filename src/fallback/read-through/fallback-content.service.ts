@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import { PassThrough, pipeline, Writable, type Readable } from 'node:stream';
+import { PassThrough, pipeline, type Readable } from 'node:stream';
 import type { HangarConfig } from '../../core/config/config';
 import { HANGAR_CONFIG } from '../../core/config/config.module';
 import { DomainError } from '../../core/errors/domain-error';
@@ -9,12 +9,13 @@ import { parseRangeHeader } from '../../core/storage/http-range';
 import { OBJECT_STORE, ObjectNotFoundError, type ByteRange, type ObjectStore } from '../../core/storage/object-store';
 import { RangeNotSatisfiableError } from '../../core/storage/storage-errors';
 import { contentDisposition, contentTypeFor, etagMatches } from '../../repos/browse/file-headers';
-import { FallbackCacheRepository } from './fallback-cache.repository';
+import { FallbackCacheRepository, type CachedContent } from './fallback-cache.repository';
 import { serverErrorAsUnreachable, upstreamBadAnswer, upstreamUnavailable } from './fallback-errors';
 import type { Located } from './fallback-read-through.service';
 import { UpstreamUnreachable, upstreamRequest } from './upstream-client';
 import { resolveUrl } from './upstream-urls';
-import { contentKeyOf, ContentMismatch, VerifyingStream, type ExpectedContent } from './verifying-stream';
+import { pumpFill } from './fill-pump';
+import { contentKeyOf, ContentMismatch, type ExpectedContent } from './verifying-stream';
 
 /** A file as the upstream's paths-info lists it. */
 export interface FileEntry {
@@ -36,6 +37,8 @@ const LINK_TRUST_MS = 10 * 60_000;
 /** Cached contents up to this size are read whole before they are sent, without a read lease (see smallFromStore). */
 const SMALL_CONTENT_BYTES = 1024 * 1024;
 const LINKED_MAX = 10_000;
+/** How far the store copy of a fill may fall behind the upstream before the upstream waits for it. */
+const STORE_QUEUE_BYTES = 1024 * 1024;
 
 /**
  * File contents of upstream repositories, cached in Hangar's object store by content hash and
@@ -56,8 +59,9 @@ export class FallbackContentService {
     @Inject(HANGAR_CONFIG) private readonly config: HangarConfig,
   ) {}
 
-  async serve(req: Request, res: Response, at: Located, entry: FileEntry, withBody: boolean): Promise<void> {
-    const expected: ExpectedContent = entry.lfs ? { kind: 'sha256', hex: entry.lfs.oid, size: entry.lfs.size } : { kind: 'blob', hex: entry.oid, size: entry.size };
+  /** `known`: the content's row as the caller already read it (the warm path), used for a small content only. */
+  async serve(req: Request, res: Response, at: Located, entry: FileEntry, withBody: boolean, known: CachedContent | null = null): Promise<void> {
+    const expected = expectedContentOf(entry);
     const size = expected.size;
     const etag = `"${expected.hex}"`;
     // Answered as for a local file: no Xet headers, no redirect (hf_xet falls back to plain HTTP).
@@ -91,7 +95,8 @@ export class FallbackContentService {
       // removed the row already (a miss). A small one is read whole before anything is sent and
       // needs none (see smallFromStore).
       const lease = size <= SMALL_CONTENT_BYTES ? null : await this.cache.beginRead(key);
-      const cached = await this.cache.touchContent(key);
+      const cached = lease === null && known ? await this.markedUsed(key, known) : await this.cache.touchContent(key);
+      known = null;
       if (cached) {
         await this.linkOnce(key, at);
         const served = lease === null ? await this.smallFromStore(res, entry, cached.storageKey, range) : await this.fromStore(res, entry, cached.storageKey, range, lease);
@@ -114,6 +119,12 @@ export class FallbackContentService {
       if (await this.cache.claimFill(key, FILL_STALE_MS)) return this.fill(at, entry, expected, res);
       await this.waitForFill(key, req);
     }
+  }
+
+  /** A content row read by the caller, its LRU mark written when due (as touchContent does). */
+  private async markedUsed(key: string, known: CachedContent): Promise<CachedContent> {
+    if (known.markDue) await this.cache.markUsed(key);
+    return known;
   }
 
   /**
@@ -205,42 +216,40 @@ export class FallbackContentService {
     const storageKey = storageKeyOf(key);
     // The store's put makes the object appear whole or not at all, and its input ends only once
     // the bytes verified: a wrong or partial download never appears in the store.
-    const toStore = new PassThrough();
+    const toStore = new PassThrough({ highWaterMark: STORE_QUEUE_BYTES });
     const stored = this.store.put(storageKey, toStore, { contentLength: expected.size });
-    stored.catch(() => undefined);
-    const verifier = new VerifyingStream(
-      expected,
-      (chunk, next) => (toStore.write(chunk) ? next() : toStore.once('drain', () => next())),
-      async () => {
-        toStore.end();
-        try {
-          await stored;
-          await this.cache.publishContent(key, storageKey, expected.size);
-          await this.cache.linkContent(key, at.key.repoType, at.key.repoId);
-        } catch (err) {
-          // The bytes are right: the client gets them; only the cache entry is missing (the next request fills again).
-          this.logger.warn({ err, key }, 'a verified fallback file could not be cached');
-        }
-      },
-    );
-    stored.catch((err) => verifier.destroy(err));
+    stored.catch((err: Error) => toStore.destroy(err));
     if (client) {
       fileHeaders(client, entry, expected.size);
       client.status(200);
     }
-    const sink: Writable = client ?? new Writable({ write: (_c, _e, cb) => cb() });
-    await new Promise<void>((resolve, reject) => {
-      pipeline(upstream, verifier, sink, (err) => {
-        done();
-        if (!err) return resolve();
-        toStore.destroy(err);
-        if (err instanceof ContentMismatch) this.logger.warn({ key, path: entry.path, source: at.source.name, reason: err.message }, 'upstream file failed verification: refused, not cached');
-        else if ((err as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') this.logger.warn({ err, key }, 'fallback fill failed');
-        // With a client the answer has started: it is cut short (the client sees an incomplete body).
-        if (client) return resolve();
-        reject(err instanceof ContentMismatch ? upstreamBadAnswer(`The upstream hub's bytes of ${entry.path} do not match its tree (${err.message})`) : err instanceof UpstreamUnreachable ? upstreamUnavailable(err, `File ${entry.path}`, at.source) : err);
+    try {
+      await pumpFill({
+        upstream,
+        expected,
+        store: toStore,
+        client,
+        clientStallMs: this.config.fallback.timeoutSeconds * 1000,
+        onVerified: async () => {
+          try {
+            await stored;
+            await this.cache.publishContent(key, storageKey, expected.size);
+            await this.cache.linkContent(key, at.key.repoType, at.key.repoId);
+          } catch (err) {
+            // The bytes are right: the client gets them; only the cache entry is missing (the next request fills again).
+            this.logger.warn({ err, key }, 'a verified fallback file could not be cached');
+          }
+        },
       });
-    });
+    } catch (err) {
+      if (err instanceof ContentMismatch) this.logger.warn({ key, path: entry.path, source: at.source.name, reason: err.message }, 'upstream file failed verification: refused, not cached');
+      else this.logger.warn({ err, key }, 'fallback fill failed');
+      // With a client the answer has started: it was cut short (the client sees an incomplete body).
+      if (client) return;
+      throw err instanceof ContentMismatch ? upstreamBadAnswer(`The upstream hub's bytes of ${entry.path} do not match its tree (${err.message})`) : err instanceof UpstreamUnreachable ? upstreamUnavailable(err, `File ${entry.path}`, at.source) : err;
+    } finally {
+      done();
+    }
   }
 
   /** A range of the file at the commit, streamed from the upstream as it answers it (206 only: an upstream that ignores Range is a bad answer here). */
@@ -290,6 +299,11 @@ export class FallbackContentService {
     throw new Error('client went away');
   }
 
+}
+
+/** What a file's bytes must hash to, from its tree entry. */
+export function expectedContentOf(entry: FileEntry): ExpectedContent {
+  return entry.lfs ? { kind: 'sha256', hex: entry.lfs.oid, size: entry.lfs.size } : { kind: 'blob', hex: entry.oid, size: entry.size };
 }
 
 /** The headers of a file answer's body (set only once a body follows: an error answer is JSON). */

@@ -8,7 +8,8 @@ import { DomainError } from '../../core/errors/domain-error';
 import { publicBaseUrl } from '../../core/http/public-base-url';
 import type { ReadableSource } from '../fallback-sources.service';
 import { FallbackCacheRepository, type CachedMetadata, type UpstreamRepoKey } from './fallback-cache.repository';
-import { FallbackContentService, type FileEntry } from './fallback-content.service';
+import { expectedContentOf, FallbackContentService, type FileEntry } from './fallback-content.service';
+import { contentKeyOf } from './verifying-stream';
 import { entryNotFound, serverErrorAsUnreachable, STALE_WARNING, upstreamUnavailable } from './fallback-errors';
 import type { FallbackRoute } from './fallback-route';
 import { RefResolver } from './ref-resolver.service';
@@ -29,6 +30,9 @@ export interface FallbackCaller {
   userId: number | null;
   headerTokens: Map<string, string>;
 }
+
+/** How many file entries a node remembers for the warm path (then it starts over). */
+const ENTRY_HINTS_MAX = 10_000;
 
 /** Everything an upstream answer to a metadata request needs to be replayed. */
 interface MetadataRequest {
@@ -53,6 +57,9 @@ export class FallbackReadThroughService {
     @Inject(HANGAR_CONFIG) private readonly config: HangarConfig,
   ) {}
 
+  /** rev and path → the file's entry at the commit the rev named when last served (an entry at a commit never changes). */
+  private readonly entryHints = new Map<string, { sha: string; entry: FileEntry }>();
+
   /** Answers the request, or returns false when no source has the repository (the app answers, as for any missing repo). */
   async handle(route: FallbackRoute, sources: ReadableSource[], caller: FallbackCaller, req: Request, res: Response): Promise<boolean> {
     const ask = route.ask;
@@ -73,6 +80,48 @@ export class FallbackReadThroughService {
         await this.serveMetadata(req, res, at, this.metadataRequest(route, at, req));
         return true;
     }
+  }
+
+  /**
+   * The warm path of an anonymous file download: one statement answers whether the name is local,
+   * the rev's resolution on the first source, and the file's entry or (when this node knows the
+   * entry at that commit already) its cached content. 'local': the app answers; 'miss': anything
+   * was not warm (the full read-through answers, asking again); 'served': answered.
+   */
+  async serveWarmFile(route: FallbackRoute, sources: ReadableSource[], req: Request, res: Response): Promise<'local' | 'served' | 'miss'> {
+    const ask = route.ask;
+    if (ask.kind !== 'file') return 'miss';
+    const source = sources[0];
+    const { token, scope } = await this.credentialFor(source, { userId: null, headerTokens: new Map() });
+    const key: UpstreamRepoKey = { sourceId: source.id, scope, repoType: route.repoType, repoId: route.repoId };
+    const hintId = `${source.id}|${scope}|${route.repoType}|${route.repoId.toLowerCase()}|${ask.rev}|${ask.path}`;
+    const hint = this.entryHints.get(hintId) ?? null;
+    const row = await this.cache.warmFile({
+      key,
+      namespace: route.namespace,
+      name: route.name,
+      rev: ask.rev,
+      requestKey: fileEntryRequestKey(ask.path),
+      hint: hint && { sha: hint.sha, contentKey: contentKeyOf(expectedContentOf(hint.entry)) },
+    });
+    if (row.held) return 'local';
+    const resolution = this.refs.trusted(row.ref, ask.rev);
+    if (!resolution?.found) return 'miss';
+    let entry: FileEntry;
+    let known = null;
+    if (hint?.sha === resolution.sha) {
+      entry = hint.entry;
+      known = row.content;
+    } else if (row.metadata) {
+      entry = fileEntryIn(row.metadata, ask.path, route.repoId);
+      if (this.entryHints.size >= ENTRY_HINTS_MAX) this.entryHints.clear();
+      this.entryHints.set(hintId, { sha: resolution.sha, entry });
+    } else {
+      return 'miss';
+    }
+    res.setHeader('X-Hangar-Fallback', encodeURIComponent(source.name));
+    await this.content.serve(req, res, { source, key, token, sha: resolution.sha, stale: false }, entry, ask.withBody, known);
+    return 'served';
   }
 
   private async locate(route: FallbackRoute, sources: ReadableSource[], caller: FallbackCaller, rev: string | null): Promise<Located | null> {
@@ -191,15 +240,23 @@ export class FallbackReadThroughService {
 
   /** The file's tree entry at the commit (cached: a commit never changes). */
   private async fileEntry(at: Located, path: string): Promise<FileEntry> {
-    const requestKey = `paths-info:false:${JSON.stringify([path])}`;
     const form = new URLSearchParams([['paths', path], ['expand', 'false']]).toString();
-    const m: MetadataRequest = { requestKey, url: apiUrl(at.source.url, at.key.repoType, at.key.repoId, `/paths-info/${at.sha}`), method: 'POST', form };
-    const found = await this.cachedOrFetched(at, m);
-    const entries = JSON.parse(found.body.toString('utf8')) as FileEntry[];
-    const entry = Array.isArray(entries) ? entries.find((e) => e.path === path) : undefined;
-    if (!entry || entry.type !== 'file') throw entryNotFound(path, at.key.repoId);
-    return entry;
+    const m: MetadataRequest = { requestKey: fileEntryRequestKey(path), url: apiUrl(at.source.url, at.key.repoType, at.key.repoId, `/paths-info/${at.sha}`), method: 'POST', form };
+    return fileEntryIn((await this.cachedOrFetched(at, m)).body, path, at.key.repoId);
   }
+}
+
+/** The metadata row of one file's tree entry: a paths-info answer for that path alone. */
+function fileEntryRequestKey(path: string): string {
+  return `paths-info:false:${JSON.stringify([path])}`;
+}
+
+/** The file's entry in a paths-info answer; EntryNotFound when it is not a file there. */
+function fileEntryIn(body: Buffer, path: string, repoId: string): FileEntry {
+  const entries = JSON.parse(body.toString('utf8')) as FileEntry[];
+  const entry = Array.isArray(entries) ? entries.find((e) => e.path === path) : undefined;
+  if (!entry || entry.type !== 'file') throw entryNotFound(path, repoId);
+  return entry;
 }
 
 /**

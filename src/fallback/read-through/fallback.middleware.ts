@@ -41,7 +41,13 @@ export class FallbackMiddleware implements NestMiddleware {
     if (!route) return false;
     const sources = candidates(await this.sources.enabledSources(), route.namespace, (s) => sourceAllows(s, route.repoId));
     if (sources.length === 0) return false;
-    if (await this.isLocal(route)) return false;
+    if (route.ask.kind === 'file' && isAnonymous(req)) {
+      // The common download: one statement decides local or not and, when warm, serves it.
+      const warm = await this.readThrough.serveWarmFile(route, sources, req, res);
+      if (warm !== 'miss') return warm === 'served';
+    } else if (await this.isLocal(route)) {
+      return false;
+    }
     const caller = await this.caller(req);
     // Credentials that are no one's: the app answers them (401 InvalidCredentials), as everywhere.
     if (caller === 'invalid') return false;
@@ -67,6 +73,12 @@ export class FallbackMiddleware implements NestMiddleware {
   private isLocal(route: FallbackRoute): Promise<boolean> {
     return this.repos.holds(route.repoType, route.namespace, route.name);
   }
+}
+
+/** No credentials of any kind (no Authorization header, no session cookie). */
+function isAnonymous(req: Request): boolean {
+  const { sessionSecret } = readCredentials(req);
+  return req.headers.authorization === undefined && !sessionSecret;
 }
 
 /** The sources that may serve a namespace: global ones and the namespace's own, allowed by their patterns (priority order kept). */

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { HangarConfig } from '../../core/config/config';
 import { HANGAR_CONFIG } from '../../core/config/config.module';
 import type { ReadableSource } from '../fallback-sources.service';
-import { FallbackCacheRepository, type UpstreamRepoKey } from './fallback-cache.repository';
+import { FallbackCacheRepository, type CachedRef, type UpstreamRepoKey } from './fallback-cache.repository';
 import { revisionNotFound, serverErrorAsUnreachable } from './fallback-errors';
 import { UpstreamUnreachable, upstreamRequest } from './upstream-client';
 import { apiUrl, revisionSuffix } from './upstream-urls';
@@ -26,13 +26,25 @@ export class RefResolver {
     @Inject(HANGAR_CONFIG) private readonly config: HangarConfig,
   ) {}
 
+  /**
+   * What a cached resolution answers without asking the upstream, or null when it must be asked:
+   * a commit id once confirmed, a branch or tag within HANGAR_FALLBACK_REF_TTL_SECONDS, "no such
+   * repository" within HANGAR_FALLBACK_NEGATIVE_TTL_SECONDS.
+   */
+  trusted(cached: CachedRef | null, rev: string | null): Resolution | null {
+    if (!cached) return null;
+    const isSha = rev !== null && SHA.test(rev);
+    const ttl = (cached.sha === null ? this.config.fallback.negativeTtlSeconds : this.config.fallback.refTtlSeconds) * 1000;
+    if (!isSha && cached.ageMs >= ttl) return null;
+    return cached.sha ? { found: true, sha: cached.sha, stale: false } : { found: false };
+  }
+
   /** Throws UpstreamUnreachable when the upstream can't answer and nothing cached can. */
   async resolve(source: ReadableSource, key: UpstreamRepoKey, rev: string | null, token: string | null): Promise<Resolution> {
     const revKey = rev ?? DEFAULT_REV;
-    const isSha = rev !== null && SHA.test(rev);
     const cached = await this.cache.ref(key, revKey);
-    const ttl = (cached?.sha === null ? this.config.fallback.negativeTtlSeconds : this.config.fallback.refTtlSeconds) * 1000;
-    if (cached && (isSha || cached.ageMs < ttl)) return cached.sha ? { found: true, sha: cached.sha, stale: false } : { found: false };
+    const trusted = this.trusted(cached, rev);
+    if (trusted) return trusted;
     let answer;
     try {
       answer = await upstreamRequest(apiUrl(source.url, key.repoType, key.repoId, rev === null ? '' : revisionSuffix(rev)), {

@@ -1,5 +1,4 @@
 import { createHash, type Hash } from 'node:crypto';
-import { Transform, type TransformCallback } from 'node:stream';
 
 /** What a file's bytes must hash to: its LFS sha256, or (regular files) its git blob id. */
 export type ExpectedContent = { kind: 'sha256'; hex: string; size: number } | { kind: 'blob'; hex: string; size: number };
@@ -22,49 +21,26 @@ function hasherFor(e: ExpectedContent): Hash {
   return createHash('sha1').update(`blob ${e.size}\0`);
 }
 
-/**
- * Passes bytes through while hashing them, but holds the last chunk back until the whole input
- * hashed to what was expected: a reader never receives a complete wrong file (a mismatch errors
- * the stream before its end, so a client sees a cut-short answer, not a finished one).
- * `onChunk` sees every byte as it arrives (the cache copy); `onVerified` runs before the end is released.
- */
-export class VerifyingStream extends Transform {
+/** Checks bytes fed in order against what they must be: the announced size (never exceeded) and the hash. */
+export class ContentVerifier {
   private readonly hash: Hash;
-  private held: Buffer | null = null;
   private seen = 0;
 
-  constructor(
-    private readonly expected: ExpectedContent,
-    private readonly onChunk: (chunk: Buffer, done: (err?: Error | null) => void) => void,
-    /** Runs once the bytes verified, before the last of them is passed on (the cache publishes there). */
-    private readonly onVerified: () => Promise<void>,
-  ) {
-    super();
+  constructor(private readonly expected: ExpectedContent) {
     this.hash = hasherFor(expected);
   }
 
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+  /** Throws ContentMismatch as soon as the bytes run past the announced size. */
+  update(chunk: Buffer): void {
     this.seen += chunk.length;
-    if (this.seen > this.expected.size) return done(new ContentMismatch(`upstream sent more than the ${this.expected.size} bytes announced`));
+    if (this.seen > this.expected.size) throw new ContentMismatch(`upstream sent more than the ${this.expected.size} bytes announced`);
     this.hash.update(chunk);
-    this.onChunk(chunk, (err) => {
-      if (err) return done(err);
-      if (this.held) this.push(this.held);
-      this.held = chunk;
-      done();
-    });
   }
 
-  override _flush(done: TransformCallback): void {
-    if (this.seen !== this.expected.size) return done(new ContentMismatch(`upstream sent ${this.seen} bytes, ${this.expected.size} expected`));
+  /** Throws ContentMismatch unless all the bytes came and they hash to what was expected. */
+  finish(): void {
+    if (this.seen !== this.expected.size) throw new ContentMismatch(`upstream sent ${this.seen} bytes, ${this.expected.size} expected`);
     const got = this.hash.digest('hex');
-    if (got !== this.expected.hex.toLowerCase()) return done(new ContentMismatch(`upstream bytes hash to ${got}, ${this.expected.hex} expected`));
-    this.onVerified().then(
-      () => {
-        if (this.held) this.push(this.held);
-        done();
-      },
-      (err: Error) => done(err),
-    );
+    if (got !== this.expected.hex.toLowerCase()) throw new ContentMismatch(`upstream bytes hash to ${got}, ${this.expected.hex} expected`);
   }
 }
