@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Pool } from 'pg';
+import { driverPool } from '../core/database/driver-pool';
 import { DataSource, EntityManager } from 'typeorm';
 import type { RefHint } from '../git/engine/engine.types';
 import type { RepoRecord, RepoType } from './repo.types';
@@ -24,11 +24,6 @@ export function repoHeld(type: string, namespace: string, name: string): string 
 export class RepositoriesRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** The driver's pg pool: named prepared statements straight on it, with no TypeORM query runner per call. */
-  private pool(): Pool {
-    return (this.db.driver as unknown as { master: Pool }).master;
-  }
-
   async find(type: RepoType, namespace: string, name: string, m: EntityManager = this.db.manager): Promise<RepoRecord | null> {
     const rows = await m.query(
       `SELECT ${REPO_COLUMNS} FROM ${REPO_FROM} WHERE r.type = $1 AND lower(n.name) = lower($2) AND lower(r.name) = lower($3)`,
@@ -43,7 +38,7 @@ export class RepositoriesRepository {
    * repository. Straight on the pool: no TypeORM query runner per call.
    */
   async findWithRef(type: RepoType, namespace: string, name: string, revision: string): Promise<{ repo: RepoRecord; hint: RefHint } | null> {
-    const { rows } = await this.pool().query({
+    const { rows } = await driverPool(this.db).query({
       name: 'hangar_repo_with_ref',
       text: `SELECT ${REPO_COLUMNS}, g.name AS "refName", g.oid AS "refOid" FROM ${REPO_FROM}
         LEFT JOIN LATERAL (
@@ -71,7 +66,7 @@ export class RepositoriesRepository {
    * redirect's row goes with its repository, ON DELETE CASCADE).
    */
   async holds(type: RepoType, namespace: string, name: string): Promise<boolean> {
-    const { rows } = await this.pool().query({
+    const { rows } = await driverPool(this.db).query({
       name: 'hangar_repo_held',
       text: `SELECT ${repoHeld('$1', '$2', '$3')} AS held`,
       values: [type, namespace, name],

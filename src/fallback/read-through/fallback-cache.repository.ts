@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import type { Pool } from 'pg';
+import { driverPool } from '../../core/database/driver-pool';
 import { DataSource } from 'typeorm';
 import type { RepoType } from '../../repos/repo.types';
 import { repoHeld } from '../../repos/repositories.repository';
@@ -88,18 +88,13 @@ const TOUCH_EVERY_SECONDS = 60;
 export class FallbackCacheRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** The driver's pg pool: a named prepared statement straight on it (the warm path), with no TypeORM query runner. */
-  private pool(): Pool {
-    return (this.db.driver as unknown as { master: Pool }).master;
-  }
-
   /**
    * Everything a warm file download needs, in one round trip: whether the name is local, the
    * rev's cached resolution, and then either the file's tree entry at that commit or (when this
    * node already knows the entry there: the hint) the published content it names.
    */
   async warmFile(q: WarmFileAsk): Promise<WarmFileRow> {
-    const { rows } = await this.pool().query({
+    const { rows } = await driverPool(this.db).query({
       name: 'hangar_fallback_warm_file',
       text: `SELECT ${repoHeld('$1', '$2', '$3')} AS held,
                     f.sha, f.age_ms AS "ageMs", m.body, c.storage_key AS "storageKey", c.size, c.mark_due AS "markDue"
