@@ -7,7 +7,7 @@ import { matchesPattern, parseFallbackRoute, sourceAllows } from '../../src/fall
 import { withHangarAvatars } from '../../src/fallback/read-through/profile-read-through.service';
 import { parseProfileRoute, sourceAllowsName } from '../../src/fallback/read-through/profile-route';
 import { pumpFill } from '../../src/fallback/read-through/fill-pump';
-import { ContentMismatch, type ExpectedContent } from '../../src/fallback/read-through/verifying-stream';
+import { ContentMismatch, type ExpectedContent } from '../../src/fallback/read-through/content-verifier';
 
 const blobId = (b: Buffer) => createHash('sha1').update(`blob ${b.length}\0`).update(b).digest('hex');
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');

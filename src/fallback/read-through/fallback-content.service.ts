@@ -15,7 +15,7 @@ import type { Located } from './fallback-read-through.service';
 import { UpstreamUnreachable, upstreamRequest } from './upstream-client';
 import { resolveUrl } from './upstream-urls';
 import { pumpFill } from './fill-pump';
-import { contentKeyOf, ContentMismatch, type ExpectedContent } from './verifying-stream';
+import { contentKeyOf, ContentMismatch, type ExpectedContent } from './content-verifier';
 
 /** A file as the upstream's paths-info lists it. */
 export interface FileEntry {

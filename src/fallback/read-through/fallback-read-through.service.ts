@@ -9,7 +9,7 @@ import { publicBaseUrl } from '../../core/http/public-base-url';
 import type { ReadableSource } from '../fallback-sources.service';
 import { FallbackCacheRepository, type CachedMetadata, type UpstreamRepoKey } from './fallback-cache.repository';
 import { expectedContentOf, FallbackContentService, type FileEntry } from './fallback-content.service';
-import { contentKeyOf } from './verifying-stream';
+import { contentKeyOf } from './content-verifier';
 import { entryNotFound, serverErrorAsUnreachable, STALE_WARNING, upstreamUnavailable } from './fallback-errors';
 import type { FallbackRoute } from './fallback-route';
 import { RefResolver } from './ref-resolver.service';

@@ -1,5 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
-import { ContentVerifier, type ExpectedContent } from './verifying-stream';
+import { ContentVerifier, type ExpectedContent } from './content-verifier';
 
 export interface FillPumpParts {
   upstream: Readable;
