@@ -193,7 +193,7 @@ export class ReposService {
     const { commitOid } = await this.engine.resolveRevision(repo, revision ?? repo.defaultBranch);
     const commit = await this.engine.commitInfo(repo.id, commitOid);
     const files = ((await this.engine.listFolder(repo.id, commitOid, '', true)) ?? []).filter((e) => e.type === 'file');
-    const cardData = await this.cardData(repo, commitOid, files.find((f) => f.path.toLowerCase() === 'readme.md'));
+    const cardData = await this.cardData(repo, commitOid, files.find((f) => isCardReadme(f.path)));
     return {
       repo,
       sha: commitOid,
@@ -231,7 +231,7 @@ export class ReposService {
     // blob is not the one the card was read from: never the whole tree, whose size has nothing
     // to do with what a commit changed.
     head ??= await this.defaultBranchHead(repo);
-    const readme = (await this.engine.readTree(repo.id, head.tree)).find((e) => e.mode !== '40000' && e.name.toLowerCase() === 'readme.md');
+    const readme = (await this.engine.readTree(repo.id, head.tree)).find((e) => e.mode !== '40000' && isCardReadme(e.name));
     const readmeOid = readme?.oid ?? null;
     const card = await this.listing.moveHead(repo.id, ref, head.commit);
     if (!card || card.readmeOid === readmeOid) return;
@@ -276,4 +276,9 @@ function firstFiles(input: { type: RepoType; sdk?: string | null; license?: stri
   if (readme) files.set('README.md', readme);
   for (const f of input.files ?? []) files.set(f.path.replace(/^\.\//, ''), f.content);
   return [...files].map(([path, content]) => ({ path, content }));
+}
+
+/** The root file card data is read from: `README.md`, in any case. */
+function isCardReadme(rootPath: string): boolean {
+  return rootPath.toLowerCase() === 'readme.md';
 }
