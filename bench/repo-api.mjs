@@ -10,6 +10,11 @@
 //   nest-head-server PORT HEADERS_JSON  the same answer from a bare NestJS 11 app on Express 5 (one
 //                                    controller, no middleware, guard, pipe or logger): the framework's
 //                                    own floor, to tell it apart from what Hangar adds
+//   nest-head-server PORT HEADERS_JSON DATABASE_URL
+//                                    the same bare app, answering only after one named, prepared
+//                                    PostgreSQL statement per request (a repository row with its
+//                                    namespace and default-branch ref, looked up by the last two
+//                                    names before /resolve/): what one round trip costs on top
 //   median N…                        print the median of the numbers
 //   json-get KEY                     read JSON on stdin, print its top-level KEY (fails when absent)
 //   pick-headers FILE NAME…          read a raw HTTP response head (curl -D) from FILE and print a JSON
@@ -120,20 +125,41 @@ function headServer(port, headersJson) {
   process.once('SIGINT', stop);
 }
 
-/** One controller answering HEAD on any path, decorated by hand (this file is plain JavaScript). */
-async function nestHeadServer(port, headersJson) {
+/**
+ * One controller answering HEAD on any path, decorated by hand (this file is plain JavaScript).
+ * With a database URL it first runs one statement of the shape and width of Hangar's hot lookup
+ * (about twenty columns, a join and a ref), named so it is prepared once per connection.
+ */
+async function nestHeadServer(port, headersJson, databaseUrl) {
   await import('reflect-metadata');
-  const { Controller, Head, Module, Res } = await import('@nestjs/common');
+  const { Controller, Head, Module, Req, Res } = await import('@nestjs/common');
   const { NestFactory } = await import('@nestjs/core');
   const headers = JSON.parse(headersJson);
+  const pool = databaseUrl ? new (await import('pg')).default.Pool({ connectionString: databaseUrl, max: 10 }) : null;
+  const lookup = {
+    name: 'bench_repo_with_ref',
+    text: `SELECT r.*, n.name AS namespace, n.kind AS namespace_kind, g.name AS ref_name, g.oid AS ref_oid
+             FROM repositories r JOIN namespaces n ON n.id = r.namespace_id
+             LEFT JOIN git_refs g ON g.repo_id = r.id AND g.name = 'refs/heads/' || r.default_branch
+            WHERE lower(n.name) = lower($1) AND lower(r.name) = lower($2)`,
+  };
   class HeadController {
-    answer(res) {
+    async answer(req, res) {
+      if (pool) {
+        const [namespace, name] = req.path.split('/').slice(1, 3);
+        const { rows } = await pool.query({ ...lookup, values: [namespace, name] });
+        if (rows.length !== 1) {
+          res.writeHead(404).end();
+          return;
+        }
+      }
       res.writeHead(200, headers);
       res.end();
     }
   }
   Reflect.decorate([Head('{*path}')], HeadController.prototype, 'answer', Object.getOwnPropertyDescriptor(HeadController.prototype, 'answer'));
-  Res()(HeadController.prototype, 'answer', 0);
+  Req()(HeadController.prototype, 'answer', 0);
+  Res()(HeadController.prototype, 'answer', 1);
   const controller = Reflect.decorate([Controller()], HeadController);
   class BareModule {}
   const module = Reflect.decorate([Module({ controllers: [controller] })], BareModule);
@@ -146,7 +172,7 @@ async function nestHeadServer(port, headersJson) {
   process.stdout.write('listening\n');
   const stop = () => {
     app.getHttpServer().closeAllConnections();
-    void app.close().then(() => process.exit(0));
+    void app.close().then(() => pool?.end()).then(() => process.exit(0));
     setTimeout(() => process.exit(0), 1000).unref();
   };
   process.once('SIGTERM', stop);
@@ -225,7 +251,7 @@ switch (cmd) {
     headServer(args[0], args[1]);
     break;
   case 'nest-head-server':
-    await nestHeadServer(args[0], args[1]);
+    await nestHeadServer(args[0], args[1], args[2]);
     break;
   case 'median':
     process.stdout.write(String(median(args)) + '\n');

@@ -232,6 +232,20 @@ out=$(load_head "http://127.0.0.1:$NEST_PORT/$USER_NAME/$REPO/resolve/main/f/000
 read -r HEAD_NEST HEAD_NEST_ERR <<<"$out"
 stop_pid "$NEST_PID" TERM 3
 NEST_PID=""
+# The same bare app again, answering after one statement on Hangar's own PostgreSQL: what one
+# database round trip per request costs on top of the framework, whoever makes it.
+PG_URL="postgres://hangar:$(node -e 'process.stdout.write(encodeURIComponent(require("fs").readFileSync(process.argv[1], "utf8").trim()))' "$TMP/data/pg.password")@127.0.0.1:$PG_PORT/hangar"
+node "$HELPER" nest-head-server "$NEST_PORT" "$REF_HEADERS" "$PG_URL" >"$TMP/nest-pg.out" 2>&1 &
+NEST_PID=$!
+for _ in $(seq 100); do grep -q listening "$TMP/nest-pg.out" 2>/dev/null && break; sleep 0.1; done
+grep -q listening "$TMP/nest-pg.out" || fail "the bare NestJS + PostgreSQL reference server did not start: $(cat "$TMP/nest-pg.out")"
+code=$(curl -sS -o /dev/null -w '%{http_code}' -I --max-time 30 "http://127.0.0.1:$NEST_PORT/$USER_NAME/$REPO/resolve/main/f/0001.txt")
+[ "$code" = 200 ] || fail "the bare NestJS + PostgreSQL reference did not find $USER_NAME/$REPO (answered $code)"
+log "2. resolve HEAD, $CONNS connections, ${DURATION}s: bare NestJS app + one PostgreSQL statement per request"
+out=$(load_head "http://127.0.0.1:$NEST_PORT/$USER_NAME/$REPO/resolve/main/f/0001.txt")
+read -r HEAD_NEST_PG HEAD_NEST_PG_ERR <<<"$out"
+stop_pid "$NEST_PID" TERM 3
+NEST_PID=""
 
 # ---------------------------------------------------------------- 3. GET 10 MiB
 log "3. committing big.dat ($BIG_BYTES bytes) as a regular file"
@@ -332,6 +346,10 @@ printf '%-34s %-26s %s\n' "upload_folder $NFILES files" "$UPLOAD_S s" "-"
 printf '%-34s %-26s %s\n' "resolve HEAD, $CONNS conns" "$HEAD_HANGAR req/s$(note_err "$HEAD_HANGAR_ERR")" "$HEAD_REF req/s (node:http)$(note_err "$HEAD_REF_ERR")"
 printf '%-34s %-26s %s\n' "HEAD /health, $CONNS conns" "$HEAD_HEALTH req/s$(note_err "$HEAD_HEALTH_ERR")" "$HEAD_REF req/s (node:http)$(note_err "$HEAD_REF_ERR")"
 printf '%-34s %-26s %s\n' "HEAD, bare NestJS app, $CONNS conns" "-" "$HEAD_NEST req/s (NestJS + Express 5, one controller)$(note_err "$HEAD_NEST_ERR"); NestJS / node:http = $(awk -v a="$HEAD_NEST" -v b="$HEAD_REF" 'BEGIN { printf "%.2f", a / b }'), HEAD /health / NestJS = $(awk -v a="$HEAD_HEALTH" -v b="$HEAD_NEST" 'BEGIN { printf "%.2f", a / b }')"
+printf '%-34s %-26s %s\n' "HEAD, bare NestJS + 1 statement" "-" "$HEAD_NEST_PG req/s (the same app, one PostgreSQL round trip first)$(note_err "$HEAD_NEST_PG_ERR")"
+# The round trip's cost per request, 1/rate(with) - 1/rate(without), added to /health's: the most
+# any route making one round trip can reach against /health when the node's CPU is the limit.
+echo "one round trip costs $(awk -v a="$HEAD_NEST_PG" -v b="$HEAD_NEST" 'BEGIN { printf "%.0f", 1e6 / a - 1e6 / b }') us a request at this load; /health plus that alone = $(awk -v a="$HEAD_NEST_PG" -v b="$HEAD_NEST" -v h="$HEAD_HEALTH" 'BEGIN { printf "%.2f", 1 / (1 + h * (1 / a - 1 / b)) }') x /health (the ceiling of resolve HEAD / HEAD /health with one round trip)"
 echo "ratios: resolve HEAD / HEAD /health = $(awk -v a="$HEAD_HANGAR" -v b="$HEAD_HEALTH" 'BEGIN { printf "%.2f", a / b }') (target >= 0.6); HEAD /health / node:http = $(awk -v a="$HEAD_HEALTH" -v b="$HEAD_REF" 'BEGIN { printf "%.2f", a / b }') (target >= 0.15); GET: hangar / nginx = $(awk -v a="$GET_HANGAR_MIBS" -v b="$GET_NGINX_MIBS" 'BEGIN { printf "%.2f", a / b }') (target >= 0.5); commit: hangar / git = $(awk -v a="$COMMIT_S" -v b="$GIT_S" 'BEGIN { printf "%.2f", a / b }') (target <= 1.2)"
 printf '%-34s %-26s %s\n' "GET $((BIG_BYTES / 1048576)) MiB, $CONNS conns" "$GET_HANGAR_RPS req/s, $GET_HANGAR_MIBS MiB/s$(note_err "$GET_HANGAR_ERR")" \
   "$GET_NGINX_RPS req/s, $GET_NGINX_MIBS MiB/s (nginx, $NGINX_WORKERS worker)$(note_err "$GET_NGINX_ERR")"
