@@ -45,6 +45,13 @@ const NOT_THERE = new Set(['ENOENT', 'ENOTDIR']);
  * memory: a slow client holds about two chunks (the stream's and the socket's buffer).
  */
 const READ_CHUNK_BYTES = 1024 * 1024;
+/**
+ * Bytes a put may queue on its way to the file. The stream default (16 KiB) is below one socket
+ * chunk (64 KiB): every chunk paused and resumed the source at each stage, and each chunk was
+ * one thread-pool write; with room for 1 MiB the source keeps flowing while a write is under way
+ * and the chunks queued meanwhile go to the file in one writev.
+ */
+const WRITE_QUEUE_BYTES = 1024 * 1024;
 
 /**
  * Objects as plain files under `root`. Writes land in `<root>/.tmp` and are renamed into place,
@@ -342,6 +349,7 @@ export class FsObjectStore implements ObjectStore {
     const tmp = path.join(this.tmpDir, randomUUID());
     let size = 0;
     const counter = new Transform({
+      highWaterMark: WRITE_QUEUE_BYTES,
       transform(chunk: Buffer, _enc, done) {
         size += chunk.length;
         // Fail as soon as the stream overshoots, rather than writing the excess to disk.
@@ -352,7 +360,7 @@ export class FsObjectStore implements ObjectStore {
     });
     const source = Buffer.isBuffer(body) ? Readable.from([body]) : body;
     try {
-      await pipeline(source, counter, createWriteStream(tmp, { flags: 'wx', flush: true, mode: this.fileMode }));
+      await pipeline(source, counter, createWriteStream(tmp, { flags: 'wx', flush: true, mode: this.fileMode, highWaterMark: WRITE_QUEUE_BYTES }));
       if (expected !== undefined && size !== expected) throw new ContentLengthMismatchError(expected, size);
       return { tmp, size };
     } catch (err) {

@@ -10,6 +10,12 @@ export interface FillPumpParts {
   client: Writable | null;
   /** A client that takes no more bytes for this long is cut off (its answer cut short): the fill goes on for the others. */
   clientStallMs: number;
+  /**
+   * How many bytes may wait in the client's queue before the upstream waits for it. Not the
+   * client's own highWaterMark: an HTTP answer's is 16 KiB, below one upstream chunk (64 KiB),
+   * so every write would pause and resume the upstream (16,384 pauses per GiB, measured).
+   */
+  clientQueueBytes: number;
   /** Runs once every byte verified and the store copy was ended, before the last chunk goes to the client (the cache publishes there). */
   onVerified: () => Promise<void>;
 }
@@ -87,7 +93,9 @@ export function pumpFill(parts: FillPumpParts): Promise<void> {
       if (!client) return;
       const previous = held;
       held = chunk;
-      if (previous && !client.write(previous) && !waitingForClient) {
+      if (!previous) return;
+      client.write(previous);
+      if (client.writableLength > parts.clientQueueBytes && client.writableNeedDrain && !waitingForClient) {
         waitingForClient = true;
         upstream.pause();
         client.once('drain', clientDrained);
