@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { existsSync } from 'node:fs';
 import { utimes } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -59,6 +60,20 @@ describe('FsObjectStore and StorageController', () => {
     // With 1 MiB of room a pause needs 16 chunks queued since the last drain (16 KiB of room: every chunk).
     expect(pauses).toBeLessThanOrEqual(5);
     expect((await readAll((await store.get('flowing/obj')).body)).equals(Buffer.concat(Array.from({ length: 64 }, () => chunk)))).toBe(true);
+  });
+
+  it('writes a large put to disk while it streams (fdatasync along the way), so its final fsync has little left', async () => {
+    const chunk = Buffer.alloc(1024 * 1024, 3);
+    const syncs = jest.spyOn(fs, 'fdatasync');
+    try {
+      const put = await store.put('synced/obj', Readable.from(Array.from({ length: 80 }, () => chunk)), { contentLength: 80 * chunk.length });
+      expect(put.size).toBe(80 * chunk.length);
+      expect(syncs).toHaveBeenCalled();
+    } finally {
+      syncs.mockRestore();
+    }
+    expect((await store.head('synced/obj'))?.size).toBe(80 * chunk.length);
+    await store.delete('synced/obj');
   });
 
   it('round-trips keys that need URL encoding', async () => {
