@@ -25,9 +25,9 @@ export interface FillPumpParts {
  * stream stage in between: every stage of a pipeline costs each chunk a hop and a callback (at
  * 64 KiB a chunk, 16,384 per GiB), and a Transform that waits for one sink before it feeds the
  * other puts the two in lockstep. Here each sink buffers on its own and the upstream pauses only
- * while one of them is over its highWaterMark; a client that leaves just stops being written to,
- * and one that takes nothing for `clientStallMs` is cut off, so that it cannot hold up the fill
- * other downloads (on any node) wait for.
+ * while the store is over its highWaterMark or the client over `clientQueueBytes`; a client that
+ * leaves just stops being written to, and one that takes nothing for `clientStallMs` is cut off,
+ * so that it cannot hold up the fill other downloads (on any node) wait for.
  *
  * The last chunk is held back from the client until the bytes verified and `onVerified` ran: a
  * client never receives a complete wrong file (a mismatch cuts its answer short). Resolves once
