@@ -1,6 +1,8 @@
+import fs from 'node:fs';
 import { existsSync } from 'node:fs';
 import { utimes } from 'node:fs/promises';
 import * as path from 'node:path';
+import { Readable } from 'node:stream';
 import { FsObjectStore } from '../../src/core/storage/fs-object-store';
 import { InvalidObjectKeyError, NoSuchUploadError } from '../../src/core/storage/storage-errors';
 import { fsHarness, readAll } from './harness';
@@ -47,6 +49,31 @@ describe('FsObjectStore and StorageController', () => {
     await store.delete('deep/er/still/obj');
     expect(existsSync(path.join(h.root, 'deep', 'er'))).toBe(false);
     expect(existsSync(path.join(h.root, 'deep', 'sibling'))).toBe(true);
+  });
+
+  it('keeps a streamed put flowing: the source is not paused for every 64 KiB chunk', async () => {
+    const chunk = Buffer.alloc(64 * 1024, 7);
+    const source = Readable.from(Array.from({ length: 64 }, () => chunk));
+    let pauses = 0;
+    source.on('pause', () => pauses++);
+    expect((await store.put('flowing/obj', source, { contentLength: 64 * chunk.length })).size).toBe(64 * chunk.length);
+    // With 1 MiB of room a pause needs 16 chunks queued since the last drain (16 KiB of room: every chunk).
+    expect(pauses).toBeLessThanOrEqual(5);
+    expect((await readAll((await store.get('flowing/obj')).body)).equals(Buffer.concat(Array.from({ length: 64 }, () => chunk)))).toBe(true);
+  });
+
+  it('writes a large put to disk while it streams (fdatasync along the way), so its final fsync has little left', async () => {
+    const chunk = Buffer.alloc(1024 * 1024, 3);
+    const syncs = jest.spyOn(fs, 'fdatasync');
+    try {
+      const put = await store.put('synced/obj', Readable.from(Array.from({ length: 80 }, () => chunk)), { contentLength: 80 * chunk.length });
+      expect(put.size).toBe(80 * chunk.length);
+      expect(syncs).toHaveBeenCalled();
+    } finally {
+      syncs.mockRestore();
+    }
+    expect((await store.head('synced/obj'))?.size).toBe(80 * chunk.length);
+    await store.delete('synced/obj');
   });
 
   it('round-trips keys that need URL encoding', async () => {

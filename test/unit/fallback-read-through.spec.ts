@@ -12,11 +12,18 @@ import { ContentMismatch, type ExpectedContent } from '../../src/fallback/read-t
 const blobId = (b: Buffer) => createHash('sha1').update(`blob ${b.length}\0`).update(b).digest('hex');
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-/** A sink that keeps what it is written; `slow` makes every write wait a turn of the event loop. */
+/** A sink that keeps what it is written; `slow` makes every write wait a turn of the event loop. `maxQueued`: the most bytes it ever held queued. */
 function collector(highWaterMark = 16 * 1024, slow = false) {
   const got: Buffer[] = [];
+  let maxQueued = 0;
   const sink = new Writable({ highWaterMark, write: (c: Buffer, _e, cb) => (got.push(c), slow ? setImmediate(cb) : cb()) });
-  return { sink, bytes: () => Buffer.concat(got) };
+  const write = sink.write.bind(sink);
+  sink.write = ((c: Buffer) => {
+    const ok = write(c);
+    maxQueued = Math.max(maxQueued, sink.writableLength);
+    return ok;
+  }) as typeof sink.write;
+  return { sink, bytes: () => Buffer.concat(got), maxQueued: () => maxQueued };
 }
 
 /** Runs bytes (in chunks) through pumpFill; returns what the client and the store copy got, and the error. */
@@ -30,6 +37,7 @@ async function fill(chunks: Buffer[], expected: ExpectedContent) {
     store: store.sink,
     client: client.sink,
     clientStallMs: 60_000,
+    clientQueueBytes: 1024 * 1024,
     onVerified: async () => {
       verified = true;
     },
@@ -86,7 +94,7 @@ describe('pumpFill', () => {
       sent += c.length;
       if (sent >= 10_000) client.destroy();
     });
-    await pumpFill({ upstream: Readable.from(many), expected: { kind: 'sha256', hex: sha256(bytes), size: bytes.length }, store: store.sink, client, clientStallMs: 60_000, onVerified: async () => undefined });
+    await pumpFill({ upstream: Readable.from(many), expected: { kind: 'sha256', hex: sha256(bytes), size: bytes.length }, store: store.sink, client, clientStallMs: 60_000, clientQueueBytes: 1024 * 1024, onVerified: async () => undefined });
     expect(client.destroyed).toBe(true);
     expect(store.bytes().equals(bytes)).toBe(true);
   });
@@ -95,7 +103,7 @@ describe('pumpFill', () => {
     const many = Array.from({ length: 50 }, (_, i) => bytes.subarray(i * 2000, (i + 1) * 2000));
     const store = collector();
     const client = new PassThrough({ highWaterMark: 1 }); // never read
-    await pumpFill({ upstream: Readable.from(many), expected: { kind: 'sha256', hex: sha256(bytes), size: bytes.length }, store: store.sink, client, clientStallMs: 50, onVerified: () => finished(store.sink) });
+    await pumpFill({ upstream: Readable.from(many), expected: { kind: 'sha256', hex: sha256(bytes), size: bytes.length }, store: store.sink, client, clientStallMs: 50, clientQueueBytes: 4000, onVerified: () => finished(store.sink) });
     expect(client.destroyed).toBe(true);
     expect(store.bytes().equals(bytes)).toBe(true);
   });
@@ -106,7 +114,7 @@ describe('pumpFill', () => {
     const closed = new Promise((r) => client.once('close', r));
     client.destroy();
     await closed;
-    await pumpFill({ upstream: Readable.from(chunks), expected: { kind: 'sha256', hex: sha256(bytes), size: bytes.length }, store: store.sink, client, clientStallMs: 60_000, onVerified: () => finished(store.sink) });
+    await pumpFill({ upstream: Readable.from(chunks), expected: { kind: 'sha256', hex: sha256(bytes), size: bytes.length }, store: store.sink, client, clientStallMs: 60_000, clientQueueBytes: 1024 * 1024, onVerified: () => finished(store.sink) });
     expect(store.bytes().equals(bytes)).toBe(true);
   });
 
@@ -114,20 +122,36 @@ describe('pumpFill', () => {
     const many = Array.from({ length: 50 }, (_, i) => bytes.subarray(i * 2000, (i + 1) * 2000));
     const upstream = Readable.from(many, { highWaterMark: 1 });
     const store = collector(4000, true);
-    let maxBuffered = 0;
-    const write = store.sink.write.bind(store.sink);
-    store.sink.write = ((c: Buffer) => {
-      const ok = write(c);
-      maxBuffered = Math.max(maxBuffered, store.sink.writableLength);
-      return ok;
-    }) as typeof store.sink.write;
     const client = collector(4000, true);
     // As the service's onVerified waits for the store's put, this one waits for the store copy to finish.
-    await pumpFill({ upstream, expected: { kind: 'sha256', hex: sha256(bytes), size: bytes.length }, store: store.sink, client: client.sink, clientStallMs: 60_000, onVerified: () => finished(store.sink) });
+    await pumpFill({ upstream, expected: { kind: 'sha256', hex: sha256(bytes), size: bytes.length }, store: store.sink, client: client.sink, clientStallMs: 60_000, clientQueueBytes: 4000, onVerified: () => finished(store.sink) });
     await finished(client.sink);
     expect(store.bytes().equals(bytes)).toBe(true);
     expect(client.bytes().equals(bytes)).toBe(true);
-    expect(maxBuffered).toBeLessThanOrEqual(6000);
+    expect(store.maxQueued()).toBeLessThanOrEqual(6000);
+  });
+
+  it('lets a client queue up to clientQueueBytes before the upstream waits for it, not just its own highWaterMark', async () => {
+    const many = Array.from({ length: 50 }, (_, i) => bytes.subarray(i * 2000, (i + 1) * 2000));
+    const run = async (clientQueueBytes: number) => {
+      const upstream = Readable.from(many);
+      let pauses = 0;
+      upstream.on('pause', () => pauses++);
+      const store = collector(1024 * 1024);
+      // Below one chunk, as an HTTP answer's 16 KiB is below an upstream socket's 64 KiB chunks: every write returns false.
+      const client = collector(1000, true);
+      await pumpFill({ upstream, expected: { kind: 'sha256', hex: sha256(bytes), size: bytes.length }, store: store.sink, client: client.sink, clientStallMs: 60_000, clientQueueBytes, onVerified: async () => undefined });
+      await finished(client.sink);
+      expect(client.bytes().equals(bytes)).toBe(true);
+      expect(store.bytes().equals(bytes)).toBe(true);
+      return { pauses, maxQueued: client.maxQueued() };
+    };
+    // A queue that holds the whole file: the upstream never waits for this client.
+    expect((await run(1024 * 1024)).pauses).toBe(0);
+    // A small one: the upstream waits, and the client's queue stays within one chunk of the bound.
+    const bounded = await run(6000);
+    expect(bounded.pauses).toBeGreaterThan(0);
+    expect(bounded.maxQueued).toBeLessThanOrEqual(8000);
   });
 
   it('destroys the store copy and cuts the client short when the upstream fails mid-body', async () => {
@@ -137,7 +161,7 @@ describe('pumpFill', () => {
     upstream.push(bytes.subarray(0, 30_000));
     upstream.push(bytes.subarray(30_000, 60_000));
     setImmediate(() => upstream.destroy(new Error('connection reset')));
-    const err = await pumpFill({ upstream, expected: { kind: 'sha256', hex: sha256(bytes), size: bytes.length }, store: store.sink, client: client.sink, clientStallMs: 60_000, onVerified: async () => undefined }).catch((e: unknown) => e);
+    const err = await pumpFill({ upstream, expected: { kind: 'sha256', hex: sha256(bytes), size: bytes.length }, store: store.sink, client: client.sink, clientStallMs: 60_000, clientQueueBytes: 1024 * 1024, onVerified: async () => undefined }).catch((e: unknown) => e);
     expect((err as Error).message).toBe('connection reset');
     expect(store.sink.destroyed).toBe(true);
     expect(client.sink.destroyed).toBe(true);

@@ -39,6 +39,8 @@ const SMALL_CONTENT_BYTES = 1024 * 1024;
 const LINKED_MAX = 10_000;
 /** How far the store copy of a fill may fall behind the upstream before the upstream waits for it. */
 const STORE_QUEUE_BYTES = 1024 * 1024;
+/** The same for the client of a fill (its answer's own buffer is 16 KiB: see FillPumpParts.clientQueueBytes). */
+const CLIENT_QUEUE_BYTES = 1024 * 1024;
 
 /**
  * File contents of upstream repositories, cached in Hangar's object store by content hash and
@@ -230,6 +232,7 @@ export class FallbackContentService {
         store: toStore,
         client,
         clientStallMs: this.config.fallback.timeoutSeconds * 1000,
+        clientQueueBytes: CLIENT_QUEUE_BYTES,
         onVerified: async () => {
           try {
             await stored;

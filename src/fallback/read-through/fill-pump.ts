@@ -10,6 +10,12 @@ export interface FillPumpParts {
   client: Writable | null;
   /** A client that takes no more bytes for this long is cut off (its answer cut short): the fill goes on for the others. */
   clientStallMs: number;
+  /**
+   * How many bytes may wait in the client's queue before the upstream waits for it. Not the
+   * client's own highWaterMark: an HTTP answer's is 16 KiB, below one upstream chunk (64 KiB),
+   * so every write would pause and resume the upstream (16,384 pauses per GiB, measured).
+   */
+  clientQueueBytes: number;
   /** Runs once every byte verified and the store copy was ended, before the last chunk goes to the client (the cache publishes there). */
   onVerified: () => Promise<void>;
 }
@@ -19,9 +25,9 @@ export interface FillPumpParts {
  * stream stage in between: every stage of a pipeline costs each chunk a hop and a callback (at
  * 64 KiB a chunk, 16,384 per GiB), and a Transform that waits for one sink before it feeds the
  * other puts the two in lockstep. Here each sink buffers on its own and the upstream pauses only
- * while one of them is over its highWaterMark; a client that leaves just stops being written to,
- * and one that takes nothing for `clientStallMs` is cut off, so that it cannot hold up the fill
- * other downloads (on any node) wait for.
+ * while the store is over its highWaterMark or the client over `clientQueueBytes`; a client that
+ * leaves just stops being written to, and one that takes nothing for `clientStallMs` is cut off,
+ * so that it cannot hold up the fill other downloads (on any node) wait for.
  *
  * The last chunk is held back from the client until the bytes verified and `onVerified` ran: a
  * client never receives a complete wrong file (a mismatch cuts its answer short). Resolves once
@@ -87,7 +93,9 @@ export function pumpFill(parts: FillPumpParts): Promise<void> {
       if (!client) return;
       const previous = held;
       held = chunk;
-      if (previous && !client.write(previous) && !waitingForClient) {
+      if (!previous) return;
+      client.write(previous);
+      if (client.writableLength > parts.clientQueueBytes && client.writableNeedDrain && !waitingForClient) {
         waitingForClient = true;
         upstream.pause();
         client.once('drain', clientDrained);
