@@ -164,24 +164,30 @@ BYTES_A1=$(proxied_bytes)
 WARM_FROM_A=$((BYTES_A1 - BYTES_A0))
 
 # ---------------------------------------------------------------- (b) cold fill through B beside a direct download from A
-timed_get() { # URL OUT → seconds
-  local t0 t1
+# CPU seconds the whole machine has been busy so far (all cores; idle and iowait left out).
+machine_busy_seconds() { awk -v hz="$(getconf CLK_TCK)" '/^cpu / { printf "%.2f", ($2 + $3 + $4 + $7 + $8 + $9) / hz }' /proc/stat; }
+timed_get() { # URL OUT → "seconds cores", cores = how many were busy on average (whole machine) during the transfer
+  local t0 t1 b0 b1
   sync
+  b0=$(machine_busy_seconds)
   t0=$(date +%s.%N)
   curl -sS -f -L -o "$2" --max-time "$MAX_TIME" "$1" || fail "GET $1 failed"
   t1=$(date +%s.%N)
+  b1=$(machine_busy_seconds)
   [ "$(sha256sum "$2" | cut -d' ' -f1)" = "$OID" ] || fail "GET $1: the bytes do not hash to the committed file"
   rm -f "$2"
-  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }'
+  awk -v a="$t0" -v b="$t1" -v c="$b0" -v d="$b1" 'BEGIN { printf "%.2f %.2f", b - a, (b > a ? (d - c) / (b - a) : 0) }'
 }
 # CPU seconds (user + system) a process has used so far: steadier than wall clock on a shared machine.
 cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
 log "direct download of the ${FILL_MIB} MiB file from A (through the proxy)"
-DIRECT_S=$(timed_get "$PROXY/$A_USER/$REPO/resolve/main/big.bin" "$TMP/direct.bin")
+got=$(timed_get "$PROXY/$A_USER/$REPO/resolve/main/big.bin" "$TMP/direct.bin")
+read -r DIRECT_S DIRECT_CORES <<<"$got"
 BYTES_B0=$(proxied_bytes)
 log "cold fill of the ${FILL_MIB} MiB file through B"
 CPU_B0=$(cpu_seconds "$B_PID")
-FILL_S=$(timed_get "$B/$A_USER/$REPO/resolve/main/big.bin" "$TMP/fill.bin")
+got=$(timed_get "$B/$A_USER/$REPO/resolve/main/big.bin" "$TMP/fill.bin")
+read -r FILL_S FILL_CORES <<<"$got"
 CPU_B1=$(cpu_seconds "$B_PID")
 FILL_CPU_S=$(awk -v a="$CPU_B0" -v b="$CPU_B1" 'BEGIN { printf "%.2f", b - a }')
 BYTES_B1=$(proxied_bytes)
@@ -215,4 +221,7 @@ echo
 echo "bytes B fetched from A during (a), after the first fill: $WARM_FROM_A (must be 0)$([ "$ERRORS" -gt 0 ] && echo "; $ERRORS wrk errors" || true)"
 echo "bytes B fetched from A for the cold fill: $FILL_FROM_A (the file is $SIZE bytes; the rest is metadata)"
 echo "B's CPU time (user + system) during the cold fill: ${FILL_CPU_S} s ($(awk -v c="$FILL_CPU_S" -v m="$FILL_MIB" 'BEGIN { printf "%.2f", c * 1024 / m }') s per GiB)"
+# When the direct download already keeps the cores busy, B's CPU adds to the fill's wall time
+# almost one for one: the fill can't be shorter than (the direct download's CPU + B's) / cores.
+echo "cores busy on average (whole machine, $(nproc) cores): $DIRECT_CORES during the direct download, $FILL_CORES during the cold fill"
 [ "$WARM_FROM_A" -eq 0 ] || fail "B fetched $WARM_FROM_A bytes from A during the warm GETs: the cache did not answer them"
