@@ -51,6 +51,21 @@ describe('FsObjectStore and StorageController', () => {
     expect(existsSync(path.join(h.root, 'deep', 'sibling'))).toBe(true);
   });
 
+  it('puts into a directory that concurrent deletes keep pruning (the race that failed uploads with ENOENT)', async () => {
+    // Each delete of the last object under race/a/b/c removes the now-empty directories up to
+    // race/, while the puts beside it create them again: a put's mkdir or rename may find a
+    // parent gone at any moment, and must retry rather than fail the upload.
+    const cycle = async (name: string, rounds: number): Promise<void> => {
+      for (let i = 0; i < rounds; i++) {
+        const key = `race/a/b/c/${name}-${i}`;
+        await store.put(key, Buffer.from(key));
+        await store.delete(key);
+      }
+    };
+    await expect(Promise.all(['w', 'x', 'y', 'z'].map((name) => cycle(name, 150)))).resolves.toBeDefined();
+    expect(existsSync(path.join(h.root, 'race'))).toBe(false);
+  });
+
   it('keeps a streamed put flowing: the source is not paused for every 64 KiB chunk', async () => {
     const chunk = Buffer.alloc(64 * 1024, 7);
     const source = Readable.from(Array.from({ length: 64 }, () => chunk));

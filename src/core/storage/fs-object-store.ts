@@ -381,13 +381,14 @@ export class FsObjectStore implements ObjectStore {
   private async moveIntoPlace(tmp: string, dest: string): Promise<void> {
     try {
       for (let attempt = 0; ; attempt++) {
-        await mkdir(path.dirname(dest), { recursive: true, mode: this.dirMode });
         try {
+          await mkdir(path.dirname(dest), { recursive: true, mode: this.dirMode });
           await rename(tmp, dest);
           return;
         } catch (err) {
-          // A concurrent delete may prune the parent directory between mkdir and rename.
-          if (errCode(err) !== 'ENOENT' || attempt >= 3) throw err;
+          // A concurrent delete prunes empty parent directories: between this mkdir and the
+          // rename, or inside the mkdir itself (between creating a parent and its child).
+          if (errCode(err) !== 'ENOENT' || attempt >= 10) throw err;
         }
       }
     } catch (err) {
