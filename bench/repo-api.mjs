@@ -13,8 +13,8 @@
 //   nest-head-server PORT HEADERS_JSON DATABASE_URL
 //                                    the same bare app, answering only after one named, prepared
 //                                    PostgreSQL statement per request (a repository row with its
-//                                    namespace and default-branch ref, looked up by the last two
-//                                    names before /resolve/): what one round trip costs on top
+//                                    namespace and default-branch ref, looked up by the first two
+//                                    path segments, /NAMESPACE/NAME/…): what one round trip costs on top
 //   median N…                        print the median of the numbers
 //   json-get KEY                     read JSON on stdin, print its top-level KEY (fails when absent)
 //   pick-headers FILE NAME…          read a raw HTTP response head (curl -D) from FILE and print a JSON

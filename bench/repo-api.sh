@@ -222,30 +222,31 @@ out=$(load_head "$REF_URL")
 read -r HEAD_REF HEAD_REF_ERR <<<"$out"
 stop_pid "$REF_PID" TERM 3
 REF_PID=""
+# nest_reference LABEL [DATABASE_URL]: starts the bare NestJS reference (repo-api.mjs
+# nest-head-server, with the URL: one statement on that database per request), checks it answers
+# the resolve URL, load-tests it like Hangar, stops it; sets NEST_RPS and NEST_ERR.
+nest_reference() {
+  local label=$1 out="$TMP/nest.out" url="http://127.0.0.1:$NEST_PORT/$USER_NAME/$REPO/resolve/main/f/0001.txt" code result
+  node "$HELPER" nest-head-server "$NEST_PORT" "$REF_HEADERS" ${2:+"$2"} >"$out" 2>&1 &
+  NEST_PID=$!
+  for _ in $(seq 100); do grep -q listening "$out" 2>/dev/null && break; sleep 0.1; done
+  grep -q listening "$out" || fail "the $label reference server did not start: $(cat "$out")"
+  code=$(curl -sS -o /dev/null -w '%{http_code}' -I --max-time 30 "$url")
+  [ "$code" = 200 ] || fail "the $label reference answered $code for $url"
+  log "2. resolve HEAD, $CONNS connections, ${DURATION}s: $label reference"
+  result=$(load_head "$url")
+  read -r NEST_RPS NEST_ERR <<<"$result"
+  stop_pid "$NEST_PID" TERM 3
+  NEST_PID=""
+}
 # The same answer from a bare NestJS app: how much of Hangar's floor is the framework's own.
-node "$HELPER" nest-head-server "$NEST_PORT" "$REF_HEADERS" >"$TMP/nest.out" 2>&1 &
-NEST_PID=$!
-for _ in $(seq 100); do grep -q listening "$TMP/nest.out" 2>/dev/null && break; sleep 0.1; done
-grep -q listening "$TMP/nest.out" || fail "the bare NestJS reference server did not start: $(cat "$TMP/nest.out")"
-log "2. resolve HEAD, $CONNS connections, ${DURATION}s: bare NestJS app (Express 5, one controller) reference"
-out=$(load_head "http://127.0.0.1:$NEST_PORT/$USER_NAME/$REPO/resolve/main/f/0001.txt")
-read -r HEAD_NEST HEAD_NEST_ERR <<<"$out"
-stop_pid "$NEST_PID" TERM 3
-NEST_PID=""
+nest_reference "bare NestJS app (Express 5, one controller)"
+HEAD_NEST=$NEST_RPS HEAD_NEST_ERR=$NEST_ERR
 # The same bare app again, answering after one statement on Hangar's own PostgreSQL: what one
 # database round trip per request costs on top of the framework, whoever makes it.
 PG_URL="postgres://hangar:$(node -e 'process.stdout.write(encodeURIComponent(require("fs").readFileSync(process.argv[1], "utf8").trim()))' "$TMP/data/pg.password")@127.0.0.1:$PG_PORT/hangar"
-node "$HELPER" nest-head-server "$NEST_PORT" "$REF_HEADERS" "$PG_URL" >"$TMP/nest-pg.out" 2>&1 &
-NEST_PID=$!
-for _ in $(seq 100); do grep -q listening "$TMP/nest-pg.out" 2>/dev/null && break; sleep 0.1; done
-grep -q listening "$TMP/nest-pg.out" || fail "the bare NestJS + PostgreSQL reference server did not start: $(cat "$TMP/nest-pg.out")"
-code=$(curl -sS -o /dev/null -w '%{http_code}' -I --max-time 30 "http://127.0.0.1:$NEST_PORT/$USER_NAME/$REPO/resolve/main/f/0001.txt")
-[ "$code" = 200 ] || fail "the bare NestJS + PostgreSQL reference did not find $USER_NAME/$REPO (answered $code)"
-log "2. resolve HEAD, $CONNS connections, ${DURATION}s: bare NestJS app + one PostgreSQL statement per request"
-out=$(load_head "http://127.0.0.1:$NEST_PORT/$USER_NAME/$REPO/resolve/main/f/0001.txt")
-read -r HEAD_NEST_PG HEAD_NEST_PG_ERR <<<"$out"
-stop_pid "$NEST_PID" TERM 3
-NEST_PID=""
+nest_reference "bare NestJS app + one PostgreSQL statement per request" "$PG_URL"
+HEAD_NEST_PG=$NEST_RPS HEAD_NEST_PG_ERR=$NEST_ERR
 
 # ---------------------------------------------------------------- 3. GET 10 MiB
 log "3. committing big.dat ($BIG_BYTES bytes) as a regular file"
