@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { createUserWithToken, type TestUser } from '../support/accounts';
 import { lfsFileLine, sha256, uploadLfsObject } from '../support/lfs';
 import { commit, createRepo, file, header } from '../support/repos';
@@ -46,6 +47,8 @@ describe('fallback cache: limit, LRU eviction, pins, admin view', () => {
   };
 
   it('evicts least recently used contents down to the limit, keeping pinned ones and one being downloaded', async () => {
+    // The test runs eviction itself: the every-minute cron must not take contents before it is set up.
+    expect(b.app.get(SchedulerRegistry).getCronJob('fallback-cache-eviction').isActive).toBe(false);
     // Cached in this order (LRU: old, pinned, reading, recent); 17 MiB against a 10 MiB limit.
     for (const name of ['old', 'pinned', 'reading', 'recent']) expect(sha256(await download(name))).toBe(sha256(files[name]));
     await b.http().put(`/admin/api/fallback-sources/cache/repos/model/${repoOf('pinned')}/pin`).set(admin()).expect(200);

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { Client } from 'pg';
 import request from 'supertest';
 import { createHangarApp } from '../../src/app-setup';
@@ -51,6 +52,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   });
   const app = await createHangarApp(config, database.url, { silent: true });
   await app.listen(port, '127.0.0.1');
+  stopCronJobs(app);
   const baseUrl = `http://127.0.0.1:${port}`;
   const db = new Client({ connectionString: database.url });
   await db.connect();
@@ -66,6 +68,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       // Same settings (HANGAR_BASE_URL included: one public address for the cluster), own port.
       const peer = await createHangarApp({ ...config, port: peerPort }, database.url, { silent: true });
       await peer.listen(peerPort, '127.0.0.1');
+      stopCronJobs(peer);
       return { app: peer, baseUrl: `http://127.0.0.1:${peerPort}`, http: () => request(peer.getHttpServer()), close: () => peer.close() };
     },
     async close() {
@@ -91,4 +94,12 @@ function freePort(): Promise<number> {
     });
     server.on('error', reject);
   });
+}
+
+/**
+ * Tests run the scheduled jobs themselves, when their state is set up: a cron firing on its own
+ * (the fallback cache's eviction runs every minute) would change what a test is asserting on.
+ */
+function stopCronJobs(app: INestApplication): void {
+  for (const job of app.get(SchedulerRegistry).getCronJobs().values()) void job.stop();
 }
