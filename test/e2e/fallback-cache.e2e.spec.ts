@@ -5,6 +5,7 @@ import { createUserWithToken, type TestUser } from '../support/accounts';
 import { lfsFileLine, sha256, uploadLfsObject } from '../support/lfs';
 import { commit, createRepo, file, header } from '../support/repos';
 import { ADMIN_TOKEN, startTestApp, type TestApp } from '../support/test-app';
+import { waitUntil } from '../support/wait';
 import { FallbackCacheService } from '../../src/fallback/read-through/fallback-cache.service';
 import { OBJECT_STORE, type ObjectStore } from '../../src/core/storage/object-store';
 
@@ -175,11 +176,3 @@ describe('fallback cache: limit, LRU eviction, pins, admin view', () => {
     expect((await b.db.query(`SELECT count(*)::int AS n FROM fallback_content`)).rows[0].n).toBe(0);
   });
 });
-
-async function waitUntil(check: () => Promise<boolean>, deadlineMs = 10_000): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
-import { addFallbackSource, startNode, stop, waitUntil, type Node } from '../support/fallback-nodes';
+import { addFallbackSource, startNode, stop, type Node } from '../support/fallback-nodes';
+import { waitUntil } from '../support/wait';
 import { freshDataDir } from '../support/hangar-process';
 import { createUserOverHttp } from '../support/http-accounts';
 import { createTestDatabase, dropTestDatabase } from '../support/postgres';

@@ -1,5 +1,6 @@
 import { ADMIN_TOKEN } from './test-app';
 import { freePort, startHangarProcess, waitFor, type HangarProcess } from './hangar-process';
+import { waitUntil } from './wait';
 
 /** Real Hangar processes for the fallback tests: an upstream (A) and the nodes reading through to it (B). */
 export interface Node {
@@ -50,12 +51,4 @@ export async function addFallbackSource(nodes: Node[], source: Record<string, un
     await waitUntil(async () => ((await (await fetch(`${node.url}/health/ready`)).json()) as { fallback_sources?: { url: string }[] }).fallback_sources?.some((s) => s.url === source.url) === true);
   }
   return id;
-}
-
-export async function waitUntil(check: () => Promise<boolean>, deadlineMs = 20_000): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
