@@ -1,13 +1,14 @@
 import { QuotaService } from '../quota/quota.service';
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
-import { Transform, type Readable } from 'node:stream';
+import { finished, Transform, type Readable } from 'node:stream';
 import type { EntityManager } from 'typeorm';
 import type { Principal } from '../auth/principal';
 import type { HangarConfig } from '../core/config/config';
 import { InjectConfig } from '../core/config/config.module';
 import { DomainError, ForbiddenError, NotFoundError } from '../core/errors/domain-error';
 import { OBJECT_STORE, type ObjectStore } from '../core/storage/object-store';
+import { ContentLengthMismatchError } from '../core/storage/storage-errors';
 import { UrlSigner } from '../core/storage/url-signer';
 import { hashObject } from '../git/codec/hash';
 import { RepoAccessService } from '../repos/access/repo-access.service';
@@ -163,11 +164,26 @@ export class LfsService {
         done(null, chunk);
       },
     });
+    // `pipe` alone would leave the store waiting forever on a body its client cut (its temp file
+    // kept, the request pending); the body is not destroyed in turn when the store fails, so that
+    // failure can still be answered.
+    let cut = false;
+    const unwatch = finished(body, (err) => {
+      if (!err) return;
+      cut = true;
+      hashing.destroy(err);
+    });
     try {
       await this.store.put(upload.stagingKey, body.pipe(hashing), { contentLength: upload.size });
     } catch (err) {
+      // A cut client may retry this URL (huggingface_hub does), and a store failure is ours, not
+      // the upload's: both leave it pending. Only a body of the wrong length spends it.
+      if (cut) throw new DomainError(400, 'UploadInterrupted', 'The upload was cut before its last byte');
+      if (!(err instanceof ContentLengthMismatchError)) throw err;
       await this.fail(upload);
       throw new DomainError(400, 'SizeMismatch', `The upload is not ${upload.size} bytes long`);
+    } finally {
+      unwatch();
     }
     await this.finalize(upload, hash.digest('hex'));
   }

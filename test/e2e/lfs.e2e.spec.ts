@@ -1,4 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import * as http from 'node:http';
+import * as path from 'node:path';
 import { OBJECT_STORE, type ObjectStore } from '../../src/core/storage/object-store';
 import { startTestApp, TestApp } from '../support/test-app';
 import { createUserWithToken, TestUser, uniqueName } from '../support/accounts';
@@ -6,6 +9,7 @@ import { expectHfError } from '../support/hf-error';
 import { seedXetFile } from '../support/xet-seed';
 import { s3EnvFor, startMoto, type MotoServer } from '../support/moto';
 import { commit, createRepo, header } from '../support/repos';
+import { waitUntil } from '../support/wait';
 
 const LFS = 'application/vnd.git-lfs+json';
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -348,5 +352,82 @@ describe('lfs-files/duplicate (cross-repository copies)', () => {
     } finally {
       await t.close();
     }
+  });
+});
+
+describe('LFS basic PUT on the filesystem store: short, cut and failing uploads', () => {
+  let t: TestApp;
+  let u: TestUser;
+  let id: string;
+  let tmpDir: string;
+  beforeAll(async () => {
+    t = await startTestApp();
+    u = await createUserWithToken(t);
+    id = `${u.username}/${uniqueName('puts')}`;
+    await createRepo(t, u.token, id.split('/')[1]).expect(200);
+    if (t.config.storage.driver !== 'fs') throw new Error('this suite drives the filesystem store');
+    tmpDir = path.join(t.config.storage.root, '.tmp');
+  });
+  afterAll(() => t.close());
+
+  /** The upload and verify hrefs Hangar hands out for `bytes`. */
+  const actions = async (bytes: Buffer) => {
+    const res = await t
+      .http()
+      .post(`/${id}.git/info/lfs/objects/batch`)
+      .set('Accept', LFS)
+      .set('Content-Type', LFS)
+      .set('Authorization', `Bearer ${u.token}`)
+      .send(JSON.stringify({ operation: 'upload', transfers: ['basic'], objects: [{ oid: sha256(bytes), size: bytes.length }] }))
+      .expect(200);
+    return res.body.objects[0].actions as { upload: { href: string }; verify: { href: string } };
+  };
+  const put = (href: string, bytes: Buffer) => fetch(href, { method: 'PUT', body: bytes });
+  const verify = (href: string, bytes: Buffer) =>
+    fetch(href, { method: 'POST', headers: { 'Content-Type': LFS }, body: JSON.stringify({ oid: sha256(bytes), size: bytes.length }) });
+  const tempFiles = async () => (await readdir(tmpDir)).length;
+
+  it('refuses a whole body shorter than announced at the batch (400 SizeMismatch), and spends the URL', async () => {
+    const bytes = randomBytes(64 * 1024);
+    const { upload } = await actions(bytes);
+    const short = await put(upload.href, bytes.subarray(0, 1000));
+    expect(short.status).toBe(400);
+    expect(short.headers.get('x-error-code')).toBe('SizeMismatch');
+    expect((await put(upload.href, bytes)).status).toBe(403);
+  });
+
+  it('lets a client cut mid-upload retry the same URL (as huggingface_hub does), leaving no temp file behind', async () => {
+    const bytes = randomBytes(4 * MiB);
+    const { upload, verify: check } = await actions(bytes);
+    await new Promise<void>((resolve, reject) => {
+      const req = http.request(upload.href, { method: 'PUT', headers: { 'Content-Length': String(bytes.length) } });
+      req.on('error', () => resolve()); // ours: the socket is cut below
+      req.write(bytes.subarray(0, MiB), (err) => {
+        if (err) return reject(err);
+        setTimeout(() => req.destroy(), 100);
+      });
+    });
+    // The cut request ends on the server too: its temp file goes, nothing stays pending on it.
+    await waitUntil(async () => (await tempFiles()) === 0, 10_000);
+    expect((await put(upload.href, bytes)).status).toBe(200);
+    expect((await verify(check.href, bytes)).status).toBe(200);
+  });
+
+  it('answers a store failure as a server error, not as the client sending the wrong size, and keeps the URL usable', async () => {
+    const bytes = randomBytes(64 * 1024);
+    const { upload, verify: check } = await actions(bytes);
+    // The store's temp folder turns into a file: every put fails with ENOTDIR.
+    await rm(tmpDir, { recursive: true, force: true });
+    await writeFile(tmpDir, 'not a folder');
+    try {
+      const failed = await put(upload.href, bytes);
+      expect(failed.status).toBe(500);
+      expect(failed.headers.get('x-error-code')).not.toBe('SizeMismatch');
+    } finally {
+      await rm(tmpDir, { force: true });
+      await mkdir(tmpDir);
+    }
+    expect((await put(upload.href, bytes)).status).toBe(200);
+    expect((await verify(check.href, bytes)).status).toBe(200);
   });
 });
