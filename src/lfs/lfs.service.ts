@@ -197,7 +197,10 @@ export class LfsService {
     try {
       await this.store.completeMultipartUpload(upload.stagingKey, upload.multipartId, parts.map((p) => ({ partNumber: p.partNumber, etag: p.etag })));
     } catch (err) {
-      throw new DomainError(400, 'InvalidParts', `Could not complete the upload: ${(err as Error).message.split('\n')[0].slice(0, 200)}`);
+      // The store's own vocabulary names what the client got wrong (a part missing or not matching
+      // its ETag, an unknown upload); anything else is a store failure, ours to answer and log.
+      if (!(err instanceof DomainError) || err.status >= 500) throw err;
+      throw new DomainError(400, 'InvalidParts', `Could not complete the upload: ${err.message.split('\n')[0].slice(0, 200)}`);
     }
     await this.finalize(upload);
   }

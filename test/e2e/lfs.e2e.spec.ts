@@ -361,7 +361,7 @@ describe('LFS basic PUT on the filesystem store: short, cut and failing uploads'
   let id: string;
   let tmpDir: string;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ HANGAR_LFS_MULTIPART_CHUNK_BYTES: String(5 * MiB) });
     u = await createUserWithToken(t);
     id = `${u.username}/${uniqueName('puts')}`;
     await createRepo(t, u.token, id.split('/')[1]).expect(200);
@@ -370,7 +370,7 @@ describe('LFS basic PUT on the filesystem store: short, cut and failing uploads'
   });
   afterAll(() => t.close());
 
-  /** The upload and verify hrefs Hangar hands out for `bytes`. */
+  /** The upload and verify hrefs Hangar hands out for `bytes` (multipart: the part URLs in `upload.header`). */
   const actions = async (bytes: Buffer) => {
     const res = await t
       .http()
@@ -378,9 +378,9 @@ describe('LFS basic PUT on the filesystem store: short, cut and failing uploads'
       .set('Accept', LFS)
       .set('Content-Type', LFS)
       .set('Authorization', `Bearer ${u.token}`)
-      .send(JSON.stringify({ operation: 'upload', transfers: ['basic'], objects: [{ oid: sha256(bytes), size: bytes.length }] }))
+      .send(JSON.stringify({ operation: 'upload', transfers: ['basic', 'multipart'], objects: [{ oid: sha256(bytes), size: bytes.length }] }))
       .expect(200);
-    return res.body.objects[0].actions as { upload: { href: string }; verify: { href: string } };
+    return res.body.objects[0].actions as { upload: { href: string; header?: Record<string, string> }; verify: { href: string } };
   };
   const put = (href: string, bytes: Buffer) => fetch(href, { method: 'PUT', body: bytes });
   const verify = (href: string, bytes: Buffer) =>
@@ -429,5 +429,35 @@ describe('LFS basic PUT on the filesystem store: short, cut and failing uploads'
     }
     expect((await put(upload.href, bytes)).status).toBe(200);
     expect((await verify(check.href, bytes)).status).toBe(200);
+  });
+
+  it('completes a multipart upload: a part list that does not match is a 400, a store failure a 500 that a retry gets past', async () => {
+    const bytes = randomBytes(6 * MiB);
+    const { upload } = await actions(bytes);
+    const partUrls = [upload.header!['1'], upload.header!['2']];
+    const parts = [];
+    for (const [i, url] of partUrls.entries()) {
+      const r = await put(url, bytes.subarray(i * 5 * MiB, (i + 1) * 5 * MiB));
+      expect(r.status).toBe(200);
+      parts.push({ partNumber: i + 1, etag: r.headers.get('etag') });
+    }
+    const complete = (list: object[]) =>
+      fetch(upload.href, { method: 'POST', headers: { 'Content-Type': LFS, Accept: LFS }, body: JSON.stringify({ oid: sha256(bytes), parts: list }) });
+
+    const wrongEtag = await complete([parts[0], { ...parts[1], etag: `"${'0'.repeat(32)}"` }]);
+    expect([wrongEtag.status, wrongEtag.headers.get('x-error-code')]).toEqual([400, 'InvalidParts']);
+
+    await rm(tmpDir, { recursive: true, force: true });
+    await writeFile(tmpDir, 'not a folder');
+    try {
+      const failed = await complete(parts);
+      expect(failed.status).toBe(500);
+      expect(failed.headers.get('x-error-code')).not.toBe('InvalidParts');
+    } finally {
+      await rm(tmpDir, { force: true });
+      await mkdir(tmpDir);
+    }
+    expect((await complete(parts)).status).toBe(200);
+    await commit(t, u.token, id, [header('mp'), { key: 'lfsFile', value: { path: 'mp.bin', algo: 'sha256', oid: sha256(bytes), size: bytes.length } }]).expect(200);
   });
 });
