@@ -7,7 +7,7 @@ import type { Principal } from '../auth/principal';
 import type { HangarConfig } from '../core/config/config';
 import { InjectConfig } from '../core/config/config.module';
 import { DomainError, ForbiddenError, NotFoundError } from '../core/errors/domain-error';
-import { OBJECT_STORE, type ObjectStore } from '../core/storage/object-store';
+import { OBJECT_STORE, ObjectNotFoundError, type ObjectStore } from '../core/storage/object-store';
 import { ContentLengthMismatchError } from '../core/storage/storage-errors';
 import { UrlSigner } from '../core/storage/url-signer';
 import { hashObject } from '../git/codec/hash';
@@ -378,8 +378,10 @@ export class LfsService {
           hash.update(chunk as Buffer);
           counted += (chunk as Buffer).length;
         }
-      } catch {
-        throw new DomainError(422, 'UploadMissing', 'The upload has not arrived yet');
+      } catch (err) {
+        // Only a missing object means the client has not sent it; a failing store is ours (500).
+        if (err instanceof ObjectNotFoundError) throw new DomainError(422, 'UploadMissing', 'The upload has not arrived yet');
+        throw err;
       }
       sha = hash.digest('hex');
       size = counted;

@@ -200,6 +200,19 @@ describe.each(DRIVERS)('git LFS batch API on the $name store', (driver) => {
     }
   });
 
+  it('answers a verify that comes before the bytes with 422 UploadMissing, and keeps the upload usable', async () => {
+    const name = uniqueName('early');
+    await createRepo(t, alice.token, name).expect(200);
+    const bytes = randomBytes(4096);
+    const res = await batch(alice, `${alice.username}/${name}`, { operation: 'upload', transfers: ['basic'], objects: [{ oid: sha256(bytes), size: bytes.length }] }).expect(200);
+    const { upload, verify } = res.body.objects[0].actions;
+    const check = () => fetch(verify.href, { method: 'POST', headers: { 'Content-Type': LFS }, body: JSON.stringify({ oid: sha256(bytes), size: bytes.length }) });
+    const early = await check();
+    expect([early.status, early.headers.get('x-error-code')]).toEqual([422, 'UploadMissing']);
+    expect((await put(upload.href, bytes)).status).toBe(200);
+    expect((await check()).status).toBe(200);
+  });
+
   it('answers per-object and request errors', async () => {
     const name = uniqueName('err');
     await createRepo(t, alice.token, name).expect(200);
