@@ -41,6 +41,16 @@ export class GitCommitsRepository {
     return rows[0] ? normalise(rows[0]) : null;
   }
 
+  /** Committer times, in seconds since the epoch (for `deepen-since`). */
+  async committerTimes(repoId: number, oids: Oid[], m: EntityManager = this.db.manager): Promise<Map<Oid, number>> {
+    if (oids.length === 0) return new Map();
+    const rows: { oid: string; t: string }[] = await m.query(
+      `SELECT oid, extract(epoch FROM committed_at)::bigint AS t FROM git_commits WHERE repo_id = $1 AND oid = ANY($2::varchar(40)[])`,
+      [repoId, oids],
+    );
+    return new Map(rows.map((r) => [r.oid, Number(r.t)]));
+  }
+
   /** Which of these commits are in the index. */
   async existing(repoId: number, oids: Oid[], m: EntityManager = this.db.manager): Promise<Set<Oid>> {
     if (oids.length === 0) return new Set();

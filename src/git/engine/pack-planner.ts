@@ -2,10 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { EventLoopTurn } from '../../core/event-loop';
 import { decodeTag } from '../codec/commit';
 import type { GitObjectType, Oid } from '../codec/object-types';
+import { CommitGraph, NO_CUT } from './commit-graph';
 import { GitCommitsRepository } from './git-commits.repository';
 import type { StoredObjectRow } from './git-objects.repository';
 import { ByteBudgetLru } from './lru-cache';
 import { ObjectDatabase } from './object-database';
+import { type DeepenSpec, type Deepened, isDeepening, shallowBoundary } from './shallow-boundary';
 import { type TreeDiff, TreeWalker } from './tree-walker';
 
 /**
@@ -21,73 +23,6 @@ const TREE_DIFF_CACHE_BYTES = 32 * 1024 * 1024;
 /** Annotated tags nest at most this deep before Hangar gives up peeling. */
 const MAX_TAG_DEPTH = 8;
 
-const NO_CUT: ReadonlySet<Oid> = new Set();
-
-interface GraphNode {
-  tree: Oid;
-  parents: Oid[];
-  generation: number;
-}
-
-/** The indexed commits below some heads, walked in memory. */
-export class CommitGraph {
-  constructor(readonly nodes: Map<Oid, GraphNode>) {}
-
-  has(oid: Oid): boolean {
-    return this.nodes.has(oid);
-  }
-
-  /** Parents as the client sees them: none at a commit of `cut` (its shallow boundary). */
-  parentsOf(oid: Oid, cut: ReadonlySet<Oid>): Oid[] {
-    if (cut.has(oid)) return [];
-    return (this.nodes.get(oid)?.parents ?? []).filter((p) => this.nodes.has(p));
-  }
-
-  /** Commits reachable from `starts` (included), not crossing `cut` and not entering `stop`. In walk order. */
-  closure(starts: Iterable<Oid>, cut: ReadonlySet<Oid>, stop: ReadonlySet<Oid> = new Set()): Oid[] {
-    const seen = new Set<Oid>();
-    const out: Oid[] = [];
-    const queue: Oid[] = [];
-    const visit = (oid: Oid) => {
-      if (!this.nodes.has(oid) || stop.has(oid) || seen.has(oid)) return;
-      seen.add(oid);
-      queue.push(oid);
-    };
-    for (const s of starts) visit(s);
-    for (let i = 0; i < queue.length; i++) {
-      out.push(queue[i]);
-      this.parentsOf(queue[i], cut).forEach(visit);
-    }
-    return out;
-  }
-
-  /** Every want reaches a commit of `common` (git's ok_to_give_up, with the whole common history). */
-  allReach(wants: readonly Oid[], common: ReadonlySet<Oid>, cut: ReadonlySet<Oid>): boolean {
-    if (common.size === 0) return false;
-    const order = [...this.nodes.entries()].sort((a, b) => a[1].generation - b[1].generation);
-    const reaches = new Map<Oid, boolean>();
-    for (const [oid] of order) reaches.set(oid, common.has(oid) || this.parentsOf(oid, cut).some((p) => reaches.get(p) === true));
-    return wants.every((w) => reaches.get(w) === true);
-  }
-
-  /** Minimal distance from the wants (0 for the wants themselves). */
-  depths(wants: readonly Oid[]): Map<Oid, number> {
-    const depth = new Map<Oid, number>();
-    const queue: Oid[] = [];
-    const visit = (oid: Oid, d: number) => {
-      if (!this.nodes.has(oid) || depth.has(oid)) return;
-      depth.set(oid, d);
-      queue.push(oid);
-    };
-    for (const w of wants) visit(w, 0);
-    for (let i = 0; i < queue.length; i++) {
-      const d = depth.get(queue[i])! + 1;
-      for (const p of this.parentsOf(queue[i], NO_CUT)) visit(p, d);
-    }
-    return depth;
-  }
-}
-
 /** The wants, sorted by kind: commits to walk, tag objects to send as they are, trees and blobs named directly. */
 export interface ResolvedWants {
   commits: Oid[];
@@ -102,10 +37,8 @@ export interface PackRequest {
   common: Oid[];
   /** The client's shallow boundary (its commits without parents). */
   clientShallows: Oid[];
-  /** `deepen <n>`, 0 for a full history. */
-  depth: number;
-  /** The depth counts from the client's shallow commits rather than from the wants. */
-  deepenRelative?: boolean;
+  /** How the client deepens (or not: NO_DEEPEN for a full history). */
+  deepen: DeepenSpec;
   /** Annotated tags of the repository, offered by `include-tag` when their commit is sent. */
   includeTags: { tagOid: Oid; commit: Oid }[] | null;
 }
@@ -184,23 +117,30 @@ export class PackPlanner {
     return graph.allReach(wantCommits, have, cut);
   }
 
-  /** The shallow boundary of a `deepen` (without computing a pack): for the first POST of a v0 shallow fetch. */
-  async shallowUpdate(repoId: number, wants: ResolvedWants, clientShallows: readonly Oid[], depth: number): Promise<{ shallow: Oid[]; unshallow: Oid[] }> {
-    const graph = await this.graph(repoId, wants.commits);
-    const { shallow, unshallow } = deepen(graph, wants.commits, new Set(clientShallows), depth, false);
+  /** The shallow boundary of a deepen (without computing a pack): for the first POST of a v0 shallow fetch. */
+  async shallowUpdate(repoId: number, wants: ResolvedWants, clientShallows: readonly Oid[], spec: DeepenSpec): Promise<{ shallow: Oid[]; unshallow: Oid[] }> {
+    const graph = await this.graph(repoId, [...wants.commits, ...spec.not]);
+    const { shallow, unshallow } = await this.deepen(repoId, graph, wants.commits, new Set(clientShallows), spec);
     return { shallow, unshallow };
+  }
+
+  /** Throws NoCommitsSelectedError when `deepen-since`/`deepen-not` leave nothing to send. */
+  private async deepen(repoId: number, graph: CommitGraph, wants: readonly Oid[], clientShallow: ReadonlySet<Oid>, spec: DeepenSpec): Promise<Deepened> {
+    // Committer times only for deepen-since: a plain clone never pays for them.
+    const times = spec.since === null ? new Map<Oid, number>() : await this.commits.committerTimes(repoId, [...graph.nodes.keys()]);
+    return shallowBoundary(graph, wants, clientShallow, spec, times);
   }
 
   /** Decides the objects of the pack. */
   async plan(repoId: number, req: PackRequest): Promise<PackPlan> {
     const clientShallow = new Set(req.clientShallows);
-    const graph = await this.graph(repoId, [...req.wants.commits, ...req.common]);
+    const graph = await this.graph(repoId, [...req.wants.commits, ...req.common, ...req.deepen.not]);
     let cut: Set<Oid> = clientShallow;
     let extraWants: Oid[] = [];
     let shallow: Oid[] = [];
     let unshallow: Oid[] = [];
-    if (req.depth > 0) {
-      const d = deepen(graph, req.wants.commits, clientShallow, req.depth, req.deepenRelative === true);
+    if (isDeepening(req.deepen)) {
+      const d = await this.deepen(repoId, graph, req.wants.commits, clientShallow, req.deepen);
       ({ shallow, unshallow } = d);
       cut = new Set([...d.boundary, ...req.clientShallows.filter((s) => !d.unshallowSet.has(s))]);
       extraWants = unshallow.flatMap((u) => graph.parentsOf(u, NO_CUT));
@@ -247,34 +187,4 @@ export class PackPlanner {
     }
     return { objects, shallow, unshallow };
   }
-}
-
-interface Deepened {
-  boundary: Oid[];
-  shallow: Oid[];
-  unshallow: Oid[];
-  unshallowSet: Set<Oid>;
-}
-
-/**
- * `deepen <depth>` (§1.7): the commits within `depth` of the wants; those at the last level
- * that have parents become the new shallow boundary. Client shallow commits now strictly
- * inside are unshallowed; boundary commits the client already has as shallow are not announced.
- * `deepen-relative` counts from the client's shallow commits instead, one level further (as git).
- */
-function deepen(graph: CommitGraph, wants: readonly Oid[], clientShallow: ReadonlySet<Oid>, depth: number, relative: boolean): Deepened {
-  if (relative) {
-    depth += 1;
-    wants = [...clientShallow];
-  }
-  const depths = graph.depths(wants);
-  const boundary: Oid[] = [];
-  const unshallow: Oid[] = [];
-  for (const [oid, d] of depths) {
-    if (d > depth - 1) continue;
-    const hasParents = graph.parentsOf(oid, NO_CUT).length > 0;
-    if (d === depth - 1 && hasParents) boundary.push(oid);
-    else if (clientShallow.has(oid) && hasParents) unshallow.push(oid);
-  }
-  return { boundary, shallow: boundary.filter((b) => !clientShallow.has(b)), unshallow, unshallowSet: new Set(unshallow) };
 }

@@ -33,6 +33,8 @@ export function uploadPackCapabilities(agent: string, symref: string | null): st
     'no-done',
     'side-band-64k',
     'shallow',
+    'deepen-since',
+    'deepen-not',
     'no-progress',
     'include-tag',
     'ofs-delta',
@@ -100,6 +102,18 @@ function parseDepth(value: string): number {
   return n;
 }
 
+/** Parses `deepen-since <seconds since the epoch>`. */
+function parseSince(value: string): number {
+  if (!/^\d{1,15}$/.test(value)) throw new GitProtocolError(`invalid deepen-since ${JSON.stringify(value.slice(0, 40))}`);
+  return Number(value);
+}
+
+/** Parses `deepen-not <ref>`: a ref name, resolved later as git's rev-parse would. */
+function parseDeepenNot(value: string): string {
+  if (value.length === 0 || value.length > 1024) throw new GitProtocolError('invalid deepen-not');
+  return value;
+}
+
 /** What a fetch asks for, common to v0 and v2. */
 export interface FetchArguments {
   wants: Oid[];
@@ -110,9 +124,17 @@ export interface FetchArguments {
   depth: number;
   /** `deepen-relative`: the depth counts from the client's shallow boundary, not from the wants. */
   deepenRelative: boolean;
-  /** Options Hangar does not implement (`deepen-since`, `deepen-not`, `filter`; v0: anything not advertised), by name. */
+  /** `deepen-since <seconds>`; null when absent. */
+  deepenSince: number | null;
+  /** `deepen-not <ref>` (repeatable): the refs whose history the client does not want. */
+  deepenNot: string[];
+  /** Options Hangar does not implement (`filter`; v0: anything not advertised), by name. */
   unsupported: string[];
   done: boolean;
+}
+
+function noFetchArguments(): FetchArguments {
+  return { wants: [], haves: [], shallows: [], depth: 0, deepenRelative: false, deepenSince: null, deepenNot: [], unsupported: [], done: false };
 }
 
 /** v0 upload-pack request (§1.5): the want section, then haves ending with a flush, `done`, or the end of the body. */
@@ -123,7 +145,7 @@ export interface UploadRequestV0 extends FetchArguments {
 }
 
 export function parseUploadRequestV0(packets: readonly Packet[]): UploadRequestV0 {
-  const req: UploadRequestV0 = { wants: [], haves: [], shallows: [], depth: 0, deepenRelative: false, unsupported: [], done: false, capabilities: new Set(), end: 'eof' };
+  const req: UploadRequestV0 = { ...noFetchArguments(), capabilities: new Set(), end: 'eof' };
   let i = 0;
   let sawFlush = false;
   for (; i < packets.length; i++) {
@@ -142,7 +164,9 @@ export function parseUploadRequestV0(packets: readonly Packet[]): UploadRequestV
       if (first) for (const c of caps) if (c) req.capabilities.add(c);
     } else if (line.startsWith('shallow ')) req.shallows.push(parseOid(line.slice(8), 'shallow'));
     else if (line.startsWith('deepen ')) req.depth = parseDepth(line.slice(7));
-    else if (/^(deepen-since|deepen-not|filter) /.test(line) || line === 'deepen-relative') req.unsupported.push(line.split(' ')[0]);
+    else if (line.startsWith('deepen-since ')) req.deepenSince = parseSince(line.slice(13));
+    else if (line.startsWith('deepen-not ')) req.deepenNot.push(parseDeepenNot(line.slice(11)));
+    else if (line.startsWith('filter ') || line === 'deepen-relative') req.unsupported.push(line.split(' ')[0]);
     else throw new GitProtocolError(`unexpected line in the want section: ${JSON.stringify(line.slice(0, 80))}`);
   }
   if (!sawFlush) {
@@ -227,18 +251,20 @@ export interface FetchArgumentsV2 extends FetchArguments {
 const IGNORED_FETCH_ARGS = new Set(['thin-pack', 'no-progress', 'wait-for-done']);
 
 export function parseFetchArguments(args: readonly string[]): FetchArgumentsV2 {
-  const out: FetchArgumentsV2 = { wants: [], haves: [], shallows: [], depth: 0, deepenRelative: false, unsupported: [], done: false, includeTag: false, ofsDelta: false };
+  const out: FetchArgumentsV2 = { ...noFetchArguments(), includeTag: false, ofsDelta: false };
   for (const a of args) {
     if (a.startsWith('want ')) out.wants.push(parseOid(a.slice(5), 'want'));
     else if (a.startsWith('have ')) out.haves.push(parseOid(a.slice(5), 'have'));
     else if (a.startsWith('shallow ')) out.shallows.push(parseOid(a.slice(8), 'shallow'));
     else if (a.startsWith('deepen ')) out.depth = parseDepth(a.slice(7));
     else if (a === 'deepen-relative') out.deepenRelative = true;
+    else if (a.startsWith('deepen-since ')) out.deepenSince = parseSince(a.slice(13));
+    else if (a.startsWith('deepen-not ')) out.deepenNot.push(parseDeepenNot(a.slice(11)));
     else if (a === 'done') out.done = true;
     else if (a === 'include-tag') out.includeTag = true;
     else if (a === 'ofs-delta') out.ofsDelta = true;
     else if (IGNORED_FETCH_ARGS.has(a)) continue;
-    else if (/^(deepen-since|deepen-not|filter|want-ref|packfile-uris) /.test(a) || a === 'sideband-all') out.unsupported.push(a.split(' ')[0]);
+    else if (/^(filter|want-ref|packfile-uris) /.test(a) || a === 'sideband-all') out.unsupported.push(a.split(' ')[0]);
     else throw new GitProtocolError(`unexpected fetch argument ${JSON.stringify(a.slice(0, 80))}`);
   }
   return out;

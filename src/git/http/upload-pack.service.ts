@@ -10,11 +10,13 @@ import { DELIM, FLUSH, parsePktLines, pktError, pktLine } from '../codec/pktline
 import { type Band, SIDEBAND_64K_MAX_DATA, SIDEBAND_MAX_DATA, sidebandFrames } from '../codec/sideband';
 import { PackPlanner, type PackPlan, type ResolvedWants } from '../engine/pack-planner';
 import { PackStreamer, type PackStreamOptions } from '../engine/pack-streamer';
+import { type DeepenSpec, isDeepening, NoCommitsSelectedError } from '../engine/shallow-boundary';
 import { VersionEngine } from '../engine/version-engine.service';
 import {
   advertiseRefsV0,
   type AdvertisedRef,
   capabilityAdvertisementV2,
+  type FetchArguments,
   GitProtocolError,
   type GitService,
   parseCommandRequest,
@@ -118,6 +120,11 @@ export class UploadPackService {
       yield pktError(`upload-pack: not our ref ${wants.missing}`);
       return;
     }
+    const deepen = await this.deepenSpec(repo, args);
+    if (typeof deepen === 'string') {
+      yield pktError(deepen);
+      return;
+    }
     const common = await this.planner.commonHaves(repo.id, args.haves);
     const head: Buffer[] = [];
     if (!args.done) {
@@ -132,8 +139,12 @@ export class UploadPackService {
       }
       head.push(pktLine('ready'), DELIM);
     }
-    const plan = await this.plan(repo, wants, common, args.shallows, args.depth, args.includeTag, args.deepenRelative);
-    if (args.depth > 0 || args.shallows.length > 0) {
+    const plan = await this.plan(repo, wants, common, args.shallows, deepen, args.includeTag);
+    if (plan === null) {
+      yield Buffer.concat([...head, pktError(new NoCommitsSelectedError().message)]);
+      return;
+    }
+    if (isDeepening(deepen) || args.shallows.length > 0) {
       head.push(pktLine('shallow-info'), ...plan.shallow.map((s) => pktLine(`shallow ${s}`)), ...plan.unshallow.map((s) => pktLine(`unshallow ${s}`)), DELIM);
     }
     head.push(pktLine('packfile'));
@@ -153,13 +164,25 @@ export class UploadPackService {
       yield pktError(`upload-pack: not our ref ${wants.missing}`);
       return;
     }
+    const deepen = await this.deepenSpec(repo, req);
+    if (typeof deepen === 'string') {
+      yield pktError(deepen);
+      return;
+    }
     const caps = req.capabilities;
     const multiAck = caps.has('multi_ack_detailed') ? 2 : caps.has('multi_ack') ? 1 : 0;
     const band = caps.has('side-band-64k') ? SIDEBAND_64K_MAX_DATA : caps.has('side-band') ? SIDEBAND_MAX_DATA : 0;
     const out: Buffer[] = [];
     // The shallow update comes first whenever the client deepens or is shallow (§1.7).
-    if (req.depth > 0 || req.shallows.length > 0) {
-      const update = req.depth > 0 ? await this.planner.shallowUpdate(repo.id, wants, req.shallows, req.depth) : { shallow: [], unshallow: [] };
+    if (isDeepening(deepen) || req.shallows.length > 0) {
+      let update = { shallow: [] as Oid[], unshallow: [] as Oid[] };
+      try {
+        if (isDeepening(deepen)) update = await this.planner.shallowUpdate(repo.id, wants, req.shallows, deepen);
+      } catch (err) {
+        if (!(err instanceof NoCommitsSelectedError)) throw err;
+        yield pktError(err.message);
+        return;
+      }
       out.push(...update.shallow.map((s) => pktLine(`shallow ${s}`)), ...update.unshallow.map((s) => pktLine(`unshallow ${s}`)), FLUSH);
       // The first POST of a shallow fetch stops here: the client sends the same again with its haves.
       if (req.end === 'eof') {
@@ -190,18 +213,51 @@ export class UploadPackService {
       }
       out.push(pktLine(`ACK ${last}`));
     }
-    const plan = await this.plan(repo, wants, common, req.shallows, req.depth, caps.has('include-tag'));
+    const plan = await this.plan(repo, wants, common, req.shallows, deepen, caps.has('include-tag'));
+    if (plan === null) {
+      yield Buffer.concat([...out, pktError(new NoCommitsSelectedError().message)]);
+      return;
+    }
     yield Buffer.concat(out);
     const packOpts: PackStreamOptions = { ofsDelta: caps.has('ofs-delta') };
     if (band) yield* this.sidebandPack(repo, plan, band, packOpts);
     else yield* this.streamer.packStream(repo.id, plan, packOpts);
   }
 
-  private async plan(repo: RepoRecord, wants: ResolvedWants, common: Oid[], shallows: Oid[], depth: number, includeTag: boolean, deepenRelative = false): Promise<PackPlan> {
+  /** The pack's plan; null when a `deepen-since`/`deepen-not` leaves no commit to send. */
+  private async plan(repo: RepoRecord, wants: ResolvedWants, common: Oid[], shallows: Oid[], deepen: DeepenSpec, includeTag: boolean): Promise<PackPlan | null> {
     const includeTags = includeTag
       ? (await this.engine.listRefs(repo.id)).filter((r) => r.tagOid && r.name.startsWith('refs/tags/')).map((r) => ({ tagOid: r.tagOid!, commit: r.oid }))
       : null;
-    return this.planner.plan(repo.id, { wants, common, clientShallows: shallows, depth, deepenRelative, includeTags });
+    try {
+      return await this.planner.plan(repo.id, { wants, common, clientShallows: shallows, deepen, includeTags });
+    } catch (err) {
+      if (err instanceof NoCommitsSelectedError) return null;
+      throw err;
+    }
+  }
+
+  /**
+   * How the fetch deepens, its `deepen-not` names resolved as git's upload-pack does (the
+   * rev-parse rules: `X`, `refs/X`, `refs/tags/X`, `refs/heads/X`, …), or the error line to send.
+   */
+  private async deepenSpec(repo: RepoRecord, args: FetchArguments): Promise<DeepenSpec | string> {
+    if (args.depth > 0 && (args.deepenSince !== null || args.deepenNot.length > 0)) {
+      return 'git upload-pack: deepen and deepen-since (or deepen-not) cannot be used together';
+    }
+    const not: Oid[] = [];
+    if (args.deepenNot.length > 0) {
+      const refs = new Map((await this.engine.listRefs(repo.id)).map((r) => [r.name, r.oid]));
+      const head = refs.get(`refs/heads/${repo.defaultBranch}`);
+      if (head) refs.set('HEAD', head);
+      for (const name of args.deepenNot) {
+        const found = [name, `refs/${name}`, `refs/tags/${name}`, `refs/heads/${name}`, `refs/remotes/${name}`, `refs/remotes/${name}/HEAD`].filter((n) => refs.has(n));
+        if (found.length > 1) return `git upload-pack: ambiguous deepen-not: deepen-not ${name}`;
+        if (found.length === 0) return `git upload-pack: deepen-not is not a ref: deepen-not ${name}`;
+        not.push(refs.get(found[0])!);
+      }
+    }
+    return { depth: args.depth, relative: args.deepenRelative, since: args.deepenSince, not };
   }
 
   /** The pack in side-band 1, then a flush; a failure midway goes out on band 3 (the client stops there). */
