@@ -1,4 +1,5 @@
 import { FLUSH, parsePktLines, pktLine } from '../../src/git/codec/pktline';
+import { parseObjectFilter, UnsupportedFilterError } from '../../src/git/engine/object-filter';
 import { GitProtocolError, parseFetchArguments, parseUploadRequestV0 } from '../../src/git/http/protocol';
 
 const OID = 'a'.repeat(40);
@@ -21,8 +22,28 @@ describe('fetch arguments: deepen-since and deepen-not', () => {
     }
   });
 
-  it('still names filter as not supported, and a fetch without them has none', () => {
-    const args = parseFetchArguments([`want ${OID}`, 'filter blob:none']);
-    expect([args.unsupported, args.deepenSince, args.deepenNot]).toEqual([['filter'], null, []]);
+  it('a fetch without them has none; what Hangar does not serve is named', () => {
+    const args = parseFetchArguments([`want ${OID}`, 'sideband-all']);
+    expect([args.unsupported, args.deepenSince, args.deepenNot, args.filter]).toEqual([['sideband-all'], null, [], null]);
+  });
+});
+
+describe('fetch arguments: partial clone filters', () => {
+  it('keeps the filter spec as sent, v2 and v0', () => {
+    expect(parseFetchArguments([`want ${OID}`, 'filter blob:limit=1k']).filter).toBe('blob:limit=1k');
+    const v0 = parseUploadRequestV0(parsePktLines(Buffer.concat([pktLine(`want ${OID} filter`), pktLine('filter tree:0'), FLUSH])));
+    expect([v0.filter, v0.unsupported]).toEqual(['tree:0', []]);
+  });
+
+  it('parses the specs Hangar serves and refuses the others', () => {
+    expect(parseObjectFilter('blob:none')).toEqual({ kind: 'blobs', limit: 0 });
+    expect(parseObjectFilter('blob:limit=1k')).toEqual({ kind: 'blobs', limit: 1024 });
+    expect(parseObjectFilter('blob:limit=3M')).toEqual({ kind: 'blobs', limit: 3 * 1024 * 1024 });
+    expect(parseObjectFilter('blob:limit=10')).toEqual({ kind: 'blobs', limit: 10 });
+    expect(parseObjectFilter('tree:0')).toEqual({ kind: 'trees', depth: 0 });
+    expect(parseObjectFilter('tree:3')).toEqual({ kind: 'trees', depth: 3 });
+    for (const bad of ['sparse:oid=main:.sparse', 'object:type=blob', 'combine:blob:none+tree:1', 'blob:limit=', 'blob:limit=1t', 'tree:-1', 'blob']) {
+      expect(() => parseObjectFilter(bad)).toThrow(UnsupportedFilterError);
+    }
   });
 });

@@ -7,6 +7,7 @@ import { GitCommitsRepository } from './git-commits.repository';
 import type { StoredObjectRow } from './git-objects.repository';
 import { ByteBudgetLru } from './lru-cache';
 import { ObjectDatabase } from './object-database';
+import { type ObjectFilter, treeDepthLimit } from './object-filter';
 import { type DeepenSpec, type Deepened, isDeepening, shallowBoundary } from './shallow-boundary';
 import { type TreeDiff, TreeWalker } from './tree-walker';
 
@@ -41,6 +42,8 @@ export interface PackRequest {
   deepen: DeepenSpec;
   /** Annotated tags of the repository, offered by `include-tag` when their commit is sent. */
   includeTags: { tagOid: Oid; commit: Oid }[] | null;
+  /** A partial clone's filter (null: every object). */
+  filter?: ObjectFilter | null;
 }
 
 export interface PlannedObject {
@@ -156,7 +159,11 @@ export class PackPlanner {
     const walker = new TreeWalker(this.objects, repoId, this.treeDiffs);
     await walker.markUninteresting([...edge].map((c) => graph.nodes.get(c)!.tree));
     const roots = [...interesting.map((c) => graph.nodes.get(c)!.tree), ...req.wants.trees];
-    const { trees, blobs } = await walker.collect(roots, req.wants.blobs);
+    const depthLimit = treeDepthLimit(req.filter ?? null);
+    const { trees, blobs: reached } = await walker.collect(roots, req.wants.blobs, depthLimit);
+    const blobs = await this.filterBlobs(repoId, reached, req.filter ?? null, req.wants.blobs);
+    // Wanted trees go whatever the filter (tree:0 walks none of them).
+    const wantedTrees = depthLimit === 0 ? req.wants.trees : [];
 
     const tags = [...req.wants.tags];
     if (req.includeTags) {
@@ -178,6 +185,7 @@ export class PackPlanner {
       ...interesting.map((oid) => ({ oid, type: 'commit' as const })),
       ...tags.map((oid) => ({ oid, type: 'tag' as const })),
       ...trees.map((t) => ({ oid: t.row.oid, type: 'tree' as const, row: t.row, delta: t.delta })),
+      ...wantedTrees.map((oid) => ({ oid, type: 'tree' as const })),
     ];
     // A clone sends 100,000 blobs: other requests get turns while they are listed.
     const turn = new EventLoopTurn();
@@ -186,5 +194,14 @@ export class PackPlanner {
       if (i % 1024 === 1023) await turn.take();
     }
     return { objects, shallow, unshallow };
+  }
+
+  /** The blobs a `blob:none`/`blob:limit` filter lets through; wanted ones always go. */
+  private async filterBlobs(repoId: number, blobs: Oid[], filter: ObjectFilter | null, wanted: readonly Oid[]): Promise<Oid[]> {
+    if (filter?.kind !== 'blobs') return blobs;
+    const keep = new Set(wanted);
+    if (filter.limit === 0) return blobs.filter((b) => keep.has(b));
+    const sizes = await this.objects.sizes(repoId, blobs);
+    return blobs.filter((b) => keep.has(b) || (sizes.get(b) ?? Infinity) < filter.limit);
   }
 }

@@ -84,8 +84,12 @@ export class TreeWalker {
     });
   }
 
-  /** The trees (with their rows and deltas) and blobs under `roots` that the client does not have, parents before children. */
-  async collect(roots: Oid[], extraBlobs: Oid[]): Promise<{ trees: CollectedTree[]; blobs: Oid[] }> {
+  /**
+   * The trees (with their rows and deltas) and blobs under `roots` that the client does not have,
+   * parents before children; nothing `maxDepth` or more levels below a root (a partial clone's
+   * `tree:<depth>`: roots are level 0, the entries of a root level 1).
+   */
+  async collect(roots: Oid[], extraBlobs: Oid[], maxDepth = Infinity): Promise<{ trees: CollectedTree[]; blobs: Oid[] }> {
     const seenBlobs = new Set<Oid>();
     const blobs: Oid[] = [];
     const addBlob = (oid: Oid) => {
@@ -95,9 +99,15 @@ export class TreeWalker {
     };
     const seenTrees = new Set<Oid>();
     const enter = (oid: Oid) => !this.uninterestingTrees.has(oid) && addNew(seenTrees, oid);
-    const trees = await this.walk(roots, enter, true, (e) => {
-      if (e.mode !== '160000') addBlob(e.oid);
-    });
+    const trees = await this.walk(
+      roots,
+      enter,
+      true,
+      (e) => {
+        if (e.mode !== '160000') addBlob(e.oid);
+      },
+      maxDepth,
+    );
     extraBlobs.forEach(addBlob);
     return { trees, blobs };
   }
@@ -105,19 +115,22 @@ export class TreeWalker {
   /**
    * Breadth-first from `roots`, entering the trees `enter` accepts (it is asked once per tree
    * entry and root, and records what it accepts). `onBlob` gets each non-tree entry not skipped
-   * as unchanged. Returns the trees entered, in order.
+   * as unchanged, down to `maxDepth` levels (level by level, so a tree is first met at its least
+   * depth). Returns the trees entered, in order.
    */
-  private async walk(roots: Oid[], enter: (oid: Oid) => boolean, inPack: boolean, onBlob: (e: TreeEntry) => void): Promise<CollectedTree[]> {
+  private async walk(roots: Oid[], enter: (oid: Oid) => boolean, inPack: boolean, onBlob: (e: TreeEntry) => void, maxDepth = Infinity): Promise<CollectedTree[]> {
     const out: CollectedTree[] = [];
     const turn = new EventLoopTurn();
     let next: Pending[] = [];
     const addTree = (oid: Oid, path: string) => {
       if (enter(oid)) next.push({ oid, path });
     };
-    for (const r of roots) addTree(r, '');
-    while (next.length) {
+    if (maxDepth > 0) for (const r of roots) addTree(r, '');
+    for (let depth = 1; next.length; depth++) {
       const level = next;
       next = [];
+      // The entries of this level's trees sit at `depth`: beyond the limit they are left out.
+      const entries = depth < maxDepth;
       for (let i = 0; i < level.length; i += TREE_BATCH) {
         const batch = level.slice(i, i + TREE_BATCH);
         const rows = new Map((await this.objects.readMany(this.repoId, batch.map((p) => p.oid))).map((r) => [r.oid, r]));
@@ -126,6 +139,7 @@ export class TreeWalker {
           if (!row || row.type !== 'tree') throw new MissingObjectError(oid);
           const collected: CollectedTree = { row };
           const version = await this.visitTree(row, path, inPack, collected, (e) => {
+            if (!entries) return;
             if (e.mode === '40000') addTree(e.oid, path ? `${path}/${e.name}` : e.name);
             else onBlob(e);
           });

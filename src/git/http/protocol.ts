@@ -35,6 +35,10 @@ export function uploadPackCapabilities(agent: string, symref: string | null): st
     'shallow',
     'deepen-since',
     'deepen-not',
+    'filter',
+    // A partial clone fetches what its filter left out by id (v2 always allows it): any object
+    // of the repository may be wanted, as resolveWants serves.
+    'allow-reachable-sha1-in-want',
     'no-progress',
     'include-tag',
     'ofs-delta',
@@ -75,7 +79,7 @@ export function advertiseRefsV0(service: GitService, refs: readonly AdvertisedRe
 
 /** The v2 capability advertisement (§1.4): what Hangar's upload-pack implements. */
 export function capabilityAdvertisementV2(agent: string): Buffer[] {
-  return [pktLine('version 2'), pktLine(`agent=${agent}`), pktLine('ls-refs=unborn'), pktLine('fetch=shallow'), pktLine('object-format=sha1'), FLUSH];
+  return [pktLine('version 2'), pktLine(`agent=${agent}`), pktLine('ls-refs=unborn'), pktLine('fetch=shallow filter'), pktLine('object-format=sha1'), FLUSH];
 }
 
 /** Whether a `Git-Protocol` header asks for version 2 (`version=2`, possibly among other `:`-separated keys). */
@@ -128,13 +132,15 @@ export interface FetchArguments {
   deepenSince: number | null;
   /** `deepen-not <ref>` (repeatable): the refs whose history the client does not want. */
   deepenNot: string[];
-  /** Options Hangar does not implement (`filter`; v0: anything not advertised), by name. */
+  /** `filter <spec>`: a partial clone's object filter, as sent (parsed by parseObjectFilter). */
+  filter: string | null;
+  /** Options Hangar does not implement (v0: `deepen-relative`, not advertised there), by name. */
   unsupported: string[];
   done: boolean;
 }
 
 function noFetchArguments(): FetchArguments {
-  return { wants: [], haves: [], shallows: [], depth: 0, deepenRelative: false, deepenSince: null, deepenNot: [], unsupported: [], done: false };
+  return { wants: [], haves: [], shallows: [], depth: 0, deepenRelative: false, deepenSince: null, deepenNot: [], filter: null, unsupported: [], done: false };
 }
 
 /** v0 upload-pack request (§1.5): the want section, then haves ending with a flush, `done`, or the end of the body. */
@@ -166,7 +172,8 @@ export function parseUploadRequestV0(packets: readonly Packet[]): UploadRequestV
     else if (line.startsWith('deepen ')) req.depth = parseDepth(line.slice(7));
     else if (line.startsWith('deepen-since ')) req.deepenSince = parseSince(line.slice(13));
     else if (line.startsWith('deepen-not ')) req.deepenNot.push(parseDeepenNot(line.slice(11)));
-    else if (line.startsWith('filter ') || line === 'deepen-relative') req.unsupported.push(line.split(' ')[0]);
+    else if (line.startsWith('filter ')) req.filter = line.slice(7);
+    else if (line === 'deepen-relative') req.unsupported.push(line);
     else throw new GitProtocolError(`unexpected line in the want section: ${JSON.stringify(line.slice(0, 80))}`);
   }
   if (!sawFlush) {
@@ -264,7 +271,8 @@ export function parseFetchArguments(args: readonly string[]): FetchArgumentsV2 {
     else if (a === 'include-tag') out.includeTag = true;
     else if (a === 'ofs-delta') out.ofsDelta = true;
     else if (IGNORED_FETCH_ARGS.has(a)) continue;
-    else if (/^(filter|want-ref|packfile-uris) /.test(a) || a === 'sideband-all') out.unsupported.push(a.split(' ')[0]);
+    else if (a.startsWith('filter ')) out.filter = a.slice(7);
+    else if (/^(want-ref|packfile-uris) /.test(a) || a === 'sideband-all') out.unsupported.push(a.split(' ')[0]);
     else throw new GitProtocolError(`unexpected fetch argument ${JSON.stringify(a.slice(0, 80))}`);
   }
   return out;

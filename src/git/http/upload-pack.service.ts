@@ -10,6 +10,7 @@ import { DELIM, FLUSH, parsePktLines, pktError, pktLine } from '../codec/pktline
 import { type Band, SIDEBAND_64K_MAX_DATA, SIDEBAND_MAX_DATA, sidebandFrames } from '../codec/sideband';
 import { PackPlanner, type PackPlan, type ResolvedWants } from '../engine/pack-planner';
 import { PackStreamer, type PackStreamOptions } from '../engine/pack-streamer';
+import { type ObjectFilter, parseObjectFilter, UnsupportedFilterError } from '../engine/object-filter';
 import { type DeepenSpec, isDeepening, NoCommitsSelectedError } from '../engine/shallow-boundary';
 import { VersionEngine } from '../engine/version-engine.service';
 import {
@@ -28,6 +29,12 @@ import {
 } from './protocol';
 
 export const GIT_AGENT = `hangar/${PACKAGE_INFO.version}`;
+
+/** What a fetch asks of the pack besides its wants: a shallow boundary, an object filter. */
+interface FetchOptions {
+  deepen: DeepenSpec;
+  filter: ObjectFilter | null;
+}
 
 /** The refs of a repository as git sees them, and where HEAD points. */
 interface RepoRefs {
@@ -120,11 +127,12 @@ export class UploadPackService {
       yield pktError(`upload-pack: not our ref ${wants.missing}`);
       return;
     }
-    const deepen = await this.deepenSpec(repo, args);
-    if (typeof deepen === 'string') {
-      yield pktError(deepen);
+    const options = await this.fetchOptions(repo, args);
+    if (typeof options === 'string') {
+      yield pktError(options);
       return;
     }
+    const { deepen } = options;
     const common = await this.planner.commonHaves(repo.id, args.haves);
     const head: Buffer[] = [];
     if (!args.done) {
@@ -139,7 +147,7 @@ export class UploadPackService {
       }
       head.push(pktLine('ready'), DELIM);
     }
-    const plan = await this.plan(repo, wants, common, args.shallows, deepen, args.includeTag);
+    const plan = await this.plan(repo, wants, common, args.shallows, options, args.includeTag);
     if (plan === null) {
       yield Buffer.concat([...head, pktError(new NoCommitsSelectedError().message)]);
       return;
@@ -164,11 +172,12 @@ export class UploadPackService {
       yield pktError(`upload-pack: not our ref ${wants.missing}`);
       return;
     }
-    const deepen = await this.deepenSpec(repo, req);
-    if (typeof deepen === 'string') {
-      yield pktError(deepen);
+    const options = await this.fetchOptions(repo, req);
+    if (typeof options === 'string') {
+      yield pktError(options);
       return;
     }
+    const { deepen } = options;
     const caps = req.capabilities;
     const multiAck = caps.has('multi_ack_detailed') ? 2 : caps.has('multi_ack') ? 1 : 0;
     const band = caps.has('side-band-64k') ? SIDEBAND_64K_MAX_DATA : caps.has('side-band') ? SIDEBAND_MAX_DATA : 0;
@@ -213,7 +222,7 @@ export class UploadPackService {
       }
       out.push(pktLine(`ACK ${last}`));
     }
-    const plan = await this.plan(repo, wants, common, req.shallows, deepen, caps.has('include-tag'));
+    const plan = await this.plan(repo, wants, common, req.shallows, options, caps.has('include-tag'));
     if (plan === null) {
       yield Buffer.concat([...out, pktError(new NoCommitsSelectedError().message)]);
       return;
@@ -225,12 +234,12 @@ export class UploadPackService {
   }
 
   /** The pack's plan; null when a `deepen-since`/`deepen-not` leaves no commit to send. */
-  private async plan(repo: RepoRecord, wants: ResolvedWants, common: Oid[], shallows: Oid[], deepen: DeepenSpec, includeTag: boolean): Promise<PackPlan | null> {
+  private async plan(repo: RepoRecord, wants: ResolvedWants, common: Oid[], shallows: Oid[], options: FetchOptions, includeTag: boolean): Promise<PackPlan | null> {
     const includeTags = includeTag
       ? (await this.engine.listRefs(repo.id)).filter((r) => r.tagOid && r.name.startsWith('refs/tags/')).map((r) => ({ tagOid: r.tagOid!, commit: r.oid }))
       : null;
     try {
-      return await this.planner.plan(repo.id, { wants, common, clientShallows: shallows, deepen, includeTags });
+      return await this.planner.plan(repo.id, { wants, common, clientShallows: shallows, deepen: options.deepen, filter: options.filter, includeTags });
     } catch (err) {
       if (err instanceof NoCommitsSelectedError) return null;
       throw err;
@@ -239,9 +248,17 @@ export class UploadPackService {
 
   /**
    * How the fetch deepens, its `deepen-not` names resolved as git's upload-pack does (the
-   * rev-parse rules: `X`, `refs/X`, `refs/tags/X`, `refs/heads/X`, …), or the error line to send.
+   * rev-parse rules: `X`, `refs/X`, `refs/tags/X`, `refs/heads/X`, …), and its object filter; or
+   * the error line to send.
    */
-  private async deepenSpec(repo: RepoRecord, args: FetchArguments): Promise<DeepenSpec | string> {
+  private async fetchOptions(repo: RepoRecord, args: FetchArguments): Promise<FetchOptions | string> {
+    let filter: ObjectFilter | null = null;
+    try {
+      if (args.filter !== null) filter = parseObjectFilter(args.filter);
+    } catch (err) {
+      if (err instanceof UnsupportedFilterError) return `git upload-pack: ${err.message}`;
+      throw err;
+    }
     if (args.depth > 0 && (args.deepenSince !== null || args.deepenNot.length > 0)) {
       return 'git upload-pack: deepen and deepen-since (or deepen-not) cannot be used together';
     }
@@ -257,7 +274,7 @@ export class UploadPackService {
         not.push(refs.get(found[0])!);
       }
     }
-    return { depth: args.depth, relative: args.deepenRelative, since: args.deepenSince, not };
+    return { deepen: { depth: args.depth, relative: args.deepenRelative, since: args.deepenSince, not }, filter };
   }
 
   /** The pack in side-band 1, then a flush; a failure midway goes out on band 3 (the client stops there). */
