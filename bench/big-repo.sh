@@ -7,9 +7,9 @@
 # files through Hangar, and the same files with `git add && git commit` in a local repository.
 # At each checkpoint (BENCH_POINTS: 1k, 10k, 50k, 100k) it times `git clone --depth 1
 # --no-checkout` from Hangar and `git clone --depth 1 --no-checkout file://` of the local
-# repository. At full size it times a 1-file commit and a 1-commit push against the same on a
-# 100-file repository, recursive tree pages 1 and 50, repo info, and resolve HEADs from another
-# client while a clone runs. Everything it starts is stopped, and its temp directory removed, on
+# repository. At full size it times a partial clone (`--filter=blob:none`, whole history) of
+# both, a 1-file commit and a 1-commit push against the same on a 100-file repository, recursive
+# tree pages 1 and 50, repo info, and resolve HEADs from another client while a clone runs. Everything it starts is stopped, and its temp directory removed, on
 # exit. BENCH_NO_BUILD=1 uses dist/ as it is. See bench/README.md.
 set -euo pipefail
 
@@ -94,13 +94,16 @@ commit_ndjson() {
 CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
 proc_cpu_ms() { awk -v hz="$CLK_TCK" '{ printf "%d\n", ($14 + $15) * 1000 / hz }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 
-# clone_median URL → median seconds of RUNS `git clone --depth 1 --no-checkout`
+# clone_median URL [CLONE_ARGS…] → median seconds of RUNS `git clone CLONE_ARGS` (default --depth 1 --no-checkout)
 clone_median() {
   local url=$1 i t0 times=()
+  shift
+  local args=("$@")
+  [ ${#args[@]} -gt 0 ] || args=(--depth 1 --no-checkout)
   for ((i = 0; i < RUNS; i++)); do
     rm -rf "$TMP/clone"
     t0=$(date +%s%N)
-    git clone -q --depth 1 --no-checkout "$url" "$TMP/clone" || fail "git clone --depth 1 --no-checkout $url failed"
+    git clone -q "${args[@]}" "$url" "$TMP/clone" || fail "git clone ${args[*]} $url failed"
     times+=("$(secs_since "$t0")")
   done
   rm -rf "$TMP/clone"
@@ -133,6 +136,15 @@ for ((from = 0; from < FILES; from += BATCH)); do
 done
 rm -f "$TMP/batch.ndjson"
 COMMIT_H=$(median "${HANGAR_COMMITS[@]}") COMMIT_G=$(median "${GIT_COMMITS[@]}")
+
+# ---------------------------------------------------------------- partial clone at full size
+log "$FILES files: partial clone (git clone --filter=blob:none --no-checkout, whole history, $RUNS runs each)"
+git -C "$REF" config uploadpack.allowFilter true # git's own upload-pack refuses filters otherwise
+cpu0=$(proc_cpu_ms "$HANGAR_PID")
+h=$(clone_median "$(remote $BIG)" --filter=blob:none --no-checkout)
+PARTIAL_CPU=$((($(proc_cpu_ms "$HANGAR_PID") - cpu0) / RUNS))
+g=$(clone_median "file://$REF" --filter=blob:none --no-checkout)
+PARTIAL_ROW=$(printf '%-38s %10s s %10s s %8s' "clone --filter=blob:none, $FILES files" "$h" "$g" "$(awk -v a="$h" -v b="$g" 'BEGIN { printf "%.2fx", a / b }')")
 
 # ---------------------------------------------------------------- 2. small changes: big vs small repository
 node "$GEN" ndjson "$TMP/small.ndjson" 0 100 "100 files"
@@ -227,6 +239,8 @@ echo
 printf '%-38s %12s %12s %8s\n' "scenario" "hangar" "reference" "ratio"
 printf '%s' "$CLONE_ROWS"
 echo "  (Hangar's process CPU per clone: ${CLONE_CPU%, }; steadier than wall time on a busy machine)"
+echo "$PARTIAL_ROW"
+echo "  (no --depth: every commit and tree of $((FILES / BATCH)) commits, no blob; Hangar's CPU per clone $PARTIAL_CPU ms)"
 printf '%-38s %10s s %10s s %8s\n' "commit of $BATCH files (median)" "$COMMIT_H" "$COMMIT_G" "$(ratio "$COMMIT_H" "$COMMIT_G")"
 echo "  (reference: git add -A && git commit of the same files)"
 printf '%-38s %10s s %10s s %8s\n' "1-file commit, $FILES vs 100 files" "$C_BIG" "$C_SMALL" "$(ratio "$C_BIG" "$C_SMALL")"
