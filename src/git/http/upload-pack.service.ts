@@ -10,14 +10,12 @@ import { DELIM, FLUSH, parsePktLines, pktError, pktLine } from '../codec/pktline
 import { type Band, SIDEBAND_64K_MAX_DATA, SIDEBAND_MAX_DATA, sidebandFrames } from '../codec/sideband';
 import { PackPlanner, type PackPlan, type ResolvedWants } from '../engine/pack-planner';
 import { PackStreamer, type PackStreamOptions } from '../engine/pack-streamer';
-import { type ObjectFilter, parseObjectFilter, UnsupportedFilterError } from '../engine/object-filter';
-import { type DeepenSpec, isDeepening, NoCommitsSelectedError } from '../engine/shallow-boundary';
+import { isDeepening, NoCommitsSelectedError } from '../engine/shallow-boundary';
 import { VersionEngine } from '../engine/version-engine.service';
 import {
   advertiseRefsV0,
   type AdvertisedRef,
   capabilityAdvertisementV2,
-  type FetchArguments,
   GitProtocolError,
   type GitService,
   parseCommandRequest,
@@ -27,14 +25,9 @@ import {
   receivePackCapabilities,
   uploadPackCapabilities,
 } from './protocol';
+import { type FetchOptions, resolveFetchOptions } from './fetch-options';
 
 export const GIT_AGENT = `hangar/${PACKAGE_INFO.version}`;
-
-/** What a fetch asks of the pack besides its wants: a shallow boundary, an object filter. */
-interface FetchOptions {
-  deepen: DeepenSpec;
-  filter: ObjectFilter | null;
-}
 
 /** The refs of a repository as git sees them, and where HEAD points. */
 interface RepoRefs {
@@ -127,7 +120,7 @@ export class UploadPackService {
       yield pktError(`upload-pack: not our ref ${wants.missing}`);
       return;
     }
-    const options = await this.fetchOptions(repo, args);
+    const options = await resolveFetchOptions(args, () => this.engine.listRefs(repo.id), repo.defaultBranch);
     if (typeof options === 'string') {
       yield pktError(options);
       return;
@@ -172,7 +165,7 @@ export class UploadPackService {
       yield pktError(`upload-pack: not our ref ${wants.missing}`);
       return;
     }
-    const options = await this.fetchOptions(repo, req);
+    const options = await resolveFetchOptions(req, () => this.engine.listRefs(repo.id), repo.defaultBranch);
     if (typeof options === 'string') {
       yield pktError(options);
       return;
@@ -244,37 +237,6 @@ export class UploadPackService {
       if (err instanceof NoCommitsSelectedError) return null;
       throw err;
     }
-  }
-
-  /**
-   * How the fetch deepens, its `deepen-not` names resolved as git's upload-pack does (the
-   * rev-parse rules: `X`, `refs/X`, `refs/tags/X`, `refs/heads/X`, …), and its object filter; or
-   * the error line to send.
-   */
-  private async fetchOptions(repo: RepoRecord, args: FetchArguments): Promise<FetchOptions | string> {
-    let filter: ObjectFilter | null = null;
-    try {
-      if (args.filter !== null) filter = parseObjectFilter(args.filter);
-    } catch (err) {
-      if (err instanceof UnsupportedFilterError) return `git upload-pack: ${err.message}`;
-      throw err;
-    }
-    if (args.depth > 0 && (args.deepenSince !== null || args.deepenNot.length > 0)) {
-      return 'git upload-pack: deepen and deepen-since (or deepen-not) cannot be used together';
-    }
-    const not: Oid[] = [];
-    if (args.deepenNot.length > 0) {
-      const refs = new Map((await this.engine.listRefs(repo.id)).map((r) => [r.name, r.oid]));
-      const head = refs.get(`refs/heads/${repo.defaultBranch}`);
-      if (head) refs.set('HEAD', head);
-      for (const name of args.deepenNot) {
-        const found = [name, `refs/${name}`, `refs/tags/${name}`, `refs/heads/${name}`, `refs/remotes/${name}`, `refs/remotes/${name}/HEAD`].filter((n) => refs.has(n));
-        if (found.length > 1) return `git upload-pack: ambiguous deepen-not: deepen-not ${name}`;
-        if (found.length === 0) return `git upload-pack: deepen-not is not a ref: deepen-not ${name}`;
-        not.push(refs.get(found[0])!);
-      }
-    }
-    return { deepen: { depth: args.depth, relative: args.deepenRelative, since: args.deepenSince, not }, filter };
   }
 
   /** The pack in side-band 1, then a flush; a failure midway goes out on band 3 (the client stops there). */
