@@ -345,6 +345,18 @@ describe('git over smart HTTP', () => {
       await git(check, 'fsck', '--full', '--no-dangling');
     });
 
+    it('concurrent pushes of the same new commits to several branches all land (no deadlock recording them)', async () => {
+      const dir = await clone(id);
+      for (let round = 0; round < 5; round++) {
+        for (let i = 0; i < 6; i++) await commitFile(dir, `race-${round}-${i}.txt`, `round ${round}, commit ${i}\n`, `race ${round}.${i}`);
+        const head = (await git(dir, 'rev-parse', 'HEAD')).trim();
+        const pushes = await Promise.all(['x', 'y', 'z'].map((b) => runGit(['push', '-q', 'origin', `HEAD:refs/heads/race-${b}${round}`], { cwd: dir })));
+        expect(pushes.map((p) => [p.code, p.stderr])).toEqual([[0, ''], [0, ''], [0, '']]);
+        const refs = await apiRefs(id);
+        for (const b of ['x', 'y', 'z']) expect(refs.branches[`race-${b}${round}`]).toBe(head);
+      }
+    });
+
     it('refuses a plain git file over the LFS threshold with a message, and keeps the ref', async () => {
       const before = await dbRefs(id);
       await commitFile(work, 'big.bin', noise(2 * THRESHOLD, 'big'), 'too big for git');
