@@ -179,11 +179,9 @@ describe('git over smart HTTP', () => {
         await git(dir, 'fsck', '--full');
         await git(dir, '-c', `protocol.version=${version}`, 'fetch', '-q', '--depth', '2', 'origin', 'main');
         expect((await git(dir, 'log', '--format=%H', 'origin/main')).trim().split('\n')).toEqual(expected.slice(0, 2));
-        if (version === '2') {
-          // deepen-relative: one more commit below the current boundary.
-          await git(dir, 'fetch', '-q', '--deepen', '1', 'origin', 'main');
-          expect((await git(dir, 'log', '--format=%H', 'origin/main')).trim().split('\n')).toEqual(expected.slice(0, 3));
-        }
+        // deepen-relative: one more commit below the current boundary.
+        await git(dir, '-c', `protocol.version=${version}`, 'fetch', '-q', '--deepen', '1', 'origin', 'main');
+        expect((await git(dir, 'log', '--format=%H', 'origin/main')).trim().split('\n')).toEqual(expected.slice(0, 3));
         await git(dir, '-c', `protocol.version=${version}`, 'fetch', '-q', '--unshallow', 'origin');
         expect((await git(dir, 'rev-parse', '--is-shallow-repository')).trim()).toBe('false');
         expect((await git(dir, 'log', '--format=%H', 'origin/main')).trim().split('\n')).toEqual(expected);

@@ -13,7 +13,13 @@ describe('fetch arguments: deepen-since and deepen-not', () => {
   it('reads them in a v0 want section', () => {
     const body = Buffer.concat([pktLine(`want ${OID} deepen-since deepen-not`), pktLine('deepen-since 0'), pktLine('deepen-not main'), FLUSH]);
     const req = parseUploadRequestV0(parsePktLines(body));
-    expect([req.deepenSince, req.deepenNot, req.unsupported]).toEqual([0, ['main'], []]);
+    expect([req.deepenSince, req.deepenNot, req.deepenRelative, req.unsupported]).toEqual([0, ['main'], false, []]);
+  });
+
+  it('takes v0 deepen-relative from the first want capabilities (git sends no line for it)', () => {
+    const body = Buffer.concat([pktLine(`want ${OID} multi_ack_detailed deepen-relative`), pktLine(`shallow ${OID}`), pktLine('deepen 1'), FLUSH]);
+    const req = parseUploadRequestV0(parsePktLines(body));
+    expect([req.depth, req.deepenRelative, req.shallows]).toEqual([1, true, [OID]]);
   });
 
   it('refuses a deepen-since that is not a number of seconds, and an empty deepen-not', () => {

@@ -35,6 +35,7 @@ export function uploadPackCapabilities(agent: string, symref: string | null): st
     'shallow',
     'deepen-since',
     'deepen-not',
+    'deepen-relative',
     'filter',
     // A partial clone fetches what its filter left out by id (v2 always allows it): any object
     // of the repository may be wanted, as resolveWants serves.
@@ -134,7 +135,7 @@ export interface FetchArguments {
   deepenNot: string[];
   /** `filter <spec>`: a partial clone's object filter, as sent (parsed by parseObjectFilter). */
   filter: string | null;
-  /** Options Hangar does not implement (v0: `deepen-relative`, not advertised there), by name. */
+  /** Options Hangar does not implement (`want-ref`, `packfile-uris`, `sideband-all`), by name. */
   unsupported: string[];
   done: boolean;
 }
@@ -173,9 +174,10 @@ export function parseUploadRequestV0(packets: readonly Packet[]): UploadRequestV
     else if (line.startsWith('deepen-since ')) req.deepenSince = parseSince(line.slice(13));
     else if (line.startsWith('deepen-not ')) req.deepenNot.push(parseDeepenNot(line.slice(11)));
     else if (line.startsWith('filter ')) req.filter = line.slice(7);
-    else if (line === 'deepen-relative') req.unsupported.push(line);
     else throw new GitProtocolError(`unexpected line in the want section: ${JSON.stringify(line.slice(0, 80))}`);
   }
+  // v0 asks for deepen-relative as a capability of the first want, not as a line of its own.
+  req.deepenRelative = req.capabilities.has('deepen-relative');
   if (!sawFlush) {
     if (req.wants.length === 0 && packets.length === 0) return req;
     throw new GitProtocolError('the want section does not end with a flush');
