@@ -2,7 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { QueryInt } from '../core/http/query-transforms';
 
-export class PageQueryDto {
+/** `limit` (default 50) and the opaque `cursor` of the Hub-style listings that page through the Link header. */
+export class CursorPageQueryDto {
   @ApiPropertyOptional({ default: 50, maximum: 1000 }) @IsOptional() @QueryInt() @IsInt() @Min(1) @Max(1000) limit?: number;
   @ApiPropertyOptional({ description: 'Opaque cursor from the Link header' }) @IsOptional() @IsString() @MaxLength(100) cursor?: string;
 }

@@ -7,7 +7,7 @@ import { ApiErrorResponses } from '../../core/errors/api-errors.decorator';
 import { HfErrorDto } from '../../core/errors/hf-error.dto';
 import { CurrentRepo, RepoAccess } from '../../repos/access/repo-access.decorator';
 import type { RepoRecord } from '../../repos/repo.types';
-import { PageQueryDto } from '../../stats/stats.dto';
+import { CursorPageQueryDto } from '../../stats/stats.dto';
 import { paged } from '../../stats/paging';
 import { DeletedLfsFilesDto, DeleteLfsFilesDto, LfsFileDto } from './lfs-files.dto';
 import { LfsFilesService } from './lfs-files.service';
@@ -22,7 +22,7 @@ export class LfsFilesController {
   @RepoAccess('write')
   @ApiOperation({ summary: "The repository's LFS files, newest first, with a path and ref that hold each (cursor pagination through the Link header)" })
   @ApiOkResponse({ type: [LfsFileDto] })
-  async listLfsFiles(@Req() req: Request, @Res({ passthrough: true }) res: Response, @CurrentRepo() repo: RepoRecord, @Query() q: PageQueryDto): Promise<LfsFileDto[]> {
+  async listLfsFiles(@Req() req: Request, @Res({ passthrough: true }) res: Response, @CurrentRepo() repo: RepoRecord, @Query() q: CursorPageQueryDto): Promise<LfsFileDto[]> {
     const page = await paged(req, res, q, (limit, offset) => this.files.list(repo, limit, offset));
     return page.map((f) => ({ fileOid: f.oid, oid: f.pointerOid, size: f.size, filename: f.filename ?? '', pushedAt: f.pushedAt.toISOString(), ref: f.ref, xetHash: f.xetHash }));
   }

@@ -7,7 +7,7 @@ import type { Principal } from '../../auth/principal';
 import { ApiErrorResponses } from '../../core/errors/api-errors.decorator';
 import { PublicBaseUrl } from '../../core/http/public-base-url';
 import { paged } from '../paging';
-import { PageQueryDto } from '../stats.dto';
+import { CursorPageQueryDto } from '../stats.dto';
 import type { FollowRow } from './follows.repository';
 import { FollowsService } from './follows.service';
 
@@ -68,21 +68,21 @@ export class FollowsController {
   @Get('users/:username/followers')
   @ApiOperation({ summary: 'Users following a user, newest first (cursor pagination through the Link header)' })
   @ApiOkResponse({ type: [FollowerDto] })
-  async userFollowers(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Param('username') username: string, @Query() q: PageQueryDto, @PublicBaseUrl() baseUrl: string): Promise<FollowerDto[]> {
+  async userFollowers(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Param('username') username: string, @Query() q: CursorPageQueryDto, @PublicBaseUrl() baseUrl: string): Promise<FollowerDto[]> {
     return (await paged(req, res, q, (limit, offset) => this.follows.followers('user', username, limit, offset))).map((r) => toFollower(r, baseUrl));
   }
 
   @Get('users/:username/following')
   @ApiOperation({ summary: 'Users and organizations a user follows, newest first (cursor pagination through the Link header)' })
   @ApiOkResponse({ type: [FollowerDto] })
-  async userFollowing(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Param('username') username: string, @Query() q: PageQueryDto, @PublicBaseUrl() baseUrl: string): Promise<FollowerDto[]> {
+  async userFollowing(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Param('username') username: string, @Query() q: CursorPageQueryDto, @PublicBaseUrl() baseUrl: string): Promise<FollowerDto[]> {
     return (await paged(req, res, q, (limit, offset) => this.follows.following(username, limit, offset))).map((r) => toFollower(r, baseUrl));
   }
 
   @Get('organizations/:name/followers')
   @ApiOperation({ summary: 'Users following an organization, newest first (cursor pagination through the Link header)' })
   @ApiOkResponse({ type: [FollowerDto] })
-  async orgFollowers(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Param('name') name: string, @Query() q: PageQueryDto, @PublicBaseUrl() baseUrl: string): Promise<FollowerDto[]> {
+  async orgFollowers(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Param('name') name: string, @Query() q: CursorPageQueryDto, @PublicBaseUrl() baseUrl: string): Promise<FollowerDto[]> {
     return (await paged(req, res, q, (limit, offset) => this.follows.followers('org', name, limit, offset))).map((r) => toFollower(r, baseUrl));
   }
 }

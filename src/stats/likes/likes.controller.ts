@@ -8,7 +8,7 @@ import { ApiErrorResponses } from '../../core/errors/api-errors.decorator';
 import { CurrentRepo, RepoAccess } from '../../repos/access/repo-access.decorator';
 import { PublicBaseUrl } from '../../core/http/public-base-url';
 import type { RepoRecord } from '../../repos/repo.types';
-import { LikedDto, LikeResultDto, LikerDto, PageQueryDto, UserLikeDto } from '../stats.dto';
+import { LikedDto, LikeResultDto, LikerDto, CursorPageQueryDto, UserLikeDto } from '../stats.dto';
 import { paged } from '../paging';
 import { LikesService } from './likes.service';
 
@@ -51,7 +51,7 @@ export class RepoLikesController {
   @RepoAccess('read')
   @ApiOperation({ summary: 'Users who like the repository, newest first (cursor pagination through the Link header)' })
   @ApiOkResponse({ type: [LikerDto] })
-  async repoLikers(@Req() req: Request, @Res({ passthrough: true }) res: Response, @CurrentRepo() repo: RepoRecord, @Query() q: PageQueryDto, @PublicBaseUrl() baseUrl: string): Promise<LikerDto[]> {
+  async repoLikers(@Req() req: Request, @Res({ passthrough: true }) res: Response, @CurrentRepo() repo: RepoRecord, @Query() q: CursorPageQueryDto, @PublicBaseUrl() baseUrl: string): Promise<LikerDto[]> {
     const page = await paged(req, res, q, (limit, offset) => this.likes.likers(repo, limit, offset));
     return page.map((l) => ({ user: l.username, fullname: l.fullname, avatarUrl: baseUrl + userAvatarPath(l.username), type: 'user' }));
   }
@@ -67,7 +67,7 @@ export class UserLikesController {
   @OptionalAuth()
   @ApiOperation({ summary: 'Repositories a user likes, newest first (private ones only to those who may read them)' })
   @ApiOkResponse({ type: [UserLikeDto] })
-  async userLikes(@Req() req: Request, @Res({ passthrough: true }) res: Response, @OptionalPrincipal() principal: Principal | null, @Param('username') username: string, @Query() q: PageQueryDto): Promise<UserLikeDto[]> {
+  async userLikes(@Req() req: Request, @Res({ passthrough: true }) res: Response, @OptionalPrincipal() principal: Principal | null, @Param('username') username: string, @Query() q: CursorPageQueryDto): Promise<UserLikeDto[]> {
     const page = await paged(req, res, q, (limit, offset) => this.likes.likedBy(principal, username, limit, offset));
     return page.map((l) => ({ createdAt: new Date(l.likedAt).toISOString(), repo: { name: l.id, type: l.type } }));
   }

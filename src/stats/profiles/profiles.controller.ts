@@ -8,10 +8,10 @@ import type { Principal } from '../../auth/principal';
 import { ApiErrorResponses } from '../../core/errors/api-errors.decorator';
 import { PublicBaseUrl } from '../../core/http/public-base-url';
 import { paged } from '../paging';
-import { PageQueryDto } from '../stats.dto';
+import { CursorPageQueryDto } from '../stats.dto';
 import { ProfileOwners } from './profile-owners';
 import { OrgProfileSettingsDto, SettingsResultDto, UserSettingsDto } from './profile-settings.dto';
-import { OrgMemberDto, OrgOverviewDto, UserOverviewDto } from './profiles.dto';
+import { HubOrgMemberDto, OrgOverviewDto, UserOverviewDto } from './profiles.dto';
 import { ProfilesService } from './profiles.service';
 
 @ApiTags('profiles')
@@ -78,8 +78,8 @@ export class ProfilesController {
 
   @Get('organizations/:name/members')
   @ApiOperation({ summary: 'Members of an organization, by name (cursor pagination through the Link header)' })
-  @ApiOkResponse({ type: [OrgMemberDto] })
-  async orgMembers(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Param('name') name: string, @Query() q: PageQueryDto, @PublicBaseUrl() baseUrl: string): Promise<OrgMemberDto[]> {
+  @ApiOkResponse({ type: [HubOrgMemberDto] })
+  async orgMembers(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Param('name') name: string, @Query() q: CursorPageQueryDto, @PublicBaseUrl() baseUrl: string): Promise<HubOrgMemberDto[]> {
     const page = await paged(req, res, q, (limit, offset) => this.profiles.members(name, limit, offset));
     return page.map((m) => ({ user: m.name, fullname: m.fullname || m.name, avatarUrl: baseUrl + userAvatarPath(m.name), type: 'user', role: hubOrgRole(m.role) }));
   }

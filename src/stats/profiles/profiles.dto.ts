@@ -50,7 +50,7 @@ export class OrgOverviewDto {
 }
 
 /** The shape huggingface_hub's list_organization_members reads into `User`, plus the role. */
-export class OrgMemberDto {
+export class HubOrgMemberDto {
   @ApiProperty({ example: 'alice' }) user: string;
   @ApiProperty({ example: 'Alice Developer' }) fullname: string;
   @ApiProperty({ example: 'http://localhost:3000/api/users/alice/avatar' }) avatarUrl: string;

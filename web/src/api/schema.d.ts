@@ -6943,6 +6943,21 @@ export interface components {
              */
             error: string;
         };
+        HubOrgMemberDto: {
+            /** @example http://localhost:3000/api/users/alice/avatar */
+            avatarUrl: string;
+            /** @example Alice Developer */
+            fullname: string;
+            /**
+             * @description The Hub's role names (a super-admin shows as admin)
+             * @enum {string}
+             */
+            role: "read" | "contributor" | "write" | "admin";
+            /** @example user */
+            type: string;
+            /** @example alice */
+            user: string;
+        };
         InvitationDetailsDto: {
             /** @enum {string} */
             action: "join_org" | "register_account";
@@ -7419,18 +7434,9 @@ export interface components {
             invitations: components["schemas"]["InvitationListItemDto"][];
         };
         OrgMemberDto: {
-            /** @example http://localhost:3000/api/users/alice/avatar */
-            avatarUrl: string;
-            /** @example Alice Developer */
-            fullname: string;
-            /**
-             * @description The Hub's role names (a super-admin shows as admin)
-             * @enum {string}
-             */
-            role: "read" | "contributor" | "write" | "admin";
-            /** @example user */
-            type: string;
-            /** @example alice */
+            /** @enum {string} */
+            role: "read" | "contributor" | "write" | "admin" | "super-admin";
+            /** @example bob */
             user: string;
         };
         OrgMembersResponseDto: {
@@ -29071,7 +29077,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OrgMemberDto"][];
+                    "application/json": components["schemas"]["HubOrgMemberDto"][];
                 };
             };
             /** @description Invalid input (X-Error-Code names the problem, e.g. ValidationError, InvalidName, ReservedName) */
