@@ -91,6 +91,23 @@ describe('git partial clone', () => {
     }
   }
 
+  // Last: it pushes a new commit, which the file:// reference above does not have.
+  it('a partial clone pulls new commits, still without their blobs until checkout', async () => {
+    const dir = path.join(dirs.make(), 'pulling');
+    await git(dirs.make(), 'clone', '-q', '--filter=blob:none', url, dir);
+    writeFileSync(path.join(work, 'top.txt'), 'top 4\n');
+    await git(work, 'commit', '-q', '-am', 'commit 4');
+    expect((await runGit(['push', '-q', url, 'main'], { cwd: work })).code).toBe(0);
+    const fetched = await runGit(['fetch', '-q', 'origin'], { cwd: dir });
+    expect(fetched.code).toBe(0);
+    // The new blob is not there yet: a partial clone's fetch keeps its filter.
+    const newBlob = (await git(work, 'rev-parse', 'HEAD:top.txt')).trim();
+    expect((await objects(dir)).filter((l) => l === `blob ${newBlob}`)).toEqual([]);
+    await git(dir, 'merge', '-q', '--ff-only', 'origin/main');
+    expect(readFileSync(path.join(dir, 'top.txt'), 'utf8')).toBe('top 4\n');
+    await git(dir, 'fsck', '--no-dangling');
+  });
+
   it('refuses a filter it does not serve, as git does when a filter is not allowed', async () => {
     const r = await runGit(['clone', '-q', '--filter=sparse:oid=main:.sparse', url, path.join(dirs.make(), 'x')]);
     expect(r.code).not.toBe(0);
