@@ -5,9 +5,7 @@
  * its filter left out).
  */
 export type ObjectFilter =
-  /** `blob:none`: no blobs. */
-  | { kind: 'blobs'; limit: 0 }
-  /** `blob:limit=<n>[kmg]`: only blobs smaller than `limit` bytes. */
+  /** `blob:limit=<n>[kmg]`: only blobs smaller than `limit` bytes; `blob:none` is limit 0. */
   | { kind: 'blobs'; limit: number }
   /** `tree:<depth>`: no blobs, and no trees `depth` or more levels below a root tree (0: commits only). */
   | { kind: 'trees'; depth: number };

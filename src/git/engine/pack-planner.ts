@@ -38,12 +38,12 @@ export interface PackRequest {
   common: Oid[];
   /** The client's shallow boundary (its commits without parents). */
   clientShallows: Oid[];
-  /** How the client deepens (or not: NO_DEEPEN for a full history). */
+  /** How the client deepens (depth 0, no date, no excluded ref: a full history). */
   deepen: DeepenSpec;
   /** Annotated tags of the repository, offered by `include-tag` when their commit is sent. */
   includeTags: { tagOid: Oid; commit: Oid }[] | null;
   /** A partial clone's filter (null: every object). */
-  filter?: ObjectFilter | null;
+  filter: ObjectFilter | null;
 }
 
 export interface PlannedObject {
@@ -159,9 +159,9 @@ export class PackPlanner {
     const walker = new TreeWalker(this.objects, repoId, this.treeDiffs);
     await walker.markUninteresting([...edge].map((c) => graph.nodes.get(c)!.tree));
     const roots = [...interesting.map((c) => graph.nodes.get(c)!.tree), ...req.wants.trees];
-    const depthLimit = treeDepthLimit(req.filter ?? null);
+    const depthLimit = treeDepthLimit(req.filter);
     const { trees, blobs: reached } = await walker.collect(roots, req.wants.blobs, depthLimit);
-    const blobs = await this.filterBlobs(repoId, reached, req.filter ?? null, req.wants.blobs);
+    const blobs = await this.filterBlobs(repoId, reached, req.filter, req.wants.blobs);
     // Wanted trees go whatever the filter (tree:0 walks none of them).
     const wantedTrees = depthLimit === 0 ? req.wants.trees : [];
 

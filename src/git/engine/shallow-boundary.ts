@@ -18,8 +18,6 @@ export interface DeepenSpec {
   not: Oid[];
 }
 
-export const NO_DEEPEN: DeepenSpec = { depth: 0, relative: false, since: null, not: [] };
-
 /** Does the fetch ask for a shallow boundary at all? */
 export function isDeepening(spec: DeepenSpec): boolean {
   return spec.depth > 0 || spec.since !== null || spec.not.length > 0;
